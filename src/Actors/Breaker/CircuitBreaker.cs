@@ -1,0 +1,193 @@
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Actors.Breaker;
+
+/// <summary>
+/// The maths of one dependency's circuit breaker: Closed -> Open on too many failures (in a row, or by ratio or
+/// slow-call ratio over a sliding window), Open -> HalfOpen when the reset timeout ends, HalfOpen -> Closed when
+/// every probe succeeds or back to Open when one fails. Driven by a <see cref="TimeProvider"/>; holds no timers
+/// and no locks: its owner (one actor) calls it from one thread and reports <see cref="Transitioned"/>.
+/// </summary>
+public sealed class CircuitBreaker
+{
+    private readonly CircuitBreakerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly SlidingWindow _window;
+    private BreakerState _state = BreakerState.Closed;
+    private int _consecutiveFailures;
+    private int _trips;
+    private int _probesIssued;
+    private int _probeSuccesses;
+    private DateTimeOffset? _openUntil;
+
+    /// <summary>Creates a closed breaker.</summary>
+    public CircuitBreaker(CircuitBreakerOptions options, TimeProvider time)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _window = new SlidingWindow(options.SamplingWindow);
+        LastTransitionAt = time.GetUtcNow();
+    }
+
+    /// <summary>Raised on every change of state, synchronously, by the call that caused it.</summary>
+    public Action<BreakerTransition>? Transitioned { get; set; }
+
+    /// <summary>The state; an open breaker whose reset timeout has ended reads as half-open.</summary>
+    public BreakerState State
+    {
+        get
+        {
+            Refresh();
+            return _state;
+        }
+    }
+
+    /// <summary>When the state last changed.</summary>
+    public DateTimeOffset LastTransitionAt { get; private set; }
+
+    /// <summary>When an open breaker lets its first probe through; null unless open.</summary>
+    public DateTimeOffset? OpenUntil => State == BreakerState.Open ? _openUntil : null;
+
+    /// <summary>Whether a call arriving now could run (without taking a probe slot).</summary>
+    public bool IsCallPermitted => State switch
+    {
+        BreakerState.Closed => true,
+        BreakerState.HalfOpen => _probesIssued < _options.HalfOpenProbes,
+        _ => false,
+    };
+
+    /// <summary>Asks to run one call now; a half-open breaker hands out at most <c>HalfOpenProbes</c> probes.</summary>
+    public BreakerPermit TryAcquire()
+    {
+        switch (State)
+        {
+            case BreakerState.Closed:
+                return BreakerPermit.Allowed;
+            case BreakerState.HalfOpen when _probesIssued < _options.HalfOpenProbes:
+                _probesIssued++;
+                return BreakerPermit.Probe;
+            default:
+                return BreakerPermit.Rejected;
+        }
+    }
+
+    /// <summary>Gives back a probe that never ran (its call was dropped before it started).</summary>
+    public void ReleaseProbe()
+    {
+        if (State == BreakerState.HalfOpen && _probesIssued > 0) _probesIssued--;
+    }
+
+    /// <summary>Records a call that the dependency answered.</summary>
+    public void RecordSuccess(TimeSpan duration, BreakerPermit permit)
+    {
+        var slow = IsSlow(duration);
+        switch (State)
+        {
+            case BreakerState.Closed:
+                _consecutiveFailures = 0;
+                _window.Record(_time.GetUtcNow(), failed: false, slow);
+                CheckWindow();
+                break;
+            case BreakerState.HalfOpen when permit == BreakerPermit.Probe:
+                if (slow)
+                {
+                    Trip($"probe succeeded but took {duration.TotalMilliseconds:0} ms, at least the slow-call duration");
+                    break;
+                }
+                _probeSuccesses++;
+                if (_probeSuccesses >= _options.HalfOpenProbes)
+                {
+                    _trips = 0;
+                    Move(BreakerState.Closed, _options.HalfOpenProbes == 1 ? "probe succeeded" : $"all {_options.HalfOpenProbes} probes succeeded");
+                }
+                break;
+        }
+    }
+
+    /// <summary>Records a call that failed in a way that counts against the dependency (an error it handles, or a timeout).</summary>
+    public void RecordFailure(TimeSpan duration, BreakerPermit permit)
+    {
+        switch (State)
+        {
+            case BreakerState.Closed:
+                _consecutiveFailures++;
+                _window.Record(_time.GetUtcNow(), failed: true, IsSlow(duration));
+                if (_options.FailureThreshold > 0 && _consecutiveFailures >= _options.FailureThreshold)
+                    Trip($"{_consecutiveFailures} consecutive failures");
+                else
+                    CheckWindow();
+                break;
+            case BreakerState.HalfOpen when permit == BreakerPermit.Probe:
+                Trip("probe failed");
+                break;
+        }
+    }
+
+    /// <summary>Opens the breaker by hand; it stays open until <see cref="Reset"/>.</summary>
+    public void Isolate()
+    {
+        if (State != BreakerState.Isolated) Move(BreakerState.Isolated, "isolated by hand");
+    }
+
+    /// <summary>Closes the breaker by hand and forgets recent failures and trips.</summary>
+    public void Reset()
+    {
+        _trips = 0;
+        if (State != BreakerState.Closed) Move(BreakerState.Closed, "reset by hand");
+        else ClearCounts();
+    }
+
+    /// <summary>The breaker's state and counts now.</summary>
+    public BreakerSnapshot Snapshot()
+    {
+        var (calls, failures, slow) = _window.Totals(_time.GetUtcNow());
+        return new BreakerSnapshot(State, _consecutiveFailures, calls, failures, slow, _trips, OpenUntil, LastTransitionAt);
+    }
+
+    /// <summary>Moves an open breaker whose reset timeout has ended to half-open. Reading <see cref="State"/> does this too.</summary>
+    public void Refresh()
+    {
+        if (_state == BreakerState.Open && _openUntil is { } until && _time.GetUtcNow() >= until)
+            Move(BreakerState.HalfOpen, "reset timeout ended");
+    }
+
+    private void CheckWindow()
+    {
+        var (calls, failures, slow) = _window.Totals(_time.GetUtcNow());
+        if (calls < _options.MinimumThroughput) return;
+        if (_options.FailureRatio is { } ratio && failures >= ratio * calls)
+            Trip($"failure ratio {(double)failures / calls:0.##} over {calls} calls reached {ratio:0.##}");
+        else if (_options.SlowCallDuration is not null && slow >= _options.SlowCallRatio * calls)
+            Trip($"slow-call ratio {(double)slow / calls:0.##} over {calls} calls reached {_options.SlowCallRatio:0.##}");
+    }
+
+    private bool IsSlow(TimeSpan duration) => _options.SlowCallDuration is { } limit && duration >= limit;
+
+    private void Trip(string reason)
+    {
+        _trips++;
+        var growth = Math.Pow(_options.ResetTimeoutMultiplier, _trips - 1);
+        var ticks = Math.Min(_options.ResetTimeout.Ticks * growth, _options.MaxResetTimeout.Ticks);
+        var openFor = TimeSpan.FromTicks((long)ticks);
+        _openUntil = _time.GetUtcNow() + openFor;
+        Move(BreakerState.Open, reason, openFor);
+    }
+
+    private void Move(BreakerState to, string reason, TimeSpan? openFor = null)
+    {
+        var from = _state;
+        _state = to;
+        if (to != BreakerState.Open) _openUntil = null;
+        LastTransitionAt = _time.GetUtcNow();
+        _probesIssued = 0;
+        _probeSuccesses = 0;
+        if (to is BreakerState.Closed or BreakerState.Open) ClearCounts();
+        Transitioned?.Invoke(new BreakerTransition(from, to, reason, openFor));
+    }
+
+    private void ClearCounts()
+    {
+        _consecutiveFailures = 0;
+        _window.Clear();
+    }
+}

@@ -1,0 +1,101 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Orchestrator.Actors.Dependencies;
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Actors.Client;
+
+/// <summary>
+/// <see cref="IGuardedCalls"/> over an ask to the dependencies actor. The ask waits at most until the call's
+/// deadline, or twice its timeout (queue wait plus run), plus <see cref="Grace"/>; the dependency actor always
+/// answers before that, so the limit only matters if the actor system itself is gone.
+/// </summary>
+public sealed class GuardedCallsClient : IGuardedCalls
+{
+    private readonly IActorRef? _dependencies;
+    private readonly IRequiredActor<DependencySupervisor>? _required;
+    private readonly TimeProvider _time;
+
+    /// <summary>Extra time given to the orchestrator beyond the call's own limits.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest wait for a call that sets neither a timeout nor a deadline.</summary>
+    public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromSeconds(60);
+
+    /// <summary>A client that talks to <paramref name="dependencies"/> (the dependencies supervisor).</summary>
+    public GuardedCallsClient(IActorRef dependencies, TimeProvider? time = null)
+    {
+        _dependencies = dependencies ?? throw new ArgumentNullException(nameof(dependencies));
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>A client that finds the dependencies supervisor in the Akka.Hosting registry.</summary>
+    public GuardedCallsClient(IRequiredActor<DependencySupervisor> required, TimeProvider? time = null)
+    {
+        _required = required ?? throw new ArgumentNullException(nameof(required));
+        _time = time ?? TimeProvider.System;
+    }
+
+    private async ValueTask<IActorRef> Target(CancellationToken ct) =>
+        _dependencies ?? await _required!.GetAsync(ct).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async Task<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (call.ReplyTo is not null)
+            throw new ArgumentException("A call sent through the client is answered to the client; do not set ReplyTo.", nameof(call));
+        var target = await Target(cancellationToken).ConfigureAwait(false);
+        var wait = MaxWait(call);
+        try
+        {
+            return await target.Ask<CallResult<T>>(call, wait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException e)
+        {
+            return new CallResult<T>(call.Dependency, new CallReport(CallOutcome.Failed, null, DegradationReason.ActorFailure, null, e,
+                $"The orchestrator did not answer the call to '{call.Dependency}' within {wait.TotalMilliseconds:0} ms.", wait, 0));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<CallResult<T>> CallAsync<T>(string dependency, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
+        CallAsync(new GuardedCall<T>(dependency, work), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<OrchestratorStatus> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        var target = await Target(cancellationToken).ConfigureAwait(false);
+        return await target.Ask<OrchestratorStatus>(GetStatus.All, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<BreakerState> IsolateAsync(string dependency, CancellationToken cancellationToken = default) =>
+        Command(new IsolateBreaker(dependency), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<BreakerState> ResetAsync(string dependency, CancellationToken cancellationToken = default) =>
+        Command(new ResetBreaker(dependency), cancellationToken);
+
+    private async Task<BreakerState> Command(object command, CancellationToken ct)
+    {
+        var target = await Target(ct).ConfigureAwait(false);
+        var answer = await target.Ask<object>(command, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        return answer switch
+        {
+            BreakerCommandAccepted a => a.State,
+            UnknownDependency u => throw new ArgumentException(u.Message, "dependency"),
+            _ => throw new InvalidOperationException($"Unexpected answer {answer.GetType().Name} to {command.GetType().Name}."),
+        };
+    }
+
+    private TimeSpan MaxWait(GuardedCall call)
+    {
+        if (call.Deadline is { } deadline)
+        {
+            var left = deadline - _time.GetUtcNow();
+            return (left > TimeSpan.Zero ? left : TimeSpan.Zero) + Grace;
+        }
+        return call.Timeout is { } t ? t + t + Grace : DefaultMaxWait;
+    }
+}

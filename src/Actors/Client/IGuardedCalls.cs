@@ -1,0 +1,27 @@
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Actors.Client;
+
+/// <summary>
+/// Guarded calls for code that is not an actor (an ASP.NET handler, a background service). Resolve it from
+/// dependency injection after <c>services.AddGuardedCalls()</c>.
+/// </summary>
+public interface IGuardedCalls
+{
+    /// <summary>Sends <paramref name="call"/> and waits for its result; never throws for a dependency's failure.</summary>
+    /// <param name="call">The call.</param>
+    /// <param name="cancellationToken">Stops waiting (the call itself still runs to its own end).</param>
+    Task<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs <paramref name="work"/> against <paramref name="dependency"/> with the dependency's defaults.</summary>
+    Task<CallResult<T>> CallAsync<T>(string dependency, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default);
+
+    /// <summary>The status of every dependency.</summary>
+    Task<OrchestratorStatus> StatusAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Opens a dependency's breaker by hand; throws <see cref="ArgumentException"/> for an unknown name.</summary>
+    Task<BreakerState> IsolateAsync(string dependency, CancellationToken cancellationToken = default);
+
+    /// <summary>Closes a dependency's breaker by hand; throws <see cref="ArgumentException"/> for an unknown name.</summary>
+    Task<BreakerState> ResetAsync(string dependency, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,32 @@
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Actors.Dependencies;
+
+/// <summary>The work of a call ended, with a value or an exception.</summary>
+internal sealed record WorkFinished(long Id, object? Value, Exception? Error);
+
+/// <summary>A running attempt reached its timeout.</summary>
+internal sealed record AttemptTimedOut(long Id);
+
+/// <summary>A call waited in the queue until its queue deadline.</summary>
+internal sealed record QueueWaitEnded(PendingCall Pending);
+
+/// <summary>A fallback ended, with a value or an exception.</summary>
+internal sealed record FallbackFinished(PendingCall Pending, DegradationReason Reason, Exception? Cause, string Detail, object? Value, Exception? FallbackError);
+
+/// <summary>An open breaker's reset timeout ended: time to look at it again.</summary>
+internal sealed record BreakerDue
+{
+    public static readonly BreakerDue Instance = new();
+}
+
+/// <summary>Sent to itself by a crashing dependency actor: the state its next instance takes over.</summary>
+internal sealed record AdoptState(DependencyState State);
+
+/// <summary>The exception thrown on purpose by <see cref="CrashDependencyActor"/>.</summary>
+public sealed class ChaosCrashException(string dependency)
+    : Exception($"Chaos: the actor of dependency '{dependency}' was told to crash.");
+
+internal readonly record struct AttemptTimerKey(long Id);
+
+internal readonly record struct QueueTimerKey(long Id);

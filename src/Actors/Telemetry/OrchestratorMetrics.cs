@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Actors.Telemetry;
+
+/// <summary>
+/// The orchestrator's metrics, on the <c>Orchestrator</c> meter (read them with OpenTelemetry, dotnet-counters or
+/// a <see cref="MeterListener"/>). Every instrument is tagged with the dependency.
+/// </summary>
+public static class OrchestratorMetrics
+{
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "Orchestrator";
+
+    private static readonly Meter Meter = new(MeterName, "1.0");
+
+    private static readonly Counter<long> Calls =
+        Meter.CreateCounter<long>("orchestrator.calls", "{call}", "Guarded calls answered, by dependency, outcome and reason.");
+
+    private static readonly Histogram<double> CallDuration =
+        Meter.CreateHistogram<double>("orchestrator.call.duration", "ms", "Time from a call's arrival at its dependency to its answer.");
+
+    private static readonly Counter<long> BreakerTransitions =
+        Meter.CreateCounter<long>("orchestrator.breaker.transitions", "{transition}", "Circuit breaker state changes, by dependency and new state.");
+
+    private static readonly Counter<long> BulkheadRejections =
+        Meter.CreateCounter<long>("orchestrator.bulkhead.rejections", "{call}", "Calls rejected because a bulkhead was full.");
+
+    private static readonly Counter<long> ActorRestarts =
+        Meter.CreateCounter<long>("orchestrator.dependency.restarts", "{restart}", "Dependency actors restarted by their supervisor.");
+
+    /// <summary>Counts an answered call.</summary>
+    public static void CallAnswered(string dependency, CallOutcome outcome, DegradationReason reason, TimeSpan elapsed)
+    {
+        var tags = new TagList { { "dependency", dependency }, { "outcome", outcome.ToString() }, { "reason", reason.ToString() } };
+        Calls.Add(1, tags);
+        CallDuration.Record(elapsed.TotalMilliseconds, tags);
+    }
+
+    /// <summary>Counts a breaker transition.</summary>
+    public static void BreakerTransitioned(string dependency, BreakerState from, BreakerState to) =>
+        BreakerTransitions.Add(1, new TagList { { "dependency", dependency }, { "from", from.ToString() }, { "to", to.ToString() } });
+
+    /// <summary>Counts a bulkhead rejection.</summary>
+    public static void BulkheadRejected(string dependency) =>
+        BulkheadRejections.Add(1, new TagList { { "dependency", dependency } });
+
+    /// <summary>Counts a restart of a dependency actor.</summary>
+    public static void DependencyRestarted(string dependency) =>
+        ActorRestarts.Add(1, new TagList { { "dependency", dependency } });
+}

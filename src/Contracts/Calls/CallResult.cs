@@ -1,0 +1,77 @@
+namespace Orchestrator.Contracts;
+
+/// <summary>The answer to any guarded call: what happened, and why.</summary>
+public interface ICallResult
+{
+    /// <summary>The dependency that was called.</summary>
+    string Dependency { get; }
+    /// <summary>What happened.</summary>
+    CallOutcome Outcome { get; }
+    /// <summary>Why the primary answer is missing; <see cref="DegradationReason.None"/> on success.</summary>
+    DegradationReason Reason { get; }
+    /// <summary>Which fallback answered, for <see cref="CallOutcome.Fallback"/>.</summary>
+    FallbackSource? Source { get; }
+    /// <summary>The exception behind a failure, when there is one.</summary>
+    Exception? Error { get; }
+    /// <summary>A sentence a person can read, naming the dependency and the problem.</summary>
+    string? Detail { get; }
+    /// <summary>Time from the call's arrival at its dependency to its answer.</summary>
+    TimeSpan Elapsed { get; }
+    /// <summary>How many times the work was started.</summary>
+    int Attempts { get; }
+    /// <summary>The value, boxed; null when there is none.</summary>
+    object? BoxedValue { get; }
+}
+
+/// <summary>The answer to a <see cref="GuardedCall{T}"/>.</summary>
+/// <typeparam name="T">The type of the dependency's answer.</typeparam>
+public sealed record CallResult<T> : ICallResult
+{
+    /// <summary>Builds a result from the facts of a finished call.</summary>
+    public CallResult(string dependency, CallReport report)
+    {
+        Dependency = dependency;
+        Outcome = report.Outcome;
+        Value = report.Value is T v ? v : default;
+        Reason = report.Reason;
+        Source = report.Source;
+        Error = report.Error;
+        Detail = report.Detail;
+        Elapsed = report.Elapsed;
+        Attempts = report.Attempts;
+    }
+
+    /// <inheritdoc />
+    public string Dependency { get; }
+    /// <inheritdoc />
+    public CallOutcome Outcome { get; }
+    /// <summary>The answer, primary or fallback; default when there is none.</summary>
+    public T? Value { get; }
+    /// <inheritdoc />
+    public DegradationReason Reason { get; }
+    /// <inheritdoc />
+    public FallbackSource? Source { get; }
+    /// <inheritdoc />
+    public Exception? Error { get; }
+    /// <inheritdoc />
+    public string? Detail { get; }
+    /// <inheritdoc />
+    public TimeSpan Elapsed { get; }
+    /// <inheritdoc />
+    public int Attempts { get; }
+
+    /// <summary>True when the dependency itself answered.</summary>
+    public bool IsSuccess => Outcome == CallOutcome.Succeeded;
+
+    /// <summary>True when there is a value to use: the primary answer or a fallback.</summary>
+    public bool HasValue => Outcome is CallOutcome.Succeeded or CallOutcome.Fallback;
+
+    /// <inheritdoc />
+    object? ICallResult.BoxedValue => Value;
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        Outcome == CallOutcome.Succeeded
+            ? $"{Dependency}: Succeeded in {Elapsed.TotalMilliseconds:0.#} ms"
+            : $"{Dependency}: {Outcome} ({Reason}{(Source is { } s ? $", from {s}" : "")}) in {Elapsed.TotalMilliseconds:0.#} ms: {Detail}";
+}

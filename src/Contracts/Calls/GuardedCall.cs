@@ -1,0 +1,118 @@
+using Akka.Actor;
+
+namespace Orchestrator.Contracts;
+
+/// <summary>
+/// A call to a dependency, guarded by that dependency's breaker, bulkhead and timeout. Send it to the dependencies
+/// actor (tell or ask) or through <c>IGuardedCalls</c>; the answer is an <see cref="ICallResult"/>
+/// (<see cref="CallResult{T}"/> for a <see cref="GuardedCall{T}"/>).
+/// </summary>
+/// <remarks>
+/// This non-generic base lets an actor handle calls of every result type; callers build a
+/// <see cref="GuardedCall{T}"/>. Properties validate their values when set, so a bad call fails where it is
+/// built, with the name of the bad argument.
+/// </remarks>
+public abstract record GuardedCall
+{
+    private protected GuardedCall(string dependency)
+    {
+        if (string.IsNullOrWhiteSpace(dependency))
+            throw new ArgumentException("A guarded call needs the name of a dependency.", nameof(dependency));
+        Dependency = dependency;
+    }
+
+    /// <summary>The name of the dependency to call, as declared in the orchestrator options.</summary>
+    public string Dependency { get; }
+
+    /// <summary>A key identifying what is asked for (a user id, a product id); used by caches and logs.</summary>
+    public string? Key { get; init; }
+
+    /// <summary>
+    /// The most one attempt may run, and the most the call may wait in the bulkhead queue. When null the
+    /// dependency's default timeout applies.
+    /// </summary>
+    public TimeSpan? Timeout
+    {
+        get;
+        init
+        {
+            if (value is { } t && t <= TimeSpan.Zero)
+                throw new ArgumentOutOfRangeException(nameof(Timeout), t, "Timeout must be positive.");
+            field = value;
+        }
+    }
+
+    /// <summary>
+    /// An absolute point in time after which the answer is useless. No work starts after it, queued work is
+    /// dropped at it, and running work is cancelled at it. A deadline already past is rejected with
+    /// <see cref="DegradationReason.DeadlineExceeded"/>.
+    /// </summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>How much the call matters under stress.</summary>
+    public Tier Tier { get; init; } = Tier.Important;
+
+    /// <summary>The feature this call serves, if any (for feature flags and logs).</summary>
+    public string? Feature { get; init; }
+
+    /// <summary>Where to send the result; when null the result goes to the sender of the message.</summary>
+    public IActorRef? ReplyTo { get; init; }
+
+    /// <summary>The type of the value the work produces.</summary>
+    public abstract Type ResultType { get; }
+
+    /// <summary>Whether the call carries its own fallback.</summary>
+    public abstract bool HasFallback { get; }
+
+    /// <summary>Runs the work. Called by the dependency actor, off its own thread.</summary>
+    public abstract Task<object?> InvokeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs the call's fallback. Called by the dependency actor, off its own thread.</summary>
+    public abstract Task<object?> InvokeFallbackAsync(FallbackContext context, CancellationToken cancellationToken);
+
+    /// <summary>Builds the typed result message for this call.</summary>
+    public abstract ICallResult ToResult(CallReport report);
+}
+
+/// <summary>A guarded call whose work produces a <typeparamref name="T"/>.</summary>
+/// <typeparam name="T">The type of the dependency's answer.</typeparam>
+public sealed record GuardedCall<T> : GuardedCall
+{
+    /// <summary>Creates a call of <paramref name="dependency"/> that runs <paramref name="work"/>.</summary>
+    /// <param name="dependency">The declared name of the dependency.</param>
+    /// <param name="work">The work; it receives a token that is cancelled at the timeout or deadline, and should honour it.</param>
+    public GuardedCall(string dependency, Func<CancellationToken, Task<T>> work) : base(dependency)
+    {
+        Work = work ?? throw new ArgumentNullException(nameof(work), "A guarded call needs work to run.");
+    }
+
+    /// <summary>The work to run against the dependency.</summary>
+    public Func<CancellationToken, Task<T>> Work { get; }
+
+    /// <summary>Produces an answer when the dependency cannot: told why, and given a token cancelled at the deadline.</summary>
+    public Func<FallbackContext, CancellationToken, Task<T>>? Fallback { get; init; }
+
+    /// <inheritdoc />
+    public override Type ResultType => typeof(T);
+
+    /// <inheritdoc />
+    public override bool HasFallback => Fallback is not null;
+
+    /// <inheritdoc />
+    public override async Task<object?> InvokeAsync(CancellationToken cancellationToken) =>
+        await Work(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public override async Task<object?> InvokeFallbackAsync(FallbackContext context, CancellationToken cancellationToken)
+    {
+        if (Fallback is null)
+            throw new InvalidOperationException($"The call to '{Dependency}' has no fallback.");
+        return await Fallback(context, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Returns a copy whose fallback always answers <paramref name="value"/>.</summary>
+    public GuardedCall<T> WithFallbackValue(T value) => this with { Fallback = (_, _) => Task.FromResult(value) };
+
+    /// <inheritdoc />
+    public override ICallResult ToResult(CallReport report) => new CallResult<T>(Dependency, report);
+}

@@ -1,0 +1,81 @@
+namespace Orchestrator.Contracts;
+
+/// <summary>When a dependency's circuit breaker opens, and how it recovers.</summary>
+public sealed class CircuitBreakerOptions
+{
+    /// <summary>Opens after this many failures in a row. 0 turns the rule off. Default 5.</summary>
+    public int FailureThreshold { get; set; } = 5;
+
+    /// <summary>Opens when failures / calls in the window reach this ratio (0..1]; null turns the rule off. Default 0.5.</summary>
+    public double? FailureRatio { get; set; } = 0.5;
+
+    /// <summary>Calls the window must have seen before a ratio rule may open the breaker. Default 10.</summary>
+    public int MinimumThroughput { get; set; } = 10;
+
+    /// <summary>How far back the sliding window for the ratio rules reaches. Default 30 s.</summary>
+    public TimeSpan SamplingWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A call that runs at least this long counts as slow; null turns the slow-call rule off. Default null.</summary>
+    public TimeSpan? SlowCallDuration { get; set; }
+
+    /// <summary>Opens when slow calls / calls in the window reach this ratio (0..1]. Default 0.8.</summary>
+    public double SlowCallRatio { get; set; } = 0.8;
+
+    /// <summary>How long the breaker stays open before it lets probes through. Default 60 s.</summary>
+    public TimeSpan ResetTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Each trip without a recovery in between multiplies the reset timeout by this (>= 1). Default 1 (no growth).</summary>
+    public double ResetTimeoutMultiplier { get; set; } = 1.0;
+
+    /// <summary>The longest the reset timeout may grow to. Default 10 min.</summary>
+    public TimeSpan MaxResetTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Probe calls half-open lets through; all must succeed to close, one failure reopens. Default 1.</summary>
+    public int HalfOpenProbes { get; set; } = 1;
+
+    /// <summary>
+    /// Full names of exception types (or base types) that count as failures. Empty: every exception counts
+    /// except those in <see cref="IgnoredExceptions"/>. Timeouts always count.
+    /// </summary>
+    public List<string> HandledExceptions { get; set; } = [];
+
+    /// <summary>Full names of exception types (or base types) that never count as failures (the caller's mistake, not the dependency's).</summary>
+    public List<string> IgnoredExceptions { get; set; } = [];
+
+    /// <summary>In code only: decides whether an exception counts as a failure; overrides the two lists.</summary>
+    public Func<Exception, bool>? ShouldHandle { get; set; }
+
+    /// <summary>Whether <paramref name="error"/> counts as a failure of the dependency.</summary>
+    public bool Handles(Exception error)
+    {
+        if (ShouldHandle is not null) return ShouldHandle(error);
+        if (Matches(error, IgnoredExceptions)) return false;
+        return HandledExceptions.Count == 0 || Matches(error, HandledExceptions);
+    }
+
+    private static bool Matches(Exception error, List<string> typeNames)
+    {
+        if (typeNames.Count == 0) return false;
+        for (var t = error.GetType(); t is not null; t = t.BaseType)
+            if (typeNames.Contains(t.FullName ?? t.Name) || typeNames.Contains(t.Name)) return true;
+        return false;
+    }
+
+    internal void Validate(string path, List<string> errors)
+    {
+        if (FailureThreshold < 0) errors.Add($"{path}:FailureThreshold must be 0 (off) or more, not {FailureThreshold}.");
+        if (FailureRatio is { } r && (r <= 0 || r > 1 || double.IsNaN(r))) errors.Add($"{path}:FailureRatio must be in (0, 1] or empty, not {r}.");
+        if (MinimumThroughput < 1) errors.Add($"{path}:MinimumThroughput must be at least 1, not {MinimumThroughput}.");
+        if (SamplingWindow <= TimeSpan.Zero) errors.Add($"{path}:SamplingWindow must be positive, not {SamplingWindow}.");
+        if (SlowCallDuration is { } s && s <= TimeSpan.Zero) errors.Add($"{path}:SlowCallDuration must be positive or empty, not {s}.");
+        if (SlowCallRatio <= 0 || SlowCallRatio > 1 || double.IsNaN(SlowCallRatio)) errors.Add($"{path}:SlowCallRatio must be in (0, 1], not {SlowCallRatio}.");
+        if (ResetTimeout <= TimeSpan.Zero) errors.Add($"{path}:ResetTimeout must be positive, not {ResetTimeout}.");
+        if (ResetTimeoutMultiplier < 1 || double.IsNaN(ResetTimeoutMultiplier)) errors.Add($"{path}:ResetTimeoutMultiplier must be 1 or more, not {ResetTimeoutMultiplier}.");
+        if (MaxResetTimeout < ResetTimeout) errors.Add($"{path}:MaxResetTimeout ({MaxResetTimeout}) must not be shorter than ResetTimeout ({ResetTimeout}).");
+        if (HalfOpenProbes < 1) errors.Add($"{path}:HalfOpenProbes must be at least 1, not {HalfOpenProbes}.");
+        if (FailureThreshold == 0 && FailureRatio is null && SlowCallDuration is null)
+            errors.Add($"{path}: every rule is off (FailureThreshold 0, no FailureRatio, no SlowCallDuration), so the breaker could never open.");
+        foreach (var name in HandledExceptions.Concat(IgnoredExceptions))
+            if (string.IsNullOrWhiteSpace(name)) errors.Add($"{path}: an exception type name in HandledExceptions or IgnoredExceptions is empty.");
+    }
+}

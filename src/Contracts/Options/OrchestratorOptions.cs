@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+
+namespace Orchestrator.Contracts;
+
+/// <summary>
+/// Everything the orchestrator guards. Bound from the <c>Orchestrator</c> configuration section, declared in
+/// code, or both; validated once at start-up by <see cref="Validate"/>.
+/// </summary>
+public sealed partial class OrchestratorOptions
+{
+    /// <summary>The configuration section the options are read from.</summary>
+    public const string SectionName = "Orchestrator";
+
+    /// <summary>The dependencies, by name. A name is used as an actor name: letters, digits, '-', '_' and '.'.</summary>
+    public Dictionary<string, DependencyOptions> Dependencies { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>In code only: the clock of the policies. Null: the actor system's scheduler clock.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Declares (or changes) a dependency.</summary>
+    public OrchestratorOptions AddDependency(string name, Action<DependencyOptions>? configure = null)
+    {
+        if (!Dependencies.TryGetValue(name, out var dependency))
+        {
+            dependency = new DependencyOptions();
+            Dependencies[name] = dependency;
+        }
+        configure?.Invoke(dependency);
+        return this;
+    }
+
+    /// <summary>Every problem with these options, each naming the setting and the bad value; empty when valid.</summary>
+    public IReadOnlyList<string> GetErrors()
+    {
+        var errors = new List<string>();
+        if (Dependencies is null)
+        {
+            errors.Add($"{SectionName}:Dependencies is missing.");
+            return errors;
+        }
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, dependency) in Dependencies)
+        {
+            var path = $"{SectionName}:Dependencies:{name}";
+            if (!ValidName().IsMatch(name))
+                errors.Add($"{path}: the name '{name}' is not valid; use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit.");
+            if (!seen.Add(name))
+                errors.Add($"{path}: the name '{name}' differs from another dependency's only by case.");
+            if (dependency is null) errors.Add($"{path} is empty.");
+            else dependency.Validate(path, errors);
+        }
+        return errors;
+    }
+
+    /// <summary>Throws <see cref="OrchestratorOptionsException"/> listing every problem, if there is any.</summary>
+    public OrchestratorOptions Validate()
+    {
+        var errors = GetErrors();
+        if (errors.Count > 0) throw new OrchestratorOptionsException(errors);
+        return this;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex ValidName();
+}
