@@ -62,8 +62,9 @@ public sealed class DependencySupervisor : ReceiveActor
     }
 
     /// <inheritdoc />
+    /// <remarks>The crashing child logs its own structured event (with the dependency), so the strategy does not log again.</remarks>
     protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(MaxRestarts, RestartWindow, Decider.From(Directive.Restart));
+        new OneForOneStrategy(MaxRestarts, (int)RestartWindow.TotalMilliseconds, Decider.From(Directive.Restart), loggingEnabled: false);
 
     private void Route(string dependency, object message)
     {

@@ -1,0 +1,59 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
+using Orchestrator.Actors.Dependencies;
+using Orchestrator.Actors.Time;
+using Orchestrator.Contracts;
+using Xunit.Abstractions;
+
+namespace Orchestrator.Tests.Actors;
+
+/// <summary>
+/// A TestKit whose scheduler is Akka's <see cref="TestScheduler"/>: timers, timeouts and the breaker's clock all
+/// move only when a test calls <see cref="Advance"/>.
+/// </summary>
+public abstract class ActorTestBase(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(Config, output: output)
+{
+    private static readonly Config Config = ConfigurationFactory.ParseString("""
+        akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
+        akka.loglevel = INFO
+        akka.stdout-loglevel = INFO
+        """);
+
+    /// <summary>The virtual clock.</summary>
+    protected TestScheduler Clock => (TestScheduler)Sys.Scheduler;
+
+    /// <summary>The clock the policies read (the same virtual clock).</summary>
+    protected TimeProvider Time => new SchedulerTimeProvider(Sys.Scheduler);
+
+    /// <summary>Moves virtual time on.</summary>
+    protected void Advance(TimeSpan by) => Clock.Advance(by);
+
+    /// <summary>Starts a dependency actor named <paramref name="name"/>.</summary>
+    protected IActorRef Dependency(string name, Action<DependencyOptions>? configure = null)
+    {
+        var options = new DependencyOptions();
+        configure?.Invoke(options);
+        return Sys.ActorOf(DependencyActor.Props(name, options, Time), name);
+    }
+
+    /// <summary>Sends <paramref name="call"/> with replies to the test actor.</summary>
+    protected static GuardedCall<T> To<T>(GuardedCall<T> call, IActorRef replyTo) => call with { ReplyTo = replyTo };
+
+    /// <summary>Waits (in real time, briefly) for the next result of type <typeparamref name="T"/>.</summary>
+    protected CallResult<T> ExpectResult<T>(TestProbe? probe = null) =>
+        (probe is null ? ExpectMsg<CallResult<T>>(TimeSpan.FromSeconds(5)) : probe.ExpectMsg<CallResult<T>>(TimeSpan.FromSeconds(5)));
+
+    /// <summary>Waits until <paramref name="task"/> completes (real time), failing the test after 5 s.</summary>
+    protected static void Await(Task task)
+    {
+        if (!task.Wait(TimeSpan.FromSeconds(5))) throw new TimeoutException("The awaited signal did not come within 5 s.");
+    }
+
+    /// <summary>The status of a dependency actor.</summary>
+    protected DependencyStatus StatusOf(IActorRef dependency)
+    {
+        dependency.Tell(GetStatus.All, TestActor);
+        return ExpectMsg<DependencyStatus>(TimeSpan.FromSeconds(5));
+    }
+}
