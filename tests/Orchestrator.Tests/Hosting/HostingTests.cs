@@ -1,0 +1,116 @@
+using Akka.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orchestrator.Actors.Client;
+using Orchestrator.Actors.Hosting;
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Tests.Hosting;
+
+public sealed class HostingTests
+{
+    private static IHost BuildHost(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddAkka("hosting-test", (akka, _) =>
+            akka.WithOrchestrator(builder.Configuration.GetSection(OrchestratorOptions.SectionName)));
+        builder.Services.AddGuardedCalls();
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task The_orchestrator_starts_from_configuration_and_serves_guarded_calls()
+    {
+        using var host = BuildHost(new()
+        {
+            ["Orchestrator:Dependencies:payments:Timeout"] = "00:00:02",
+            ["Orchestrator:Dependencies:payments:Bulkhead:MaxConcurrency"] = "4",
+            ["Orchestrator:Dependencies:payments:Breaker:FailureThreshold"] = "2",
+            ["Orchestrator:Dependencies:inventory:Bulkhead:QueueCapacity"] = "0",
+        });
+        await host.StartAsync();
+        try
+        {
+            var calls = host.Services.GetRequiredService<IGuardedCalls>();
+            var ok = await calls.CallAsync("payments", _ => Task.FromResult("paid"));
+            Assert.Equal(CallOutcome.Succeeded, ok.Outcome);
+            Assert.Equal("paid", ok.Value);
+
+            for (var i = 0; i < 2; i++)
+                await calls.CallAsync<string>("payments", _ => throw new HttpRequestException("down"));
+            var status = await calls.StatusAsync();
+            var payments = Assert.Single(status.Dependencies, d => d.Name == "payments");
+            Assert.Equal(BreakerState.Open, payments.Breaker.State);
+            Assert.Equal(4, payments.Bulkhead.MaxConcurrency);
+            Assert.Equal(TimeSpan.FromSeconds(2), payments.DefaultTimeout);
+            Assert.Equal(0, Assert.Single(status.Dependencies, d => d.Name == "inventory").Bulkhead.QueueCapacity);
+
+            Assert.Equal(BreakerState.Closed, await calls.ResetAsync("payments"));
+            var unknown = await Assert.ThrowsAsync<ArgumentException>(() => calls.IsolateAsync("nope"));
+            Assert.Contains("'nope'", unknown.Message);
+
+            var missing = await calls.CallAsync("nope", _ => Task.FromResult(1));
+            Assert.Equal(DegradationReason.UnknownDependency, missing.Reason);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("Orchestrator:Dependencies:payments:Bulkhead:MaxConcurrency", "0", "Orchestrator:Dependencies:payments:Bulkhead:MaxConcurrency must be at least 1, not 0")]
+    [InlineData("Orchestrator:Dependencies:payments:Timeout", "-00:00:01", "Orchestrator:Dependencies:payments:Timeout must be positive, not -00:00:01")]
+    [InlineData("Orchestrator:Dependencies:payments:Breaker:FailureRatio", "1.5", "Orchestrator:Dependencies:payments:Breaker:FailureRatio must be in (0, 1]")]
+    [InlineData("Orchestrator:Dependencies:payments:Timeout", "soon", "Orchestrator:Dependencies:payments:Timeout")]
+    [InlineData("Orchestrator:Dependencies:payments:Bulkhead:MaxConcurency", "3", "MaxConcurency")]
+    [InlineData("Orchestrator:Dependencies:pay ments:Timeout", "00:00:01", "'pay ments' is not valid")]
+    public async Task Bad_configuration_is_refused_at_start_naming_the_setting(string key, string value, string expected)
+    {
+        using var host = BuildHost(new() { [key] = value });
+        var error = await Assert.ThrowsAsync<OrchestratorOptionsException>(() => host.StartAsync());
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Options_declared_in_code_are_validated_when_added()
+    {
+        var error = Assert.Throws<OrchestratorOptionsException>(() =>
+            new AkkaConfigurationBuilder(new ServiceCollection(), "x").WithOrchestrator(o => o.AddDependency("payments", d => d.Bulkhead.QueueCapacity = -1)));
+        Assert.Contains("Orchestrator:Dependencies:payments:Bulkhead:QueueCapacity must be 0 or more, not -1", error.Message);
+    }
+
+    [Fact]
+    public async Task The_readme_embedding_example_runs()
+    {
+        var result = await EmbeddingExample.RunAsync([], _ => Task.FromResult("charged"));
+        Assert.Equal(CallOutcome.Succeeded, result.Outcome);
+        Assert.Equal("charged", result.Value);
+
+        var degraded = await EmbeddingExample.RunAsync([], _ => throw new HttpRequestException("payments down"));
+        Assert.Equal(CallOutcome.Fallback, degraded.Outcome);
+        Assert.Equal("queued (Error)", degraded.Value);
+    }
+
+    [Fact]
+    public void The_readme_shows_the_embedding_example_as_it_is_compiled()
+    {
+        static string Normalize(string s) => string.Join('\n', s.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
+        var root = FindRepositoryRoot();
+        var source = File.ReadAllText(Path.Combine(root, "tests", "Orchestrator.Tests", "Hosting", "EmbeddingExample.cs"));
+        var start = source.IndexOf("// begin README example", StringComparison.Ordinal);
+        var end = source.IndexOf("// end README example", StringComparison.Ordinal);
+        var example = source[(start + "// begin README example".Length)..end];
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        Assert.Contains(Normalize(example), Normalize(readme));
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Orchestrator.sln not found above " + AppContext.BaseDirectory);
+    }
+}
