@@ -6,15 +6,18 @@ using Orchestrator.Contracts;
 namespace Orchestrator.Actors.Client;
 
 /// <summary>
-/// <see cref="IGuardedCalls"/> over an ask to the dependencies actor. The ask waits at most until the call's
-/// deadline, or twice its timeout (queue wait plus run), plus <see cref="Grace"/>; the dependency actor always
-/// answers before that, so the limit only matters if the actor system itself is gone.
+/// <see cref="IGuardedCalls"/> over asks. The client fetches the <see cref="DependencyDirectory"/> once and then
+/// asks each dependency's actor directly through its <see cref="DependencyHandle"/> (one hop; a full bulkhead is
+/// answered without any message). The ask waits at most until the call's deadline, or twice its timeout (queue
+/// wait plus run), plus <see cref="Grace"/>; the dependency actor always answers before that, so the limit only
+/// matters if the actor system itself is gone.
 /// </summary>
 public sealed class GuardedCallsClient : IGuardedCalls
 {
     private readonly IActorRef? _dependencies;
     private readonly IRequiredActor<DependencySupervisor>? _required;
     private readonly TimeProvider _time;
+    private Task<DependencyDirectory>? _directory;
 
     /// <summary>Extra time given to the orchestrator beyond the call's own limits.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
@@ -39,17 +42,34 @@ public sealed class GuardedCallsClient : IGuardedCalls
     private async ValueTask<IActorRef> Target(CancellationToken ct) =>
         _dependencies ?? await _required!.GetAsync(ct).ConfigureAwait(false);
 
+    private Task<DependencyDirectory> Directory(CancellationToken ct)
+    {
+        var known = _directory;
+        if (known is { IsCompletedSuccessfully: true }) return known;
+        var fetch = FetchDirectory(ct);
+        Interlocked.CompareExchange(ref _directory, fetch, known);
+        return fetch;
+    }
+
+    private async Task<DependencyDirectory> FetchDirectory(CancellationToken ct)
+    {
+        var target = await Target(ct).ConfigureAwait(false);
+        return await target.Ask<DependencyDirectory>(GetDependencyDirectory.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+    }
+
     /// <inheritdoc />
     public async Task<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(call);
         if (call.ReplyTo is not null)
             throw new ArgumentException("A call sent through the client is answered to the client; do not set ReplyTo.", nameof(call));
-        var target = await Target(cancellationToken).ConfigureAwait(false);
+        var directory = await Directory(cancellationToken).ConfigureAwait(false);
+        if (!directory.Handles.TryGetValue(call.Dependency, out var handle))
+            return (CallResult<T>)DependencySupervisor.UnknownDependencyResult(call, directory.Names);
         var wait = MaxWait(call);
         try
         {
-            return await target.Ask<CallResult<T>>(call, wait, cancellationToken).ConfigureAwait(false);
+            return (CallResult<T>)await handle.AskAsync(call, wait, cancellationToken).ConfigureAwait(false);
         }
         catch (AskTimeoutException e)
         {

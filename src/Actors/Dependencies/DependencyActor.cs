@@ -21,18 +21,27 @@ namespace Orchestrator.Actors.Dependencies;
 public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
 {
     private const string BreakerTimerKey = "breaker-due";
+    private const string RejectingTimerKey = "rejecting-check";
+
+    /// <summary>How often a rejecting bulkhead looks whether it still rejects.</summary>
+    public static readonly TimeSpan RejectingCheckInterval = TimeSpan.FromSeconds(1);
+
     private readonly string _name;
     private readonly DependencyOptions _options;
     private readonly TimeProvider _time;
+    private readonly BulkheadGate _gate;
+    private readonly DependencyStats _stats;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private DependencyState _state = null!;
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public DependencyActor(string name, DependencyOptions options, TimeProvider? time)
+    public DependencyActor(string name, DependencyOptions options, TimeProvider? time, BulkheadGate gate, DependencyStats stats)
     {
         _name = name;
         _options = options;
         _time = time ?? new SchedulerTimeProvider(Context.System.Scheduler);
+        _gate = gate;
+        _stats = stats;
     }
 
     /// <inheritdoc />
@@ -41,9 +50,20 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     /// <inheritdoc />
     public IStash Stash { get; set; } = null!;
 
-    /// <summary>Props for the actor guarding <paramref name="name"/>.</summary>
-    public static Props Props(string name, DependencyOptions options, TimeProvider? time = null) =>
-        Akka.Actor.Props.Create(() => new DependencyActor(name, options, time));
+    /// <summary>
+    /// Props for the actor guarding <paramref name="name"/>. The gate and the stats are shared with the senders'
+    /// <see cref="DependencyHandle"/> and outlive restarts; when not given, the actor gets its own.
+    /// </summary>
+    public static Props Props(string name, DependencyOptions options, TimeProvider? time = null, BulkheadGate? gate = null, DependencyStats? stats = null)
+    {
+        gate ??= GateFor(options);
+        stats ??= new DependencyStats();
+        return Akka.Actor.Props.Create(() => new DependencyActor(name, options, time, gate, stats));
+    }
+
+    /// <summary>The gate for a dependency: as many places as its bulkhead has slots and queue.</summary>
+    public static BulkheadGate GateFor(DependencyOptions options) =>
+        new(options.Bulkhead.MaxConcurrency + options.Bulkhead.QueueCapacity);
 
     private CircuitBreaker Breaker => _state.Breaker;
     private Bulkhead<PendingCall> Bulkhead => _state.Bulkhead;
@@ -61,11 +81,14 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
 
     private void Ready()
     {
-        Receive<GuardedCall>(OnCall);
+        Receive<AdmittedCall>(m => TakeIn(m.Call, entered: true));
+        Receive<GuardedCall>(call => TakeIn(call, entered: _gate.TryEnter()));
         Receive<WorkFinished>(OnWorkFinished);
         Receive<AttemptTimedOut>(OnAttemptTimedOut);
         Receive<QueueWaitEnded>(OnQueueWaitEnded);
-        Receive<FallbackFinished>(OnFallbackFinished);
+        Receive<Degraded>(m => Answer(m.Pending, m.Report));
+        Receive<BulkheadRejectingStarted>(_ => OnRejectingStarted());
+        Receive<RejectingCheck>(_ => OnRejectingCheck());
         Receive<BreakerDue>(_ => Breaker.Refresh());
         Receive<GetStatus>(_ => Sender.Tell(Status()));
         Receive<IsolateBreaker>(_ =>
@@ -98,10 +121,18 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
 
     // ---- the path of a call -------------------------------------------------------------------------------
 
-    private void OnCall(GuardedCall call)
+    /// <summary>Takes in a call; <paramref name="entered"/> says whether it holds a place in the gate.</summary>
+    private void TakeIn(GuardedCall call, bool entered)
     {
         var now = _time.GetUtcNow();
-        var pending = new PendingCall(_state.NextId++, call, call.ReplyTo ?? Sender, now, call.Timeout ?? _options.Timeout);
+        var pending = new PendingCall(_state.NextId++, call, call.ReplyTo ?? Sender, now, call.Timeout ?? _options.Timeout) { Entered = entered };
+
+        if (!entered)
+        {
+            if (_gate.TryReportRejecting()) OnRejectingStarted();
+            Degrade(pending, DegradationReason.BulkheadFull, null, BulkheadFullDetail());
+            return;
+        }
 
         if (call.Deadline is { } deadline && deadline <= now)
         {
@@ -125,10 +156,8 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
             case BulkheadAdmission.Queued:
                 Timers.StartSingleTimer(new QueueTimerKey(pending.Id), new QueueWaitEnded(pending), pending.QueueDeadline - now);
                 break;
-            default:
-                OrchestratorMetrics.BulkheadRejected(_name);
-                Degrade(pending, DegradationReason.BulkheadFull, null,
-                    $"The bulkhead of '{_name}' is full: {Bulkhead.MaxConcurrency} calls running and {Bulkhead.QueueCapacity} waiting.");
+            default: // cannot happen while the gate holds no more calls than slots and queue; kept safe all the same
+                Degrade(pending, DegradationReason.BulkheadFull, null, BulkheadFullDetail());
                 break;
         }
     }
@@ -224,7 +253,7 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         // Cancel without running the work's cancellation callbacks on this thread.
         _ = pending.Cancellation?.CancelAsync();
         Bulkhead.Release();
-        _state.TimedOut++;
+        _stats.CountTimeout();
         Breaker.RecordFailure(pending.AttemptTimeout, pending.Permit);
 
         var ms = pending.AttemptTimeout.TotalMilliseconds;
@@ -267,62 +296,35 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     /// <summary>The primary answer is missing: the call's fallback, else the dependency's default, else a rejection or failure.</summary>
     private void Degrade(PendingCall pending, DegradationReason reason, Exception? error, string detail)
     {
-        if (pending.Call.HasFallback)
+        if (!pending.Call.HasFallback)
         {
-            var context = new FallbackContext(_name, reason, error);
-            var left = pending.Deadline is { } d ? d - _time.GetUtcNow() : pending.Timeout;
-            var call = pending.Call;
-            RunFallback(call, context, left < TimeSpan.Zero ? TimeSpan.Zero : left)
-                .PipeTo(Self, success: r => new FallbackFinished(pending, reason, error, detail, r.Value, r.Error));
+            Answer(pending, Degradation.WithoutCallFallback(pending.Call, _options.DefaultFallback, reason, error, detail, pending.Attempts));
             return;
         }
-
-        if (_options.DefaultFallback is { } value && pending.Call.ResultType.IsInstanceOfType(value))
-        {
-            Answer(pending, CallOutcome.Fallback, value, reason, FallbackSource.DependencyDefault, error, detail);
-            return;
-        }
-
-        Answer(pending, pending.Attempts == 0 ? CallOutcome.Rejected : CallOutcome.Failed, null, reason, null, error, detail);
-    }
-
-    private static async Task<(object? Value, Exception? Error)> RunFallback(GuardedCall call, FallbackContext context, TimeSpan limit)
-    {
-        await Task.Yield(); // never run user code on the actor's thread
-        using var cancellation = new CancellationTokenSource(limit);
-        try
-        {
-            return (await call.InvokeFallbackAsync(context, cancellation.Token).ConfigureAwait(false), null);
-        }
-        catch (Exception e)
-        {
-            return (null, e);
-        }
-    }
-
-    private void OnFallbackFinished(FallbackFinished f)
-    {
-        if (f.FallbackError is null)
-            Answer(f.Pending, CallOutcome.Fallback, f.Value, f.Reason, FallbackSource.CallFallback, f.Cause, f.Detail);
-        else
-            Answer(f.Pending, CallOutcome.Failed, null, f.Reason, null, f.FallbackError,
-                $"{f.Detail} Its fallback failed too: {f.FallbackError.GetType().Name}: {f.FallbackError.Message}");
+        var left = pending.Deadline is { } d ? d - _time.GetUtcNow() : pending.Timeout;
+        Degradation.RunCallFallbackAsync(pending.Call, reason, error, detail, pending.Attempts, left)
+            .PipeTo(Self, success: report => new Degraded(pending, report));
     }
 
     private void Answer(PendingCall pending, CallOutcome outcome, object? value, DegradationReason reason,
-        FallbackSource? source, Exception? error, string? detail)
+        FallbackSource? source, Exception? error, string? detail) =>
+        Answer(pending, new CallReport(outcome, value, reason, source, error, detail, TimeSpan.Zero, pending.Attempts));
+
+    private void Answer(PendingCall pending, CallReport report)
     {
         var elapsed = _time.GetUtcNow() - pending.Arrival;
-        pending.ReplyTo.Tell(pending.Call.ToResult(new CallReport(outcome, value, reason, source, error, detail, elapsed, pending.Attempts)));
-        switch (outcome)
+        if (pending.Entered)
         {
-            case CallOutcome.Succeeded: _state.Succeeded++; break;
-            case CallOutcome.Fallback: _state.Fallbacks++; break;
-            case CallOutcome.Rejected: _state.Rejected++; break;
-            default: _state.Failed++; break;
+            pending.Entered = false;
+            _gate.Exit();
         }
-        OrchestratorMetrics.CallAnswered(_name, outcome, reason, elapsed);
+        pending.ReplyTo.Tell(pending.Call.ToResult(report with { Elapsed = elapsed, Attempts = pending.Attempts }));
+        _stats.Count(report.Outcome);
+        OrchestratorMetrics.CallAnswered(_name, report.Outcome, report.Reason, elapsed);
     }
+
+    private string BulkheadFullDetail() =>
+        $"The bulkhead of '{_name}' is full: {Bulkhead.MaxConcurrency} calls may run and {Bulkhead.QueueCapacity} may wait.";
 
     private string BreakerOpenDetail() => Breaker.State switch
     {
@@ -334,8 +336,8 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     private DependencyStatus Status() => new(
         _name,
         Breaker.Snapshot(),
-        new BulkheadSnapshot(Bulkhead.InFlight, Bulkhead.Queued, Bulkhead.MaxConcurrency, Bulkhead.QueueCapacity, Bulkhead.Rejecting, Bulkhead.RejectedTotal),
-        new CallCounters(_state.Succeeded, _state.Fallbacks, _state.Rejected, _state.Failed, _state.TimedOut),
+        new BulkheadSnapshot(Bulkhead.InFlight, Bulkhead.Queued, Bulkhead.MaxConcurrency, Bulkhead.QueueCapacity, _gate.RejectingReported, _gate.RejectedTotal),
+        _stats.Snapshot(),
         _options.Timeout);
 
     // ---- state, events and restarts -----------------------------------------------------------------------
@@ -344,7 +346,6 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     {
         _state = state;
         state.Breaker.Transitioned = OnBreakerTransition;
-        state.Bulkhead.RejectingChanged = OnRejectingChanged;
     }
 
     private void OnBreakerTransition(BreakerTransition t)
@@ -368,13 +369,29 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         }
     }
 
-    private void OnRejectingChanged(bool rejecting, long rejected)
+    /// <summary>The first rejection since the bulkhead last stopped rejecting: log it, and look every second whether it goes on.</summary>
+    private void OnRejectingStarted()
     {
-        if (rejecting)
-            _log.Warning("Bulkhead of {Dependency} is full and started rejecting calls ({MaxConcurrency} running, {QueueCapacity} waiting)",
-                _name, Bulkhead.MaxConcurrency, Bulkhead.QueueCapacity);
-        else
-            _log.Info("Bulkhead of {Dependency} stopped rejecting calls after {Rejected} rejections", _name, rejected);
+        _state.RejectedWhenStarted = _gate.RejectedTotal - 1;
+        _state.RejectedAtLastCheck = _gate.RejectedTotal;
+        OrchestratorMetrics.BulkheadRejected(_name);
+        _log.Warning("Bulkhead of {Dependency} is full and started rejecting calls ({MaxConcurrency} may run, {QueueCapacity} may wait)",
+            _name, Bulkhead.MaxConcurrency, Bulkhead.QueueCapacity);
+        Timers.StartPeriodicTimer(RejectingTimerKey, RejectingCheck.Instance, RejectingCheckInterval);
+    }
+
+    /// <summary>A rejecting bulkhead that rejected nothing for a whole interval has stopped rejecting.</summary>
+    private void OnRejectingCheck()
+    {
+        var rejected = _gate.RejectedTotal;
+        if (rejected != _state.RejectedAtLastCheck)
+        {
+            _state.RejectedAtLastCheck = rejected;
+            return;
+        }
+        Timers.Cancel(RejectingTimerKey);
+        _gate.ClearRejectingReport();
+        _log.Info("Bulkhead of {Dependency} stopped rejecting calls after {Rejected} rejections", _name, rejected - _state.RejectedWhenStarted);
     }
 
     private void RearmTimers()
@@ -386,6 +403,8 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
             Timers.StartSingleTimer(new QueueTimerKey(p.Id), new QueueWaitEnded(p), Max(p.QueueDeadline - now));
         if (Breaker.OpenUntil is { } until)
             Timers.StartSingleTimer(BreakerTimerKey, BreakerDue.Instance, Max(until - now));
+        if (_gate.RejectingReported)
+            Timers.StartPeriodicTimer(RejectingTimerKey, RejectingCheck.Instance, RejectingCheckInterval);
         static TimeSpan Max(TimeSpan t) => t > TimeSpan.Zero ? t : TimeSpan.Zero;
     }
 
@@ -397,10 +416,16 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         _log.Error(reason, "Dependency {Dependency} actor crashed while handling {MessageType}; restarting it", _name, message?.GetType().Name);
 
         // The message that crashed the actor is lost to the new instance: if it was a call not yet taken in, answer it here.
-        if (message is GuardedCall call && !_state.Running.Values.Any(p => ReferenceEquals(p.Call, call))
+        var (call, entered) = message switch
+        {
+            AdmittedCall a => (a.Call, true),
+            GuardedCall c => (c, false),
+            _ => (null, false),
+        };
+        if (call is not null && !_state.Running.Values.Any(p => ReferenceEquals(p.Call, call))
             && !Bulkhead.QueuedItems.Any(p => ReferenceEquals(p.Call, call)))
         {
-            var pending = new PendingCall(_state.NextId++, call, call.ReplyTo ?? Sender, _time.GetUtcNow(), call.Timeout ?? _options.Timeout);
+            var pending = new PendingCall(_state.NextId++, call, call.ReplyTo ?? Sender, _time.GetUtcNow(), call.Timeout ?? _options.Timeout) { Entered = entered };
             Answer(pending, CallOutcome.Failed, null, DegradationReason.ActorFailure, null, reason,
                 $"The actor of '{_name}' crashed while taking the call in: {reason.Message}");
         }

@@ -2,6 +2,24 @@ using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Dependencies;
 
+/// <summary>A call that already entered the dependency's bulkhead gate (sent through a <see cref="DependencyHandle"/>).</summary>
+internal sealed record AdmittedCall(GuardedCall Call);
+
+/// <summary>A sender's call was turned away by the gate: the bulkhead started rejecting.</summary>
+internal sealed record BulkheadRejectingStarted
+{
+    public static readonly BulkheadRejectingStarted Instance = new();
+}
+
+/// <summary>Periodic look at whether the bulkhead still rejects.</summary>
+internal sealed record RejectingCheck
+{
+    public static readonly RejectingCheck Instance = new();
+}
+
+/// <summary>A degraded answer (from a fallback run off the actor's thread) is ready.</summary>
+internal sealed record Degraded(PendingCall Pending, CallReport Report);
+
 /// <summary>The work of a call ended, with a value or an exception.</summary>
 internal sealed record WorkFinished(long Id, object? Value, Exception? Error);
 
@@ -10,9 +28,6 @@ internal sealed record AttemptTimedOut(long Id);
 
 /// <summary>A call waited in the queue until its queue deadline.</summary>
 internal sealed record QueueWaitEnded(PendingCall Pending);
-
-/// <summary>A fallback ended, with a value or an exception.</summary>
-internal sealed record FallbackFinished(PendingCall Pending, DegradationReason Reason, Exception? Cause, string Detail, object? Value, Exception? FallbackError);
 
 /// <summary>An open breaker's reset timeout ended: time to look at it again.</summary>
 internal sealed record BreakerDue

@@ -15,9 +15,8 @@ internal sealed class DependencyState(CircuitBreaker breaker, Bulkhead<PendingCa
     public Dictionary<long, PendingCall> Running { get; } = new();
     public DedicatedThreadScheduler? Threads { get; } = threads;
     public long NextId { get; set; }
-    public long Succeeded { get; set; }
-    public long Fallbacks { get; set; }
-    public long Rejected { get; set; }
-    public long Failed { get; set; }
-    public long TimedOut { get; set; }
+
+    /// <summary>While the bulkhead rejects: the gate's rejection count when it started, and at the last look.</summary>
+    public long RejectedWhenStarted { get; set; }
+    public long RejectedAtLastCheck { get; set; }
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Orchestrator.Actors.Time;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Dependencies;
@@ -12,8 +13,8 @@ namespace Orchestrator.Actors.Dependencies;
 public sealed class DependencySupervisor : ReceiveActor
 {
     private readonly OrchestratorOptions _options;
-    private readonly Dictionary<string, IActorRef> _children = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _stopped = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DependencyHandle> _handles = new(StringComparer.Ordinal);
+    private DependencyDirectory _directory = new(new Dictionary<string, DependencyHandle>(), []);
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     /// <summary>The most restarts of one child within <see cref="RestartWindow"/> before it is stopped for good.</summary>
@@ -29,9 +30,10 @@ public sealed class DependencySupervisor : ReceiveActor
 
         Receive<GuardedCall>(call =>
         {
-            if (_children.TryGetValue(call.Dependency, out var child)) child.Forward(call);
-            else (call.ReplyTo ?? Sender).Tell(NotAvailable(call));
+            if (_handles.TryGetValue(call.Dependency, out var handle)) handle.Tell(call, Sender);
+            else (call.ReplyTo ?? Sender).Tell(UnknownDependencyResult(call, Known()));
         });
+        Receive<GetDependencyDirectory>(_ => Sender.Tell(_directory));
         Receive<GetStatus>(m => m.Dependency is null, _ => ReportAll());
         Receive<GetStatus>(m => Route(m.Dependency!, m));
         Receive<IsolateBreaker>(m => Route(m.Dependency, m));
@@ -40,8 +42,8 @@ public sealed class DependencySupervisor : ReceiveActor
         Receive<Terminated>(t =>
         {
             var name = t.ActorRef.Path.Name;
-            if (!_children.Remove(name)) return;
-            _stopped[name] = $"The actor of '{name}' was stopped after {MaxRestarts} crashes within {RestartWindow}.";
+            if (!_handles.TryGetValue(name, out var handle)) return;
+            handle.MarkStopped($"The actor of '{name}' was stopped after {MaxRestarts} crashes within {RestartWindow}.");
             _log.Error("Dependency {Dependency} actor stopped for good after repeated crashes; its calls now fail at once", name);
         });
     }
@@ -52,13 +54,17 @@ public sealed class DependencySupervisor : ReceiveActor
     /// <inheritdoc />
     protected override void PreStart()
     {
+        var time = _options.TimeProvider ?? new SchedulerTimeProvider(Context.System.Scheduler);
         foreach (var (name, dependency) in _options.Dependencies)
         {
-            var child = Context.ActorOf(DependencyActor.Props(name, dependency, _options.TimeProvider), name);
+            var gate = DependencyActor.GateFor(dependency);
+            var stats = new DependencyStats();
+            var child = Context.ActorOf(DependencyActor.Props(name, dependency, time, gate, stats), name);
             Context.Watch(child);
-            _children[name] = child;
+            _handles[name] = new DependencyHandle(name, child, dependency, gate, stats, time);
         }
-        _log.Info("Orchestrator guards {DependencyCount} dependencies: {Dependencies}", _children.Count, string.Join(", ", _children.Keys));
+        _directory = new DependencyDirectory(new Dictionary<string, DependencyHandle>(_handles, StringComparer.Ordinal), Known());
+        _log.Info("Orchestrator guards {DependencyCount} dependencies: {Dependencies}", _handles.Count, string.Join(", ", _handles.Keys));
     }
 
     /// <inheritdoc />
@@ -68,24 +74,21 @@ public sealed class DependencySupervisor : ReceiveActor
 
     private void Route(string dependency, object message)
     {
-        if (_children.TryGetValue(dependency, out var child)) child.Forward(message);
+        if (_handles.TryGetValue(dependency, out var handle)) handle.Actor.Forward(message);
         else Sender.Tell(new UnknownDependency(dependency, Known()));
     }
 
     private void ReportAll()
     {
         var sender = Sender;
-        var asks = _children.Values.Select(c => c.Ask<DependencyStatus>(GetStatus.All, TimeSpan.FromSeconds(5))).ToArray();
+        var asks = _handles.Values.Select(h => h.Actor.Ask<DependencyStatus>(GetStatus.All, TimeSpan.FromSeconds(5))).ToArray();
         Task.WhenAll(asks).PipeTo(sender, success: all => new OrchestratorStatus(all));
     }
 
-    private ICallResult NotAvailable(GuardedCall call)
-    {
-        var (reason, detail) = _stopped.TryGetValue(call.Dependency, out var why)
-            ? (DegradationReason.ActorFailure, why)
-            : (DegradationReason.UnknownDependency, new UnknownDependency(call.Dependency, Known()).Message);
-        return call.ToResult(new CallReport(CallOutcome.Rejected, null, reason, null, null, detail, TimeSpan.Zero, 0));
-    }
+    /// <summary>The answer to a call for a dependency that is not declared.</summary>
+    internal static ICallResult UnknownDependencyResult(GuardedCall call, IReadOnlyList<string> known) =>
+        call.ToResult(new CallReport(CallOutcome.Rejected, null, DegradationReason.UnknownDependency, null, null,
+            new UnknownDependency(call.Dependency, known).Message, TimeSpan.Zero, 0));
 
     private IReadOnlyList<string> Known() => _options.Dependencies.Keys.ToList();
 }

@@ -33,4 +33,7 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
     public bool AttemptEndsAtDeadline { get; set; }
 
     public CancellationTokenSource? Cancellation { get; set; }
+
+    /// <summary>Whether the call holds a place in the bulkhead gate (released when it is answered).</summary>
+    public bool Entered { get; set; }
 }

@@ -102,6 +102,11 @@ public sealed class LoggingTests : Akka.TestKit.Xunit2.TestKit
         dependency.Tell(new GuardedCall<int>(name, _ => Task.FromResult(4)), TestActor);
         ExpectMsg<CallResult<int>>();
 
+        // "Stopped" is logged once a whole check interval passes without a rejection.
+        var scheduler = (Akka.TestKit.TestScheduler)Sys.Scheduler;
+        scheduler.Advance(DependencyActor.RejectingCheckInterval);
+        scheduler.Advance(DependencyActor.RejectingCheckInterval);
+
         WaitFor(() => EventsOf(name).Count(e => e.MessageTemplate.Text.Contains("rejecting")) >= 2);
         var events = EventsOf(name).Where(e => e.MessageTemplate.Text.Contains("rejecting")).ToList();
         Assert.Equal(2, events.Count);

@@ -1,0 +1,91 @@
+using Akka.Actor;
+using Orchestrator.Actors.Bulkhead;
+using Orchestrator.Actors.Telemetry;
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Actors.Dependencies;
+
+/// <summary>
+/// A sender's handle on one dependency: its actor, and the caller-side half of its bulkhead. Calls sent through
+/// a handle enter the <see cref="BulkheadGate"/> first; when the dependency already has as many calls as its slots
+/// and queue can hold, the call is answered on the sender's side at once (fallback or <c>BulkheadFull</c>) and
+/// never reaches the actor's mailbox. Thread-safe; get one from <see cref="DependencyDirectory"/>.
+/// </summary>
+public sealed class DependencyHandle
+{
+    private readonly TimeProvider _time;
+    private volatile string? _stoppedReason;
+
+    internal DependencyHandle(string name, IActorRef actor, DependencyOptions options, BulkheadGate gate, DependencyStats stats, TimeProvider time)
+    {
+        Name = name;
+        Actor = actor;
+        Options = options;
+        Gate = gate;
+        Stats = stats;
+        _time = time;
+    }
+
+    /// <summary>The dependency's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The dependency's actor.</summary>
+    public IActorRef Actor { get; }
+
+    /// <summary>The dependency's options.</summary>
+    public DependencyOptions Options { get; }
+
+    /// <summary>The caller-side half of the dependency's bulkhead.</summary>
+    public BulkheadGate Gate { get; }
+
+    /// <summary>How the dependency's calls ended.</summary>
+    public DependencyStats Stats { get; }
+
+    /// <summary>Sends <paramref name="call"/>; the result goes to its <c>ReplyTo</c>, else to <paramref name="sender"/>.</summary>
+    public void Tell(GuardedCall call, IActorRef sender)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (_stoppedReason is null && Gate.TryEnter())
+        {
+            Actor.Tell(new AdmittedCall(call), sender);
+            return;
+        }
+        var replyTo = call.ReplyTo ?? sender;
+        var answer = AnswerWithoutActor(call);
+        if (answer.IsCompletedSuccessfully) replyTo.Tell(answer.Result);
+        else answer.ContinueWith(t => replyTo.Tell(t.Result), TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    /// <summary>Sends <paramref name="call"/> and waits at most <paramref name="timeout"/> for its result.</summary>
+    public async Task<ICallResult> AskAsync(GuardedCall call, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (_stoppedReason is not null || !Gate.TryEnter()) return await AnswerWithoutActor(call).ConfigureAwait(false);
+        return await Actor.Ask<ICallResult>(new AdmittedCall(call), timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks the actor as stopped for good: calls are answered at once with <see cref="DegradationReason.ActorFailure"/>.</summary>
+    internal void MarkStopped(string reason) => _stoppedReason = reason;
+
+    private async Task<ICallResult> AnswerWithoutActor(GuardedCall call)
+    {
+        var started = _time.GetTimestamp();
+        CallReport report;
+        if (_stoppedReason is { } stopped)
+        {
+            report = new CallReport(CallOutcome.Rejected, null, DegradationReason.ActorFailure, null, null, stopped, TimeSpan.Zero, 0);
+        }
+        else
+        {
+            if (Gate.TryReportRejecting()) Actor.Tell(BulkheadRejectingStarted.Instance);
+            var detail = $"The bulkhead of '{Name}' is full: {Gate.Capacity} calls admitted ({Options.Bulkhead.MaxConcurrency} may run, {Options.Bulkhead.QueueCapacity} may wait).";
+            report = call.HasFallback
+                ? await Degradation.RunCallFallbackAsync(call, DegradationReason.BulkheadFull, null, detail, 0, call.Timeout ?? Options.Timeout).ConfigureAwait(false)
+                : Degradation.WithoutCallFallback(call, Options.DefaultFallback, DegradationReason.BulkheadFull, null, detail, 0);
+        }
+        var elapsed = _time.GetElapsedTime(started);
+        Stats.Count(report.Outcome);
+        OrchestratorMetrics.CallAnswered(Name, report.Outcome, report.Reason, elapsed);
+        return call.ToResult(report with { Elapsed = elapsed });
+    }
+}
