@@ -60,6 +60,43 @@ public sealed class HostingTests
         }
     }
 
+    [Fact]
+    public async Task The_orchestrator_starts_from_an_appsettings_json_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("orchestrator-hosting-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "appsettings.json"), """
+                {
+                  "Orchestrator": {
+                    "Dependencies": {
+                      "profile": { "Timeout": "00:00:01.500", "Bulkhead": { "MaxConcurrency": 3, "QueueCapacity": 7 } },
+                      "reviews": { "Breaker": { "ResetTimeout": "00:00:20", "IgnoredExceptions": [ "System.ArgumentException" ] } }
+                    }
+                  }
+                }
+                """);
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = dir.FullName });
+            builder.Configuration.AddJsonFile(Path.Combine(dir.FullName, "appsettings.json"));
+            builder.Services.AddAkka("appsettings-test", (akka, _) => akka.WithOrchestrator(builder.Configuration.GetSection("Orchestrator")));
+            builder.Services.AddGuardedCalls();
+            using var host = builder.Build();
+            await host.StartAsync();
+            var status = await host.Services.GetRequiredService<IGuardedCalls>().StatusAsync();
+            Assert.Equal(["profile", "reviews"], status.Dependencies.Select(d => d.Name));
+            Assert.Equal(TimeSpan.FromMilliseconds(1500), status.Dependencies[0].DefaultTimeout);
+            Assert.Equal(7, status.Dependencies[0].Bulkhead.QueueCapacity);
+            var ignored = await host.Services.GetRequiredService<IGuardedCalls>()
+                .CallAsync<int>("reviews", _ => throw new ArgumentNullException("id"));
+            Assert.Equal(CallOutcome.Failed, ignored.Outcome);
+            await host.StopAsync();
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("Orchestrator:Dependencies:payments:Bulkhead:MaxConcurrency", "0", "Orchestrator:Dependencies:payments:Bulkhead:MaxConcurrency must be at least 1, not 0")]
     [InlineData("Orchestrator:Dependencies:payments:Timeout", "-00:00:01", "Orchestrator:Dependencies:payments:Timeout must be positive, not -00:00:01")]
