@@ -14,6 +14,7 @@ public sealed class CircuitBreaker
     private readonly TimeProvider _time;
     private readonly SlidingWindow _window;
     private BreakerState _state = BreakerState.Closed;
+    private long _halfOpenRound;
     private int _consecutiveFailures;
     private int _trips;
     private int _probesIssued;
@@ -39,6 +40,19 @@ public sealed class CircuitBreaker
         {
             Refresh();
             return _state;
+        }
+    }
+
+    /// <summary>
+    /// Counts the half-open rounds. A probe's outcome counts only in the round that handed it out: a probe from
+    /// an earlier round that ends late can neither close nor reopen the breaker.
+    /// </summary>
+    public long HalfOpenRound
+    {
+        get
+        {
+            Refresh();
+            return _halfOpenRound;
         }
     }
 
@@ -78,8 +92,12 @@ public sealed class CircuitBreaker
     }
 
     /// <summary>Records a call that the dependency answered.</summary>
-    public void RecordSuccess(TimeSpan duration, BreakerPermit permit)
+    /// <param name="duration">How long the call ran.</param>
+    /// <param name="permit">What <see cref="TryAcquire"/> answered for it.</param>
+    /// <param name="probeRound">For a probe: the <see cref="HalfOpenRound"/> when it was handed out (null: the current round).</param>
+    public void RecordSuccess(TimeSpan duration, BreakerPermit permit, long? probeRound = null)
     {
+        if (IsStaleProbe(permit, probeRound)) return;
         var slow = IsSlow(duration);
         switch (State)
         {
@@ -105,8 +123,12 @@ public sealed class CircuitBreaker
     }
 
     /// <summary>Records a call that failed in a way that counts against the dependency (an error it handles, or a timeout).</summary>
-    public void RecordFailure(TimeSpan duration, BreakerPermit permit)
+    /// <param name="duration">How long the call ran.</param>
+    /// <param name="permit">What <see cref="TryAcquire"/> answered for it.</param>
+    /// <param name="probeRound">For a probe: the <see cref="HalfOpenRound"/> when it was handed out (null: the current round).</param>
+    public void RecordFailure(TimeSpan duration, BreakerPermit permit, long? probeRound = null)
     {
+        if (IsStaleProbe(permit, probeRound)) return;
         switch (State)
         {
             case BreakerState.Closed:
@@ -148,16 +170,20 @@ public sealed class CircuitBreaker
     public void Refresh()
     {
         if (_state == BreakerState.Open && _openUntil is { } until && _time.GetUtcNow() >= until)
-            Move(BreakerState.HalfOpen, "reset timeout ended");
+            Move(BreakerState.HalfOpen, "reset timeout ended", at: until);
     }
+
+    private bool IsStaleProbe(BreakerPermit permit, long? probeRound) =>
+        permit == BreakerPermit.Probe && probeRound is { } round && round != HalfOpenRound; // reading it refreshes the state first
 
     private void CheckWindow()
     {
         var (calls, failures, slow) = _window.Totals(_time.GetUtcNow());
         if (calls < _options.MinimumThroughput) return;
-        if (_options.FailureRatio is { } ratio && failures >= ratio * calls)
+        // Compare ratios, not products: 0.28 * 25 is 7.000000000000001 in floating point.
+        if (_options.FailureRatio is { } ratio && (double)failures / calls >= ratio)
             Trip($"failure ratio {(double)failures / calls:0.##} over {calls} calls reached {ratio:0.##}");
-        else if (_options.SlowCallDuration is not null && slow >= _options.SlowCallRatio * calls)
+        else if (_options.SlowCallDuration is not null && (double)slow / calls >= _options.SlowCallRatio)
             Trip($"slow-call ratio {(double)slow / calls:0.##} over {calls} calls reached {_options.SlowCallRatio:0.##}");
     }
 
@@ -173,12 +199,13 @@ public sealed class CircuitBreaker
         Move(BreakerState.Open, reason, openFor);
     }
 
-    private void Move(BreakerState to, string reason, TimeSpan? openFor = null)
+    private void Move(BreakerState to, string reason, TimeSpan? openFor = null, DateTimeOffset? at = null)
     {
         var from = _state;
         _state = to;
         if (to != BreakerState.Open) _openUntil = null;
-        LastTransitionAt = _time.GetUtcNow();
+        if (to == BreakerState.HalfOpen) _halfOpenRound++;
+        LastTransitionAt = at ?? _time.GetUtcNow();
         _probesIssued = 0;
         _probeSuccesses = 0;
         if (to is BreakerState.Closed or BreakerState.Open) ClearCounts();

@@ -3,7 +3,8 @@ namespace Orchestrator.Actors.Bulkhead;
 /// <summary>
 /// Bounds the work of one dependency: at most <see cref="MaxConcurrency"/> items hold a slot, at most
 /// <see cref="QueueCapacity"/> wait for one, in arrival order; anything beyond is rejected at once, so neither
-/// callers nor memory wait without bound. Not thread-safe: owned by one actor.
+/// callers nor memory wait without bound. Not thread-safe: owned by one actor. (Senders check the
+/// <see cref="BulkheadGate"/> first, so a flood is turned away before it reaches the actor.)
 /// </summary>
 /// <typeparam name="T">The waiting item (a pending call).</typeparam>
 public sealed class Bulkhead<T> where T : class
@@ -32,51 +33,21 @@ public sealed class Bulkhead<T> where T : class
     /// <summary>Items waiting for a slot.</summary>
     public int Queued => _queue.Count;
 
-    /// <summary>Whether the last item that arrived was rejected.</summary>
-    public bool Rejecting { get; private set; }
-
-    /// <summary>Items rejected since the bulkhead was created.</summary>
-    public long RejectedTotal { get; private set; }
-
-    /// <summary>Items rejected since the bulkhead last started rejecting.</summary>
-    public long RejectedInEpisode { get; private set; }
-
-    /// <summary>Raised when the bulkhead starts rejecting (true) and when it admits again after rejecting (false).</summary>
-    public Action<bool, long>? RejectingChanged { get; set; }
-
     /// <summary>Admits <paramref name="item"/>: a slot, a place in the queue, or a rejection.</summary>
     public BulkheadAdmission TryEnter(T item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        BulkheadAdmission admission;
         if (InFlight < MaxConcurrency && _queue.Count == 0)
         {
             InFlight++;
-            admission = BulkheadAdmission.Run;
+            return BulkheadAdmission.Run;
         }
-        else if (_queue.Count < QueueCapacity)
+        if (_queue.Count < QueueCapacity)
         {
             _nodes[item] = _queue.AddLast(item);
-            admission = BulkheadAdmission.Queued;
+            return BulkheadAdmission.Queued;
         }
-        else
-        {
-            RejectedTotal++;
-            RejectedInEpisode++;
-            if (!Rejecting)
-            {
-                Rejecting = true;
-                RejectingChanged?.Invoke(true, RejectedInEpisode);
-            }
-            return BulkheadAdmission.Rejected;
-        }
-        if (Rejecting)
-        {
-            Rejecting = false;
-            RejectingChanged?.Invoke(false, RejectedInEpisode);
-            RejectedInEpisode = 0;
-        }
-        return admission;
+        return BulkheadAdmission.Rejected;
     }
 
     /// <summary>Gives back a slot.</summary>

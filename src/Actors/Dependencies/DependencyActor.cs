@@ -185,6 +185,7 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         }
 
         pending.Permit = permit;
+        pending.ProbeRound = Breaker.HalfOpenRound;
         pending.Attempts++;
         pending.StartedAt = now;
         pending.AttemptEndsAtDeadline = left < pending.Timeout;
@@ -227,19 +228,19 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
 
         if (finished.Error is null)
         {
-            Breaker.RecordSuccess(duration, pending.Permit);
+            Breaker.RecordSuccess(duration, pending.Permit, pending.ProbeRound);
             Answer(pending, CallOutcome.Succeeded, finished.Value, DegradationReason.None, null, null, null);
         }
         else if (_options.Breaker.Handles(finished.Error))
         {
-            Breaker.RecordFailure(duration, pending.Permit);
+            Breaker.RecordFailure(duration, pending.Permit, pending.ProbeRound);
             Degrade(pending, DegradationReason.Error, finished.Error,
                 $"The call to '{_name}' failed: {finished.Error.GetType().Name}: {finished.Error.Message}");
         }
         else
         {
             // An exception the breaker ignores is the caller's problem, not the dependency's: no fallback.
-            Breaker.RecordSuccess(duration, pending.Permit);
+            Breaker.RecordSuccess(duration, pending.Permit, pending.ProbeRound);
             Answer(pending, CallOutcome.Failed, null, DegradationReason.Error, null, finished.Error,
                 $"The call to '{_name}' failed with {finished.Error.GetType().Name}, which does not count against the dependency: {finished.Error.Message}");
         }
@@ -254,7 +255,7 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         _ = pending.Cancellation?.CancelAsync();
         Bulkhead.Release();
         _stats.CountTimeout();
-        Breaker.RecordFailure(pending.AttemptTimeout, pending.Permit);
+        Breaker.RecordFailure(pending.AttemptTimeout, pending.Permit, pending.ProbeRound);
 
         var ms = pending.AttemptTimeout.TotalMilliseconds;
         if (pending.AttemptEndsAtDeadline)

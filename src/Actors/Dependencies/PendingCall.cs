@@ -26,6 +26,9 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
 
     public int Attempts { get; set; }
     public BreakerPermit Permit { get; set; }
+
+    /// <summary>The breaker's half-open round when the permit was taken (a probe counts only in its own round).</summary>
+    public long ProbeRound { get; set; }
     public DateTimeOffset StartedAt { get; set; }
     public TimeSpan AttemptTimeout { get; set; }
 
