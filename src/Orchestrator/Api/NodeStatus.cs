@@ -1,0 +1,30 @@
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Node.Api;
+
+/// <summary>The answer of <c>GET /api/status</c>: the node, then every dependency the orchestrator guards.</summary>
+public sealed record NodeStatus(NodeInfo Node, IReadOnlyList<DependencyStatus> Dependencies);
+
+/// <summary>This node: its actor system, cluster membership and uptime.</summary>
+/// <param name="Name">The actor system's name.</param>
+/// <param name="Address">The node's Akka address (with the port actually bound).</param>
+/// <param name="MemberStatus">This node's cluster member status (Joining, Up, Leaving, ...).</param>
+/// <param name="Leader">The cluster leader's address, when there is one.</param>
+/// <param name="Members">Every member the node knows of, with its status.</param>
+/// <param name="Roles">This node's cluster roles.</param>
+/// <param name="HttpAddresses">The HTTP addresses the node listens on.</param>
+/// <param name="StartedAt">When the node started.</param>
+/// <param name="UptimeSeconds">Seconds since then.</param>
+public sealed record NodeInfo(
+    string Name,
+    string Address,
+    string MemberStatus,
+    string? Leader,
+    IReadOnlyList<ClusterMemberInfo> Members,
+    IReadOnlyList<string> Roles,
+    IReadOnlyList<string> HttpAddresses,
+    DateTimeOffset StartedAt,
+    double UptimeSeconds);
+
+/// <summary>One cluster member as this node sees it.</summary>
+public sealed record ClusterMemberInfo(string Address, string Status, bool Reachable);

@@ -1,0 +1,70 @@
+using Akka.Actor;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Orchestrator.Actors.Client;
+using Orchestrator.Node.Downstream;
+
+namespace Orchestrator.Node.Api;
+
+/// <summary>
+/// <c>GET /api/status</c> (node and dependencies), and the operator's breaker commands
+/// <c>POST /api/dependencies/{name}/isolate</c> and <c>/reset</c>.
+/// </summary>
+public static class StatusEndpoints
+{
+    /// <summary>The answer to a breaker command.</summary>
+    public sealed record BreakerCommandResult(string Dependency, Contracts.BreakerState State);
+
+    /// <summary>Maps the status API.</summary>
+    public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/status", async (IGuardedCalls calls, ActorSystem system, NodeClock clock, IServer server, CancellationToken ct) =>
+        {
+            var status = await calls.StatusAsync(ct);
+            // Configuration sorts keys, so show the demo's services in their natural order, then any others by name.
+            var dependencies = status.Dependencies
+                .OrderBy(d => DemoServices.Order(d.Name) is var i and >= 0 ? i : int.MaxValue)
+                .ThenBy(d => d.Name, StringComparer.Ordinal)
+                .ToList();
+            return Results.Ok(new NodeStatus(Node(system, clock, server), dependencies));
+        });
+
+        var dependencies = app.MapGroup("/api/dependencies");
+        dependencies.MapPost("/{name}/isolate", (string name, IGuardedCalls calls, CancellationToken ct) =>
+            Command(name, calls.IsolateAsync, ct));
+        dependencies.MapPost("/{name}/reset", (string name, IGuardedCalls calls, CancellationToken ct) =>
+            Command(name, calls.ResetAsync, ct));
+        return app;
+    }
+
+    private static async Task<IResult> Command(string name, Func<string, CancellationToken, Task<Contracts.BreakerState>> command, CancellationToken ct)
+    {
+        try
+        {
+            return Results.Ok(new BreakerCommandResult(name, await command(name, ct)));
+        }
+        catch (ArgumentException e)
+        {
+            return ErrorBody.NotFound(e.Message.Split(" (Parameter", 2)[0]);
+        }
+    }
+
+    private static NodeInfo Node(ActorSystem system, NodeClock clock, IServer server)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var state = cluster.State;
+        var members = state.Members
+            .Select(m => new ClusterMemberInfo(m.Address.ToString(), m.Status.ToString(), !state.Unreachable.Contains(m)))
+            .ToList();
+        return new NodeInfo(
+            system.Name,
+            cluster.SelfAddress.ToString(),
+            cluster.SelfMember.Status.ToString(),
+            state.Leader?.ToString(),
+            members,
+            cluster.SelfRoles.ToList(),
+            server.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [],
+            clock.StartedAt,
+            Math.Round(clock.Uptime.TotalSeconds, 3));
+    }
+}

@@ -1,0 +1,70 @@
+using Akka.Actor;
+
+namespace Orchestrator.Node.Configuration;
+
+/// <summary>
+/// Where the node's Akka.Remote endpoint listens and which seed nodes it joins; section <c>Cluster</c>
+/// (<c>Cluster:Port=4054</c>, <c>Cluster__SeedNodes__0=akka.tcp://orchestrator@127.0.0.1:4053</c>, ...).
+/// </summary>
+public sealed class ClusterSettings
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Cluster";
+
+    /// <summary>The default remoting port.</summary>
+    public const int DefaultPort = 4053;
+
+    /// <summary>The host name or IP address remoting binds to. Default 127.0.0.1.</summary>
+    public string Hostname { get; set; } = "127.0.0.1";
+
+    /// <summary>The remoting port; 0 picks a free one. Default 4053.</summary>
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>The host name other nodes reach this one by, when it differs from <see cref="Hostname"/> (NAT, containers). Default: none.</summary>
+    public string? PublicHostname { get; set; }
+
+    /// <summary>Addresses of the seed nodes, like <c>akka.tcp://orchestrator@127.0.0.1:4053</c>. Empty: the node joins itself (a one-node cluster).</summary>
+    public List<string> SeedNodes { get; set; } = [];
+
+    /// <summary>The node's cluster roles. Default: none.</summary>
+    public List<string> Roles { get; set; } = [];
+
+    /// <summary>Adds every problem to <paramref name="errors"/>, naming the setting; <paramref name="systemName"/> is the actor system's name seed nodes must carry.</summary>
+    public void Validate(string systemName, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(Hostname))
+            errors.Add($"{SectionName}:Hostname must name a host or an IP address to bind remoting to; it is empty.");
+        if (Port is < 0 or > 65535)
+            errors.Add($"{SectionName}:Port must be between 0 (any free port) and 65535, not {Port}.");
+        if (PublicHostname is { } p && string.IsNullOrWhiteSpace(p))
+            errors.Add($"{SectionName}:PublicHostname must not be blank; leave it out to use {SectionName}:Hostname.");
+        for (var i = 0; i < SeedNodes.Count; i++)
+        {
+            var seed = SeedNodes[i];
+            var key = $"{SectionName}:SeedNodes:{i}";
+            if (!TryParse(seed, out var address))
+                errors.Add($"{key}: '{seed}' is not an Akka address like akka.tcp://{systemName}@127.0.0.1:{DefaultPort}.");
+            else if (address.System != systemName)
+                errors.Add($"{key}: '{seed}' names the actor system '{address.System}'; this node's system is '{systemName}', so it could never join.");
+            else if (address.Host is null || address.Port is not (> 0 and <= 65535))
+                errors.Add($"{key}: '{seed}' needs a host and a port between 1 and 65535.");
+        }
+        for (var i = 0; i < Roles.Count; i++)
+            if (string.IsNullOrWhiteSpace(Roles[i])) errors.Add($"{SectionName}:Roles:{i} is empty.");
+    }
+
+    private static bool TryParse(string? text, out Address address)
+    {
+        address = null!;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        try
+        {
+            address = Address.Parse(text);
+            return address.Protocol.StartsWith("akka", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
+        {
+            return false;
+        }
+    }
+}

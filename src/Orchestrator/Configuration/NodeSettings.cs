@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Orchestrator.Node.Configuration;
+
+/// <summary>The node's own settings, bound strictly and validated together at start-up.</summary>
+public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Downstream)
+{
+    /// <summary>Binds and validates; throws <see cref="NodeConfigurationException"/> listing every problem.</summary>
+    public static NodeSettings Load(IConfiguration configuration, string systemName)
+    {
+        var errors = new List<string>();
+
+        var before = errors.Count;
+        var cluster = StrictBinder.Bind(configuration.GetSection(ClusterSettings.SectionName), new ClusterSettings(), errors);
+        if (errors.Count == before) cluster.Validate(systemName, errors);
+
+        before = errors.Count;
+        var downstream = StrictBinder.Bind(configuration.GetSection(DownstreamSettings.SectionName), new DownstreamSettings(), errors);
+        if (errors.Count == before) downstream.Validate(errors);
+
+        if (errors.Count > 0) throw new NodeConfigurationException(errors);
+        return new NodeSettings(cluster, downstream);
+    }
+}

@@ -1,0 +1,39 @@
+namespace Orchestrator.Node.Downstream;
+
+// The wire types of the simulated downstream services (what they answer and what they accept).
+
+/// <summary>A user's profile (service <c>profile</c>).</summary>
+public sealed record UserProfile(string UserId, string DisplayName, string MembershipTier, string Locale);
+
+/// <summary>A product as listed on a page.</summary>
+public sealed record ProductSummary(string ProductId, string Name, decimal Price);
+
+/// <summary>Products suggested to a user (service <c>recommendations</c>); <c>Kind</c> is "personalised" or "popular".</summary>
+public sealed record RecommendationList(string UserId, string Kind, IReadOnlyList<ProductSummary> Items);
+
+/// <summary>One notification for a user.</summary>
+public sealed record Notification(string Id, string Text, DateTimeOffset CreatedAt);
+
+/// <summary>A user's unread notifications (service <c>notifications</c>).</summary>
+public sealed record NotificationList(string UserId, IReadOnlyList<Notification> Items);
+
+/// <summary>A request to charge an order (service <c>payments</c>).</summary>
+public sealed record ChargeRequest(string OrderId, decimal Amount, string Currency);
+
+/// <summary>A charge that went through.</summary>
+public sealed record ChargeReceipt(string ChargeId, string OrderId, decimal Amount, string Currency, string Status);
+
+/// <summary>A request to hold stock (service <c>inventory</c>).</summary>
+public sealed record ReservationRequest(string ProductId, int Quantity);
+
+/// <summary>Stock held for an order.</summary>
+public sealed record Reservation(string ReservationId, string ProductId, int Quantity, DateTimeOffset ExpiresAt);
+
+/// <summary>How many of a product are in stock (service <c>inventory</c>).</summary>
+public sealed record StockLevel(string ProductId, int Available);
+
+/// <summary>One review of a product.</summary>
+public sealed record Review(string Author, int Rating, string Text);
+
+/// <summary>A product's reviews (service <c>reviews</c>).</summary>
+public sealed record ReviewList(string ProductId, double AverageRating, IReadOnlyList<Review> Reviews);

@@ -1,0 +1,154 @@
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Akka.Remote.Hosting;
+using Orchestrator.Actors.Hosting;
+using Orchestrator.Contracts;
+using Orchestrator.Node.Api;
+using Orchestrator.Node.Chaos;
+using Orchestrator.Node.Configuration;
+using Orchestrator.Node.Downstream;
+using Orchestrator.Node.Logging;
+using Orchestrator.Node.Shop;
+using Serilog;
+using Serilog.Events;
+using Serilog.Settings.Configuration;
+
+namespace Orchestrator.Node;
+
+/// <summary>
+/// Builds the runnable orchestrator node: a one-node (by default) Akka.Cluster with the orchestrator, Serilog, the
+/// simulated downstream services, the demo shop, and the operator API. <c>Program</c> runs it; tests start it
+/// in-process with <c>--urls http://127.0.0.1:0 --Cluster:Port=0</c> and read the bound address from <c>app.Urls</c>.
+/// </summary>
+public static class NodeHost
+{
+    /// <summary>The actor system's name; seed node addresses must carry it.</summary>
+    public const string ActorSystemName = "orchestrator";
+
+    /// <summary>Where HTTP listens unless <c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>Urls</c> or <c>ASPNETCORE_HTTP_PORTS</c> say otherwise.</summary>
+    public const string DefaultUrls = "http://localhost:5080";
+
+    /// <summary>
+    /// Builds the node from <paramref name="args"/>, environment variables and appsettings.json. Invalid settings
+    /// throw before anything starts: <see cref="NodeConfigurationException"/> for <c>Cluster</c> and
+    /// <c>Downstream</c>, <see cref="OrchestratorOptionsException"/> for <c>Orchestrator</c>, each naming the setting.
+    /// </summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json sits beside the binaries, wherever the node is started from.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var configuration = builder.Configuration;
+        UseDefaultUrlsUnlessConfigured(builder);
+
+        // Validate everything up front, so a bad setting stops the node with a message naming it.
+        var settings = NodeSettings.Load(configuration, ActorSystemName);
+        var orchestratorSection = configuration.GetSection(OrchestratorOptions.SectionName);
+        var orchestrator = OrchestratorOptionsBinder.Bind(orchestratorSection);
+        DeclareDemoDependencies(orchestrator);
+        orchestrator.Validate();
+
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly))
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .Enrich.With<AkkaLogSourceEnricher>());
+
+        builder.Services.ConfigureHttpJsonOptions(o => NodeJson.Configure(o.SerializerOptions));
+        builder.Services.AddSingleton(settings.Cluster);
+        builder.Services.AddSingleton(settings.Downstream);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new NodeClock(TimeProvider.System)); // created now: uptime counts from start-up
+        builder.Services.AddSingleton(new ChaosRegistry(DemoServices.All));
+        builder.Services.AddSingleton<ChaosInjector>();
+        builder.Services.AddSingleton<DownstreamBaseAddress>();
+        builder.Services.AddHttpClient<DownstreamClient>(http => http.Timeout = settings.Downstream.RequestTimeout);
+        builder.Services.AddTransient<ShopService>();
+
+        builder.Services.AddAkka(ActorSystemName, (akka, _) =>
+        {
+            var cluster = settings.Cluster;
+            akka.ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddSerilogLogging();
+                })
+                .WithRemoting(new RemoteOptions
+                {
+                    HostName = cluster.Hostname,
+                    Port = cluster.Port,
+                    PublicHostName = cluster.PublicHostname,
+                })
+                .WithClustering(new ClusterOptions
+                {
+                    SeedNodes = cluster.SeedNodes.ToArray(),
+                    Roles = cluster.Roles.ToArray(),
+                })
+                .WithOrchestrator(orchestratorSection, DeclareDemoDependencies);
+
+            // No seed nodes: this node is its own seed. Joining its own address (rather than listing it as a seed)
+            // works on port 0 too, where the address is only known once remoting has bound.
+            if (cluster.SeedNodes.Count == 0)
+                akka.AddStartup((system, _) =>
+                {
+                    var self = Akka.Cluster.Cluster.Get(system);
+                    self.Join(self.SelfAddress);
+                });
+        });
+        builder.Services.AddGuardedCalls();
+
+        var app = builder.Build();
+        app.UseSerilogRequestLogging(o => o.GetLevel = RequestLevel);
+        app.MapHealth();
+        app.MapStatusApi();
+        app.MapChaosApi();
+        app.MapShop();
+        app.MapDownstreamServices();
+        app.MapGet("/", () => Results.Ok(new
+        {
+            node = ActorSystemName,
+            endpoints = new[]
+            {
+                "GET /health", "GET /api/status", "POST /api/dependencies/{name}/isolate", "POST /api/dependencies/{name}/reset",
+                "GET /api/chaos", "GET|POST|DELETE /api/chaos/{dependency}",
+                "GET /shop/home/{userId}", "GET /shop/product/{productId}", "POST /shop/checkout",
+            },
+        }));
+        return app;
+    }
+
+    /// <summary>
+    /// Every demo service is a guarded dependency even when configuration leaves it out (it then gets the
+    /// defaults); configuration may still change any of its settings.
+    /// </summary>
+    private static void DeclareDemoDependencies(OrchestratorOptions options)
+    {
+        foreach (var name in DemoServices.All) options.AddDependency(name);
+    }
+
+    /// <summary>
+    /// Listens on <see cref="DefaultUrls"/> unless the usual ASP.NET settings choose: a default in appsettings.json
+    /// would win over <c>ASPNETCORE_URLS</c> (appsettings is read after the ASPNETCORE_ variables), this does not.
+    /// </summary>
+    private static void UseDefaultUrlsUnlessConfigured(WebApplicationBuilder builder)
+    {
+        var c = builder.Configuration;
+        if (string.IsNullOrWhiteSpace(c["urls"]) && string.IsNullOrWhiteSpace(c["http_ports"]) && string.IsNullOrWhiteSpace(c["https_ports"])
+            && !c.GetSection("Kestrel:Endpoints").Exists())
+            builder.WebHost.UseUrls(DefaultUrls);
+    }
+
+    private static LogEventLevel RequestLevel(HttpContext context, double elapsedMs, Exception? error)
+    {
+        if (error is not null || context.Response.StatusCode >= 500 && !context.Request.Path.StartsWithSegments("/downstream"))
+            return LogEventLevel.Warning;
+        // The simulated services and health probes are called constantly: keep them out of the normal log.
+        return context.Request.Path.StartsWithSegments("/downstream") || context.Request.Path.StartsWithSegments("/health")
+            ? LogEventLevel.Debug
+            : LogEventLevel.Information;
+    }
+}

@@ -1,0 +1,72 @@
+using Orchestrator.Contracts;
+using Orchestrator.Node.Configuration;
+
+namespace Orchestrator.Node.Tests;
+
+/// <summary>The node refuses bad settings before anything starts, naming each one.</summary>
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("--Orchestrator:Dependencies:payments:Timeout=-00:00:01", "Orchestrator:Dependencies:payments:Timeout")]
+    [InlineData("--Orchestrator:Dependencies:inventory:Bulkhead:MaxConcurrency=-3", "Orchestrator:Dependencies:inventory:Bulkhead:MaxConcurrency")]
+    [InlineData("--Orchestrator:Dependencies:reviews:Breaker:FailureRatio=1.5", "Orchestrator:Dependencies:reviews:Breaker:FailureRatio")]
+    [InlineData("--Orchestrator:Dependencies:payments:Timout=00:00:01", "Timout")]
+    [InlineData("--Orchestrator:Dependencies:payments:Timeout=soon", "Timeout")]
+    public void Bad_orchestrator_settings_are_refused_naming_the_setting(string arg, string named)
+    {
+        var e = Assert.Throws<OrchestratorOptionsException>(() => NodeHost.Build(NodeFixture.Args(arg)));
+        Assert.Contains(named, e.Message);
+    }
+
+    [Theory]
+    [InlineData("--Cluster:Port=70000", "Cluster:Port")]
+    [InlineData("--Cluster:Port=-1", "Cluster:Port")]
+    [InlineData("--Cluster:Port=abc", "Cluster:Port")]
+    [InlineData("--Cluster:Hostname= ", "Cluster:Hostname")]
+    [InlineData("--Cluster:SeedNodes:0=not-an-address", "Cluster:SeedNodes:0")]
+    [InlineData("--Cluster:SeedNodes:0=akka.tcp://other@127.0.0.1:4053", "Cluster:SeedNodes:0")]
+    [InlineData("--Cluster:Prot=4054", "Prot")]
+    [InlineData("--Downstream:BaseUrl=ftp://127.0.0.1/", "Downstream:BaseUrl")]
+    public void Bad_node_settings_are_refused_naming_the_setting(string arg, string named)
+    {
+        var e = Assert.Throws<NodeConfigurationException>(() => NodeHost.Build(NodeFixture.Args(arg)));
+        Assert.Contains(named, e.Message);
+    }
+
+    [Fact]
+    public async Task The_settings_of_docker_compose_yml_are_accepted()
+    {
+        // docker-compose.yml: bind every interface, be reached as node1, node1 is the seed. Built, not started.
+        await using var app = NodeHost.Build(NodeFixture.Args(
+            "--Cluster:Hostname=0.0.0.0", "--Cluster:PublicHostname=node1", "--Cluster:Port=4053",
+            "--Cluster:SeedNodes:0=akka.tcp://orchestrator@node1:4053"));
+        var cluster = (ClusterSettings)app.Services.GetService(typeof(ClusterSettings))!;
+        Assert.Equal(["akka.tcp://orchestrator@node1:4053"], cluster.SeedNodes);
+        Assert.Equal("node1", cluster.PublicHostname);
+    }
+
+    [Fact]
+    public void Every_bad_setting_is_listed_at_once()
+    {
+        var e = Assert.Throws<NodeConfigurationException>(() =>
+            NodeHost.Build(NodeFixture.Args("--Cluster:Port=70000", "--Cluster:SeedNodes:0=bogus", "--Downstream:BaseUrl=nope")));
+        Assert.Equal(3, e.Errors.Count);
+    }
+
+    [Fact]
+    public async Task Good_settings_from_arguments_are_used()
+    {
+        await using var app = NodeHost.Build(NodeFixture.Args(
+            "--Orchestrator:Dependencies:payments:Timeout=00:00:03",
+            "--Orchestrator:Dependencies:payments:Bulkhead:MaxConcurrency=7"));
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+        using var response = await http.GetAsync("/api/status");
+        using var status = await NodeFixture.Read(response, 200);
+
+        var payments = status.RootElement.GetProperty("dependencies").EnumerateArray().Single(d => d.GetProperty("name").GetString() == "payments");
+        Assert.Equal("00:00:03", payments.GetProperty("defaultTimeout").GetString());
+        Assert.Equal(7, payments.GetProperty("bulkhead").GetProperty("maxConcurrency").GetInt32());
+        await app.StopAsync();
+    }
+}

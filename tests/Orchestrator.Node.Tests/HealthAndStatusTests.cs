@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Orchestrator.Node.Downstream;
+
+namespace Orchestrator.Node.Tests;
+
+public sealed class HealthAndStatusTests(NodeFixture node) : IClassFixture<NodeFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => node.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Health_is_200_while_the_actor_system_runs()
+    {
+        using var health = await node.GetJsonAsync("/health");
+        Assert.Equal("Healthy", health.RootElement.GetProperty("status").GetString());
+        Assert.Equal("orchestrator", health.RootElement.GetProperty("actorSystem").GetString());
+    }
+
+    [Fact]
+    public async Task Status_lists_the_six_dependencies_with_closed_breakers_and_their_bulkheads()
+    {
+        using var status = await node.GetJsonAsync("/api/status");
+        var dependencies = status.RootElement.GetProperty("dependencies").EnumerateArray().ToList();
+
+        Assert.Equal(DemoServices.All, dependencies.Select(d => d.GetProperty("name").GetString()));
+        Assert.All(dependencies, d =>
+        {
+            Assert.Equal("Closed", d.GetProperty("breaker").GetProperty("state").GetString());
+            Assert.Equal(JsonValueKind.Null, d.GetProperty("breaker").GetProperty("openUntil").ValueKind);
+            Assert.Equal(0, d.GetProperty("bulkhead").GetProperty("inFlight").GetInt32());
+            Assert.True(d.GetProperty("calls").TryGetProperty("succeeded", out _));
+        });
+        var payments = dependencies.Single(d => d.GetProperty("name").GetString() == DemoServices.Payments);
+        Assert.Equal(5, payments.GetProperty("bulkhead").GetProperty("maxConcurrency").GetInt32());
+        Assert.Equal(10, payments.GetProperty("bulkhead").GetProperty("queueCapacity").GetInt32());
+        Assert.Equal("00:00:02", payments.GetProperty("defaultTimeout").GetString());
+    }
+
+    [Fact]
+    public async Task Status_shows_the_node_as_an_up_member_at_its_bound_remoting_address()
+    {
+        using var status = await node.GetJsonAsync("/api/status");
+        var info = status.RootElement.GetProperty("node");
+
+        Assert.Equal("orchestrator", info.GetProperty("name").GetString());
+        var address = info.GetProperty("address").GetString()!;
+        Assert.StartsWith("akka.tcp://orchestrator@127.0.0.1:", address);
+        Assert.NotEqual("0", address.Split(':').Last()); // port 0 was asked for; the bound port is shown
+        Assert.Equal("Up", info.GetProperty("memberStatus").GetString());
+        Assert.Equal(address, info.GetProperty("leader").GetString());
+        Assert.Single(info.GetProperty("members").EnumerateArray());
+        Assert.Contains(node.BaseAddress.ToString().TrimEnd('/'), info.GetProperty("httpAddresses").EnumerateArray().Select(a => a.GetString()));
+        Assert.True(info.GetProperty("uptimeSeconds").GetDouble() > 0, "uptime counts from start-up, not from the first request");
+    }
+
+    [Fact]
+    public async Task Status_counts_the_calls_of_each_dependency()
+    {
+        var before = (await node.DependencyStatusAsync(DemoServices.Profile)).GetProperty("calls").GetProperty("succeeded").GetInt64();
+
+        (await node.Http.GetAsync("/shop/home/counter")).EnsureSuccessStatusCode();
+
+        var after = (await node.DependencyStatusAsync(DemoServices.Profile)).GetProperty("calls").GetProperty("succeeded").GetInt64();
+        Assert.Equal(before + 1, after);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Orchestrator.Node.Downstream;
+
+namespace Orchestrator.Node.Tests;
+
+/// <summary>
+/// One real node per test class, started in-process on free ports (HTTP and remoting both on port 0), reached
+/// over real HTTP. <see cref="ResetAsync"/> puts it back to normal (no chaos, every breaker closed) between tests.
+/// </summary>
+public class NodeFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    /// <summary>The arguments of a test node, followed by <paramref name="extra"/>.</summary>
+    public static string[] Args(params string[] extra) =>
+    [
+        "--urls", "http://127.0.0.1:0",
+        "--Cluster:Hostname=127.0.0.1",
+        "--Cluster:Port=0",
+        "--Serilog:MinimumLevel:Default=Warning",
+        .. extra,
+    ];
+
+    /// <summary>A client whose base address is the node's bound HTTP address.</summary>
+    public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>The node's bound HTTP address.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Settings of this fixture's node beyond <see cref="Args"/>'s.</summary>
+    protected virtual string[] ExtraArgs => [];
+
+    public async Task InitializeAsync()
+    {
+        _app = NodeHost.Build(Args(ExtraArgs));
+        await _app.StartAsync();
+        BaseAddress = new Uri(_app.Urls.Single());
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+        // The node joins itself as it starts; wait until it is an Up member.
+        await Poll.UntilAsync(async () =>
+        {
+            using var status = await GetJsonAsync("/api/status");
+            return status.RootElement.GetProperty("node").GetProperty("memberStatus").GetString();
+        }, s => s == "Up", "the node becomes an Up cluster member");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Clears every service's chaos and closes every breaker.</summary>
+    public async Task ResetAsync()
+    {
+        foreach (var name in DemoServices.All)
+        {
+            (await Http.DeleteAsync($"/api/chaos/{name}")).EnsureSuccessStatusCode();
+            (await Http.PostAsync($"/api/dependencies/{name}/reset", null)).EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>GETs <paramref name="path"/>, expects 200, and parses the JSON body.</summary>
+    public async Task<JsonDocument> GetJsonAsync(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        return await Read(response, 200);
+    }
+
+    /// <summary>Sets chaos on <paramref name="service"/> and expects it to be accepted.</summary>
+    public async Task SetChaosAsync(string service, object body)
+    {
+        using var response = await Http.PostAsJsonAsync($"/api/chaos/{service}", body);
+        (await Read(response, 200)).Dispose();
+    }
+
+    /// <summary>Parses the body of <paramref name="response"/> after checking its status code.</summary>
+    public static async Task<JsonDocument> Read(HttpResponseMessage response, int expectedStatus)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == expectedStatus,
+            $"Expected {expectedStatus} from {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(text);
+    }
+
+    /// <summary>The status of one dependency from <c>/api/status</c>.</summary>
+    public async Task<JsonElement> DependencyStatusAsync(string name)
+    {
+        using var status = await GetJsonAsync("/api/status");
+        return status.RootElement.GetProperty("dependencies").EnumerateArray()
+            .Single(d => d.GetProperty("name").GetString() == name).Clone();
+    }
+}

@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace Orchestrator.Node.Tests;
+
+/// <summary>The node run as its own process (the built Orchestrator.dll beside the tests), with its output captured.</summary>
+public sealed partial class NodeProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private NodeProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+    }
+
+    /// <summary>Starts the node with <paramref name="args"/> and extra <paramref name="environment"/> variables.</summary>
+    public static NodeProcess Start(string[] args, IDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Orchestrator.dll"));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment.Remove("ASPNETCORE_URLS");
+        info.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+
+        var node = new NodeProcess(new Process { StartInfo = info });
+        node._process.Start();
+        node._process.BeginOutputReadLine();
+        node._process.BeginErrorReadLine();
+        return node;
+    }
+
+    /// <summary>Everything the node printed so far.</summary>
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    /// <summary>The HTTP address the node reported it listens on.</summary>
+    public async Task<Uri> ListeningAsync(TimeSpan limit)
+    {
+        var done = await Task.WhenAny(_listening.Task, Task.Delay(limit));
+        if (done != _listening.Task) throw new Xunit.Sdk.XunitException($"The node did not report its address within {limit}. Output:\n{Output}");
+        return await _listening.Task;
+    }
+
+    /// <summary>Waits for the process to end; its exit code.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException($"The node did not exit within {limit}. Output:\n{Output}");
+        }
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl-C in a terminal does.</summary>
+    public void Interrupt()
+    {
+        if (kill(_process.Id, 2) != 0) throw new InvalidOperationException($"kill(SIGINT) failed: {Marshal.GetLastPInvokeError()}");
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null) return;
+        _output.Enqueue(line);
+        if (ListeningLine().Match(line) is { Success: true } m) _listening.TrySetResult(new Uri(m.Groups[1].Value));
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+
+namespace Orchestrator.Node.Tests;
+
+/// <summary>The node as a process: settings from environment variables, exit codes, and a clean stop on Ctrl-C.</summary>
+public sealed class ProgramTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Bad_settings_from_environment_variables_stop_the_node_with_exit_code_2_naming_them()
+    {
+        using var node = NodeProcess.Start(["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
+        {
+            ["Cluster__Port"] = "99999",
+        });
+
+        Assert.Equal(2, await node.ExitCodeAsync(Limit));
+        Assert.Contains("Cluster:Port must be between 0", node.Output);
+    }
+
+    [Fact]
+    public async Task Bad_orchestrator_settings_stop_the_node_with_exit_code_2_naming_them()
+    {
+        using var node = NodeProcess.Start(["--urls", "http://127.0.0.1:0", "--Cluster:Port=0"], new Dictionary<string, string>
+        {
+            ["Orchestrator__Dependencies__payments__Bulkhead__MaxConcurrency"] = "-1",
+        });
+
+        Assert.Equal(2, await node.ExitCodeAsync(Limit));
+        Assert.Contains("Orchestrator:Dependencies:payments:Bulkhead:MaxConcurrency must be at least 1", node.Output);
+    }
+
+    [Fact]
+    public async Task The_node_runs_with_settings_from_the_environment_and_exits_cleanly_on_ctrl_c()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return; // SIGINT is a POSIX signal
+
+        using var node = NodeProcess.Start(["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
+        {
+            ["Cluster__Hostname"] = "127.0.0.1",
+            ["Cluster__Port"] = "0",
+        });
+        var address = await node.ListeningAsync(Limit);
+        using var http = new HttpClient { BaseAddress = address, Timeout = Limit };
+
+        Assert.Equal(200, (int)(await http.GetAsync("/health")).StatusCode);
+        var nodeAddress = await Poll.UntilAsync(async () =>
+        {
+            using var status = JsonDocument.Parse(await http.GetStringAsync("/api/status"));
+            var info = status.RootElement.GetProperty("node");
+            return (Address: info.GetProperty("address").GetString(), Status: info.GetProperty("memberStatus").GetString());
+        }, s => s.Status == "Up", "the node becomes an Up cluster member");
+        Assert.DoesNotContain(":4053", nodeAddress.Address); // Cluster__Port=0 from the environment was used
+
+        node.Interrupt();
+
+        Assert.Equal(0, await node.ExitCodeAsync(Limit));
+        Assert.Contains("Application is shutting down", node.Output);
+        Assert.Contains("Remoting shut down", node.Output);
+    }
+}
