@@ -9,6 +9,9 @@ namespace Orchestrator.Actors.Dependencies;
 /// </summary>
 internal static class Degradation
 {
+    /// <summary>The longest a fallback is given (a CancellationTokenSource cannot wait longer than about 49 days).</summary>
+    private static readonly TimeSpan MaxLimit = TimeSpan.FromDays(1);
+
     /// <summary>The answer when the call has no fallback of its own.</summary>
     public static CallReport WithoutCallFallback(GuardedCall call, object? defaultFallback, DegradationReason reason,
         Exception? error, string detail, int attempts)
@@ -23,9 +26,9 @@ internal static class Degradation
         string detail, int attempts, TimeSpan limit)
     {
         await Task.Yield(); // never run user code on the caller's (or the actor's) thread
-        using var cancellation = new CancellationTokenSource(limit > TimeSpan.Zero ? limit : TimeSpan.Zero);
         try
         {
+            using var cancellation = new CancellationTokenSource(limit <= TimeSpan.Zero ? TimeSpan.Zero : limit < MaxLimit ? limit : MaxLimit);
             var value = await call.InvokeFallbackAsync(new FallbackContext(call.Dependency, reason, error), cancellation.Token).ConfigureAwait(false);
             return new CallReport(CallOutcome.Fallback, value, reason, FallbackSource.CallFallback, error, detail, TimeSpan.Zero, attempts);
         }

@@ -42,6 +42,14 @@ internal sealed record AdoptState(DependencyState State);
 public sealed class ChaosCrashException(string dependency)
     : Exception($"Chaos: the actor of dependency '{dependency}' was told to crash.");
 
+/// <summary>A call's backoff ended: try it again.</summary>
+internal sealed record RetryDue(PendingCall Pending);
+
+/// <summary>The replica answered a call that the primary could not (or the ask failed).</summary>
+internal sealed record ReplicaAnswered(PendingCall Pending, ICallResult? Result, Exception? Error);
+
 internal readonly record struct AttemptTimerKey(long Id);
+
+internal readonly record struct RetryTimerKey(long Id);
 
 internal readonly record struct QueueTimerKey(long Id);

@@ -1,22 +1,48 @@
 using Orchestrator.Actors.Breaker;
 using Orchestrator.Actors.Bulkhead;
+using Orchestrator.Actors.Caching;
 using Orchestrator.Actors.Isolation;
+using Orchestrator.Actors.Retry;
 
 namespace Orchestrator.Actors.Dependencies;
 
 /// <summary>
 /// Everything a dependency actor must not forget, kept in one object so that a restarted actor takes it over
-/// whole: the breaker, the bulkhead with its queue, the calls running, and the counters.
+/// whole: the breaker, the bulkhead with its queue, the retry budget, the cache, and every call in hand.
 /// </summary>
-internal sealed class DependencyState(CircuitBreaker breaker, Bulkhead<PendingCall> bulkhead, DedicatedThreadScheduler? threads)
+internal sealed class DependencyState(CircuitBreaker breaker, Bulkhead<PendingCall> bulkhead, RetryBudget budget,
+    ResponseCache? cache, DedicatedThreadScheduler? threads)
 {
     public CircuitBreaker Breaker { get; } = breaker;
     public Bulkhead<PendingCall> Bulkhead { get; } = bulkhead;
-    public Dictionary<long, PendingCall> Running { get; } = new();
+    public RetryBudget Budget { get; } = budget;
+    public ResponseCache? Cache { get; } = cache;
     public DedicatedThreadScheduler? Threads { get; } = threads;
+
+    /// <summary>Calls whose work is running, by id.</summary>
+    public Dictionary<long, PendingCall> Running { get; } = new();
+
+    /// <summary>Calls waiting for their retry timer, by id.</summary>
+    public Dictionary<long, PendingCall> BackingOff { get; } = new();
+
+    /// <summary>Calls waiting on a fallback step that runs elsewhere (replica, call fallback), by id.</summary>
+    public Dictionary<long, PendingCall> Degrading { get; } = new();
+
+    /// <summary>The leader of the fetch in flight for each key (single flight).</summary>
+    public Dictionary<string, PendingCall> Flights { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The other dependencies, for the replica step (sent by the supervisor once all exist).</summary>
+    public DependencyDirectory? Directory { get; set; }
+
     public long NextId { get; set; }
 
     /// <summary>While the bulkhead rejects: the gate's rejection count when it started, and at the last look.</summary>
     public long RejectedWhenStarted { get; set; }
     public long RejectedAtLastCheck { get; set; }
+
+    public long CacheHits { get; set; }
+    public long StaleServed { get; set; }
+    public long CacheMisses { get; set; }
+    public long Retries { get; set; }
+    public long RetriesDenied { get; set; }
 }

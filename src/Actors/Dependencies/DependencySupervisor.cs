@@ -64,6 +64,7 @@ public sealed class DependencySupervisor : ReceiveActor
             _handles[name] = new DependencyHandle(name, child, dependency, gate, stats, time);
         }
         _directory = new DependencyDirectory(new Dictionary<string, DependencyHandle>(_handles, StringComparer.Ordinal), Known());
+        foreach (var handle in _handles.Values) handle.Actor.Tell(_directory); // for the replica step of their fallback chains
         _log.Info("Orchestrator guards {DependencyCount} dependencies: {Dependencies}", _handles.Count, string.Join(", ", _handles.Keys));
     }
 

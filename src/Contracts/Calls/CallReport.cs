@@ -19,4 +19,14 @@ public readonly record struct CallReport(
     Exception? Error,
     string? Detail,
     TimeSpan Elapsed,
-    int Attempts);
+    int Attempts)
+{
+    /// <summary>How current the value is.</summary>
+    public ValueFreshness Freshness { get; init; }
+
+    /// <summary>How old a cached value is; null for a live one.</summary>
+    public TimeSpan? Age { get; init; }
+
+    /// <summary>The steps that did not answer before the one that did (primary first); empty when the primary answered.</summary>
+    public IReadOnlyList<ChainStep> Trail { get; init; } = [];
+}

@@ -21,6 +21,12 @@ public interface ICallResult
     int Attempts { get; }
     /// <summary>The value, boxed; null when there is none.</summary>
     object? BoxedValue { get; }
+    /// <summary>How current the value is.</summary>
+    ValueFreshness Freshness { get; }
+    /// <summary>How old a cached value is; null for a live one.</summary>
+    TimeSpan? Age { get; }
+    /// <summary>The steps that did not answer before the one that did (primary first).</summary>
+    IReadOnlyList<ChainStep> Trail { get; }
 }
 
 /// <summary>The answer to a <see cref="GuardedCall{T}"/>.</summary>
@@ -39,6 +45,9 @@ public sealed record CallResult<T> : ICallResult
         Detail = report.Detail;
         Elapsed = report.Elapsed;
         Attempts = report.Attempts;
+        Freshness = report.Freshness;
+        Age = report.Age;
+        Trail = report.Trail ?? [];
     }
 
     /// <inheritdoc />
@@ -59,6 +68,12 @@ public sealed record CallResult<T> : ICallResult
     public TimeSpan Elapsed { get; }
     /// <inheritdoc />
     public int Attempts { get; }
+    /// <inheritdoc />
+    public ValueFreshness Freshness { get; }
+    /// <inheritdoc />
+    public TimeSpan? Age { get; }
+    /// <inheritdoc />
+    public IReadOnlyList<ChainStep> Trail { get; }
 
     /// <summary>True when the dependency itself answered.</summary>
     public bool IsSuccess => Outcome == CallOutcome.Succeeded;

@@ -23,4 +23,8 @@ public enum DegradationReason
     UnknownDependency,
     /// <summary>The dependency's actor stopped or crashed while the call was in its hands.</summary>
     ActorFailure,
+    /// <summary>A fallback step had nothing to give (no cached answer, no replica work for the call).</summary>
+    Unavailable,
+    /// <summary>The retry budget was spent, so a transient failure was not retried.</summary>
+    RetryBudgetExhausted,
 }

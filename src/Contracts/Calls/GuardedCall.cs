@@ -21,6 +21,9 @@ public abstract record GuardedCall
         Dependency = dependency;
     }
 
+    /// <summary>The longest timeout a call or a dependency may have.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
+
     /// <summary>The name of the dependency to call, as declared in the orchestrator options.</summary>
     public string Dependency { get; }
 
@@ -36,8 +39,8 @@ public abstract record GuardedCall
         get;
         init
         {
-            if (value is { } t && t <= TimeSpan.Zero)
-                throw new ArgumentOutOfRangeException(nameof(Timeout), t, "Timeout must be positive.");
+            if (value is { } t && (t <= TimeSpan.Zero || t > MaxTimeout))
+                throw new ArgumentOutOfRangeException(nameof(Timeout), t, $"Timeout must be positive and at most {MaxTimeout}.");
             field = value;
         }
     }
@@ -45,9 +48,10 @@ public abstract record GuardedCall
     /// <summary>
     /// An absolute point in time after which the answer is useless. No work starts after it, queued work is
     /// dropped at it, and running work is cancelled at it. A deadline already past is rejected with
-    /// <see cref="DegradationReason.DeadlineExceeded"/>.
+    /// <see cref="DegradationReason.DeadlineExceeded"/>. Defaults to the deadline of the guarded call whose work
+    /// builds this one (<see cref="GuardedCallContext"/>), so deadlines travel through nested calls.
     /// </summary>
-    public DateTimeOffset? Deadline { get; init; }
+    public DateTimeOffset? Deadline { get; init; } = GuardedCallContext.Deadline;
 
     /// <summary>How much the call matters under stress.</summary>
     public Tier Tier { get; init; } = Tier.Important;
@@ -66,6 +70,12 @@ public abstract record GuardedCall
 
     /// <summary>Runs the work. Called by the dependency actor, off its own thread.</summary>
     public abstract Task<object?> InvokeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether the call can be sent to the dependency's replica (it carries replica work).</summary>
+    public abstract bool HasReplicaWork { get; }
+
+    /// <summary>The same call for <paramref name="replica"/>, running the replica work, with the same key, deadline and tier.</summary>
+    public abstract GuardedCall ForReplica(string replica);
 
     /// <summary>Runs the call's fallback. Called by the dependency actor, off its own thread.</summary>
     public abstract Task<object?> InvokeFallbackAsync(FallbackContext context, CancellationToken cancellationToken);
@@ -92,11 +102,30 @@ public sealed record GuardedCall<T> : GuardedCall
     /// <summary>Produces an answer when the dependency cannot: told why, and given a token cancelled at the deadline.</summary>
     public Func<FallbackContext, CancellationToken, Task<T>>? Fallback { get; init; }
 
+    /// <summary>
+    /// The same question asked of the dependency's replica or alternate provider (declared by the dependency's
+    /// <c>Replica</c> option). Run as a guarded call of that dependency when the primary cannot answer.
+    /// </summary>
+    public Func<CancellationToken, Task<T>>? ReplicaWork { get; init; }
+
     /// <inheritdoc />
     public override Type ResultType => typeof(T);
 
     /// <inheritdoc />
     public override bool HasFallback => Fallback is not null;
+
+    /// <inheritdoc />
+    public override bool HasReplicaWork => ReplicaWork is not null;
+
+    /// <inheritdoc />
+    public override GuardedCall ForReplica(string replica) =>
+        new GuardedCall<T>(replica, ReplicaWork ?? throw new InvalidOperationException($"The call to '{Dependency}' has no replica work."))
+        {
+            Key = Key,
+            Deadline = Deadline,
+            Tier = Tier,
+            Feature = Feature,
+        };
 
     /// <inheritdoc />
     public override async Task<object?> InvokeAsync(CancellationToken cancellationToken) =>

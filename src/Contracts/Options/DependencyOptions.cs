@@ -12,6 +12,19 @@ public sealed class DependencyOptions
     /// <summary>The dependency's bulkhead.</summary>
     public BulkheadOptions Bulkhead { get; set; } = new();
 
+    /// <summary>The dependency's retries (off by default).</summary>
+    public RetryOptions Retry { get; set; } = new();
+
+    /// <summary>The dependency's cache of answers (off by default).</summary>
+    public CacheOptions Cache { get; set; } = new();
+
+    /// <summary>
+    /// Another declared dependency that can answer the same calls, perhaps with older data (a read replica, an
+    /// alternate provider). Calls that carry <c>ReplicaWork</c> fall back to it, guarded by its own breaker and
+    /// bulkhead; its answers are marked possibly stale. Default: none.
+    /// </summary>
+    public string? Replica { get; set; }
+
     /// <summary>
     /// In code only: the answer given when a call fails and carries no fallback of its own, if its type fits the
     /// call's result type. Null: no default.
@@ -20,10 +33,15 @@ public sealed class DependencyOptions
 
     internal void Validate(string path, List<string> errors)
     {
-        if (Timeout <= TimeSpan.Zero) errors.Add($"{path}:Timeout must be positive, not {Timeout}.");
+        if (Timeout <= TimeSpan.Zero || Timeout > GuardedCall.MaxTimeout)
+            errors.Add($"{path}:Timeout must be positive and at most {GuardedCall.MaxTimeout}, not {Timeout}.");
         if (Breaker is null) errors.Add($"{path}:Breaker is missing.");
         else Breaker.Validate($"{path}:Breaker", errors);
         if (Bulkhead is null) errors.Add($"{path}:Bulkhead is missing.");
         else Bulkhead.Validate($"{path}:Bulkhead", errors);
+        if (Retry is null) errors.Add($"{path}:Retry is missing.");
+        else Retry.Validate($"{path}:Retry", errors);
+        if (Cache is null) errors.Add($"{path}:Cache is missing.");
+        else Cache.Validate($"{path}:Cache", errors);
     }
 }

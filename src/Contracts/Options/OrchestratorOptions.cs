@@ -48,6 +48,12 @@ public sealed partial class OrchestratorOptions
                 errors.Add($"{path}: the name '{name}' differs from another dependency's only by case.");
             if (dependency is null) errors.Add($"{path} is empty.");
             else dependency.Validate(path, errors);
+            if (dependency?.Replica is { } replica)
+            {
+                if (replica == name) errors.Add($"{path}:Replica names the dependency itself ('{replica}').");
+                else if (!Dependencies.ContainsKey(replica))
+                    errors.Add($"{path}:Replica names '{replica}', which is not a declared dependency. Declared: {string.Join(", ", Dependencies.Keys)}.");
+            }
         }
         return errors;
     }

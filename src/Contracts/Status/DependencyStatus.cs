@@ -1,4 +1,14 @@
 namespace Orchestrator.Contracts;
 
 /// <summary>Everything a person wants to know about one dependency at one moment.</summary>
-public sealed record DependencyStatus(string Name, BreakerSnapshot Breaker, BulkheadSnapshot Bulkhead, CallCounters Calls, TimeSpan DefaultTimeout);
+public sealed record DependencyStatus(string Name, BreakerSnapshot Breaker, BulkheadSnapshot Bulkhead, CallCounters Calls, TimeSpan DefaultTimeout)
+{
+    /// <summary>The cache, when the dependency has one.</summary>
+    public CacheSnapshot? Cache { get; init; }
+
+    /// <summary>The retries, when the dependency retries.</summary>
+    public RetrySnapshot? Retry { get; init; }
+
+    /// <summary>The replica it falls back to, if any.</summary>
+    public string? Replica { get; init; }
+}

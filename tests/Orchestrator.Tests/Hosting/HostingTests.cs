@@ -99,7 +99,7 @@ public sealed class HostingTests
 
     [Theory]
     [InlineData("Orchestrator:Dependencies:payments:Bulkhead:MaxConcurrency", "0", "Orchestrator:Dependencies:payments:Bulkhead:MaxConcurrency must be at least 1, not 0")]
-    [InlineData("Orchestrator:Dependencies:payments:Timeout", "-00:00:01", "Orchestrator:Dependencies:payments:Timeout must be positive, not -00:00:01")]
+    [InlineData("Orchestrator:Dependencies:payments:Timeout", "-00:00:01", "Orchestrator:Dependencies:payments:Timeout must be positive and at most 1.00:00:00, not -00:00:01")]
     [InlineData("Orchestrator:Dependencies:payments:Breaker:FailureRatio", "1.5", "Orchestrator:Dependencies:payments:Breaker:FailureRatio must be in (0, 1]")]
     [InlineData("Orchestrator:Dependencies:payments:Timeout", "soon", "Orchestrator:Dependencies:payments:Timeout")]
     [InlineData("Orchestrator:Dependencies:payments:Bulkhead:MaxConcurency", "3", "MaxConcurency")]

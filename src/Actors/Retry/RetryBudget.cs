@@ -1,0 +1,50 @@
+using Orchestrator.Actors.Breaker;
+
+namespace Orchestrator.Actors.Retry;
+
+/// <summary>
+/// Caps the extra load retries put on a dependency: over a sliding window, retries may be at most
+/// <c>Ratio</c> of the first attempts, plus <c>MinRetries</c> so that a quiet dependency can still retry. In a full
+/// outage the calls that reach the dependency are then at most (1 + Ratio) times the calls made, whatever the
+/// retry policy says. Not thread-safe: owned by one actor.
+/// </summary>
+public sealed class RetryBudget
+{
+    private readonly SlidingWindow _firstAttempts;
+    private readonly SlidingWindow _retries;
+    private readonly double _ratio;
+    private readonly int _minRetries;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates a budget over <paramref name="window"/>.</summary>
+    public RetryBudget(double ratio, int minRetries, TimeSpan window, TimeProvider time)
+    {
+        if (ratio < 0 || double.IsNaN(ratio)) throw new ArgumentOutOfRangeException(nameof(ratio), ratio, "The ratio must be 0 or more.");
+        ArgumentOutOfRangeException.ThrowIfNegative(minRetries);
+        _ratio = ratio;
+        _minRetries = minRetries;
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _firstAttempts = new SlidingWindow(window);
+        _retries = new SlidingWindow(window);
+    }
+
+    /// <summary>Records a first attempt (a call that is not a retry).</summary>
+    public void RecordAttempt() => _firstAttempts.Record(_time.GetUtcNow(), failed: false, slow: false);
+
+    /// <summary>Takes one retry from the budget; false (nothing taken) when the budget is spent.</summary>
+    public bool TryWithdraw()
+    {
+        var now = _time.GetUtcNow();
+        var allowed = _minRetries + _ratio * _firstAttempts.Totals(now).Calls;
+        if (_retries.Totals(now).Calls + 1 > allowed) return false;
+        _retries.Record(now, failed: false, slow: false);
+        return true;
+    }
+
+    /// <summary>First attempts and retries in the window now.</summary>
+    public (int Attempts, int Retries) Totals()
+    {
+        var now = _time.GetUtcNow();
+        return (_firstAttempts.Totals(now).Calls, _retries.Totals(now).Calls);
+    }
+}
