@@ -85,10 +85,11 @@ public sealed class CircuitBreaker
         }
     }
 
-    /// <summary>Gives back a probe that never ran (its call was dropped before it started).</summary>
-    public void ReleaseProbe()
+    /// <summary>Gives back a probe whose outcome says nothing (dropped before it started, or cut by its caller's deadline).</summary>
+    /// <param name="probeRound">The <see cref="HalfOpenRound"/> when it was handed out (null: the current round).</param>
+    public void ReleaseProbe(long? probeRound = null)
     {
-        if (State == BreakerState.HalfOpen && _probesIssued > 0) _probesIssued--;
+        if (State == BreakerState.HalfOpen && _probesIssued > 0 && (probeRound is null || probeRound == _halfOpenRound)) _probesIssued--;
     }
 
     /// <summary>Records a call that the dependency answered.</summary>

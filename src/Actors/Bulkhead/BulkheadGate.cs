@@ -11,6 +11,7 @@ public sealed class BulkheadGate
     private int _admitted;
     private long _rejected;
     private int _rejectingReported;
+    private volatile bool _closed;
 
     /// <summary>Creates a gate that admits at most <paramref name="capacity"/> calls at once.</summary>
     public BulkheadGate(int capacity)
@@ -28,9 +29,16 @@ public sealed class BulkheadGate
     /// <summary>Calls the gate turned away since start.</summary>
     public long RejectedTotal => Interlocked.Read(ref _rejected);
 
-    /// <summary>Admits a call if there is room; false (and counted as a rejection) if not.</summary>
+    /// <summary>Whether the dependency's actor is gone for good: the gate admits nothing any more.</summary>
+    public bool IsClosed => _closed;
+
+    /// <summary>Closes the gate for good (the dependency's actor stopped).</summary>
+    public void Close() => _closed = true;
+
+    /// <summary>Admits a call if there is room; false (and counted as a rejection) if not, or if the gate is closed.</summary>
     public bool TryEnter()
     {
+        if (_closed) return false;
         if (Interlocked.Increment(ref _admitted) <= Capacity) return true;
         Interlocked.Decrement(ref _admitted);
         Interlocked.Increment(ref _rejected);

@@ -8,9 +8,9 @@ namespace Orchestrator.Actors.Client;
 /// <summary>
 /// <see cref="IGuardedCalls"/> over asks. The client fetches the <see cref="DependencyDirectory"/> once and then
 /// asks each dependency's actor directly through its <see cref="DependencyHandle"/> (one hop; a full bulkhead is
-/// answered without any message). The ask waits at most until the call's deadline, or twice its timeout (queue
-/// wait plus run), plus <see cref="Grace"/>; the dependency actor always answers before that, so the limit only
-/// matters if the actor system itself is gone.
+/// answered without any message). The ask waits at most until the call's deadline, or else the longest the
+/// dependency can take (queue wait, every attempt and backoff, the fallback chain), plus <see cref="Grace"/>;
+/// the dependency actor always answers before that, so the limit only matters if the actor system is gone.
 /// </summary>
 public sealed class GuardedCallsClient : IGuardedCalls
 {
@@ -21,9 +21,6 @@ public sealed class GuardedCallsClient : IGuardedCalls
 
     /// <summary>Extra time given to the orchestrator beyond the call's own limits.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
-
-    /// <summary>The longest wait for a call that sets neither a timeout nor a deadline.</summary>
-    public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromSeconds(60);
 
     /// <summary>A client that talks to <paramref name="dependencies"/> (the dependencies supervisor).</summary>
     public GuardedCallsClient(IActorRef dependencies, TimeProvider? time = null)
@@ -66,7 +63,7 @@ public sealed class GuardedCallsClient : IGuardedCalls
         var directory = await Directory(cancellationToken).ConfigureAwait(false);
         if (!directory.Handles.TryGetValue(call.Dependency, out var handle))
             return (CallResult<T>)DependencySupervisor.UnknownDependencyResult(call, directory.Names);
-        var wait = MaxWait(call);
+        var wait = handle.LongestAnswerTime(call, _time, Grace);
         try
         {
             return (CallResult<T>)await handle.AskAsync(call, wait, cancellationToken).ConfigureAwait(false);
@@ -107,15 +104,5 @@ public sealed class GuardedCallsClient : IGuardedCalls
             UnknownDependency u => throw new ArgumentException(u.Message, "dependency"),
             _ => throw new InvalidOperationException($"Unexpected answer {answer.GetType().Name} to {command.GetType().Name}."),
         };
-    }
-
-    private TimeSpan MaxWait(GuardedCall call)
-    {
-        if (call.Deadline is { } deadline)
-        {
-            var left = deadline - _time.GetUtcNow();
-            return (left > TimeSpan.Zero ? left : TimeSpan.Zero) + Grace;
-        }
-        return call.Timeout is { } t ? t + t + Grace : DefaultMaxWait;
     }
 }

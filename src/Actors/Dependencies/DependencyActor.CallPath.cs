@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Orchestrator.Actors.Breaker;
 using Orchestrator.Actors.Bulkhead;
 using Orchestrator.Actors.Caching;
@@ -14,7 +15,9 @@ public sealed partial class DependencyActor
     private void TakeIn(GuardedCall call, bool entered)
     {
         var now = _time.GetUtcNow();
-        var key = _state.Cache is not null ? call.Key : null;
+        // The cache and single flight are keyed by the result type and the call's key, so calls that ask
+        // different questions of one dependency only share an answer if they also share a key and a type.
+        var key = _state.Cache is not null && call.Key is { } k ? $"{call.ResultType.FullName}\u001f{k}" : null;
         var pending = new PendingCall(_state.NextId++, call, call.ReplyTo ?? Sender, now, call.Timeout ?? _options.Timeout)
         {
             Entered = entered,
@@ -43,6 +46,8 @@ public sealed partial class DependencyActor
                 // Single flight: the fetch in flight for this key answers this call too.
                 pending.Phase = CallPhase.Following;
                 (leader.Followers ??= []).Add(pending);
+                if (call.Deadline is { } own)
+                    Timers.StartSingleTimer(new FollowerTimerKey(pending.Id), new FollowerDeadline(pending), NotNegative(own - now));
                 return;
             }
             _state.Flights[key] = pending;
@@ -112,7 +117,7 @@ public sealed partial class DependencyActor
             case BulkheadAdmission.Queued:
                 pending.Phase = CallPhase.Queued;
                 pending.EnqueuedAt = _time.GetUtcNow();
-                Timers.StartSingleTimer(new QueueTimerKey(pending.Id), new QueueWaitEnded(pending), pending.QueueDeadline - pending.EnqueuedAt);
+                Timers.StartSingleTimer(new QueueTimerKey(pending.Id), new QueueWaitEnded(pending), NotNegative(pending.QueueDeadline - pending.EnqueuedAt));
                 break;
             default:
                 // Only calls beyond the bulkhead come here: single-flight waiters widen the gate, not the queue.
@@ -138,7 +143,7 @@ public sealed partial class DependencyActor
         {
             Bulkhead.Release();
             if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe();
-            AnswerAll(pending, CallOutcome.Rejected, DegradationReason.DeadlineExceeded,
+            AnswerAll(pending, pending.Attempts == 0 ? CallOutcome.Rejected : CallOutcome.Failed, DegradationReason.DeadlineExceeded,
                 $"The deadline of the call to '{_name}' passed before it could start.");
             return;
         }
@@ -153,35 +158,39 @@ public sealed partial class DependencyActor
         pending.AttemptTimeout = pending.AttemptEndsAtDeadline ? left : pending.Timeout;
         pending.Cancellation = new CancellationTokenSource();
         _state.Running[pending.Id] = pending;
-        Timers.StartSingleTimer(new AttemptTimerKey(pending.Id), new AttemptTimedOut(pending.Id), pending.AttemptTimeout);
+        Timers.StartSingleTimer(new AttemptTimerKey(pending.Id), new AttemptTimedOut(pending.Id, pending.Attempts), pending.AttemptTimeout);
 
         var id = pending.Id;
+        var attempt = pending.Attempts;
         var call = pending.Call;
         var token = pending.Cancellation.Token;
         Task.Factory
-            .StartNew(() => Execute(id, call, token), CancellationToken.None, TaskCreationOptions.DenyChildAttach,
+            .StartNew(() => Execute(id, attempt, call, token), CancellationToken.None, TaskCreationOptions.DenyChildAttach,
                 _state.Threads ?? TaskScheduler.Default)
             .Unwrap()
             .PipeTo(Self);
     }
 
-    private static async Task<WorkFinished> Execute(long id, GuardedCall call, CancellationToken token)
+    private static async Task<WorkFinished> Execute(long id, int attempt, GuardedCall call, CancellationToken token)
     {
         try
         {
+            // Work queued behind busy threads may start after its attempt timed out: do not start it then.
+            token.ThrowIfCancellationRequested();
             GuardedCallContext.Enter(call.Deadline); // nested guarded calls inherit the deadline
-            return new WorkFinished(id, await call.InvokeAsync(token).ConfigureAwait(false), null);
+            return new WorkFinished(id, attempt, await call.InvokeAsync(token).ConfigureAwait(false), null);
         }
         catch (Exception e)
         {
-            return new WorkFinished(id, null, e);
+            return new WorkFinished(id, attempt, null, e);
         }
     }
 
     private void OnWorkFinished(WorkFinished finished)
     {
-        // Not running any more: it timed out and was answered already. Its late outcome is dropped.
-        if (!_state.Running.Remove(finished.Id, out var pending)) return;
+        // Not running any more (it timed out and was answered or retried): its late outcome is dropped.
+        if (!_state.Running.TryGetValue(finished.Id, out var pending) || pending.Attempts != finished.Attempt) return;
+        _state.Running.Remove(finished.Id);
 
         Timers.Cancel(new AttemptTimerKey(pending.Id));
         pending.Cancellation?.Dispose();
@@ -193,7 +202,7 @@ public sealed partial class DependencyActor
             Breaker.RecordSuccess(duration, pending.Permit, pending.ProbeRound);
             Succeed(pending, finished.Value);
         }
-        else if (_options.Breaker.Handles(finished.Error))
+        else if (Safely(() => _options.Breaker.Handles(finished.Error), whenItThrows: true, "Breaker.ShouldHandle"))
         {
             Breaker.RecordFailure(duration, pending.Permit, pending.ProbeRound);
             var detail = $"The call to '{_name}' failed: {finished.Error.GetType().Name}: {finished.Error.Message}";
@@ -213,13 +222,16 @@ public sealed partial class DependencyActor
 
     private void OnAttemptTimedOut(AttemptTimedOut timedOut)
     {
-        if (!_state.Running.Remove(timedOut.Id, out var pending)) return;
+        if (!_state.Running.TryGetValue(timedOut.Id, out var pending) || pending.Attempts != timedOut.Attempt) return;
+        _state.Running.Remove(timedOut.Id);
 
         // Cancel without running the work's cancellation callbacks on this thread.
         _ = pending.Cancellation?.CancelAsync();
         Bulkhead.Release();
         _stats.CountTimeout();
-        Breaker.RecordFailure(pending.AttemptTimeout, pending.Permit, pending.ProbeRound);
+        // An attempt cut short by its caller's deadline says nothing about the dependency: no failure is counted.
+        if (!pending.AttemptEndsAtDeadline) Breaker.RecordFailure(pending.AttemptTimeout, pending.Permit, pending.ProbeRound);
+        else if (pending.Permit == BreakerPermit.Probe) Breaker.ReleaseProbe(pending.ProbeRound);
 
         var ms = pending.AttemptTimeout.TotalMilliseconds;
         if (pending.AttemptEndsAtDeadline)
@@ -271,7 +283,8 @@ public sealed partial class DependencyActor
     private bool TryScheduleRetry(PendingCall pending, Exception error, ref string detail)
     {
         var retry = _options.Retry;
-        if (pending.IsRefresh || pending.Attempts >= retry.MaxAttempts || !IsRetryable(error) || !Breaker.IsCallPermitted)
+        if (pending.IsRefresh || pending.Attempts >= retry.MaxAttempts || !Breaker.IsCallPermitted
+            || !Safely(() => IsRetryable(error), whenItThrows: false, "Retry.ShouldRetry"))
             return false;
 
         var now = _time.GetUtcNow();
@@ -281,6 +294,8 @@ public sealed partial class DependencyActor
         {
             _state.RetriesDenied++;
             detail += $" Not retried: the retry budget of '{_name}' is spent.";
+            pending.Trail.Add(new ChainStep("retry", DegradationReason.RetryBudgetExhausted,
+                $"The retry budget of '{_name}' allows no more retries now."));
             return false;
         }
 
@@ -300,6 +315,29 @@ public sealed partial class DependencyActor
         for (var t = error.GetType(); t is not null; t = t.BaseType)
             if (retry.RetryOn.Contains(t.FullName ?? t.Name) || retry.RetryOn.Contains(t.Name)) return true;
         return false;
+    }
+
+    /// <summary>Runs a user predicate on the actor's thread without letting it crash the actor.</summary>
+    private bool Safely(Func<bool> predicate, bool whenItThrows, string setting)
+    {
+        try
+        {
+            return predicate();
+        }
+        catch (Exception e)
+        {
+            _log.Warning("{Setting} of {Dependency} threw {Error}; taken as {Answer}", setting, _name, e.Message, whenItThrows);
+            return whenItThrows;
+        }
+    }
+
+    private void OnFollowerDeadline(FollowerDeadline m)
+    {
+        var follower = m.Follower;
+        if (follower.Phase != CallPhase.Following || follower.CacheKey is not { } key || !_state.Flights.TryGetValue(key, out var leader)) return;
+        if (leader.Followers?.Remove(follower) != true) return;
+        Answer(follower, CallOutcome.Rejected, null, DegradationReason.DeadlineExceeded, null, null,
+            $"The deadline of the call to '{_name}' passed while it waited on the fetch of the same key.");
     }
 
     private void OnRetryDue(RetryDue due)

@@ -33,10 +33,21 @@ public sealed partial class DependencyActor
     }
 
     /// <summary>Answers the call, and the calls waiting on it, without a fallback (deadline passed, caller's error).</summary>
+    /// <remarks>
+    /// The calls that waited on it did nothing wrong: when it was the leader's deadline that cut the shared fetch
+    /// short, they walk their own fallback chains instead.
+    /// </remarks>
     private void AnswerAll(PendingCall pending, CallOutcome outcome, DegradationReason reason, string detail, Exception? error = null)
     {
         foreach (var follower in ReleaseFlight(pending))
-            Answer(follower, outcome, null, reason, null, error, detail);
+        {
+            follower.Attempts = pending.Attempts;
+            if (reason == DegradationReason.DeadlineExceeded)
+                Degrade(follower, DegradationReason.Timeout, error,
+                    $"The shared fetch of '{_name}' for this key was cut short by the deadline of the call that led it.");
+            else
+                Answer(follower, outcome, null, reason, null, error, detail);
+        }
         Answer(pending, outcome, null, reason, null, error, detail);
     }
 
@@ -48,7 +59,10 @@ public sealed partial class DependencyActor
     private void Degrade(PendingCall pending, DegradationReason reason, Exception? error, string detail)
     {
         foreach (var follower in ReleaseFlight(pending))
+        {
+            follower.Attempts = pending.Attempts;
             Degrade(follower, reason, error, detail);
+        }
 
         if (pending.IsRefresh)
         {
@@ -95,7 +109,9 @@ public sealed partial class DependencyActor
                     _state.Degrading[pending.Id] = pending;
                     var left = pending.Deadline is { } d ? d - _time.GetUtcNow() : pending.Timeout;
                     Degradation.RunCallFallbackAsync(pending.Call, pending.Reason, pending.Error, pending.Detail!, pending.Attempts, left)
-                        .PipeTo(Self, success: report => new Degraded(pending, report));
+                        .PipeTo(Self, success: report => new Degraded(pending, report),
+                            failure: e => new Degraded(pending, new CallReport(CallOutcome.Failed, null, pending.Reason, null, e,
+                                $"{pending.Detail} Its fallback failed too: {e.Message}", TimeSpan.Zero, 0)));
                     return;
 
                 case ChainPosition.DependencyDefault when _options.DefaultFallback is { } value && pending.Call.ResultType.IsInstanceOfType(value):
@@ -168,6 +184,7 @@ public sealed partial class DependencyActor
     {
         if (pending.Phase == CallPhase.Answered) return;
         pending.Phase = CallPhase.Answered;
+        if (pending.Deadline is not null) Timers.Cancel(new FollowerTimerKey(pending.Id));
         _state.Degrading.Remove(pending.Id);
         if (pending.Entered)
         {

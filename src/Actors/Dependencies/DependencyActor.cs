@@ -105,6 +105,7 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
         Receive<AttemptTimedOut>(OnAttemptTimedOut);
         Receive<QueueWaitEnded>(OnQueueWaitEnded);
         Receive<RetryDue>(OnRetryDue);
+        Receive<FollowerDeadline>(OnFollowerDeadline);
         Receive<ReplicaAnswered>(OnReplicaAnswered);
         Receive<Degraded>(OnDegraded);
         Receive<DependencyDirectory>(d => _state.Directory = d);
@@ -214,11 +215,13 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
     {
         var now = _time.GetUtcNow();
         foreach (var p in _state.Running.Values)
-            Timers.StartSingleTimer(new AttemptTimerKey(p.Id), new AttemptTimedOut(p.Id), NotNegative(p.StartedAt + p.AttemptTimeout - now));
+            Timers.StartSingleTimer(new AttemptTimerKey(p.Id), new AttemptTimedOut(p.Id, p.Attempts), NotNegative(p.StartedAt + p.AttemptTimeout - now));
         foreach (var p in Bulkhead.QueuedItems)
             Timers.StartSingleTimer(new QueueTimerKey(p.Id), new QueueWaitEnded(p), NotNegative(p.QueueDeadline - now));
         foreach (var p in _state.BackingOff.Values)
             Timers.StartSingleTimer(new RetryTimerKey(p.Id), new RetryDue(p), NotNegative(p.RetryAt - now));
+        foreach (var f in _state.Flights.Values.SelectMany(l => l.Followers ?? []).Where(f => f.Deadline is not null))
+            Timers.StartSingleTimer(new FollowerTimerKey(f.Id), new FollowerDeadline(f), NotNegative(f.Deadline!.Value - now));
         if (Breaker.OpenUntil is { } until)
             Timers.StartSingleTimer(BreakerTimerKey, BreakerDue.Instance, NotNegative(until - now));
         if (_gate.RejectingReported)
@@ -232,6 +235,10 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
     {
         OrchestratorMetrics.DependencyRestarted(_name);
         if (_state is null) return; // it never started: nothing to hand over
+
+        // Hand everything to the next instance first, so that nothing below can lose it; unlike the default,
+        // do not stop (and fail) the calls in hand.
+        Self.Tell(new AdoptState(_state));
         _log.Error(reason, "Dependency {Dependency} actor crashed while handling {MessageType}; restarting it", _name, message?.GetType().Name);
 
         // The message that crashed the actor is lost to the new instance: if it was a call not yet taken in, answer it here.
@@ -248,8 +255,6 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
                 $"The actor of '{_name}' crashed while taking the call in: {reason.Message}");
         }
 
-        // Hand everything to the next instance; unlike the default, do not stop (and fail) the calls in hand.
-        Self.Tell(new AdoptState(_state));
     }
 
     private bool InHand(GuardedCall call) =>
@@ -280,6 +285,7 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
     /// <inheritdoc />
     protected override void PostStop()
     {
+        _gate.Close(); // senders now hear at once that the dependency's actor is gone
         if (_state is null) return;
         foreach (var pending in AllInHand().ToList())
         {

@@ -45,7 +45,7 @@ public sealed class DependencyHandle
     public void Tell(GuardedCall call, IActorRef sender)
     {
         ArgumentNullException.ThrowIfNull(call);
-        if (_stoppedReason is null && Gate.TryEnter())
+        if (Gate.TryEnter())
         {
             Actor.Tell(new AdmittedCall(call), sender);
             return;
@@ -53,27 +53,56 @@ public sealed class DependencyHandle
         var replyTo = call.ReplyTo ?? sender;
         var answer = AnswerWithoutActor(call);
         if (answer.IsCompletedSuccessfully) replyTo.Tell(answer.Result);
-        else answer.ContinueWith(t => replyTo.Tell(t.Result), TaskContinuationOptions.ExecuteSynchronously);
+        else answer.PipeTo(replyTo); // AnswerWithoutActor never faults: a failing fallback is a Failed result
     }
 
     /// <summary>Sends <paramref name="call"/> and waits at most <paramref name="timeout"/> for its result.</summary>
     public async Task<ICallResult> AskAsync(GuardedCall call, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(call);
-        if (_stoppedReason is not null || !Gate.TryEnter()) return await AnswerWithoutActor(call).ConfigureAwait(false);
+        if (!Gate.TryEnter()) return await AnswerWithoutActor(call).ConfigureAwait(false);
         return await Actor.Ask<ICallResult>(new AdmittedCall(call), timeout, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Marks the actor as stopped for good: calls are answered at once with <see cref="DegradationReason.ActorFailure"/>.</summary>
-    internal void MarkStopped(string reason) => _stoppedReason = reason;
+    /// <summary>Says why the actor stopped for good (its gate is closed): calls are answered at once with <see cref="DegradationReason.ActorFailure"/>.</summary>
+    internal void MarkStopped(string reason)
+    {
+        _stoppedReason = reason;
+        Gate.Close();
+    }
+
+    /// <summary>
+    /// The longest the dependency can take to answer <paramref name="call"/>: until its deadline, or the queue wait,
+    /// every attempt with its largest backoff, and the fallback chain (replica and call fallback); plus a grace.
+    /// </summary>
+    public TimeSpan LongestAnswerTime(GuardedCall call, TimeProvider time, TimeSpan grace)
+    {
+        if (call.Deadline is { } deadline)
+        {
+            var left = deadline - time.GetUtcNow();
+            return (left > TimeSpan.Zero ? left : TimeSpan.Zero) + grace;
+        }
+        var timeout = call.Timeout ?? Options.Timeout;
+        var retry = Options.Retry;
+        var total = timeout; // waiting in the queue
+        for (var attempt = 1; attempt <= retry.MaxAttempts; attempt++)
+        {
+            total += timeout;
+            if (attempt < retry.MaxAttempts) total += Retry.Backoff.Ceiling(attempt, retry.BaseDelay, retry.MaxDelay) + timeout; // a retry may queue too
+        }
+        if (Options.Replica is not null) total += timeout * 2;
+        if (call.HasFallback) total += timeout;
+        return total + grace;
+    }
 
     private async Task<ICallResult> AnswerWithoutActor(GuardedCall call)
     {
         var started = _time.GetTimestamp();
         CallReport report;
-        if (_stoppedReason is { } stopped)
+        if (Gate.IsClosed)
         {
-            report = new CallReport(CallOutcome.Rejected, null, DegradationReason.ActorFailure, null, null, stopped, TimeSpan.Zero, 0);
+            report = new CallReport(CallOutcome.Rejected, null, DegradationReason.ActorFailure, null, null,
+                _stoppedReason ?? $"The actor of '{Name}' has stopped.", TimeSpan.Zero, 0);
         }
         else
         {

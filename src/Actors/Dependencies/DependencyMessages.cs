@@ -21,10 +21,10 @@ internal sealed record RejectingCheck
 internal sealed record Degraded(PendingCall Pending, CallReport Report);
 
 /// <summary>The work of a call ended, with a value or an exception.</summary>
-internal sealed record WorkFinished(long Id, object? Value, Exception? Error);
+internal sealed record WorkFinished(long Id, int Attempt, object? Value, Exception? Error);
 
 /// <summary>A running attempt reached its timeout.</summary>
-internal sealed record AttemptTimedOut(long Id);
+internal sealed record AttemptTimedOut(long Id, int Attempt);
 
 /// <summary>A call waited in the queue until its queue deadline.</summary>
 internal sealed record QueueWaitEnded(PendingCall Pending);
@@ -49,6 +49,11 @@ internal sealed record RetryDue(PendingCall Pending);
 internal sealed record ReplicaAnswered(PendingCall Pending, ICallResult? Result, Exception? Error);
 
 internal readonly record struct AttemptTimerKey(long Id);
+
+internal readonly record struct FollowerTimerKey(long Id);
+
+/// <summary>A single-flight follower reached its own deadline before the shared fetch answered.</summary>
+internal sealed record FollowerDeadline(PendingCall Follower);
 
 internal readonly record struct RetryTimerKey(long Id);
 

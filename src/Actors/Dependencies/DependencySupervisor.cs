@@ -39,6 +39,7 @@ public sealed class DependencySupervisor : ReceiveActor
         Receive<IsolateBreaker>(m => Route(m.Dependency, m));
         Receive<ResetBreaker>(m => Route(m.Dependency, m));
         Receive<CrashDependencyActor>(m => Route(m.Dependency, m));
+        Receive<DeadLetter>(OnDeadLetter);
         Receive<Terminated>(t =>
         {
             var name = t.ActorRef.Path.Name;
@@ -54,6 +55,8 @@ public sealed class DependencySupervisor : ReceiveActor
     /// <inheritdoc />
     protected override void PreStart()
     {
+        // A call that reaches a dependency actor after it stopped for good still gets its one answer.
+        Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
         var time = _options.TimeProvider ?? new SchedulerTimeProvider(Context.System.Scheduler);
         foreach (var (name, dependency) in _options.Dependencies)
         {
@@ -79,11 +82,44 @@ public sealed class DependencySupervisor : ReceiveActor
         else Sender.Tell(new UnknownDependency(dependency, Known()));
     }
 
+    private void OnDeadLetter(DeadLetter dead)
+    {
+        var call = dead.Message switch
+        {
+            AdmittedCall a => a.Call,
+            GuardedCall c => c,
+            _ => null,
+        };
+        if (call is null || !_handles.TryGetValue(call.Dependency, out var handle) || !handle.Actor.Equals(dead.Recipient)) return;
+        (call.ReplyTo ?? dead.Sender).Tell(call.ToResult(new CallReport(CallOutcome.Rejected, null, DegradationReason.ActorFailure, null, null,
+            $"The actor of '{call.Dependency}' has stopped; the call was not run.", TimeSpan.Zero, 0)));
+    }
+
+    /// <summary>Every dependency's status; one that does not answer is reported as unavailable, not as a failure of the whole.</summary>
     private void ReportAll()
     {
         var sender = Sender;
-        var asks = _handles.Values.Select(h => h.Actor.Ask<DependencyStatus>(GetStatus.All, TimeSpan.FromSeconds(5))).ToArray();
+        var asks = _handles.Values.Select(Report).ToArray();
         Task.WhenAll(asks).PipeTo(sender, success: all => new OrchestratorStatus(all));
+    }
+
+    private static async Task<DependencyStatus> Report(DependencyHandle handle)
+    {
+        try
+        {
+            return await handle.Actor.Ask<DependencyStatus>(GetStatus.All, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var bulkhead = handle.Options.Bulkhead;
+            return new DependencyStatus(handle.Name,
+                new BreakerSnapshot(BreakerState.Open, 0, 0, 0, 0, 0, null, DateTimeOffset.MinValue),
+                new BulkheadSnapshot(0, 0, bulkhead.MaxConcurrency, bulkhead.QueueCapacity, true, handle.Gate.RejectedTotal),
+                handle.Stats.Snapshot(), handle.Options.Timeout)
+            {
+                Unavailable = handle.Gate.IsClosed ? "The dependency's actor has stopped." : $"No status: {e.Message}",
+            };
+        }
     }
 
     /// <summary>The answer to a call for a dependency that is not declared.</summary>

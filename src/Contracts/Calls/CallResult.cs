@@ -38,7 +38,13 @@ public sealed record CallResult<T> : ICallResult
     {
         Dependency = dependency;
         Outcome = report.Outcome;
-        Value = report.Value is T v ? v : default;
+        Value = report.Value switch
+        {
+            T v => v,
+            null => default,
+            var other => throw new InvalidCastException(
+                $"The answer of '{dependency}' is a {other.GetType().FullName}, not the {typeof(T).FullName} the call asked for."),
+        };
         Reason = report.Reason;
         Source = report.Source;
         Error = report.Error;

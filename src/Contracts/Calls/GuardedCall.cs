@@ -27,7 +27,11 @@ public abstract record GuardedCall
     /// <summary>The name of the dependency to call, as declared in the orchestrator options.</summary>
     public string Dependency { get; }
 
-    /// <summary>A key identifying what is asked for (a user id, a product id); used by caches and logs.</summary>
+    /// <summary>
+    /// What is asked for (a user id, a product id); used by the dependency's cache and single flight, together
+    /// with the result type. Two calls with the same key and result type on one dependency must ask the same
+    /// question: include the operation when a dependency answers several ("profile:42", "settings:42").
+    /// </summary>
     public string? Key { get; init; }
 
     /// <summary>
@@ -82,6 +86,12 @@ public abstract record GuardedCall
 
     /// <summary>Builds the typed result message for this call.</summary>
     public abstract ICallResult ToResult(CallReport report);
+
+    /// <summary>Each call is itself: two calls are equal only if they are the same message.</summary>
+    public virtual bool Equals(GuardedCall? other) => ReferenceEquals(this, other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
 }
 
 /// <summary>A guarded call whose work produces a <typeparamref name="T"/>.</summary>
@@ -144,4 +154,10 @@ public sealed record GuardedCall<T> : GuardedCall
 
     /// <inheritdoc />
     public override ICallResult ToResult(CallReport report) => new CallResult<T>(Dependency, report);
+
+    /// <summary>Each call is itself: two calls are equal only if they are the same message.</summary>
+    public bool Equals(GuardedCall<T>? other) => ReferenceEquals(this, other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => base.GetHashCode();
 }

@@ -11,4 +11,7 @@ public sealed record DependencyStatus(string Name, BreakerSnapshot Breaker, Bulk
 
     /// <summary>The replica it falls back to, if any.</summary>
     public string? Replica { get; init; }
+
+    /// <summary>Set when the dependency's actor could not report (it stopped): why. The other values are then placeholders.</summary>
+    public string? Unavailable { get; init; }
 }
