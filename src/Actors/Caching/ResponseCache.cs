@@ -38,7 +38,7 @@ public sealed class ResponseCache
     {
         if (!_entries.TryGetValue(key, out var node)) return CacheLookup.Missed;
         var age = _time.GetUtcNow() - node.Value.StoredAt;
-        if (age >= _freshFor + _staleFor)
+        if (age >= _freshFor && age - _freshFor >= _staleFor) // no sum: FreshFor may be TimeSpan.MaxValue
         {
             Remove(node);
             return CacheLookup.Missed;

@@ -36,7 +36,8 @@ public sealed class RetryBudget
     {
         var now = _time.GetUtcNow();
         var allowed = _minRetries + _ratio * _firstAttempts.Totals(now).Calls;
-        if (_retries.Totals(now).Calls + 1 > allowed) return false;
+        // A hair of tolerance: 0.29 x 100 is 28.999999999999996 in floating point.
+        if (_retries.Totals(now).Calls + 1 > allowed + 1e-9) return false;
         _retries.Record(now, failed: false, slow: false);
         return true;
     }

@@ -31,7 +31,7 @@ public sealed class CacheOptions
     {
         if (FreshFor < TimeSpan.Zero) errors.Add($"{path}:FreshFor must be 0 or more, not {FreshFor}.");
         if (StaleFor < TimeSpan.Zero) errors.Add($"{path}:StaleFor must be 0 or more, not {StaleFor}.");
-        if (Enabled && FreshFor + StaleFor <= TimeSpan.Zero) errors.Add($"{path}: FreshFor and StaleFor are both 0, so nothing would ever be kept.");
+        if (Enabled && FreshFor <= TimeSpan.Zero && StaleFor <= TimeSpan.Zero) errors.Add($"{path}: FreshFor and StaleFor are both 0, so nothing would ever be kept.");
         if (MaxEntries < 1) errors.Add($"{path}:MaxEntries must be at least 1, not {MaxEntries}.");
         if (MaxWaiters is < 0 or > 1_000_000) errors.Add($"{path}:MaxWaiters must be between 0 and 1000000, not {MaxWaiters}.");
     }
