@@ -11,8 +11,8 @@ namespace Orchestrator.Actors.Dependencies;
 /// <summary>The way of a call: arrival, cache, single flight, breaker, bulkhead, run, timeout, retry.</summary>
 public sealed partial class DependencyActor
 {
-    /// <summary>Takes in a call; <paramref name="entered"/> says whether it holds a place in the gate.</summary>
-    private void TakeIn(GuardedCall call, bool entered)
+    /// <summary>Takes in a call; <paramref name="entered"/> says whether it holds a place in the gate, <paramref name="holdsAdmission"/> in the load shedder.</summary>
+    private void TakeIn(GuardedCall call, bool entered, bool holdsAdmission)
     {
         var now = _time.GetUtcNow();
         // The cache and single flight are keyed by the result type and the call's key, so calls that ask
@@ -21,6 +21,7 @@ public sealed partial class DependencyActor
         var pending = new PendingCall(_state.NextId++, call, call.ReplyTo ?? Sender, now, call.Timeout ?? _options.Timeout)
         {
             Entered = entered,
+            HoldsAdmission = holdsAdmission,
             CacheKey = key,
         };
 
@@ -35,6 +36,15 @@ public sealed partial class DependencyActor
         {
             Answer(pending, CallOutcome.Rejected, null, DegradationReason.DeadlineExceeded, null, null,
                 $"The deadline of the call to '{_name}' ({deadline:O}) had passed when it arrived.");
+            return;
+        }
+
+        if (!_controls.Board.Current.Allows(call.Tier, call.Feature))
+        {
+            var why = call.Feature is { } feature
+                ? $"The feature '{feature}' is switched off."
+                : $"{call.Tier} calls are switched off while the node is {_controls.Board.Current.Level}.";
+            Degrade(pending, DegradationReason.FeatureDisabled, null, why);
             return;
         }
 

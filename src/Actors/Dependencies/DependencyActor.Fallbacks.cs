@@ -186,16 +186,21 @@ public sealed partial class DependencyActor
         pending.Phase = CallPhase.Answered;
         if (pending.Deadline is not null) Timers.Cancel(new FollowerTimerKey(pending.Id));
         _state.Degrading.Remove(pending.Id);
+        var elapsed = _time.GetUtcNow() - pending.Arrival;
         if (pending.Entered)
         {
             pending.Entered = false;
             _gate.Exit();
         }
+        if (pending.HoldsAdmission)
+        {
+            pending.HoldsAdmission = false;
+            _controls.Admission?.Release(elapsed, report.Outcome == CallOutcome.Succeeded);
+        }
         if (pending.IsRefresh) return;
 
-        var elapsed = _time.GetUtcNow() - pending.Arrival;
         pending.ReplyTo.Tell(pending.Call.ToResult(report with { Elapsed = elapsed, Attempts = pending.Attempts, Trail = pending.Trail.ToArray() }));
-        _stats.Count(report.Outcome);
+        _stats.Count(report.Outcome, elapsed);
         OrchestratorMetrics.CallAnswered(_name, report.Outcome, report.Reason, elapsed);
     }
 

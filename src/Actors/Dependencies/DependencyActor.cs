@@ -3,6 +3,7 @@ using Akka.Event;
 using Orchestrator.Actors.Breaker;
 using Orchestrator.Actors.Bulkhead;
 using Orchestrator.Actors.Caching;
+using Orchestrator.Actors.Coordination;
 using Orchestrator.Actors.Isolation;
 using Orchestrator.Actors.Retry;
 using Orchestrator.Actors.Telemetry;
@@ -37,12 +38,15 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
     private readonly BulkheadGate _gate;
     private readonly DependencyStats _stats;
     private readonly Func<double> _random;
+    private readonly NodeControls _controls;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private DependencyState _state = null!;
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public DependencyActor(string name, DependencyOptions options, TimeProvider? time, BulkheadGate gate, DependencyStats stats, Func<double>? random)
+    public DependencyActor(string name, DependencyOptions options, TimeProvider? time, BulkheadGate gate, DependencyStats stats, Func<double>? random,
+        NodeControls controls)
     {
+        _controls = controls;
         _name = name;
         _options = options;
         _time = time ?? new SchedulerTimeProvider(Context.System.Scheduler);
@@ -63,11 +67,12 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
     /// <paramref name="random"/> draws from [0, 1) for backoff jitter (default: <see cref="Random.Shared"/>).
     /// </summary>
     public static Props Props(string name, DependencyOptions options, TimeProvider? time = null, BulkheadGate? gate = null,
-        DependencyStats? stats = null, Func<double>? random = null)
+        DependencyStats? stats = null, Func<double>? random = null, NodeControls? controls = null)
     {
         gate ??= GateFor(options);
         stats ??= new DependencyStats();
-        return Akka.Actor.Props.Create(() => new DependencyActor(name, options, time, gate, stats, random));
+        controls ??= NodeControls.None();
+        return Akka.Actor.Props.Create(() => new DependencyActor(name, options, time, gate, stats, random, controls));
     }
 
     /// <summary>
@@ -99,8 +104,8 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
 
     private void Ready()
     {
-        Receive<AdmittedCall>(m => TakeIn(m.Call, entered: true));
-        Receive<GuardedCall>(call => TakeIn(call, entered: _gate.TryEnter()));
+        Receive<AdmittedCall>(m => TakeIn(m.Call, entered: true, m.HoldsAdmission));
+        Receive<GuardedCall>(call => TakeIn(call, entered: _gate.TryEnter(), holdsAdmission: false));
         Receive<WorkFinished>(OnWorkFinished);
         Receive<AttemptTimedOut>(OnAttemptTimedOut);
         Receive<QueueWaitEnded>(OnQueueWaitEnded);
@@ -168,6 +173,7 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
     private void OnBreakerTransition(BreakerTransition t)
     {
         OrchestratorMetrics.BreakerTransitioned(_name, t.From, t.To);
+        _stats.PublishBreaker(t.To);
         switch (t.To)
         {
             case BreakerState.Open:
@@ -242,15 +248,19 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
         _log.Error(reason, "Dependency {Dependency} actor crashed while handling {MessageType}; restarting it", _name, message?.GetType().Name);
 
         // The message that crashed the actor is lost to the new instance: if it was a call not yet taken in, answer it here.
-        var (call, entered) = message switch
+        var (call, entered, admitted) = message switch
         {
-            AdmittedCall a => (a.Call, true),
-            GuardedCall c => (c, false),
-            _ => (null, false),
+            AdmittedCall a => (a.Call, true, a.HoldsAdmission),
+            GuardedCall c => (c, false, false),
+            _ => (null, false, false),
         };
         if (call is not null && !InHand(call))
         {
-            var pending = new PendingCall(_state.NextId++, call, call.ReplyTo ?? Sender, _time.GetUtcNow(), call.Timeout ?? _options.Timeout) { Entered = entered };
+            var pending = new PendingCall(_state.NextId++, call, call.ReplyTo ?? Sender, _time.GetUtcNow(), call.Timeout ?? _options.Timeout)
+            {
+                Entered = entered,
+                HoldsAdmission = admitted,
+            };
             Answer(pending, CallOutcome.Failed, null, DegradationReason.ActorFailure, null, reason,
                 $"The actor of '{_name}' crashed while taking the call in: {reason.Message}");
         }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Orchestrator.Actors.Bulkhead;
+using Orchestrator.Actors.Coordination;
 using Orchestrator.Actors.Telemetry;
 using Orchestrator.Contracts;
 
@@ -14,10 +15,13 @@ namespace Orchestrator.Actors.Dependencies;
 public sealed class DependencyHandle
 {
     private readonly TimeProvider _time;
+    private readonly NodeControls _controls;
     private volatile string? _stoppedReason;
 
-    internal DependencyHandle(string name, IActorRef actor, DependencyOptions options, BulkheadGate gate, DependencyStats stats, TimeProvider time)
+    internal DependencyHandle(string name, IActorRef actor, DependencyOptions options, BulkheadGate gate, DependencyStats stats, TimeProvider time,
+        NodeControls controls)
     {
+        _controls = controls;
         Name = name;
         Actor = actor;
         Options = options;
@@ -45,13 +49,14 @@ public sealed class DependencyHandle
     public void Tell(GuardedCall call, IActorRef sender)
     {
         ArgumentNullException.ThrowIfNull(call);
-        if (Gate.TryEnter())
+        var turnedAway = Admit(call);
+        if (turnedAway is null)
         {
-            Actor.Tell(new AdmittedCall(call), sender);
+            Actor.Tell(new AdmittedCall(call, _controls.Admission is not null), sender);
             return;
         }
         var replyTo = call.ReplyTo ?? sender;
-        var answer = AnswerWithoutActor(call);
+        var answer = AnswerWithoutActor(call, turnedAway.Value);
         if (answer.IsCompletedSuccessfully) replyTo.Tell(answer.Result);
         else answer.PipeTo(replyTo); // AnswerWithoutActor never faults: a failing fallback is a Failed result
     }
@@ -60,8 +65,21 @@ public sealed class DependencyHandle
     public async Task<ICallResult> AskAsync(GuardedCall call, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(call);
-        if (!Gate.TryEnter()) return await AnswerWithoutActor(call).ConfigureAwait(false);
-        return await Actor.Ask<ICallResult>(new AdmittedCall(call), timeout, cancellationToken).ConfigureAwait(false);
+        if (Admit(call) is { } turnedAway) return await AnswerWithoutActor(call, turnedAway).ConfigureAwait(false);
+        return await Actor.Ask<ICallResult>(new AdmittedCall(call, _controls.Admission is not null), timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The node's load shedder, then the dependency's gate: null when the call may go to the actor, else why not.</summary>
+    private DegradationReason? Admit(GuardedCall call)
+    {
+        if (_controls.Admission is { } admission && !admission.TryAdmit(call.Tier))
+        {
+            OrchestratorMetrics.CallShed(Name, call.Tier);
+            return DegradationReason.Shed;
+        }
+        if (Gate.TryEnter()) return null;
+        _controls.Admission?.Release(TimeSpan.Zero, succeeded: true);
+        return Gate.IsClosed ? DegradationReason.ActorFailure : DegradationReason.BulkheadFull;
     }
 
     /// <summary>Says why the actor stopped for good (its gate is closed): calls are answered at once with <see cref="DegradationReason.ActorFailure"/>.</summary>
@@ -95,25 +113,34 @@ public sealed class DependencyHandle
         return total + grace;
     }
 
-    private async Task<ICallResult> AnswerWithoutActor(GuardedCall call)
+    private async Task<ICallResult> AnswerWithoutActor(GuardedCall call, DegradationReason reason)
     {
         var started = _time.GetTimestamp();
         CallReport report;
-        if (Gate.IsClosed)
+        if (reason == DegradationReason.ActorFailure)
         {
             report = new CallReport(CallOutcome.Rejected, null, DegradationReason.ActorFailure, null, null,
                 _stoppedReason ?? $"The actor of '{Name}' has stopped.", TimeSpan.Zero, 0);
         }
         else
         {
-            if (Gate.TryReportRejecting()) Actor.Tell(BulkheadRejectingStarted.Instance);
-            var detail = $"The bulkhead of '{Name}' is full: {Gate.Capacity} calls admitted ({Options.Bulkhead.MaxConcurrency} may run, {Options.Bulkhead.QueueCapacity} may wait).";
+            string detail;
+            if (reason == DegradationReason.Shed)
+            {
+                var admission = _controls.Admission!;
+                detail = $"The node sheds {call.Tier} calls: {admission.InFlight} calls in flight, {call.Tier} may use {admission.CapFor(call.Tier)} of {admission.Limit}.";
+            }
+            else
+            {
+                if (Gate.TryReportRejecting()) Actor.Tell(BulkheadRejectingStarted.Instance);
+                detail = $"The bulkhead of '{Name}' is full: {Gate.Capacity} calls admitted ({Options.Bulkhead.MaxConcurrency} may run, {Options.Bulkhead.QueueCapacity} may wait).";
+            }
             report = call.HasFallback
-                ? await Degradation.RunCallFallbackAsync(call, DegradationReason.BulkheadFull, null, detail, 0, call.Timeout ?? Options.Timeout).ConfigureAwait(false)
-                : Degradation.WithoutCallFallback(call, Options.DefaultFallback, DegradationReason.BulkheadFull, null, detail, 0);
+                ? await Degradation.RunCallFallbackAsync(call, reason, null, detail, 0, call.Timeout ?? Options.Timeout).ConfigureAwait(false)
+                : Degradation.WithoutCallFallback(call, Options.DefaultFallback, reason, null, detail, 0);
         }
         var elapsed = _time.GetElapsedTime(started);
-        Stats.Count(report.Outcome);
+        Stats.Count(report.Outcome, elapsed);
         OrchestratorMetrics.CallAnswered(Name, report.Outcome, report.Reason, elapsed);
         return call.ToResult(report with { Elapsed = elapsed });
     }

@@ -3,7 +3,7 @@ using Orchestrator.Contracts;
 namespace Orchestrator.Actors.Dependencies;
 
 /// <summary>A call that already entered the dependency's bulkhead gate (sent through a <see cref="DependencyHandle"/>).</summary>
-internal sealed record AdmittedCall(GuardedCall Call);
+internal sealed record AdmittedCall(GuardedCall Call, bool HoldsAdmission);
 
 /// <summary>A sender's call was turned away by the gate: the bulkhead started rejecting.</summary>
 internal sealed record BulkheadRejectingStarted

@@ -3,15 +3,17 @@ using Orchestrator.Contracts;
 namespace Orchestrator.Actors.Dependencies;
 
 /// <summary>
-/// How one dependency's calls ended, counted wherever they were answered: by its actor, or by a sender that the
-/// bulkhead gate turned away. Lock-free; shared by the actor and the senders.
+/// How one dependency's calls ended, counted wherever they were answered (by its actor, or by a sender that the
+/// gate or the load shedder turned away), and the breaker state its actor last published. Lock-free; shared by
+/// the actor, the senders and the priority coordinator, who read it without any message.
 /// </summary>
 public sealed class DependencyStats
 {
-    private long _succeeded, _fallbacks, _rejected, _failed, _timedOut;
+    private long _succeeded, _fallbacks, _rejected, _failed, _timedOut, _elapsedTicks, _openings;
+    private volatile int _breakerState;
 
-    /// <summary>Counts one answer.</summary>
-    public void Count(CallOutcome outcome)
+    /// <summary>Counts one answer and the time it took.</summary>
+    public void Count(CallOutcome outcome, TimeSpan elapsed)
     {
         switch (outcome)
         {
@@ -20,10 +22,27 @@ public sealed class DependencyStats
             case CallOutcome.Rejected: Interlocked.Increment(ref _rejected); break;
             default: Interlocked.Increment(ref _failed); break;
         }
+        Interlocked.Add(ref _elapsedTicks, elapsed.Ticks);
     }
 
     /// <summary>Counts an attempt that ran out of time.</summary>
     public void CountTimeout() => Interlocked.Increment(ref _timedOut);
+
+    /// <summary>The breaker's state, as its actor last published it.</summary>
+    public BreakerState Breaker => (BreakerState)_breakerState;
+
+    /// <summary>Times the breaker opened since start.</summary>
+    public long BreakerOpenings => Interlocked.Read(ref _openings);
+
+    /// <summary>Publishes a breaker transition (the dependency's actor only).</summary>
+    public void PublishBreaker(BreakerState state)
+    {
+        if (state == BreakerState.Open) Interlocked.Increment(ref _openings);
+        _breakerState = (int)state;
+    }
+
+    /// <summary>Total time of all answered calls (for mean latency between two samples).</summary>
+    public TimeSpan TotalElapsed => TimeSpan.FromTicks(Interlocked.Read(ref _elapsedTicks));
 
     /// <summary>The counts now.</summary>
     public CallCounters Snapshot() => new(

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Orchestrator.Actors.Coordination;
 using Orchestrator.Actors.Time;
 using Orchestrator.Contracts;
 
@@ -13,6 +14,7 @@ namespace Orchestrator.Actors.Dependencies;
 public sealed class DependencySupervisor : ReceiveActor
 {
     private readonly OrchestratorOptions _options;
+    private readonly NodeControls _controls;
     private readonly Dictionary<string, DependencyHandle> _handles = new(StringComparer.Ordinal);
     private DependencyDirectory _directory = new(new Dictionary<string, DependencyHandle>(), []);
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -24,9 +26,10 @@ public sealed class DependencySupervisor : ReceiveActor
     public static readonly TimeSpan RestartWindow = TimeSpan.FromMinutes(1);
 
     /// <summary>Creates the supervisor; use <see cref="Props"/>.</summary>
-    public DependencySupervisor(OrchestratorOptions options)
+    public DependencySupervisor(OrchestratorOptions options, NodeControls controls)
     {
         _options = options;
+        _controls = controls;
 
         Receive<GuardedCall>(call =>
         {
@@ -50,7 +53,12 @@ public sealed class DependencySupervisor : ReceiveActor
     }
 
     /// <summary>Props for the supervisor of the dependencies in <paramref name="options"/>.</summary>
-    public static Props Props(OrchestratorOptions options) => Akka.Actor.Props.Create(() => new DependencySupervisor(options));
+    /// <remarks><paramref name="controls"/> (the coordinator's board and the load shedder) default to none.</remarks>
+    public static Props Props(OrchestratorOptions options, NodeControls? controls = null)
+    {
+        controls ??= NodeControls.None();
+        return Akka.Actor.Props.Create(() => new DependencySupervisor(options, controls));
+    }
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -62,9 +70,9 @@ public sealed class DependencySupervisor : ReceiveActor
         {
             var gate = DependencyActor.GateFor(dependency);
             var stats = new DependencyStats();
-            var child = Context.ActorOf(DependencyActor.Props(name, dependency, time, gate, stats), name);
+            var child = Context.ActorOf(DependencyActor.Props(name, dependency, time, gate, stats, controls: _controls), name);
             Context.Watch(child);
-            _handles[name] = new DependencyHandle(name, child, dependency, gate, stats, time);
+            _handles[name] = new DependencyHandle(name, child, dependency, gate, stats, time, _controls);
         }
         _directory = new DependencyDirectory(new Dictionary<string, DependencyHandle>(_handles, StringComparer.Ordinal), Known());
         foreach (var handle in _handles.Values) handle.Actor.Tell(_directory); // for the replica step of their fallback chains

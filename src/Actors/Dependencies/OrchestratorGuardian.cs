@@ -1,12 +1,16 @@
 using Akka.Actor;
 using Akka.Hosting;
+using Orchestrator.Actors.Admission;
+using Orchestrator.Actors.Coordination;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Dependencies;
 
 /// <summary>
-/// The orchestrator's root actor (<c>/user/orchestrator</c>). It creates its children and registers them in the
-/// Akka.Hosting actor registry, where <c>IRequiredActor&lt;DependencySupervisor&gt;</c> finds them.
+/// The orchestrator's root actor (<c>/user/orchestrator</c>). It creates its children (the dependencies
+/// supervisor and the priority coordinator, sharing the node's <see cref="NodeControls"/>) and registers them in
+/// the Akka.Hosting actor registry, where <c>IRequiredActor&lt;DependencySupervisor&gt;</c> and
+/// <c>IRequiredActor&lt;PriorityCoordinator&gt;</c> find them.
 /// </summary>
 public sealed class OrchestratorGuardian : ReceiveActor
 {
@@ -15,6 +19,9 @@ public sealed class OrchestratorGuardian : ReceiveActor
 
     /// <summary>The dependencies supervisor's actor name.</summary>
     public const string DependenciesName = "dependencies";
+
+    /// <summary>The priority coordinator's actor name.</summary>
+    public const string CoordinatorName = "coordinator";
 
     private readonly OrchestratorOptions _options;
     private readonly IActorRegistry? _registry;
@@ -34,8 +41,12 @@ public sealed class OrchestratorGuardian : ReceiveActor
     /// <inheritdoc />
     protected override void PreStart()
     {
-        var dependencies = Context.ActorOf(DependencySupervisor.Props(_options), DependenciesName);
+        var controls = new NodeControls(new DegradationBoard(),
+            _options.Admission.Enabled ? new AdmissionController(_options.Admission) : null);
+        var dependencies = Context.ActorOf(DependencySupervisor.Props(_options, controls), DependenciesName);
+        var coordinator = Context.ActorOf(PriorityCoordinator.Props(_options, controls.Board, dependencies, _options.TimeProvider), CoordinatorName);
         _registry?.Register<DependencySupervisor>(dependencies, overwrite: true);
+        _registry?.Register<PriorityCoordinator>(coordinator, overwrite: true);
     }
 
     /// <inheritdoc />

@@ -74,6 +74,9 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
     /// <summary>When a call backing off is tried again.</summary>
     public DateTimeOffset RetryAt { get; set; }
 
+    /// <summary>Whether the call holds a place in the node's load shedder (released when it is answered).</summary>
+    public bool HoldsAdmission { get; set; }
+
     /// <summary>Whether the call holds a place in the bulkhead gate (released when it is answered).</summary>
     public bool Entered { get; set; }
 

@@ -30,6 +30,27 @@ public static class OrchestratorMetrics
     private static readonly Counter<long> ActorRestarts =
         Meter.CreateCounter<long>("orchestrator.dependency.restarts", "{restart}", "Dependency actors restarted by their supervisor.");
 
+    private static readonly Counter<long> StressChanges =
+        Meter.CreateCounter<long>("orchestrator.stress.changes", "{change}", "Stress level changes, by old and new level.");
+
+    private static readonly Counter<long> FeatureSwitches =
+        Meter.CreateCounter<long>("orchestrator.feature.switches", "{switch}", "Features switched off or on, by feature.");
+
+    private static readonly Counter<long> Shed =
+        Meter.CreateCounter<long>("orchestrator.admission.shed", "{call}", "Calls shed by the node's load shedder, by tier.");
+
+    /// <summary>Counts a stress level change.</summary>
+    public static void StressLevelChanged(StressLevel from, StressLevel to) =>
+        StressChanges.Add(1, new TagList { { "from", from.ToString() }, { "to", to.ToString() } });
+
+    /// <summary>Counts a feature switched off or on.</summary>
+    public static void FeatureSwitched(string feature, bool enabled) =>
+        FeatureSwitches.Add(1, new TagList { { "feature", feature }, { "enabled", enabled } });
+
+    /// <summary>Counts a call shed by the load shedder.</summary>
+    public static void CallShed(string dependency, Tier tier) =>
+        Shed.Add(1, new TagList { { "dependency", dependency }, { "tier", tier.ToString() } });
+
     /// <summary>Counts an answered call.</summary>
     public static void CallAnswered(string dependency, CallOutcome outcome, DegradationReason reason, TimeSpan elapsed)
     {

@@ -14,6 +14,31 @@ public sealed partial class OrchestratorOptions
     /// <summary>The dependencies, by name. A name is used as an actor name: letters, digits, '-', '_' and '.'.</summary>
     public Dictionary<string, DependencyOptions> Dependencies { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The features that can be switched off, by name.</summary>
+    public Dictionary<string, FeatureOptions> Features { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How stress is judged.</summary>
+    public StressOptions Stress { get; set; } = new();
+
+    /// <summary>The node's load shedder.</summary>
+    public AdmissionOptions Admission { get; set; } = new();
+
+    /// <summary>Declares (or changes) a feature.</summary>
+    public OrchestratorOptions AddFeature(string name, Tier tier, Action<FeatureOptions>? configure = null)
+    {
+        if (!Features.TryGetValue(name, out var feature))
+        {
+            feature = new FeatureOptions();
+            Features[name] = feature;
+        }
+        feature.Tier = tier;
+        configure?.Invoke(feature);
+        return this;
+    }
+
+    /// <summary>In code only: where stress is read from. Null: the dependencies' bulkheads, errors and latency, and the process.</summary>
+    public IStressSignalSource? StressSignals { get; set; }
+
     /// <summary>In code only: the clock of the policies. Null: the actor system's scheduler clock.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
@@ -55,6 +80,18 @@ public sealed partial class OrchestratorOptions
                     errors.Add($"{path}:Replica names '{replica}', which is not a declared dependency. Declared: {string.Join(", ", Dependencies.Keys)}.");
             }
         }
+        foreach (var (name, feature) in Features ?? [])
+        {
+            var path = $"{SectionName}:Features:{name}";
+            if (!ValidName().IsMatch(name))
+                errors.Add($"{path}: the name '{name}' is not valid; use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit.");
+            if (feature is null) errors.Add($"{path} is empty.");
+            else feature.Validate(path, errors, Dependencies.Keys);
+        }
+        if (Stress is null) errors.Add($"{SectionName}:Stress is missing.");
+        else Stress.Validate($"{SectionName}:Stress", errors);
+        if (Admission is null) errors.Add($"{SectionName}:Admission is missing.");
+        else Admission.Validate($"{SectionName}:Admission", errors);
         return errors;
     }
 

@@ -1,0 +1,156 @@
+using Akka.Actor;
+using Akka.Event;
+using Orchestrator.Actors.Dependencies;
+using Orchestrator.Actors.Telemetry;
+using Orchestrator.Actors.Time;
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Actors.Coordination;
+
+/// <summary>
+/// The priority coordinator (<c>/user/orchestrator/coordinator</c>). Every sample interval it reads the stress
+/// signals, judges the level (Normal, Stressed, Severe) with hysteresis and a dwell time, switches tiers off and on
+/// (OPTIONAL under stress, IMPORTANT too under severe stress, CRITICAL never; back one step at a time), keeps the
+/// feature flags (by tier, by hand, or off for a cool-down while the feature's dependency keeps failing), and
+/// publishes the result on the <see cref="DegradationBoard"/> that the hot path reads.
+/// </summary>
+public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
+{
+    private const string SampleTimerKey = "sample";
+    private readonly OrchestratorOptions _options;
+    private readonly DegradationBoard _board;
+    private readonly TimeProvider _time;
+    private readonly StressEvaluator _evaluator;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, bool> _manual = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _coolingDown = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _openingsSeen = new(StringComparer.Ordinal);
+    private IStressSignalSource? _signals;
+    private DependencyDirectory? _directory;
+    private IReadOnlyList<string> _notes = [];
+
+    /// <summary>Creates the coordinator; use <see cref="Props"/>.</summary>
+    public PriorityCoordinator(OrchestratorOptions options, DegradationBoard board, IActorRef dependencies, TimeProvider? time)
+    {
+        _options = options;
+        _board = board;
+        _time = time ?? new SchedulerTimeProvider(Context.System.Scheduler);
+        _evaluator = new StressEvaluator(options.Stress, _time);
+        _signals = options.StressSignals;
+
+        Receive<DependencyDirectory>(d =>
+        {
+            _directory = d;
+            foreach (var (feature, f) in _options.Features)
+                if (f.Dependency is { } dep && d.Handles.TryGetValue(dep, out var h)) _openingsSeen[feature] = h.Stats.BreakerOpenings;
+            _signals ??= new NodeStressSignals(d, _options.Stress, _time);
+        });
+        Receive<SampleStress>(_ => Sample());
+        Receive<SetFeature>(OnSetFeature);
+        Receive<GetDegradation>(_ => Sender.Tell(_board.Current));
+        dependencies.Tell(GetDependencyDirectory.Instance);
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Props for the coordinator of <paramref name="options"/>' features, publishing on <paramref name="board"/>.</summary>
+    public static Props Props(OrchestratorOptions options, DegradationBoard board, IActorRef dependencies, TimeProvider? time = null) =>
+        Akka.Actor.Props.Create(() => new PriorityCoordinator(options, board, dependencies, time));
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        Publish();
+        Timers.StartPeriodicTimer(SampleTimerKey, SampleStress.Instance, _options.Stress.SampleInterval);
+    }
+
+    private void Sample()
+    {
+        var signals = _signals?.Read() ?? StressSignals.Calm;
+        var before = _evaluator.Level;
+        if (_evaluator.Evaluate(signals) is { } level)
+        {
+            _notes = signals.Notes;
+            OrchestratorMetrics.StressLevelChanged(before, level);
+            var disabled = StressEvaluator.DisabledTiers(level);
+            if (level > before)
+                _log.Warning("Stress level rose {From} -> {To} (score {Score:0.00}: {Reasons}); disabled tiers: {DisabledTiers}",
+                    before, level, _evaluator.Score, string.Join("; ", signals.Notes), string.Join(", ", disabled));
+            else
+                _log.Info("Stress level fell {From} -> {To} (score {Score:0.00}); disabled tiers: {DisabledTiers}",
+                    before, level, _evaluator.Score, disabled.Count == 0 ? "none" : string.Join(", ", disabled));
+        }
+        else if (_evaluator.Level != StressLevel.Normal)
+        {
+            _notes = signals.Notes;
+        }
+        CoolDownFailingFeatures();
+        Publish();
+    }
+
+    /// <summary>A feature whose dependency's breaker opened again is switched off for its cool-down; after it, it is tried again.</summary>
+    private void CoolDownFailingFeatures()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (feature, until) in _coolingDown.Where(c => c.Value <= now).ToList())
+        {
+            _coolingDown.Remove(feature);
+            _log.Info("Feature {Feature} switched back on after its cool-down, to try again", feature);
+            OrchestratorMetrics.FeatureSwitched(feature, enabled: true);
+        }
+        if (_directory is null) return;
+        foreach (var (feature, options) in _options.Features)
+        {
+            if (options.Dependency is not { } dependency || !_directory.Handles.TryGetValue(dependency, out var handle)) continue;
+            var openings = handle.Stats.BreakerOpenings;
+            var seen = _openingsSeen.GetValueOrDefault(feature);
+            _openingsSeen[feature] = openings;
+            if (openings <= seen || _coolingDown.ContainsKey(feature)) continue;
+            _coolingDown[feature] = now + options.CoolDown;
+            _log.Warning("Feature {Feature} switched off for {CoolDown}: its dependency {Dependency} keeps failing (breaker opened)",
+                feature, options.CoolDown, dependency);
+            OrchestratorMetrics.FeatureSwitched(feature, enabled: false);
+        }
+    }
+
+    private void OnSetFeature(SetFeature set)
+    {
+        if (!_options.Features.ContainsKey(set.Feature))
+        {
+            Sender.Tell(new UnknownFeature(set.Feature, _options.Features.Keys.ToList()));
+            return;
+        }
+        if (set.Enabled is { } enabled)
+        {
+            _manual[set.Feature] = enabled;
+            _log.Info("Feature {Feature} switched {State} by hand", set.Feature, enabled ? "on" : "off");
+            OrchestratorMetrics.FeatureSwitched(set.Feature, enabled);
+        }
+        else if (_manual.Remove(set.Feature))
+        {
+            _log.Info("Feature {Feature}: manual setting cleared; its tier decides again", set.Feature);
+        }
+        Publish();
+        Sender.Tell(_board.Current.Features.First(f => f.Name == set.Feature));
+    }
+
+    private void Publish()
+    {
+        var level = _evaluator.Level;
+        var disabled = StressEvaluator.DisabledTiers(level);
+        var now = _time.GetUtcNow();
+        var features = _options.Features.Select(kv =>
+        {
+            var (name, f) = (kv.Key, kv.Value);
+            if (_manual.TryGetValue(name, out var manual))
+                return new FeatureStatus(name, f.Tier, manual, FeatureSwitch.Manual, null, manual ? null : "switched off by hand");
+            if (_coolingDown.TryGetValue(name, out var until) && until > now)
+                return new FeatureStatus(name, f.Tier, false, FeatureSwitch.Temporary, until, $"its dependency '{f.Dependency}' keeps failing");
+            var on = f.Tier == Tier.Critical || !disabled.Contains(f.Tier);
+            return new FeatureStatus(name, f.Tier, on, FeatureSwitch.ByTier, null, on ? null : $"{f.Tier} features are off while the node is {level}");
+        }).ToList();
+        _board.Publish(new DegradationStatus(level, _evaluator.Score, level == StressLevel.Normal ? [] : _notes,
+            disabled.OrderBy(t => t).ToList(), features, _evaluator.LastChange));
+    }
+}
