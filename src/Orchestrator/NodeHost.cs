@@ -2,6 +2,8 @@ using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Remote.Hosting;
+using Orchestrator.Actors.Client;
+using Orchestrator.Actors.Composition;
 using Orchestrator.Actors.Hosting;
 using Orchestrator.Contracts;
 using Orchestrator.Node.Api;
@@ -31,8 +33,8 @@ public static class NodeHost
 
     /// <summary>
     /// Builds the node from <paramref name="args"/>, environment variables and appsettings.json. Invalid settings
-    /// throw before anything starts: <see cref="NodeConfigurationException"/> for <c>Cluster</c> and
-    /// <c>Downstream</c>, <see cref="OrchestratorOptionsException"/> for <c>Orchestrator</c>, each naming the setting.
+    /// throw before anything starts: <see cref="NodeConfigurationException"/> for <c>Cluster</c>, <c>Downstream</c>
+    /// and <c>Shop</c>, <see cref="OrchestratorOptionsException"/> for <c>Orchestrator</c>, each naming the setting.
     /// </summary>
     public static WebApplication Build(string[] args)
     {
@@ -61,6 +63,7 @@ public static class NodeHost
         builder.Services.ConfigureHttpJsonOptions(o => NodeJson.Configure(o.SerializerOptions));
         builder.Services.AddSingleton(settings.Cluster);
         builder.Services.AddSingleton(settings.Downstream);
+        builder.Services.AddSingleton(settings.Shop);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new NodeClock(TimeProvider.System)); // created now: uptime counts from start-up
         builder.Services.AddSingleton(new ChaosRegistry(DemoServices.All));
@@ -100,6 +103,7 @@ public static class NodeHost
                 });
         });
         builder.Services.AddGuardedCalls();
+        builder.Services.AddSingleton(sp => new PageComposer(sp.GetRequiredService<IGuardedCalls>(), TimeProvider.System));
 
         var app = builder.Build();
         app.UseSerilogRequestLogging(o => o.GetLevel = RequestLevel);
@@ -115,7 +119,7 @@ public static class NodeHost
             {
                 "GET /health", "GET /api/status", "POST /api/dependencies/{name}/isolate", "POST /api/dependencies/{name}/reset",
                 "GET /api/chaos", "GET|POST|DELETE /api/chaos/{dependency}",
-                "GET /shop/home/{userId}", "GET /shop/product/{productId}", "POST /shop/checkout",
+                "GET /shop/home/{userId}?deadlineMs=800", "GET /shop/product/{productId}", "POST /shop/checkout",
             },
         }));
         return app;
@@ -123,11 +127,18 @@ public static class NodeHost
 
     /// <summary>
     /// Every demo service is a guarded dependency even when configuration leaves it out (it then gets the
-    /// defaults); configuration may still change any of its settings.
+    /// defaults); configuration may still change any of its settings. Their breakers ignore a 504 given because the
+    /// request's deadline had passed (<see cref="DownstreamDeadlineException"/>): that is the caller running out of
+    /// time, not the service failing.
     /// </summary>
     private static void DeclareDemoDependencies(OrchestratorOptions options)
     {
-        foreach (var name in DemoServices.All) options.AddDependency(name);
+        var deadlinePassed = typeof(DownstreamDeadlineException).FullName!;
+        foreach (var name in DemoServices.All)
+            options.AddDependency(name, d =>
+            {
+                if (d.Breaker?.IgnoredExceptions is { } ignored && !ignored.Contains(deadlinePassed)) ignored.Add(deadlinePassed);
+            });
     }
 
     /// <summary>

@@ -31,6 +31,7 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
             Assert.Equal(0, d.GetProperty("errorRate").GetDouble());
             Assert.Equal(0, d.GetProperty("latencyMs").GetInt32());
             Assert.False(d.GetProperty("outage").GetBoolean());
+            Assert.Equal(0, d.GetProperty("failEveryNth").GetInt32());
             Assert.False(d.GetProperty("active").GetBoolean());
         });
     }
@@ -75,6 +76,28 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Fact]
+    public async Task Fail_every_nth_fails_exactly_every_nth_request_counted_from_when_it_was_set()
+    {
+        await node.SetChaosAsync(DemoServices.Inventory, new { failEveryNth = 3 });
+        using (var view = await node.GetJsonAsync($"/api/chaos/{DemoServices.Inventory}"))
+        {
+            Assert.Equal(3, view.RootElement.GetProperty("failEveryNth").GetInt32());
+            Assert.True(view.RootElement.GetProperty("active").GetBoolean());
+        }
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 7; i++)
+            using (var response = await node.Http.GetAsync($"/downstream/inventory/stock/p-{i}"))
+                statuses.Add((int)response.StatusCode);
+        Assert.Equal([200, 200, 503, 200, 200, 503, 200], statuses);
+
+        // Setting it again starts the count again.
+        await node.SetChaosAsync(DemoServices.Inventory, new { failEveryNth = 2 });
+        using (var first = await node.Http.GetAsync("/downstream/inventory/stock/p-1")) Assert.Equal(200, (int)first.StatusCode);
+        Assert.Contains("every 2nd request", await ErrorOf(await node.Http.GetAsync("/downstream/inventory/stock/p-1"), 503));
+    }
+
+    [Fact]
     public async Task Delete_clears_the_chaos_and_the_page_is_served_again()
     {
         await node.SetChaosAsync(DemoServices.Recommendations, new { outage = true, latencyMs = 10 });
@@ -106,6 +129,10 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     [InlineData("""{"errorRate": "high"}""", "errorRate")]
     [InlineData("""{"latencyMs": 1.5}""", "latencyMs")]
     [InlineData("""{"outage": "yes"}""", "outage")]
+    [InlineData("""{"failEveryNth": -1}""", "failEveryNth")]
+    [InlineData("""{"failEveryNth": 1001}""", "failEveryNth")]
+    [InlineData("""{"failEveryNth": 2.5}""", "failEveryNth")]
+    [InlineData("""{"failEveryNth": "2"}""", "failEveryNth")]
     [InlineData("""{"outages": true}""", "outages")]
     [InlineData("""{"errorRate": 0.5""", "JSON")]
     [InlineData("""not json""", "JSON")]

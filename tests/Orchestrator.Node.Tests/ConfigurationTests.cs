@@ -12,6 +12,9 @@ public sealed class ConfigurationTests
     [InlineData("--Orchestrator:Dependencies:reviews:Breaker:FailureRatio=1.5", "Orchestrator:Dependencies:reviews:Breaker:FailureRatio")]
     [InlineData("--Orchestrator:Dependencies:payments:Timout=00:00:01", "Timout")]
     [InlineData("--Orchestrator:Dependencies:payments:Timeout=soon", "Timeout")]
+    [InlineData("--Orchestrator:Dependencies:profile:Replica=nope", "Orchestrator:Dependencies:profile:Replica")]
+    [InlineData("--Orchestrator:Dependencies:profile:Retry:MaxAttempts=0", "Orchestrator:Dependencies:profile:Retry:MaxAttempts")]
+    [InlineData("--Orchestrator:Dependencies:recommendations:Cache:MaxEntries=0", "Orchestrator:Dependencies:recommendations:Cache:MaxEntries")]
     public void Bad_orchestrator_settings_are_refused_naming_the_setting(string arg, string named)
     {
         var e = Assert.Throws<OrchestratorOptionsException>(() => NodeHost.Build(NodeFixture.Args(arg)));
@@ -27,6 +30,11 @@ public sealed class ConfigurationTests
     [InlineData("--Cluster:SeedNodes:0=akka.tcp://other@127.0.0.1:4053", "Cluster:SeedNodes:0")]
     [InlineData("--Cluster:Prot=4054", "Prot")]
     [InlineData("--Downstream:BaseUrl=ftp://127.0.0.1/", "Downstream:BaseUrl")]
+    [InlineData("--Downstream:ReplicaLag=-00:00:01", "Downstream:ReplicaLag")]
+    [InlineData("--Shop:HomeDeadline=00:00:00", "Shop:HomeDeadline")]
+    [InlineData("--Shop:HomeDeadline=00:00:10.001", "Shop:HomeDeadline")]
+    [InlineData("--Shop:HomeDeadline=soon", "Shop:HomeDeadline")]
+    [InlineData("--Shop:HomeDedline=00:00:01", "HomeDedline")]
     public void Bad_node_settings_are_refused_naming_the_setting(string arg, string named)
     {
         var e = Assert.Throws<NodeConfigurationException>(() => NodeHost.Build(NodeFixture.Args(arg)));
@@ -49,8 +57,8 @@ public sealed class ConfigurationTests
     public void Every_bad_setting_is_listed_at_once()
     {
         var e = Assert.Throws<NodeConfigurationException>(() =>
-            NodeHost.Build(NodeFixture.Args("--Cluster:Port=70000", "--Cluster:SeedNodes:0=bogus", "--Downstream:BaseUrl=nope")));
-        Assert.Equal(3, e.Errors.Count);
+            NodeHost.Build(NodeFixture.Args("--Cluster:Port=70000", "--Cluster:SeedNodes:0=bogus", "--Downstream:BaseUrl=nope", "--Shop:HomeDeadline=00:01:00")));
+        Assert.Equal(4, e.Errors.Count);
     }
 
     [Fact]
@@ -58,7 +66,8 @@ public sealed class ConfigurationTests
     {
         await using var app = NodeHost.Build(NodeFixture.Args(
             "--Orchestrator:Dependencies:payments:Timeout=00:00:03",
-            "--Orchestrator:Dependencies:payments:Bulkhead:MaxConcurrency=7"));
+            "--Orchestrator:Dependencies:payments:Bulkhead:MaxConcurrency=7",
+            "--Shop:HomeDeadline=00:00:01.500"));
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
         using var response = await http.GetAsync("/api/status");
@@ -67,6 +76,10 @@ public sealed class ConfigurationTests
         var payments = status.RootElement.GetProperty("dependencies").EnumerateArray().Single(d => d.GetProperty("name").GetString() == "payments");
         Assert.Equal("00:00:03", payments.GetProperty("defaultTimeout").GetString());
         Assert.Equal(7, payments.GetProperty("bulkhead").GetProperty("maxConcurrency").GetInt32());
+
+        using var homeResponse = await http.GetAsync("/shop/home/u1");
+        using var home = await NodeFixture.Read(homeResponse, 200);
+        Assert.Equal(1500, home.RootElement.GetProperty("deadlineMs").GetDouble());
         await app.StopAsync();
     }
 }

@@ -17,7 +17,7 @@ public sealed class HealthAndStatusTests(NodeFixture node) : IClassFixture<NodeF
     }
 
     [Fact]
-    public async Task Status_lists_the_six_dependencies_with_closed_breakers_and_their_bulkheads()
+    public async Task Status_lists_the_seven_dependencies_with_closed_breakers_and_their_bulkheads()
     {
         using var status = await node.GetJsonAsync("/api/status");
         var dependencies = status.RootElement.GetProperty("dependencies").EnumerateArray().ToList();
@@ -34,6 +34,30 @@ public sealed class HealthAndStatusTests(NodeFixture node) : IClassFixture<NodeF
         Assert.Equal(5, payments.GetProperty("bulkhead").GetProperty("maxConcurrency").GetInt32());
         Assert.Equal(10, payments.GetProperty("bulkhead").GetProperty("queueCapacity").GetInt32());
         Assert.Equal("00:00:02", payments.GetProperty("defaultTimeout").GetString());
+    }
+
+    [Fact]
+    public async Task Status_shows_retries_caches_and_replicas_where_they_are_configured()
+    {
+        using var status = await node.GetJsonAsync("/api/status");
+        var byName = status.RootElement.GetProperty("dependencies").EnumerateArray().ToDictionary(d => d.GetProperty("name").GetString()!);
+
+        var profile = byName[DemoServices.Profile];
+        Assert.Equal("profile-replica", profile.GetProperty("replica").GetString());
+        var retry = profile.GetProperty("retry");
+        foreach (var field in new[] { "retries", "denied", "windowAttempts", "windowRetries" })
+            Assert.Equal(JsonValueKind.Number, retry.GetProperty(field).ValueKind);
+        Assert.Equal(JsonValueKind.Null, profile.GetProperty("cache").ValueKind);
+        Assert.Equal(JsonValueKind.Null, profile.GetProperty("unavailable").ValueKind);
+
+        var cache = byName[DemoServices.Recommendations].GetProperty("cache");
+        foreach (var field in new[] { "entries", "hits", "staleServed", "misses", "evictions" })
+            Assert.Equal(JsonValueKind.Number, cache.GetProperty(field).ValueKind);
+        Assert.Equal(JsonValueKind.Null, byName[DemoServices.Recommendations].GetProperty("retry").ValueKind);
+
+        var replica = byName[DemoServices.ProfileReplica];
+        Assert.Equal(JsonValueKind.Null, replica.GetProperty("replica").ValueKind);
+        Assert.Equal("00:00:01", replica.GetProperty("defaultTimeout").GetString());
     }
 
     [Fact]

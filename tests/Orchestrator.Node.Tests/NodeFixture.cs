@@ -29,6 +29,12 @@ public class NodeFixture : IAsyncLifetime
     /// <summary>The node's bound HTTP address.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The node's services (its typed downstream client, its settings...).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The node has not started.");
+
+    /// <summary>A user id no test has used yet, so that no cache holds anything for it.</summary>
+    public static string NewUser() => $"u-{Guid.NewGuid():N}"[..14];
+
     /// <summary>Settings of this fixture's node beyond <see cref="Args"/>'s.</summary>
     protected virtual string[] ExtraArgs => [];
 

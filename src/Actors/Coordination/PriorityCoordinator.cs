@@ -40,9 +40,7 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
 
         Receive<DependencyDirectory>(d =>
         {
-            _directory = d;
-            foreach (var (feature, f) in _options.Features)
-                if (f.Dependency is { } dep && d.Handles.TryGetValue(dep, out var h)) _openingsSeen[feature] = h.Stats.BreakerOpenings;
+            _directory = d; // openings are counted from the dependencies' start, which is this actor's start too
             _signals ??= new NodeStressSignals(d, _options.Stress, _time);
         });
         Receive<SampleStress>(_ => Sample());

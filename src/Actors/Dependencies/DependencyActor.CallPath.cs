@@ -4,6 +4,7 @@ using Orchestrator.Actors.Breaker;
 using Orchestrator.Actors.Bulkhead;
 using Orchestrator.Actors.Caching;
 using Orchestrator.Actors.Retry;
+using Orchestrator.Actors.Telemetry;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Dependencies;
@@ -27,6 +28,7 @@ public sealed partial class DependencyActor
 
         if (!entered)
         {
+            OrchestratorMetrics.BulkheadRejected(_name);
             if (_gate.TryReportRejecting()) OnRejectingStarted();
             Degrade(pending, DegradationReason.BulkheadFull, null, BulkheadFullDetail());
             return;

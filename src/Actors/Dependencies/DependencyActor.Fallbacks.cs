@@ -97,7 +97,7 @@ public sealed partial class DependencyActor
                         });
                         return;
                     }
-                    pending.Trail.Add(new ChainStep("stale-cache", DegradationReason.Unavailable, $"Nothing is cached for key '{key}'."));
+                    pending.Trail.Add(new ChainStep("stale-cache", DegradationReason.Unavailable, $"Nothing is cached for key '{pending.Call.Key}'."));
                     break;
 
                 case ChainPosition.Replica when _options.Replica is { } replica:

@@ -197,7 +197,6 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
     {
         _state.RejectedWhenStarted = _gate.RejectedTotal - 1;
         _state.RejectedAtLastCheck = _gate.RejectedTotal;
-        OrchestratorMetrics.BulkheadRejected(_name);
         _log.Warning("Bulkhead of {Dependency} is full and started rejecting calls ({MaxConcurrency} may run, {QueueCapacity} may wait)",
             _name, Bulkhead.MaxConcurrency, Bulkhead.QueueCapacity);
         Timers.StartPeriodicTimer(RejectingTimerKey, RejectingCheck.Instance, RejectingCheckInterval);

@@ -132,6 +132,7 @@ public sealed class DependencyHandle
             }
             else
             {
+                OrchestratorMetrics.BulkheadRejected(Name);
                 if (Gate.TryReportRejecting()) Actor.Tell(BulkheadRejectingStarted.Instance);
                 detail = $"The bulkhead of '{Name}' is full: {Gate.Capacity} calls admitted ({Options.Bulkhead.MaxConcurrency} may run, {Options.Bulkhead.QueueCapacity} may wait).";
             }

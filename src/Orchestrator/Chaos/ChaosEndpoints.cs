@@ -9,11 +9,11 @@ namespace Orchestrator.Node.Chaos;
 public static class ChaosEndpoints
 {
     /// <summary>One service's chaos, as the API shows it.</summary>
-    public sealed record ChaosView(string Dependency, double ErrorRate, int LatencyMs, bool Outage, bool Active)
+    public sealed record ChaosView(string Dependency, double ErrorRate, int LatencyMs, bool Outage, int FailEveryNth, bool Active)
     {
         /// <summary>The view of <paramref name="settings"/>.</summary>
         public static ChaosView Of(string dependency, ChaosSettings settings) =>
-            new(dependency, settings.ErrorRate, settings.LatencyMs, settings.Outage, settings.IsActive);
+            new(dependency, settings.ErrorRate, settings.LatencyMs, settings.Outage, settings.FailEveryNth, settings.IsActive);
     }
 
     /// <summary>Every service's chaos.</summary>
@@ -39,8 +39,8 @@ public static class ChaosEndpoints
             if (update is null) return ErrorBody.BadRequest(error!);
             var settings = registry.Update(dependency, update)!;
             logs.CreateLogger(typeof(ChaosEndpoints)).LogWarning(
-                "Chaos of {Dependency} set: error rate {ErrorRate}, latency {LatencyMs} ms, outage {Outage}",
-                dependency, settings.ErrorRate, settings.LatencyMs, settings.Outage);
+                "Chaos of {Dependency} set: error rate {ErrorRate}, latency {LatencyMs} ms, outage {Outage}, fail every n-th {FailEveryNth}",
+                dependency, settings.ErrorRate, settings.LatencyMs, settings.Outage, settings.FailEveryNth);
             return Results.Ok(ChaosView.Of(dependency, settings));
         });
 

@@ -5,9 +5,9 @@ namespace Orchestrator.Node.Chaos;
 
 /// <summary>
 /// A change to a service's chaos, as posted to <c>/api/chaos/{dependency}</c>: every field is optional, and
-/// those given replace the current values (<c>{"errorRate": 0.5, "latencyMs": 300, "outage": true}</c>).
+/// those given replace the current values (<c>{"errorRate": 0.5, "latencyMs": 300, "outage": true, "failEveryNth": 2}</c>).
 /// </summary>
-public sealed record ChaosUpdate(double? ErrorRate, int? LatencyMs, bool? Outage)
+public sealed record ChaosUpdate(double? ErrorRate, int? LatencyMs, bool? Outage, int? FailEveryNth = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -15,13 +15,15 @@ public sealed record ChaosUpdate(double? ErrorRate, int? LatencyMs, bool? Outage
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    private const string ObjectExpected = "The body must be a JSON object like {\"errorRate\": 0.5, \"latencyMs\": 300, \"outage\": true}.";
+    private const string ObjectExpected =
+        "The body must be a JSON object like {\"errorRate\": 0.5, \"latencyMs\": 300, \"outage\": true, \"failEveryNth\": 2}.";
 
     /// <summary>The settings after this change.</summary>
     public ChaosSettings ApplyTo(ChaosSettings current) => new(
         ErrorRate ?? current.ErrorRate,
         LatencyMs ?? current.LatencyMs,
-        Outage ?? current.Outage);
+        Outage ?? current.Outage,
+        FailEveryNth ?? current.FailEveryNth);
 
     /// <summary>Every problem with the values, naming the field; empty when valid.</summary>
     public IReadOnlyList<string> GetErrors()
@@ -31,6 +33,8 @@ public sealed record ChaosUpdate(double? ErrorRate, int? LatencyMs, bool? Outage
             errors.Add($"errorRate must be between 0 and 1, not {r}.");
         if (LatencyMs is { } l && (l < 0 || l > ChaosSettings.MaxLatencyMs))
             errors.Add($"latencyMs must be between 0 and {ChaosSettings.MaxLatencyMs}, not {l}.");
+        if (FailEveryNth is { } n && (n < 0 || n > ChaosSettings.MaxFailEveryNth))
+            errors.Add($"failEveryNth must be between 0 (off) and {ChaosSettings.MaxFailEveryNth}, not {n}.");
         return errors;
     }
 
@@ -63,8 +67,9 @@ public sealed record ChaosUpdate(double? ErrorRate, int? LatencyMs, bool? Outage
             "errorRate" => "errorRate must be a number between 0 and 1.",
             "latencyMs" => $"latencyMs must be a whole number of milliseconds between 0 and {ChaosSettings.MaxLatencyMs}.",
             "outage" => "outage must be true or false.",
+            "failEveryNth" => $"failEveryNth must be a whole number between 0 (off) and {ChaosSettings.MaxFailEveryNth}.",
             _ when e.Message.Contains("could not be mapped", StringComparison.Ordinal) =>
-                $"The body has an unknown field '{field ?? e.Path}'; known fields: errorRate, latencyMs, outage.",
+                $"The body has an unknown field '{field ?? e.Path}'; known fields: errorRate, latencyMs, outage, failEveryNth.",
             _ => $"The body is not valid JSON for chaos settings: {e.Message}",
         };
     }

@@ -1,7 +1,8 @@
 namespace Orchestrator.Node.Configuration;
 
 /// <summary>
-/// Where the guarded calls find the simulated downstream services; section <c>Downstream</c>. By default they are
+/// Where the guarded calls find the simulated downstream services, and how far the simulated read replica lags;
+/// section <c>Downstream</c>. By default the services are
 /// served by this node, and found at the address its HTTP server actually bound (which works on port 0 too).
 /// </summary>
 public sealed class DownstreamSettings
@@ -15,6 +16,15 @@ public sealed class DownstreamSettings
     /// <summary>The HTTP client's own limit on one request; guarded calls usually cancel sooner. Default 30 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The longest a replica lag may be: one hour.</summary>
+    public static readonly TimeSpan MaxReplicaLag = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How far the simulated read replica (<c>profile-replica</c>) lags behind its primary: its answers say they are
+    /// as of this long ago. Default 2 s.
+    /// </summary>
+    public TimeSpan ReplicaLag { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Adds every problem to <paramref name="errors"/>, naming the setting.</summary>
     public void Validate(List<string> errors)
     {
@@ -23,5 +33,7 @@ public sealed class DownstreamSettings
             errors.Add($"{SectionName}:BaseUrl must be an absolute http or https URL, not '{BaseUrl}'.");
         if (RequestTimeout <= TimeSpan.Zero)
             errors.Add($"{SectionName}:RequestTimeout must be positive, not {RequestTimeout}.");
+        if (ReplicaLag < TimeSpan.Zero || ReplicaLag > MaxReplicaLag)
+            errors.Add($"{SectionName}:ReplicaLag must be between 0 and {MaxReplicaLag}, not {ReplicaLag}.");
     }
 }

@@ -1,6 +1,6 @@
 namespace Orchestrator.Node.Configuration;
 
-/// <summary>The node's own settings (sections <c>Cluster</c> and <c>Downstream</c>) are invalid; the message lists every problem.</summary>
+/// <summary>The node's own settings (sections <c>Cluster</c>, <c>Downstream</c> and <c>Shop</c>) are invalid; the message lists every problem.</summary>
 public sealed class NodeConfigurationException(IReadOnlyList<string> errors)
     : Exception("Invalid node configuration:" + Environment.NewLine + "  - " + string.Join(Environment.NewLine + "  - ", errors))
 {

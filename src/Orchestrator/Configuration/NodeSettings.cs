@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 
 namespace Orchestrator.Node.Configuration;
 
-/// <summary>The node's own settings, bound strictly and validated together at start-up.</summary>
-public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Downstream)
+/// <summary>The node's own settings (sections <c>Cluster</c>, <c>Downstream</c> and <c>Shop</c>), bound strictly and validated together at start-up.</summary>
+public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Downstream, ShopSettings Shop)
 {
     /// <summary>Binds and validates; throws <see cref="NodeConfigurationException"/> listing every problem.</summary>
     public static NodeSettings Load(IConfiguration configuration, string systemName)
@@ -18,7 +18,11 @@ public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Do
         var downstream = StrictBinder.Bind(configuration.GetSection(DownstreamSettings.SectionName), new DownstreamSettings(), errors);
         if (errors.Count == before) downstream.Validate(errors);
 
+        before = errors.Count;
+        var shop = StrictBinder.Bind(configuration.GetSection(ShopSettings.SectionName), new ShopSettings(), errors);
+        if (errors.Count == before) shop.Validate(errors);
+
         if (errors.Count > 0) throw new NodeConfigurationException(errors);
-        return new NodeSettings(cluster, downstream);
+        return new NodeSettings(cluster, downstream, shop);
     }
 }

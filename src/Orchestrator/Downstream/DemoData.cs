@@ -20,9 +20,9 @@ public static class DemoData
     private static readonly string[] Names = ["Ada", "Grace", "Linus", "Barbara", "Ken", "Margaret", "Edsger", "Frances"];
     private static readonly string[] Tiers = ["standard", "silver", "gold"];
 
-    /// <summary>The profile of <paramref name="userId"/>.</summary>
-    public static UserProfile Profile(string userId) =>
-        new(userId, $"{Names[Hash(userId) % Names.Length]} ({userId})", Tiers[Hash(userId) % Tiers.Length], "en-GB");
+    /// <summary>The profile of <paramref name="userId"/>, as <paramref name="servedBy"/> knows it at <paramref name="asOf"/>.</summary>
+    public static UserProfile Profile(string userId, string servedBy, DateTimeOffset asOf) =>
+        new(userId, $"{Names[Hash(userId) % Names.Length]} ({userId})", Tiers[Hash(userId) % Tiers.Length], "en-GB", servedBy, asOf);
 
     /// <summary>Four products chosen for <paramref name="userId"/>.</summary>
     public static RecommendationList Recommendations(string userId)

@@ -1,16 +1,27 @@
 using System.Net.Http.Json;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Node.Downstream;
 
 /// <summary>
-/// Calls the simulated downstream services over HTTP (a typed client from <c>IHttpClientFactory</c>). An error
-/// status throws <see cref="DownstreamException"/>; cancelling the token aborts the request. Guarded calls wrap
-/// these methods; nothing here retries or falls back.
+/// Calls the simulated downstream services over HTTP (a typed client from <c>IHttpClientFactory</c>). Each request
+/// carries the ambient deadline of the guarded call it runs in (<see cref="GuardedCallContext.Deadline"/>) as the
+/// <c>X-Deadline</c> header, so the service can give up when its answer would come too late. An error status throws
+/// <see cref="DownstreamException"/> (<see cref="DownstreamDeadlineException"/> for a 504 because the deadline had
+/// passed); cancelling the token aborts the request. Guarded calls wrap these methods; nothing here retries or
+/// falls back.
 /// </summary>
-public sealed class DownstreamClient(HttpClient http, DownstreamBaseAddress baseAddress)
+public sealed class DownstreamClient(HttpClient http, DownstreamBaseAddress baseAddress, TimeProvider time)
 {
+    /// <summary>How long past the deadline a request told "deadline passed" waits for its guarded call to be cut off.</summary>
+    public static readonly TimeSpan DeadlineGrace = TimeSpan.FromMilliseconds(100);
+
     public Task<UserProfile> GetProfileAsync(string userId, CancellationToken ct) =>
         GetAsync<UserProfile>(DemoServices.Profile, $"downstream/profile/{Escape(userId)}", ct);
+
+    /// <summary>The same question as <see cref="GetProfileAsync"/>, asked of the read replica.</summary>
+    public Task<UserProfile> GetProfileFromReplicaAsync(string userId, CancellationToken ct) =>
+        GetAsync<UserProfile>(DemoServices.ProfileReplica, $"downstream/profile-replica/{Escape(userId)}", ct);
 
     public Task<RecommendationList> GetRecommendationsAsync(string userId, CancellationToken ct) =>
         GetAsync<RecommendationList>(DemoServices.Recommendations, $"downstream/recommendations/{Escape(userId)}", ct);
@@ -30,24 +41,38 @@ public sealed class DownstreamClient(HttpClient http, DownstreamBaseAddress base
     public Task<ReviewList> GetReviewsAsync(string productId, CancellationToken ct) =>
         GetAsync<ReviewList>(DemoServices.Reviews, $"downstream/reviews/{Escape(productId)}", ct);
 
-    private async Task<T> GetAsync<T>(string service, string path, CancellationToken ct)
+    private Task<T> GetAsync<T>(string service, string path, CancellationToken ct) =>
+        SendAsync<T>(service, new HttpRequestMessage(HttpMethod.Get, new Uri(baseAddress.Get(), path)), ct);
+
+    private Task<TResponse> PostAsync<TRequest, TResponse>(string service, string path, TRequest body, CancellationToken ct) =>
+        SendAsync<TResponse>(service, new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress.Get(), path)) { Content = JsonContent.Create(body) }, ct);
+
+    private async Task<T> SendAsync<T>(string service, HttpRequestMessage request, CancellationToken ct)
     {
-        using var response = await http.GetAsync(new Uri(baseAddress.Get(), path), HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        return await ReadAsync<T>(service, response, ct).ConfigureAwait(false);
+        using (request)
+        {
+            if (GuardedCallContext.Deadline is { } deadline) request.Headers.Add(DeadlineHeaders.Name, DeadlineHeaders.Format(deadline));
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            return await ReadAsync<T>(service, response, ct).ConfigureAwait(false);
+        }
     }
 
-    private async Task<TResponse> PostAsync<TRequest, TResponse>(string service, string path, TRequest body, CancellationToken ct)
-    {
-        using var response = await http.PostAsJsonAsync(new Uri(baseAddress.Get(), path), body, ct).ConfigureAwait(false);
-        return await ReadAsync<TResponse>(service, response, ct).ConfigureAwait(false);
-    }
-
-    private static async Task<T> ReadAsync<T>(string service, HttpResponseMessage response, CancellationToken ct)
+    private async Task<T> ReadAsync<T>(string service, HttpResponseMessage response, CancellationToken ct)
     {
         if (!response.IsSuccessStatusCode)
         {
             var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            throw new DownstreamException(service, response.StatusCode, text.Length > 300 ? text[..300] : text);
+            if (text.Length > 300) text = text[..300];
+            if (response.Headers.Contains(DeadlineHeaders.Exceeded))
+            {
+                // The service gave up because the deadline passed. The guarded call this runs in is cut off at that
+                // same deadline by the orchestrator's own timer, which may tick a few milliseconds later: wait for it
+                // (the token is cancelled then), so the call ends as DeadlineExceeded and not as an error.
+                if (GuardedCallContext.Deadline is { } deadline && deadline + DeadlineGrace - time.GetUtcNow() is var wait && wait > TimeSpan.Zero)
+                    await Task.Delay(wait, time, ct).ConfigureAwait(false);
+                throw new DownstreamDeadlineException(service, text);
+            }
+            throw new DownstreamException(service, response.StatusCode, text);
         }
         return await response.Content.ReadFromJsonAsync<T>(ct).ConfigureAwait(false)
             ?? throw new DownstreamException(service, response.StatusCode, "an empty body");

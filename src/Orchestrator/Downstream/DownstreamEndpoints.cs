@@ -1,55 +1,72 @@
 using Orchestrator.Node.Api;
 using Orchestrator.Node.Chaos;
+using Orchestrator.Node.Configuration;
 
 namespace Orchestrator.Node.Downstream;
 
 /// <summary>
 /// The simulated downstream services, served over real HTTP by this node under <c>/downstream</c>. Every request
-/// first passes through the service's chaos (<see cref="ChaosInjector"/>): added latency, outages and errors.
+/// first passes through its deadline (<c>X-Deadline</c>: 504 at once when it has passed) and the service's chaos
+/// (<see cref="ChaosInjector"/>): added latency, outages and errors.
 /// </summary>
 public static class DownstreamEndpoints
 {
-    /// <summary>Maps the six simulated services.</summary>
+    /// <summary>Maps the seven simulated services.</summary>
     public static IEndpointRouteBuilder MapDownstreamServices(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/downstream").ExcludeFromDescription();
 
-        group.MapGet("/profile/{userId}", (string userId, ChaosInjector chaos, CancellationToken ct) =>
-            Serve(chaos, DemoServices.Profile, () => Results.Ok(DemoData.Profile(userId)), ct));
+        group.MapGet("/profile/{userId}", (string userId, HttpContext http, ChaosInjector chaos, TimeProvider time) =>
+            Serve(http, chaos, DemoServices.Profile, () => Results.Ok(DemoData.Profile(userId, DemoServices.Profile, time.GetUtcNow()))));
 
-        group.MapGet("/recommendations/{userId}", (string userId, ChaosInjector chaos, CancellationToken ct) =>
-            Serve(chaos, DemoServices.Recommendations, () => Results.Ok(DemoData.Recommendations(userId)), ct));
+        // The read replica: the same data as the primary, as of its replication lag ago.
+        group.MapGet("/profile-replica/{userId}", (string userId, HttpContext http, ChaosInjector chaos, TimeProvider time, DownstreamSettings settings) =>
+            Serve(http, chaos, DemoServices.ProfileReplica,
+                () => Results.Ok(DemoData.Profile(userId, DemoServices.ProfileReplica, time.GetUtcNow() - settings.ReplicaLag))));
 
-        group.MapGet("/notifications/{userId}", (string userId, ChaosInjector chaos, CancellationToken ct) =>
-            Serve(chaos, DemoServices.Notifications, () => Results.Ok(DemoData.Notifications(userId)), ct));
+        group.MapGet("/recommendations/{userId}", (string userId, HttpContext http, ChaosInjector chaos) =>
+            Serve(http, chaos, DemoServices.Recommendations, () => Results.Ok(DemoData.Recommendations(userId))));
 
-        group.MapPost("/payments/charges", (ChargeRequest charge, ChaosInjector chaos, CancellationToken ct) =>
-            Serve(chaos, DemoServices.Payments, () =>
+        group.MapGet("/notifications/{userId}", (string userId, HttpContext http, ChaosInjector chaos) =>
+            Serve(http, chaos, DemoServices.Notifications, () => Results.Ok(DemoData.Notifications(userId))));
+
+        group.MapPost("/payments/charges", (ChargeRequest charge, HttpContext http, ChaosInjector chaos) =>
+            Serve(http, chaos, DemoServices.Payments, () =>
                 charge.Amount <= 0 || string.IsNullOrWhiteSpace(charge.OrderId) || string.IsNullOrWhiteSpace(charge.Currency)
                     ? ErrorBody.BadRequest("A charge needs an orderId, a currency and a positive amount.")
-                    : Results.Ok(new ChargeReceipt($"ch-{Guid.NewGuid():N}", charge.OrderId, charge.Amount, charge.Currency, "captured")), ct));
+                    : Results.Ok(new ChargeReceipt($"ch-{Guid.NewGuid():N}", charge.OrderId, charge.Amount, charge.Currency, "captured"))));
 
-        group.MapPost("/inventory/reservations", (ReservationRequest reservation, ChaosInjector chaos, CancellationToken ct) =>
-            Serve(chaos, DemoServices.Inventory, () =>
+        group.MapPost("/inventory/reservations", (ReservationRequest reservation, HttpContext http, ChaosInjector chaos, TimeProvider time) =>
+            Serve(http, chaos, DemoServices.Inventory, () =>
                 reservation.Quantity <= 0 || string.IsNullOrWhiteSpace(reservation.ProductId)
                     ? ErrorBody.BadRequest("A reservation needs a productId and a positive quantity.")
                     : Results.Ok(new Reservation($"r-{Guid.NewGuid():N}", reservation.ProductId, reservation.Quantity,
-                        DateTimeOffset.UtcNow.AddMinutes(15))), ct));
+                        time.GetUtcNow().AddMinutes(15)))));
 
-        group.MapGet("/inventory/stock/{productId}", (string productId, ChaosInjector chaos, CancellationToken ct) =>
-            Serve(chaos, DemoServices.Inventory, () => Results.Ok(DemoData.Stock(productId)), ct));
+        group.MapGet("/inventory/stock/{productId}", (string productId, HttpContext http, ChaosInjector chaos) =>
+            Serve(http, chaos, DemoServices.Inventory, () => Results.Ok(DemoData.Stock(productId))));
 
-        group.MapGet("/reviews/{productId}", (string productId, ChaosInjector chaos, CancellationToken ct) =>
-            Serve(chaos, DemoServices.Reviews, () => Results.Ok(DemoData.Reviews(productId)), ct));
+        group.MapGet("/reviews/{productId}", (string productId, HttpContext http, ChaosInjector chaos) =>
+            Serve(http, chaos, DemoServices.Reviews, () => Results.Ok(DemoData.Reviews(productId))));
 
         return app;
     }
 
-    private static async Task<IResult> Serve(ChaosInjector chaos, string service, Func<IResult> answer, CancellationToken ct)
+    private static async Task<IResult> Serve(HttpContext http, ChaosInjector chaos, string service, Func<IResult> answer)
     {
+        DateTimeOffset? deadline = null;
+        var header = http.Request.Headers[DeadlineHeaders.Name];
+        if (header.Count > 1) return ErrorBody.BadRequest($"{DeadlineHeaders.Name} may be given once, not {header.Count} times.");
+        if (header.Count == 1)
+        {
+            if (!DeadlineHeaders.TryParse(header[0], out var parsed, out var error)) return ErrorBody.BadRequest(error!);
+            deadline = parsed;
+        }
+
+        var ct = http.RequestAborted;
         try
         {
-            return await chaos.ApplyAsync(service, ct) ?? answer();
+            return await chaos.ApplyAsync(service, deadline, ct) ?? answer();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

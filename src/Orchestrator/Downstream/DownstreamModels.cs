@@ -2,8 +2,10 @@ namespace Orchestrator.Node.Downstream;
 
 // The wire types of the simulated downstream services (what they answer and what they accept).
 
-/// <summary>A user's profile (service <c>profile</c>).</summary>
-public sealed record UserProfile(string UserId, string DisplayName, string MembershipTier, string Locale);
+/// <summary>A user's profile (service <c>profile</c>, or its read replica <c>profile-replica</c>).</summary>
+/// <param name="ServedBy">The service that answered: <c>profile</c>, or <c>profile-replica</c>.</param>
+/// <param name="AsOf">How current the data is: now for the primary, now minus the replica's lag for the replica.</param>
+public sealed record UserProfile(string UserId, string DisplayName, string MembershipTier, string Locale, string ServedBy, DateTimeOffset AsOf);
 
 /// <summary>A product as listed on a page.</summary>
 public sealed record ProductSummary(string ProductId, string Name, decimal Price);

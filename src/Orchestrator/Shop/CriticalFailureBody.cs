@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Node.Shop;
@@ -5,15 +6,31 @@ namespace Orchestrator.Node.Shop;
 /// <summary>The 503 answer of a page that cannot be served without a critical dependency.</summary>
 /// <param name="Error">A sentence naming the dependency and the problem.</param>
 /// <param name="Dependency">The critical dependency that did not answer.</param>
-/// <param name="Outcome">What happened to its call.</param>
+/// <param name="Outcome">What happened to its call; absent when the page's deadline came before its call answered.</param>
 /// <param name="Reason">Why it did not answer.</param>
 /// <param name="Detail">The orchestrator's own account of the failure.</param>
-public sealed record CriticalFailureBody(string Error, string Dependency, CallOutcome Outcome, DegradationReason Reason, string? Detail)
+/// <param name="Trail">The steps of the fallback chain that were tried (primary, replica...) and why each gave no answer.</param>
+public sealed record CriticalFailureBody(
+    string Error,
+    string Dependency,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CallOutcome? Outcome,
+    DegradationReason Reason,
+    string? Detail,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ChainStep>? Trail)
 {
     /// <summary>The 503 answer for <paramref name="result"/>, which has no usable value.</summary>
-    public static IResult For(ICallResult result, string page) => Results.Json(
-        new CriticalFailureBody(
-            $"The {page} cannot be served: its critical dependency '{result.Dependency}' did not answer ({result.Reason}).",
-            result.Dependency, result.Outcome, result.Reason, result.Detail),
-        statusCode: StatusCodes.Status503ServiceUnavailable);
+    public static IResult For(ICallResult result, string page) =>
+        Respond(new CriticalFailureBody(Sentence(page, result.Dependency, result.Reason), result.Dependency, result.Outcome, result.Reason,
+            result.Detail, result.Trail.Count == 0 ? null : result.Trail));
+
+    /// <summary>The 503 answer for a critical <paramref name="part"/> of a composed page that has no value; it is filled by <paramref name="dependency"/>.</summary>
+    public static IResult For(ComposedPart part, string dependency, string page) =>
+        part.Result is { } result
+            ? For(result, page)
+            : Respond(new CriticalFailureBody(Sentence(page, dependency, part.Reason), dependency, null, part.Reason, part.Detail, null));
+
+    private static string Sentence(string page, string dependency, DegradationReason reason) =>
+        $"The {page} cannot be served: its critical dependency '{dependency}' did not answer ({reason}).";
+
+    private static IResult Respond(CriticalFailureBody body) => Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
 }

@@ -1,4 +1,5 @@
 using Orchestrator.Actors.Client;
+using Orchestrator.Actors.Composition;
 using Orchestrator.Contracts;
 using Orchestrator.Node.Api;
 using Orchestrator.Node.Downstream;
@@ -7,46 +8,55 @@ namespace Orchestrator.Node.Shop;
 
 /// <summary>
 /// The demo shop's pages, each built from guarded calls to the simulated services (through <see cref="IGuardedCalls"/>),
-/// run in parallel, each section degrading on its own.
+/// run in parallel, each section degrading on its own. The homepage runs its calls under one deadline
+/// (<see cref="PageComposer"/>).
 /// </summary>
-public sealed class ShopService(IGuardedCalls calls, DownstreamClient downstream)
+public sealed class ShopService(IGuardedCalls calls, PageComposer composer, DownstreamClient downstream)
 {
-    /// <summary>
-    /// The homepage: profile + recommendations + notifications. Recommendations fall back to the popular items
-    /// (a static list, via the call's own fallback); notifications are left out when they fail. The profile is
-    /// critical: without it the page is not served at all (503 naming the problem) rather than shown for an
-    /// anonymous user, because a personal page with someone else's (or no one's) details is worse than none.
-    /// </summary>
-    public async Task<IResult> HomeAsync(string userId, CancellationToken ct)
-    {
-        var profile = calls.CallAsync(new GuardedCall<UserProfile>(DemoServices.Profile, t => downstream.GetProfileAsync(userId, t))
-        {
-            Key = userId, Tier = Tier.Critical, Feature = "home.profile",
-        }, ct);
-        var recommendations = calls.CallAsync(new GuardedCall<RecommendationList>(DemoServices.Recommendations,
-            t => downstream.GetRecommendationsAsync(userId, t))
-        {
-            Key = userId, Tier = Tier.Optional, Feature = "home.recommendations",
-            Fallback = (_, _) => Task.FromResult(DemoData.PopularItems(userId)),
-        }, ct);
-        var notifications = calls.CallAsync(new GuardedCall<NotificationList>(DemoServices.Notifications,
-            t => downstream.GetNotificationsAsync(userId, t))
-        {
-            Key = userId, Tier = Tier.Optional, Feature = "home.notifications",
-        }, ct);
-        await Task.WhenAll(profile, recommendations, notifications);
+    /// <summary>The names of the homepage's parts, as they appear in its JSON.</summary>
+    private const string ProfilePart = "profile", RecommendationsPart = "recommendations", NotificationsPart = "notifications";
 
-        if (!profile.Result.HasValue) return CriticalFailureBody.For(profile.Result, "homepage");
-        var page = new HomePage(userId, false,
-            PageSection<UserProfile>.From(profile.Result),
-            PageSection<RecommendationList>.From(recommendations.Result),
-            PageSection<NotificationList>.From(notifications.Result));
-        page = page with
-        {
-            Degraded = page.Profile.Status != SectionStatus.Served || page.Recommendations.Status != SectionStatus.Served
-                || page.Notifications.Status != SectionStatus.Served,
-        };
-        return Results.Ok(page);
+    /// <summary>
+    /// The homepage: profile + recommendations + notifications, in parallel under one deadline <paramref name="budget"/>
+    /// from now; whatever has not answered by then is left out, so the page never takes much longer than that.
+    /// <list type="bullet">
+    /// <item>Profile is CRITICAL: without it the page is not served at all (503 naming the problem) rather than shown
+    /// for an anonymous user, because a personal page with someone else's (or no one's) details is worse than none.
+    /// When the primary fails its read replica answers (<c>profile-replica</c>, possibly stale).</item>
+    /// <item>Recommendations are IMPORTANT: personalised, else the cached list (stale-on-error), else the popular items
+    /// (the call's own fallback).</item>
+    /// <item>Notifications are OPTIONAL: left out when they fail.</item>
+    /// </list>
+    /// </summary>
+    public async Task<IResult> HomeAsync(string userId, TimeSpan budget, CancellationToken ct)
+    {
+        var page = await composer.ComposeAsync(budget,
+        [
+            PagePart.Of(ProfilePart, Tier.Critical, new GuardedCall<UserProfile>(DemoServices.Profile, t => downstream.GetProfileAsync(userId, t))
+            {
+                Key = $"profile:{userId}", Feature = "home.profile",
+                ReplicaWork = t => downstream.GetProfileFromReplicaAsync(userId, t),
+            }),
+            PagePart.Of(RecommendationsPart, Tier.Important, new GuardedCall<RecommendationList>(DemoServices.Recommendations,
+                t => downstream.GetRecommendationsAsync(userId, t))
+            {
+                Key = $"recs:{userId}", Feature = "home.recommendations",
+                Fallback = (_, _) => Task.FromResult(DemoData.PopularItems(userId)),
+            }),
+            PagePart.Of(NotificationsPart, Tier.Optional, new GuardedCall<NotificationList>(DemoServices.Notifications,
+                t => downstream.GetNotificationsAsync(userId, t))
+            {
+                Key = $"notifications:{userId}", Feature = "home.notifications",
+            }),
+        ], ct);
+
+        if (page.Failed) return CriticalFailureBody.For(page[ProfilePart], DemoServices.Profile, "homepage");
+        var home = new HomePage(userId, !page.Complete, Math.Round(budget.TotalMilliseconds, 1), page.Deadline,
+            Math.Round(page.Elapsed.TotalMilliseconds, 1),
+            PageSection<UserProfile>.From(page[ProfilePart], page.Elapsed),
+            PageSection<RecommendationList>.From(page[RecommendationsPart], page.Elapsed),
+            PageSection<NotificationList>.From(page[NotificationsPart], page.Elapsed));
+        return Results.Ok(home);
     }
 
     /// <summary>A product page: stock (from inventory) and reviews; either is left out when it fails.</summary>
@@ -61,8 +71,10 @@ public sealed class ShopService(IGuardedCalls calls, DownstreamClient downstream
             Key = productId, Tier = Tier.Optional, Feature = "product.reviews",
         }, ct);
         await Task.WhenAll(stock, reviews);
-        var page = new ProductPage(productId, !stock.Result.IsSuccess || !reviews.Result.IsSuccess,
-            PageSection<StockLevel>.From(stock.Result), PageSection<ReviewList>.From(reviews.Result));
+        var stockSection = PageSection<StockLevel>.From(stock.Result);
+        var reviewsSection = PageSection<ReviewList>.From(reviews.Result);
+        var page = new ProductPage(productId, stockSection.Status != SectionStatus.Served || reviewsSection.Status != SectionStatus.Served,
+            stockSection, reviewsSection);
         return Results.Ok(page);
     }
 
