@@ -19,6 +19,7 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
     private const string SampleTimerKey = "sample";
     private readonly OrchestratorOptions _options;
     private readonly DegradationBoard _board;
+    private readonly Admission.AdmissionController? _admission;
     private readonly TimeProvider _time;
     private readonly StressEvaluator _evaluator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -30,10 +31,11 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
     private IReadOnlyList<string> _notes = [];
 
     /// <summary>Creates the coordinator; use <see cref="Props"/>.</summary>
-    public PriorityCoordinator(OrchestratorOptions options, DegradationBoard board, IActorRef dependencies, TimeProvider? time)
+    public PriorityCoordinator(OrchestratorOptions options, NodeControls controls, IActorRef dependencies, TimeProvider? time)
     {
         _options = options;
-        _board = board;
+        _board = controls.Board;
+        _admission = controls.Admission;
         _time = time ?? new SchedulerTimeProvider(Context.System.Scheduler);
         _evaluator = new StressEvaluator(options.Stress, _time);
         _signals = options.StressSignals;
@@ -45,16 +47,16 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
         });
         Receive<SampleStress>(_ => Sample());
         Receive<SetFeature>(OnSetFeature);
-        Receive<GetDegradation>(_ => Sender.Tell(_board.Current));
+        Receive<GetDegradation>(_ => Sender.Tell(_board.Current with { Admission = _admission?.Snapshot() }));
         dependencies.Tell(GetDependencyDirectory.Instance);
     }
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>Props for the coordinator of <paramref name="options"/>' features, publishing on <paramref name="board"/>.</summary>
-    public static Props Props(OrchestratorOptions options, DegradationBoard board, IActorRef dependencies, TimeProvider? time = null) =>
-        Akka.Actor.Props.Create(() => new PriorityCoordinator(options, board, dependencies, time));
+    /// <summary>Props for the coordinator of <paramref name="options"/>' features, publishing on the board of <paramref name="controls"/>.</summary>
+    public static Props Props(OrchestratorOptions options, NodeControls controls, IActorRef dependencies, TimeProvider? time = null) =>
+        Akka.Actor.Props.Create(() => new PriorityCoordinator(options, controls, dependencies, time));
 
     /// <inheritdoc />
     protected override void PreStart()

@@ -44,7 +44,7 @@ public sealed class OrchestratorGuardian : ReceiveActor
         var controls = new NodeControls(new DegradationBoard(),
             _options.Admission.Enabled ? new AdmissionController(_options.Admission) : null);
         var dependencies = Context.ActorOf(DependencySupervisor.Props(_options, controls), DependenciesName);
-        var coordinator = Context.ActorOf(PriorityCoordinator.Props(_options, controls.Board, dependencies, _options.TimeProvider), CoordinatorName);
+        var coordinator = Context.ActorOf(PriorityCoordinator.Props(_options, controls, dependencies, _options.TimeProvider), CoordinatorName);
         _registry?.Register<DependencySupervisor>(dependencies, overwrite: true);
         _registry?.Register<PriorityCoordinator>(coordinator, overwrite: true);
     }

@@ -10,6 +10,9 @@ namespace Orchestrator.Contracts;
 public sealed record DegradationStatus(StressLevel Level, double Score, IReadOnlyList<string> Reasons, IReadOnlyList<Tier> DisabledTiers,
     IReadOnlyList<FeatureStatus> Features, DateTimeOffset Since)
 {
+    /// <summary>The node's load shedder when it is enabled (filled in by the coordinator's answer to GetDegradation).</summary>
+    public AdmissionSnapshot? Admission { get; init; }
+
     /// <summary>Nothing is off.</summary>
     public static readonly DegradationStatus AllOn = new(StressLevel.Normal, 0, [], [], [], DateTimeOffset.MinValue);
 

@@ -29,7 +29,7 @@ public sealed class PriorityCoordinatorTests(ITestOutputHelper output) : ActorTe
         options.Validate();
         _controls = new NodeControls(new DegradationBoard(), admission is null ? null : new AdmissionController(admission));
         _dependencies = Sys.ActorOf(DependencySupervisor.Props(options, _controls), "dependencies");
-        _coordinator = Sys.ActorOf(PriorityCoordinator.Props(options, _controls.Board, _dependencies, Time), "coordinator");
+        _coordinator = Sys.ActorOf(PriorityCoordinator.Props(options, _controls, _dependencies, Time), "coordinator");
     }
 
     /// <summary>Moves virtual time on second by second (one stress sample each) until the board shows <paramref name="until"/>.</summary>

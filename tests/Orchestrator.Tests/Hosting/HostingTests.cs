@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -95,6 +96,43 @@ public sealed class HostingTests
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_coordinator_starts_with_the_features_and_shedder_from_configuration()
+    {
+        using var host = BuildHost(new()
+        {
+            ["Orchestrator:Dependencies:recommendations:Timeout"] = "00:00:01",
+            ["Orchestrator:Features:recommendations:Tier"] = "Optional",
+            ["Orchestrator:Features:recommendations:Dependency"] = "recommendations",
+            ["Orchestrator:Features:checkout:Tier"] = "Critical",
+            ["Orchestrator:Admission:Enabled"] = "true",
+            ["Orchestrator:Admission:Limit"] = "50",
+        });
+        await host.StartAsync();
+        try
+        {
+            var coordinator = await host.Services.GetRequiredService<IRequiredActor<Orchestrator.Actors.Coordination.PriorityCoordinator>>().GetAsync();
+            var status = await coordinator.Ask<DegradationStatus>(Orchestrator.Actors.Coordination.GetDegradation.Instance, TimeSpan.FromSeconds(5));
+            Assert.Equal(StressLevel.Normal, status.Level);
+            Assert.Equal(["checkout", "recommendations"], status.Features.Select(f => f.Name).Order());
+            Assert.Equal(Tier.Optional, status.Features.Single(f => f.Name == "recommendations").Tier);
+            Assert.Equal(50, status.Admission!.Limit);
+            Assert.Equal(25, status.Admission.OptionalCap);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_feature_leaning_on_an_undeclared_dependency_is_refused_at_start()
+    {
+        using var host = BuildHost(new() { ["Orchestrator:Features:recs:Dependency"] = "recommendations" });
+        var error = await Assert.ThrowsAsync<OrchestratorOptionsException>(() => host.StartAsync());
+        Assert.Contains("Orchestrator:Features:recs:Dependency names 'recommendations', which is not a declared dependency", error.Message);
     }
 
     [Theory]
