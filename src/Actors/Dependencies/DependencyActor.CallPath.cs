@@ -207,9 +207,18 @@ public sealed partial class DependencyActor
         Timers.Cancel(new AttemptTimerKey(pending.Id));
         pending.Cancellation?.Dispose();
         Bulkhead.Release();
-        var duration = _time.GetUtcNow() - pending.StartedAt;
+        var now = _time.GetUtcNow();
+        var duration = now - pending.StartedAt;
 
-        if (finished.Error is null)
+        if (finished.Error is not null && pending.AttemptEndsAtDeadline && pending.Deadline is { } deadline && now >= deadline)
+        {
+            // The failure came as the caller's deadline cut the work (a timer fires a little late): like a cut by
+            // the deadline, it says nothing about the dependency and is not counted against it.
+            if (pending.Permit == BreakerPermit.Probe) Breaker.ReleaseProbe(pending.ProbeRound);
+            AnswerAll(pending, CallOutcome.Failed, DegradationReason.DeadlineExceeded,
+                $"The deadline of the call to '{_name}' passed while it ran; it ended with {finished.Error.GetType().Name}.", finished.Error);
+        }
+        else if (finished.Error is null)
         {
             Breaker.RecordSuccess(duration, pending.Permit, pending.ProbeRound);
             Succeed(pending, finished.Value);
@@ -223,8 +232,9 @@ public sealed partial class DependencyActor
         }
         else
         {
-            // An exception the breaker ignores is the caller's problem, not the dependency's: no fallback, no retry.
-            Breaker.RecordSuccess(duration, pending.Permit, pending.ProbeRound);
+            // An exception the breaker ignores is the caller's problem, not the dependency's: no fallback, no retry,
+            // and nothing recorded (a probe is handed back for another call to try).
+            if (pending.Permit == BreakerPermit.Probe) Breaker.ReleaseProbe(pending.ProbeRound);
             AnswerAll(pending, CallOutcome.Failed, DegradationReason.Error,
                 $"The call to '{_name}' failed with {finished.Error.GetType().Name}, which does not count against the dependency: {finished.Error.Message}",
                 finished.Error);

@@ -151,6 +151,22 @@ public sealed class GuardedCallTests(ITestOutputHelper output) : ActorTestBase(o
     }
 
     [Fact]
+    public void An_ignored_exception_does_not_reset_the_count_of_failures_in_a_row()
+    {
+        var payments = Dependency("payments", o =>
+        {
+            o.Breaker.FailureThreshold = 3;
+            o.Breaker.IgnoredExceptions.Add(typeof(ArgumentException).FullName!);
+        });
+        foreach (var error in new Exception[] { new HttpRequestException("1"), new HttpRequestException("2"), new ArgumentException("caller"), new HttpRequestException("3") })
+        {
+            payments.Tell(new GuardedCall<int>("payments", _ => throw error), TestActor);
+            ExpectResult<int>();
+        }
+        Assert.Equal(BreakerState.Open, StatusOf(payments).Breaker.State);
+    }
+
+    [Fact]
     public void A_deadline_already_past_is_rejected_without_running_the_work()
     {
         var payments = Dependency("payments");
