@@ -53,6 +53,7 @@ public static class NodeHost
         var orchestrator = OrchestratorOptionsBinder.Bind(orchestratorSection);
         DeclareDemoDependencies(orchestrator);
         orchestrator.Validate();
+        Shop.CriticalFailureBody.ShedRetryAfter = orchestrator.Admission.RetryAfter;
 
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly))
@@ -109,6 +110,7 @@ public static class NodeHost
         app.UseSerilogRequestLogging(o => o.GetLevel = RequestLevel);
         app.MapHealth();
         app.MapStatusApi();
+        app.MapFeatureApi();
         app.MapChaosApi();
         app.MapShop();
         app.MapDownstreamServices();

@@ -20,6 +20,9 @@ public class NodeFixture : IAsyncLifetime
         "--Cluster:Hostname=127.0.0.1",
         "--Cluster:Port=0",
         "--Serilog:MinimumLevel:Default=Warning",
+        // The coordinator's own decisions (stress levels, cool-downs) are tested under virtual time in
+        // Orchestrator.Tests; here they would race the assertions, so it never samples. Flags by hand still work.
+        "--Orchestrator:Stress:SampleInterval=01:00:00",
         .. extra,
     ];
 
@@ -63,13 +66,19 @@ public class NodeFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Clears every service's chaos and closes every breaker.</summary>
+    /// <summary>Clears every service's chaos, closes every breaker, and clears every feature's manual setting and cool-down.</summary>
     public async Task ResetAsync()
     {
         foreach (var name in DemoServices.All)
         {
             (await Http.DeleteAsync($"/api/chaos/{name}")).EnsureSuccessStatusCode();
             (await Http.PostAsync($"/api/dependencies/{name}/reset", null)).EnsureSuccessStatusCode();
+        }
+        using var features = await GetJsonAsync("/api/features");
+        foreach (var feature in features.RootElement.EnumerateArray())
+        {
+            using var clear = new StringContent("{\"enabled\": null}", System.Text.Encoding.UTF8, "application/json");
+            (await Http.PutAsync($"/api/features/{feature.GetProperty("name").GetString()}", clear)).EnsureSuccessStatusCode();
         }
     }
 

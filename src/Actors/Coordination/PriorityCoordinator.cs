@@ -102,6 +102,8 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
         if (_directory is null) return;
         foreach (var (feature, options) in _options.Features)
         {
+            // CRITICAL features are never switched off automatically: their calls meet the breaker like any other.
+            if (options.Tier == Tier.Critical) continue;
             if (options.Dependency is not { } dependency || !_directory.Handles.TryGetValue(dependency, out var handle)) continue;
             var openings = handle.Stats.BreakerOpenings;
             var seen = _openingsSeen.GetValueOrDefault(feature);
@@ -127,9 +129,15 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
             _log.Info("Feature {Feature} switched {State} by hand", set.Feature, enabled ? "on" : "off");
             OrchestratorMetrics.FeatureSwitched(set.Feature, enabled);
         }
-        else if (_manual.Remove(set.Feature))
+        else
         {
-            _log.Info("Feature {Feature}: manual setting cleared; its tier decides again", set.Feature);
+            // Clearing also ends a cool-down, and takes the dependency's breaker openings so far as seen:
+            // the operator says "try it again now".
+            _manual.Remove(set.Feature);
+            _coolingDown.Remove(set.Feature);
+            if (_options.Features[set.Feature].Dependency is { } dependency && _directory?.Handles.TryGetValue(dependency, out var handle) == true)
+                _openingsSeen[set.Feature] = handle.Stats.BreakerOpenings;
+            _log.Info("Feature {Feature}: manual setting and cool-down cleared; its tier decides again", set.Feature);
         }
         Publish();
         Sender.Tell(_board.Current.Features.First(f => f.Name == set.Feature));

@@ -3,7 +3,10 @@ using Orchestrator.Contracts;
 namespace Orchestrator.Node.Api;
 
 /// <summary>The answer of <c>GET /api/status</c>: the node, then every dependency the orchestrator guards.</summary>
-public sealed record NodeStatus(NodeInfo Node, IReadOnlyList<DependencyStatus> Dependencies);
+/// <param name="Node">This node.</param>
+/// <param name="Dependencies">Every guarded dependency.</param>
+/// <param name="Degradation">The priority coordinator's decisions: stress level, reasons, tiers and features off, and the load shedder.</param>
+public sealed record NodeStatus(NodeInfo Node, IReadOnlyList<DependencyStatus> Dependencies, DegradationStatus Degradation);
 
 /// <summary>This node: its actor system, cluster membership and uptime.</summary>
 /// <param name="Name">The actor system's name.</param>

@@ -1,7 +1,10 @@
 using Akka.Actor;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Akka.Hosting;
 using Orchestrator.Actors.Client;
+using Orchestrator.Actors.Coordination;
+using Orchestrator.Contracts;
 using Orchestrator.Node.Downstream;
 
 namespace Orchestrator.Node.Api;
@@ -18,15 +21,17 @@ public static class StatusEndpoints
     /// <summary>Maps the status API.</summary>
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/status", async (IGuardedCalls calls, ActorSystem system, NodeClock clock, IServer server, CancellationToken ct) =>
+        app.MapGet("/api/status", async (IGuardedCalls calls, IRequiredActor<PriorityCoordinator> coordinator, ActorSystem system, NodeClock clock,
+            IServer server, CancellationToken ct) =>
         {
             var status = await calls.StatusAsync(ct);
+            var degradation = await (await coordinator.GetAsync(ct)).Ask<DegradationStatus>(GetDegradation.Instance, TimeSpan.FromSeconds(5), ct);
             // Configuration sorts keys, so show the demo's services in their natural order, then any others by name.
             var dependencies = status.Dependencies
                 .OrderBy(d => DemoServices.Order(d.Name) is var i and >= 0 ? i : int.MaxValue)
                 .ThenBy(d => d.Name, StringComparer.Ordinal)
                 .ToList();
-            return Results.Ok(new NodeStatus(Node(system, clock, server), dependencies));
+            return Results.Ok(new NodeStatus(Node(system, clock, server), dependencies, degradation));
         });
 
         var dependencies = app.MapGroup("/api/dependencies");

@@ -32,5 +32,22 @@ public sealed record CriticalFailureBody(
     private static string Sentence(string page, string dependency, DegradationReason reason) =>
         $"The {page} cannot be served: its critical dependency '{dependency}' did not answer ({reason}).";
 
-    private static IResult Respond(CriticalFailureBody body) => Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+    /// <summary>How long a client should wait before trying a request that was shed (set at start-up from Orchestrator:Admission:RetryAfter).</summary>
+    public static TimeSpan ShedRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    private static IResult Respond(CriticalFailureBody body)
+    {
+        var json = Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+        return body.Reason == DegradationReason.Shed ? new RetryAfterResult(json, ShedRetryAfter) : json;
+    }
+
+    /// <summary>A 503 for a shed request: the same body, with a Retry-After header (whole seconds, at least 1).</summary>
+    private sealed class RetryAfterResult(IResult inner, TimeSpan after) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 }

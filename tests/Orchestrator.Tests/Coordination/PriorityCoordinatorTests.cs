@@ -145,6 +145,17 @@ public sealed class PriorityCoordinatorTests(ITestOutputHelper output) : ActorTe
 
         Seconds(35, s => s.Features.Single().Enabled);
         Assert.Equal(FeatureSwitch.ByTier, _controls.Board.Current.Features.Single().Switch);
+
+        // It goes off again only if the breaker opens again; clearing the setting by hand ends a cool-down at once.
+        _dependencies.Tell(new ResetBreaker("recommendations"), TestActor);
+        ExpectMsg<BreakerCommandAccepted>();
+        _dependencies.Tell(new GuardedCall<int>("recommendations", _ => throw new HttpRequestException("down again")) { ReplyTo = TestActor });
+        ExpectResult<int>();
+        Seconds(3, s => s.Features.Single().Switch == FeatureSwitch.Temporary);
+        _coordinator.Tell(new SetFeature("recs", null), TestActor);
+        Assert.True(ExpectMsg<FeatureStatus>().Enabled);
+        Seconds(3);
+        Assert.True(_controls.Board.Current.Features.Single().Enabled);
     }
 
     [Fact]
