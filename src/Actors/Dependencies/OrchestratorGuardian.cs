@@ -25,13 +25,15 @@ public sealed class OrchestratorGuardian : ReceiveActor
 
     private readonly OrchestratorOptions _options;
     private readonly IActorRegistry? _registry;
+    private IActorRef _dependencies = ActorRefs.Nobody;
+    private IActorRef _coordinator = ActorRefs.Nobody;
 
     /// <summary>Creates the guardian; use <see cref="Props"/>.</summary>
     public OrchestratorGuardian(OrchestratorOptions options, IActorRegistry? registry)
     {
         _options = options;
         _registry = registry;
-        ReceiveAny(_ => Unhandled(_));
+        Receive<GetOrchestratorChildren>(_ => Sender.Tell(new OrchestratorChildren(_dependencies, _coordinator)));
     }
 
     /// <summary>Props for the guardian; <paramref name="registry"/> (optional) receives the children.</summary>
@@ -43,13 +45,28 @@ public sealed class OrchestratorGuardian : ReceiveActor
     {
         var controls = new NodeControls(new DegradationBoard(),
             _options.Admission.Enabled ? new AdmissionController(_options.Admission) : null);
-        var dependencies = Context.ActorOf(DependencySupervisor.Props(_options, controls), DependenciesName);
-        var coordinator = Context.ActorOf(PriorityCoordinator.Props(_options, controls, dependencies, _options.TimeProvider), CoordinatorName);
-        _registry?.Register<DependencySupervisor>(dependencies, overwrite: true);
-        _registry?.Register<PriorityCoordinator>(coordinator, overwrite: true);
+        _dependencies = Context.ActorOf(DependencySupervisor.Props(_options, controls), DependenciesName);
+        _coordinator = Context.ActorOf(PriorityCoordinator.Props(_options, controls, _dependencies, _options.TimeProvider), CoordinatorName);
+        // After a restart of the guardian, point the registry at the new children (at start, the hosting
+        // extension registers them once they exist, before the host has started).
+        if (_registry?.TryGet<DependencySupervisor>(out _) == true)
+        {
+            _registry.Register<DependencySupervisor>(_dependencies, overwrite: true);
+            _registry.Register<PriorityCoordinator>(_coordinator, overwrite: true);
+        }
     }
 
     /// <inheritdoc />
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(Decider.From(Directive.Restart));
 }
+
+/// <summary>Asks the guardian for its children.</summary>
+public sealed record GetOrchestratorChildren
+{
+    /// <summary>The one instance.</summary>
+    public static readonly GetOrchestratorChildren Instance = new();
+}
+
+/// <summary>The guardian's children.</summary>
+public sealed record OrchestratorChildren(IActorRef Dependencies, IActorRef Coordinator);

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,11 +20,21 @@ public static class OrchestratorHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return builder.WithActors((system, registry) =>
-        {
-            var guardian = system.ActorOf(OrchestratorGuardian.Props(options, registry), OrchestratorGuardian.Name);
-            registry.Register<OrchestratorGuardian>(guardian);
-        });
+        return builder
+            .WithActors((system, registry) =>
+            {
+                var guardian = system.ActorOf(OrchestratorGuardian.Props(options, registry), OrchestratorGuardian.Name);
+                registry.Register<OrchestratorGuardian>(guardian);
+            })
+            .AddStartup(async (system, registry) =>
+            {
+                // Register the children before the host counts as started, so that nobody waits on the registry
+                // while they are being registered.
+                var guardian = registry.Get<OrchestratorGuardian>();
+                var children = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                registry.Register<DependencySupervisor>(children.Dependencies, overwrite: true);
+                registry.Register<Coordination.PriorityCoordinator>(children.Coordinator, overwrite: true);
+            });
     }
 
     /// <summary>Starts the orchestrator with options declared in code.</summary>

@@ -113,7 +113,8 @@ public sealed class HostingTests
         await host.StartAsync();
         try
         {
-            var coordinator = await host.Services.GetRequiredService<IRequiredActor<Orchestrator.Actors.Coordination.PriorityCoordinator>>().GetAsync();
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var coordinator = await host.Services.GetRequiredService<IRequiredActor<Orchestrator.Actors.Coordination.PriorityCoordinator>>().GetAsync(patience.Token);
             var status = await coordinator.Ask<DegradationStatus>(Orchestrator.Actors.Coordination.GetDegradation.Instance, TimeSpan.FromSeconds(5));
             Assert.Equal(StressLevel.Normal, status.Level);
             Assert.Equal(["checkout", "recommendations"], status.Features.Select(f => f.Name).Order());
