@@ -53,7 +53,6 @@ public static class NodeHost
         var orchestrator = OrchestratorOptionsBinder.Bind(orchestratorSection);
         DeclareDemoDependencies(orchestrator);
         orchestrator.Validate();
-        Shop.CriticalFailureBody.ShedRetryAfter = orchestrator.Admission.RetryAfter;
 
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly))
@@ -65,6 +64,7 @@ public static class NodeHost
         builder.Services.AddSingleton(settings.Cluster);
         builder.Services.AddSingleton(settings.Downstream);
         builder.Services.AddSingleton(settings.Shop);
+        builder.Services.AddSingleton(new ShedRetryAfter(orchestrator.Admission.RetryAfter));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new NodeClock(TimeProvider.System)); // created now: uptime counts from start-up
         builder.Services.AddSingleton(new ChaosRegistry(DemoServices.All));
@@ -120,6 +120,7 @@ public static class NodeHost
             endpoints = new[]
             {
                 "GET /health", "GET /api/status", "POST /api/dependencies/{name}/isolate", "POST /api/dependencies/{name}/reset",
+                "GET /api/features", "PUT /api/features/{name}",
                 "GET /api/chaos", "GET|POST|DELETE /api/chaos/{dependency}",
                 "GET /shop/home/{userId}?deadlineMs=800", "GET /shop/product/{productId}", "POST /shop/checkout",
             },

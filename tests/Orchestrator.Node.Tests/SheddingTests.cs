@@ -35,5 +35,7 @@ public sealed class SheddingTests(ShedNodeFixture node) : IClassFixture<ShedNode
         (await first).Dispose();
         using var status = await node.GetJsonAsync("/api/status");
         Assert.True(status.RootElement.GetProperty("degradation").GetProperty("admission").GetProperty("shedCritical").GetInt64() >= 1);
+        Assert.True(status.RootElement.GetProperty("admission").GetProperty("shedCritical").GetInt64() >= 1);
+        Assert.Equal(1, status.RootElement.GetProperty("admission").GetProperty("limit").GetInt32());
     }
 }

@@ -11,7 +11,10 @@ namespace Orchestrator.Actors.Coordination;
 /// </summary>
 public sealed class NodeStressSignals(DependencyDirectory directory, StressOptions options, TimeProvider time) : IStressSignalSource
 {
-    private readonly Dictionary<string, (CallCounters Calls, TimeSpan Elapsed)> _last = new(StringComparer.Ordinal);
+    /// <summary>Fewer calls than this in a sample say nothing about the error rate.</summary>
+    public const int MinimumCallsForErrorRate = 20;
+
+    private readonly Dictionary<string, (CallCounters Calls, long Troubled, TimeSpan Elapsed)> _last = new(StringComparer.Ordinal);
     private TimeSpan _lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
     private long _lastTimestamp = time.GetTimestamp();
 
@@ -33,21 +36,23 @@ public sealed class NodeStressSignals(DependencyDirectory directory, StressOptio
                 if (full >= 0.5) notes.Add($"{name} bulkhead {full:P0} full");
             }
             var calls = handle.Stats.Snapshot();
+            var troubled = handle.Stats.Troubled;
             var total = handle.Stats.TotalElapsed;
             if (_last.TryGetValue(name, out var last))
             {
                 var n = Count(calls) - Count(last.Calls);
-                var b = Bad(calls) - Bad(last.Calls);
+                // Calls the node turned away itself (feature off, shed) are not trouble at the dependency.
+                var b = troubled - last.Troubled;
                 answered += n;
                 bad += b;
                 elapsed += total - last.Elapsed;
-                if (n > 0 && (double)b / n >= 0.5) notes.Add($"{name}: {b} of {n} calls degraded");
+                if (n >= MinimumCallsForErrorRate && (double)b / n >= 0.5) notes.Add($"{name}: {b} of {n} calls degraded");
             }
-            _last[name] = (calls, total);
+            _last[name] = (calls, troubled, total);
         }
         if (answered > 0)
         {
-            errors = (double)bad / answered;
+            errors = answered >= MinimumCallsForErrorRate ? (double)bad / answered : 0;
             latency = Math.Min(1, elapsed.TotalMilliseconds / answered / (2 * options.LatencyTarget.TotalMilliseconds));
             if (latency >= 0.5) notes.Add($"mean call time {elapsed.TotalMilliseconds / answered:0} ms");
         }
@@ -66,5 +71,4 @@ public sealed class NodeStressSignals(DependencyDirectory directory, StressOptio
     }
 
     private static long Count(CallCounters c) => c.Succeeded + c.Fallbacks + c.Rejected + c.Failed;
-    private static long Bad(CallCounters c) => c.Fallbacks + c.Rejected + c.Failed;
 }

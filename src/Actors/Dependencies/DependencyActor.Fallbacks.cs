@@ -200,7 +200,7 @@ public sealed partial class DependencyActor
         if (pending.IsRefresh) return;
 
         pending.ReplyTo.Tell(pending.Call.ToResult(report with { Elapsed = elapsed, Attempts = pending.Attempts, Trail = pending.Trail.ToArray() }));
-        _stats.Count(report.Outcome, elapsed);
+        _stats.Count(report.Outcome, elapsed, report.Reason);
         OrchestratorMetrics.CallAnswered(_name, report.Outcome, report.Reason, elapsed);
     }
 

@@ -141,7 +141,7 @@ public sealed class DependencyHandle
                 : Degradation.WithoutCallFallback(call, Options.DefaultFallback, reason, null, detail, 0);
         }
         var elapsed = _time.GetElapsedTime(started);
-        Stats.Count(report.Outcome, elapsed);
+        Stats.Count(report.Outcome, elapsed, report.Reason);
         OrchestratorMetrics.CallAnswered(Name, report.Outcome, report.Reason, elapsed);
         return call.ToResult(report with { Elapsed = elapsed });
     }

@@ -9,12 +9,17 @@ namespace Orchestrator.Actors.Dependencies;
 /// </summary>
 public sealed class DependencyStats
 {
-    private long _succeeded, _fallbacks, _rejected, _failed, _timedOut, _elapsedTicks, _openings;
+    private long _succeeded, _fallbacks, _rejected, _failed, _timedOut, _elapsedTicks, _openings, _troubled;
     private volatile int _breakerState;
 
+    /// <summary>Answers that show trouble at the dependency: degraded for any reason but the node's own choice (feature off, shed).</summary>
+    public long Troubled => Interlocked.Read(ref _troubled);
+
     /// <summary>Counts one answer and the time it took.</summary>
-    public void Count(CallOutcome outcome, TimeSpan elapsed)
+    public void Count(CallOutcome outcome, TimeSpan elapsed, DegradationReason reason = DegradationReason.None)
     {
+        if (outcome != CallOutcome.Succeeded && reason is not (DegradationReason.FeatureDisabled or DegradationReason.Shed))
+            Interlocked.Increment(ref _troubled);
         switch (outcome)
         {
             case CallOutcome.Succeeded: Interlocked.Increment(ref _succeeded); break;

@@ -6,7 +6,8 @@ namespace Orchestrator.Node.Api;
 /// <param name="Node">This node.</param>
 /// <param name="Dependencies">Every guarded dependency.</param>
 /// <param name="Degradation">The priority coordinator's decisions: stress level, reasons, tiers and features off, and the load shedder.</param>
-public sealed record NodeStatus(NodeInfo Node, IReadOnlyList<DependencyStatus> Dependencies, DegradationStatus Degradation);
+/// <param name="Admission">The node's load shedder (the same as <c>degradation.admission</c>); null when <c>Orchestrator:Admission:Enabled</c> is false.</param>
+public sealed record NodeStatus(NodeInfo Node, IReadOnlyList<DependencyStatus> Dependencies, DegradationStatus Degradation, AdmissionSnapshot? Admission);
 
 /// <summary>This node: its actor system, cluster membership and uptime.</summary>
 /// <param name="Name">The actor system's name.</param>

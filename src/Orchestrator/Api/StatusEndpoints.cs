@@ -31,7 +31,7 @@ public static class StatusEndpoints
                 .OrderBy(d => DemoServices.Order(d.Name) is var i and >= 0 ? i : int.MaxValue)
                 .ThenBy(d => d.Name, StringComparer.Ordinal)
                 .ToList();
-            return Results.Ok(new NodeStatus(Node(system, clock, server), dependencies, degradation));
+            return Results.Ok(new NodeStatus(Node(system, clock, server), dependencies, degradation, degradation.Admission));
         });
 
         var dependencies = app.MapGroup("/api/dependencies");

@@ -32,22 +32,31 @@ public sealed record CriticalFailureBody(
     private static string Sentence(string page, string dependency, DegradationReason reason) =>
         $"The {page} cannot be served: its critical dependency '{dependency}' did not answer ({reason}).";
 
-    /// <summary>How long a client should wait before trying a request that was shed (set at start-up from Orchestrator:Admission:RetryAfter).</summary>
-    public static TimeSpan ShedRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
-
     private static IResult Respond(CriticalFailureBody body)
     {
         var json = Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
-        return body.Reason == DegradationReason.Shed ? new RetryAfterResult(json, ShedRetryAfter) : json;
+        return body.Reason == DegradationReason.Shed ? new RetryAfterResult(json) : json;
     }
 
-    /// <summary>A 503 for a shed request: the same body, with a Retry-After header (whole seconds, at least 1).</summary>
-    private sealed class RetryAfterResult(IResult inner, TimeSpan after) : IResult
+    /// <summary>
+    /// A 503 for a shed request: the same body, with a Retry-After header (whole seconds, at least 1) from the
+    /// node's own <see cref="ShedRetryAfter"/> (per node, not static: tests run several nodes in one process).
+    /// </summary>
+    private sealed class RetryAfterResult(IResult inner) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var after = httpContext.RequestServices.GetService<ShedRetryAfter>()?.Value ?? TimeSpan.FromSeconds(1);
+            httpContext.Response.Headers.RetryAfter = ShedRetryAfter.Seconds(after).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return inner.ExecuteAsync(httpContext);
         }
     }
+}
+
+/// <summary>How long a client should wait before retrying a shed request: <c>Orchestrator:Admission:RetryAfter</c>.</summary>
+/// <param name="Value">The configured time.</param>
+public sealed record ShedRetryAfter(TimeSpan Value)
+{
+    /// <summary>The whole seconds of <paramref name="after"/>, rounded up, at least 1: what the Retry-After header says.</summary>
+    public static int Seconds(TimeSpan after) => Math.Max(1, (int)Math.Ceiling(after.TotalSeconds));
 }

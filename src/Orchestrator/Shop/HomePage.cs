@@ -12,7 +12,7 @@ namespace Orchestrator.Node.Shop;
 /// <param name="Deadline">The absolute deadline its calls ran under (UTC).</param>
 /// <param name="ElapsedMs">How long the page took to compose.</param>
 /// <param name="Profile">The user's profile (CRITICAL: without it the page is not served).</param>
-/// <param name="Recommendations">Products for the user (IMPORTANT): personalised, cached, or popular.</param>
+/// <param name="Recommendations">Products for the user (OPTIONAL): personalised, cached, or popular.</param>
 /// <param name="Notifications">The user's unread notifications (OPTIONAL).</param>
 public sealed record HomePage(
     string UserId,

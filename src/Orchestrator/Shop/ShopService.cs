@@ -16,6 +16,10 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
     /// <summary>The names of the homepage's parts, as they appear in its JSON.</summary>
     private const string ProfilePart = "profile", RecommendationsPart = "recommendations", NotificationsPart = "notifications";
 
+    /// <summary>The features (<c>Orchestrator:Features</c>) the shop's calls belong to; each can be switched at <c>/api/features/{name}</c>.</summary>
+    public const string ProfileFeature = "profile", RecommendationsFeature = "recommendations", NotificationsFeature = "notifications",
+        ReviewsFeature = "reviews", CheckoutFeature = "checkout";
+
     /// <summary>
     /// The homepage: profile + recommendations + notifications, in parallel under one deadline <paramref name="budget"/>
     /// from now; whatever has not answered by then is left out, so the page never takes much longer than that.
@@ -23,8 +27,8 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
     /// <item>Profile is CRITICAL: without it the page is not served at all (503 naming the problem) rather than shown
     /// for an anonymous user, because a personal page with someone else's (or no one's) details is worse than none.
     /// When the primary fails its read replica answers (<c>profile-replica</c>, possibly stale).</item>
-    /// <item>Recommendations are IMPORTANT: personalised, else the cached list (stale-on-error), else the popular items
-    /// (the call's own fallback).</item>
+    /// <item>Recommendations are OPTIONAL: personalised, else the cached list (stale-on-error), else the popular items
+    /// (the call's own fallback, which also answers while the feature is switched off).</item>
     /// <item>Notifications are OPTIONAL: left out when they fail.</item>
     /// </list>
     /// </summary>
@@ -34,19 +38,19 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
         [
             PagePart.Of(ProfilePart, Tier.Critical, new GuardedCall<UserProfile>(DemoServices.Profile, t => downstream.GetProfileAsync(userId, t))
             {
-                Key = $"profile:{userId}", Feature = "home.profile",
+                Key = $"profile:{userId}", Feature = ProfileFeature,
                 ReplicaWork = t => downstream.GetProfileFromReplicaAsync(userId, t),
             }),
-            PagePart.Of(RecommendationsPart, Tier.Important, new GuardedCall<RecommendationList>(DemoServices.Recommendations,
+            PagePart.Of(RecommendationsPart, Tier.Optional, new GuardedCall<RecommendationList>(DemoServices.Recommendations,
                 t => downstream.GetRecommendationsAsync(userId, t))
             {
-                Key = $"recs:{userId}", Feature = "home.recommendations",
+                Key = $"recs:{userId}", Feature = RecommendationsFeature,
                 Fallback = (_, _) => Task.FromResult(DemoData.PopularItems(userId)),
             }),
             PagePart.Of(NotificationsPart, Tier.Optional, new GuardedCall<NotificationList>(DemoServices.Notifications,
                 t => downstream.GetNotificationsAsync(userId, t))
             {
-                Key = $"notifications:{userId}", Feature = "home.notifications",
+                Key = $"notifications:{userId}", Feature = NotificationsFeature,
             }),
         ], ct);
 
@@ -64,11 +68,11 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
     {
         var stock = calls.CallAsync(new GuardedCall<StockLevel>(DemoServices.Inventory, t => downstream.GetStockAsync(productId, t))
         {
-            Key = productId, Tier = Tier.Important, Feature = "product.stock",
+            Key = productId, Tier = Tier.Important,
         }, ct);
         var reviews = calls.CallAsync(new GuardedCall<ReviewList>(DemoServices.Reviews, t => downstream.GetReviewsAsync(productId, t))
         {
-            Key = productId, Tier = Tier.Optional, Feature = "product.reviews",
+            Key = productId, Tier = Tier.Optional, Feature = ReviewsFeature,
         }, ct);
         await Task.WhenAll(stock, reviews);
         var stockSection = PageSection<StockLevel>.From(stock.Result);
@@ -91,7 +95,7 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
         var reservation = await calls.CallAsync(new GuardedCall<Reservation>(DemoServices.Inventory,
             t => downstream.ReserveAsync(new ReservationRequest(request.ProductId, request.Quantity), t))
         {
-            Key = orderId, Tier = Tier.Critical, Feature = "checkout.reserve",
+            Key = orderId, Tier = Tier.Critical, Feature = CheckoutFeature,
         }, ct);
         if (!reservation.IsSuccess) return CriticalFailureBody.For(reservation, "checkout");
 
@@ -99,7 +103,7 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
         var charge = await calls.CallAsync(new GuardedCall<ChargeReceipt>(DemoServices.Payments,
             t => downstream.ChargeAsync(new ChargeRequest(orderId, price, "EUR"), t))
         {
-            Key = orderId, Tier = Tier.Critical, Feature = "checkout.charge",
+            Key = orderId, Tier = Tier.Critical, Feature = CheckoutFeature,
         }, ct);
         if (!charge.IsSuccess) return CriticalFailureBody.For(charge, "checkout");
 
