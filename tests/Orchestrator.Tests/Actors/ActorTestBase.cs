@@ -37,9 +37,6 @@ public abstract class ActorTestBase(ITestOutputHelper output) : Akka.TestKit.Xun
         return Sys.ActorOf(DependencyActor.Props(name, options, Time), name);
     }
 
-    /// <summary>Sends <paramref name="call"/> with replies to the test actor.</summary>
-    protected static GuardedCall<T> To<T>(GuardedCall<T> call, IActorRef replyTo) => call with { ReplyTo = replyTo };
-
     /// <summary>Waits (in real time, briefly) for the next result of type <typeparamref name="T"/>.</summary>
     protected CallResult<T> ExpectResult<T>(TestProbe? probe = null) =>
         (probe is null ? ExpectMsg<CallResult<T>>(TimeSpan.FromSeconds(5)) : probe.ExpectMsg<CallResult<T>>(TimeSpan.FromSeconds(5)));
