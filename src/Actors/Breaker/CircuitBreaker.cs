@@ -8,6 +8,12 @@ namespace Orchestrator.Actors.Breaker;
 /// every probe succeeds or back to Open when one fails. Driven by a <see cref="TimeProvider"/>; holds no timers
 /// and no locks: its owner (one actor) calls it from one thread and reports <see cref="Transitioned"/>.
 /// </summary>
+/// <remarks>
+/// In a cluster the breaker may also <em>follow</em> the others (<see cref="Follow"/>): it is open on their evidence,
+/// without a reset timeout of its own, until the cluster says the dependency recovered (<see cref="Release"/>) or
+/// this node is chosen to probe (<see cref="TakeOverProbing"/>). While another node probes
+/// (<see cref="ProbesElsewhere"/>), an open period that ends turns into following instead of half-open.
+/// </remarks>
 public sealed class CircuitBreaker
 {
     private readonly CircuitBreakerOptions _options;
@@ -55,6 +61,15 @@ public sealed class CircuitBreaker
             return _halfOpenRound;
         }
     }
+
+    /// <summary>Whether the breaker is open on other nodes' evidence (it has no reset timeout of its own then).</summary>
+    public bool FollowsCluster { get; private set; }
+
+    /// <summary>
+    /// Set by the owner from the cluster's view: another node probes the dependency while it recovers, so an open
+    /// period that ends here follows the cluster rather than sending probes of its own.
+    /// </summary>
+    public bool ProbesElsewhere { get; set; }
 
     /// <summary>When the state last changed.</summary>
     public DateTimeOffset LastTransitionAt { get; private set; }
@@ -146,6 +161,34 @@ public sealed class CircuitBreaker
         }
     }
 
+    /// <summary>Opens a closed breaker on other nodes' evidence; it stays open, without probing, until <see cref="Release"/> or <see cref="TakeOverProbing"/>.</summary>
+    /// <returns>Whether the breaker moved.</returns>
+    public bool Follow(string reason)
+    {
+        if (State != BreakerState.Closed) return false;
+        Move(BreakerState.Open, reason, following: true);
+        return true;
+    }
+
+    /// <summary>Closes a breaker that follows the cluster, or one open on its own evidence, because another node saw the dependency recover.</summary>
+    /// <returns>Whether the breaker moved.</returns>
+    public bool Release(string reason)
+    {
+        if (State != BreakerState.Open) return false;
+        _trips = 0;
+        Move(BreakerState.Closed, reason);
+        return true;
+    }
+
+    /// <summary>A breaker that follows the cluster becomes this node's own: open for the reset timeout, then half-open (this node now probes).</summary>
+    /// <returns>Whether the breaker moved.</returns>
+    public bool TakeOverProbing(string reason)
+    {
+        if (State != BreakerState.Open || !FollowsCluster) return false;
+        Trip(reason);
+        return true;
+    }
+
     /// <summary>Opens the breaker by hand; it stays open until <see cref="Reset"/>.</summary>
     public void Isolate()
     {
@@ -164,14 +207,18 @@ public sealed class CircuitBreaker
     public BreakerSnapshot Snapshot()
     {
         var (calls, failures, slow) = _window.Totals(_time.GetUtcNow());
-        return new BreakerSnapshot(State, _consecutiveFailures, calls, failures, slow, _trips, OpenUntil, LastTransitionAt);
+        return new BreakerSnapshot(State, _consecutiveFailures, calls, failures, slow, _trips, OpenUntil, LastTransitionAt) { FollowsCluster = FollowsCluster };
     }
 
-    /// <summary>Moves an open breaker whose reset timeout has ended to half-open. Reading <see cref="State"/> does this too.</summary>
+    /// <summary>
+    /// Moves an open breaker whose reset timeout has ended to half-open, or, while another node probes, to following
+    /// the cluster. Reading <see cref="State"/> does this too.
+    /// </summary>
     public void Refresh()
     {
-        if (_state == BreakerState.Open && _openUntil is { } until && _time.GetUtcNow() >= until)
-            Move(BreakerState.HalfOpen, "reset timeout ended", at: until);
+        if (_state != BreakerState.Open || _openUntil is not { } until || _time.GetUtcNow() < until) return;
+        if (ProbesElsewhere) Move(BreakerState.Open, "reset timeout ended; another node probes for the cluster", at: until, following: true);
+        else Move(BreakerState.HalfOpen, "reset timeout ended", at: until);
     }
 
     private bool IsStaleProbe(BreakerPermit permit, long? probeRound) =>
@@ -200,17 +247,18 @@ public sealed class CircuitBreaker
         Move(BreakerState.Open, reason, openFor);
     }
 
-    private void Move(BreakerState to, string reason, TimeSpan? openFor = null, DateTimeOffset? at = null)
+    private void Move(BreakerState to, string reason, TimeSpan? openFor = null, DateTimeOffset? at = null, bool following = false)
     {
         var from = _state;
         _state = to;
-        if (to != BreakerState.Open) _openUntil = null;
+        FollowsCluster = following;
+        if (to != BreakerState.Open || following) _openUntil = null;
         if (to == BreakerState.HalfOpen) _halfOpenRound++;
         LastTransitionAt = at ?? _time.GetUtcNow();
         _probesIssued = 0;
         _probeSuccesses = 0;
         if (to is BreakerState.Closed or BreakerState.Open) ClearCounts();
-        Transitioned?.Invoke(new BreakerTransition(from, to, reason, openFor));
+        Transitioned?.Invoke(new BreakerTransition(from, to, reason, openFor) { FollowsCluster = following });
     }
 
     private void ClearCounts()

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Dependencies;
 using Orchestrator.Actors.Telemetry;
 using Orchestrator.Actors.Time;
@@ -29,6 +30,7 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
     private IStressSignalSource? _signals;
     private DependencyDirectory? _directory;
     private IReadOnlyList<string> _notes = [];
+    private ClusterStressLevel _cluster = new(StressLevel.Normal, null);
 
     /// <summary>Creates the coordinator; use <see cref="Props"/>.</summary>
     public PriorityCoordinator(OrchestratorOptions options, NodeControls controls, IActorRef dependencies, TimeProvider? time)
@@ -46,6 +48,7 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
             _signals ??= new NodeStressSignals(d, _options.Stress, _time);
         });
         Receive<SampleStress>(_ => Sample());
+        Receive<ClusterStressLevel>(OnClusterStress);
         Receive<SetFeature>(OnSetFeature);
         Receive<GetDegradation>(_ => Sender.Tell(_board.Current with { Admission = _admission?.Snapshot() }));
         dependencies.Tell(GetDependencyDirectory.Instance);
@@ -61,6 +64,7 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected override void PreStart()
     {
+        Context.System.EventStream.Publish(new LocalStressChanged(_evaluator.Level));
         Publish();
         Timers.StartPeriodicTimer(SampleTimerKey, SampleStress.Instance, _options.Stress.SampleInterval);
     }
@@ -73,6 +77,7 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
         {
             _notes = signals.Notes;
             OrchestratorMetrics.StressLevelChanged(before, level);
+            Context.System.EventStream.Publish(new LocalStressChanged(level)); // for the cluster, when stress is shared
             var disabled = StressEvaluator.DisabledTiers(level);
             if (level > before)
                 _log.Warning("Stress level rose {From} -> {To} (score {Score:0.00}: {Reasons}); disabled tiers: {DisabledTiers}",
@@ -116,6 +121,26 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>Stress is shared across the cluster: this node degrades to the highest level of any reachable node.</summary>
+    private void OnClusterStress(ClusterStressLevel cluster)
+    {
+        var before = Effective;
+        _cluster = cluster;
+        if (Effective != before)
+        {
+            OrchestratorMetrics.StressLevelChanged(before, Effective);
+            if (Effective > before)
+                _log.Warning("Stress level rose {From} -> {To}: node {Node} of the cluster is {ClusterLevel}; disabled tiers: {DisabledTiers}",
+                    before, Effective, cluster.Node, cluster.Highest, string.Join(", ", StressEvaluator.DisabledTiers(Effective)));
+            else
+                _log.Info("Stress level fell {From} -> {To}: no other node of the cluster is above {To}", before, Effective, Effective);
+        }
+        Publish();
+    }
+
+    /// <summary>The level the node acts on: its own, or a higher one of another node when stress is shared.</summary>
+    private StressLevel Effective => _cluster.Highest > _evaluator.Level ? _cluster.Highest : _evaluator.Level;
+
     private void OnSetFeature(SetFeature set)
     {
         if (!_options.Features.ContainsKey(set.Feature))
@@ -145,7 +170,7 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
 
     private void Publish()
     {
-        var level = _evaluator.Level;
+        var level = Effective;
         var disabled = StressEvaluator.DisabledTiers(level);
         var now = _time.GetUtcNow();
         var features = _options.Features.Select(kv =>
@@ -158,7 +183,10 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
             var on = f.Tier == Tier.Critical || !disabled.Contains(f.Tier);
             return new FeatureStatus(name, f.Tier, on, FeatureSwitch.ByTier, null, on ? null : $"{f.Tier} features are off while the node is {level}");
         }).ToList();
-        _board.Publish(new DegradationStatus(level, _evaluator.Score, level == StressLevel.Normal ? [] : _notes,
+        var notes = _cluster.Highest > _evaluator.Level
+            ? [.. _evaluator.Level == StressLevel.Normal ? [] : _notes, $"node {_cluster.Node} of the cluster is {_cluster.Highest}"]
+            : level == StressLevel.Normal ? [] : _notes;
+        _board.Publish(new DegradationStatus(level, _evaluator.Score, notes,
             disabled.OrderBy(t => t).ToList(), features, _evaluator.LastChange));
     }
 }

@@ -3,6 +3,7 @@ using Akka.Event;
 using Orchestrator.Actors.Breaker;
 using Orchestrator.Actors.Bulkhead;
 using Orchestrator.Actors.Caching;
+using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Coordination;
 using Orchestrator.Actors.Isolation;
 using Orchestrator.Actors.Retry;
@@ -28,6 +29,7 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
 {
     private const string BreakerTimerKey = "breaker-due";
     private const string RejectingTimerKey = "rejecting-check";
+    private const string FollowTimerKey = "follow-check";
 
     /// <summary>How often a rejecting bulkhead looks whether it still rejects.</summary>
     public static readonly TimeSpan RejectingCheckInterval = TimeSpan.FromSeconds(1);
@@ -117,6 +119,8 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
         Receive<BulkheadRejectingStarted>(_ => OnRejectingStarted());
         Receive<RejectingCheck>(_ => OnRejectingCheck());
         Receive<BreakerDue>(_ => Breaker.Refresh());
+        Receive<ClusterBreakerView>(OnClusterView);
+        Receive<FollowCheck>(_ => OnFollowCheck());
         Receive<GetStatus>(_ => Sender.Tell(Status()));
         Receive<IsolateBreaker>(_ =>
         {
@@ -174,8 +178,22 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
     {
         OrchestratorMetrics.BreakerTransitioned(_name, t.From, t.To);
         _stats.PublishBreaker(t.To);
+        Context.System.EventStream.Publish(new LocalBreakerChanged(_name, t.To, t.FollowsCluster)); // for the cluster, if any
+        if (t.FollowsCluster)
+        {
+            _state.LastClusterNews = _time.GetUtcNow();
+            Timers.StartPeriodicTimer(FollowTimerKey, FollowCheck.Instance, _options.Breaker.MaxResetTimeout);
+        }
+        else
+        {
+            Timers.Cancel(FollowTimerKey);
+        }
         switch (t.To)
         {
+            case BreakerState.Open when t.FollowsCluster:
+                Timers.Cancel(BreakerTimerKey); // open until the cluster says otherwise
+                _log.Warning("Circuit breaker of {Dependency} opened by the cluster ({From} -> Open): {Reason}", _name, t.From, t.Reason);
+                break;
             case BreakerState.Open:
                 _log.Warning("Circuit breaker of {Dependency} opened ({From} -> Open): {Reason}; open for {OpenFor}",
                     _name, t.From, t.Reason, t.OpenFor);
@@ -187,9 +205,61 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
                 break;
             default:
                 Timers.Cancel(BreakerTimerKey);
+                if (t.To == BreakerState.Closed) _state.SilentProber = null;
                 _log.Info("Circuit breaker of {Dependency} moved {From} -> {To}: {Reason}", _name, t.From, t.To, t.Reason);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Acts on what the cluster says of this dependency: a closed breaker opens when the policy says so (without
+    /// spending its own failures); an open one closes when the node that probed saw the dependency recover; one that
+    /// follows the cluster takes over probing when this node is chosen; and while another node probes, this node's
+    /// open period ends in following rather than half-open.
+    /// </summary>
+    private void OnClusterView(ClusterBreakerView view)
+    {
+        if (_options.Cluster.Policy == ClusterPolicy.LocalOnly) return;
+        _state.LastClusterNews = _time.GetUtcNow();
+        _state.LastView = view;
+        Breaker.ProbesElsewhere = view.ProbesElsewhere && view.Prober != _state.SilentProber;
+        var state = Breaker.State; // reading it may end an open period, in following when another node probes
+        if (view.RecoveredOn is { } node && state == BreakerState.Open)
+        {
+            if (!Breaker.Release($"node {node} closed its breaker: the dependency recovered")) return;
+            OrchestratorMetrics.ClusterBreakerAction(_name, "released");
+            Drain();
+        }
+        else if (Breaker.FollowsCluster && view.ProbesHere)
+        {
+            if (Breaker.TakeOverProbing("this node now probes the dependency for the cluster"))
+                OrchestratorMetrics.ClusterBreakerAction(_name, "took-over-probing");
+        }
+        else if (state == BreakerState.Closed && view.PolicyOpens)
+        {
+            if (Breaker.Follow($"the cluster policy {view.Policy} opens it; opened on {string.Join(", ", view.OpenedOn)}"))
+                OrchestratorMetrics.ClusterBreakerAction(_name, "followed");
+        }
+    }
+
+    /// <summary>
+    /// A prober that sends no news (no transition at all) for twice the longest open period gets no traffic, or is
+    /// stuck: this node stops waiting for it and probes the dependency itself.
+    /// </summary>
+    private void OnFollowCheck()
+    {
+        if (!Breaker.FollowsCluster)
+        {
+            Timers.Cancel(FollowTimerKey);
+            return;
+        }
+        var silence = _time.GetUtcNow() - _state.LastClusterNews;
+        if (silence < _options.Breaker.MaxResetTimeout * 2) return;
+        var prober = _state.LastView?.Prober;
+        _state.SilentProber = prober;
+        Breaker.ProbesElsewhere = false;
+        if (Breaker.TakeOverProbing($"no news from {prober ?? "the node that probes for the cluster"} for {silence.TotalSeconds:0.#} s"))
+            OrchestratorMetrics.ClusterBreakerAction(_name, "took-over-probing");
     }
 
     /// <summary>The first rejection since the bulkhead last stopped rejecting: log it, and look every second whether it goes on.</summary>
@@ -231,6 +301,8 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
             Timers.StartSingleTimer(BreakerTimerKey, BreakerDue.Instance, NotNegative(until - now));
         if (_gate.RejectingReported)
             Timers.StartPeriodicTimer(RejectingTimerKey, RejectingCheck.Instance, RejectingCheckInterval);
+        if (Breaker.FollowsCluster)
+            Timers.StartPeriodicTimer(FollowTimerKey, FollowCheck.Instance, _options.Breaker.MaxResetTimeout);
     }
 
     private static TimeSpan NotNegative(TimeSpan t) => t > TimeSpan.Zero ? t : TimeSpan.Zero;

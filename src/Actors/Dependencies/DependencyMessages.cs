@@ -58,3 +58,9 @@ internal sealed record FollowerDeadline(PendingCall Follower);
 internal readonly record struct RetryTimerKey(long Id);
 
 internal readonly record struct QueueTimerKey(long Id);
+
+/// <summary>Periodic look, while the breaker follows the cluster, at whether the prober still sends news.</summary>
+internal sealed record FollowCheck
+{
+    public static readonly FollowCheck Instance = new();
+}

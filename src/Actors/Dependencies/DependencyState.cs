@@ -36,6 +36,15 @@ internal sealed class DependencyState(CircuitBreaker breaker, Bulkhead<PendingCa
 
     public long NextId { get; set; }
 
+    /// <summary>When the cluster last said anything about this dependency (a view arrived).</summary>
+    public DateTimeOffset LastClusterNews { get; set; }
+
+    /// <summary>The cluster's last view of this dependency.</summary>
+    public Cluster.ClusterBreakerView? LastView { get; set; }
+
+    /// <summary>A prober this node stopped waiting for (it sent no news); not deferred to again until the breaker closes.</summary>
+    public string? SilentProber { get; set; }
+
     /// <summary>While the bulkhead rejects: the gate's rejection count when it started, and at the last look.</summary>
     public long RejectedWhenStarted { get; set; }
     public long RejectedAtLastCheck { get; set; }

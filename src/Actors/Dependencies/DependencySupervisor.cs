@@ -42,6 +42,7 @@ public sealed class DependencySupervisor : ReceiveActor
         Receive<IsolateBreaker>(m => Route(m.Dependency, m));
         Receive<ResetBreaker>(m => Route(m.Dependency, m));
         Receive<CrashDependencyActor>(m => Route(m.Dependency, m));
+        Receive<Cluster.ClusterBreakerView>(m => Route(m.Dependency, m));
         Receive<DeadLetter>(OnDeadLetter);
         Receive<Terminated>(t =>
         {

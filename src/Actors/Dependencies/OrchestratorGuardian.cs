@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Orchestrator.Actors.Admission;
+using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Coordination;
 using Orchestrator.Contracts;
 
@@ -8,7 +9,8 @@ namespace Orchestrator.Actors.Dependencies;
 
 /// <summary>
 /// The orchestrator's root actor (<c>/user/orchestrator</c>). It creates its children (the dependencies
-/// supervisor and the priority coordinator, sharing the node's <see cref="NodeControls"/>) and registers them in
+/// supervisor and the priority coordinator, sharing the node's <see cref="NodeControls"/>, and, when the actor
+/// system is clustered, the <see cref="ClusterStateActor"/>) and registers them in
 /// the Akka.Hosting actor registry, where <c>IRequiredActor&lt;DependencySupervisor&gt;</c> and
 /// <c>IRequiredActor&lt;PriorityCoordinator&gt;</c> find them.
 /// </summary>
@@ -27,13 +29,14 @@ public sealed class OrchestratorGuardian : ReceiveActor
     private readonly IActorRegistry? _registry;
     private IActorRef _dependencies = ActorRefs.Nobody;
     private IActorRef _coordinator = ActorRefs.Nobody;
+    private IActorRef _clusterState = ActorRefs.Nobody;
 
     /// <summary>Creates the guardian; use <see cref="Props"/>.</summary>
     public OrchestratorGuardian(OrchestratorOptions options, IActorRegistry? registry)
     {
         _options = options;
         _registry = registry;
-        Receive<GetOrchestratorChildren>(_ => Sender.Tell(new OrchestratorChildren(_dependencies, _coordinator)));
+        Receive<GetOrchestratorChildren>(_ => Sender.Tell(new OrchestratorChildren(_dependencies, _coordinator, _clusterState)));
     }
 
     /// <summary>Props for the guardian; <paramref name="registry"/> (optional) receives the children.</summary>
@@ -47,12 +50,15 @@ public sealed class OrchestratorGuardian : ReceiveActor
             _options.Admission.Enabled ? new AdmissionController(_options.Admission) : null);
         _dependencies = Context.ActorOf(DependencySupervisor.Props(_options, controls), DependenciesName);
         _coordinator = Context.ActorOf(PriorityCoordinator.Props(_options, controls, _dependencies, _options.TimeProvider), CoordinatorName);
+        if (_options.Cluster.Enabled && ClusterSharing.IsClustered(Context.System))
+            _clusterState = Context.ActorOf(ClusterStateActor.Props(_options, _dependencies, _coordinator), ClusterStateActor.Name);
         // After a restart of the guardian, point the registry at the new children (at start, the hosting
         // extension registers them once they exist, before the host has started).
         if (_registry?.TryGet<DependencySupervisor>(out _) == true)
         {
             _registry.Register<DependencySupervisor>(_dependencies, overwrite: true);
             _registry.Register<PriorityCoordinator>(_coordinator, overwrite: true);
+            if (!_clusterState.IsNobody()) _registry.Register<ClusterStateActor>(_clusterState, overwrite: true);
         }
     }
 
@@ -68,5 +74,5 @@ public sealed record GetOrchestratorChildren
     public static readonly GetOrchestratorChildren Instance = new();
 }
 
-/// <summary>The guardian's children.</summary>
-public sealed record OrchestratorChildren(IActorRef Dependencies, IActorRef Coordinator);
+/// <summary>The guardian's children; <paramref name="ClusterState"/> is <c>Nobody</c> unless the actor system is clustered and sharing is on.</summary>
+public sealed record OrchestratorChildren(IActorRef Dependencies, IActorRef Coordinator, IActorRef ClusterState);

@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Actors.Client;
+using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Dependencies;
 using Orchestrator.Contracts;
 
@@ -21,6 +22,7 @@ public static class OrchestratorHostingExtensions
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         return builder
+            .AddHocon(ClusterSharing.DefaultConfig(options.Cluster), HoconAddMode.Append)
             .WithActors((system, registry) =>
             {
                 var guardian = system.ActorOf(OrchestratorGuardian.Props(options, registry), OrchestratorGuardian.Name);
@@ -34,6 +36,7 @@ public static class OrchestratorHostingExtensions
                 var children = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
                 registry.Register<DependencySupervisor>(children.Dependencies, overwrite: true);
                 registry.Register<Coordination.PriorityCoordinator>(children.Coordinator, overwrite: true);
+                if (!children.ClusterState.IsNobody()) registry.Register<ClusterStateActor>(children.ClusterState, overwrite: true);
             });
     }
 

@@ -39,6 +39,21 @@ public static class OrchestratorMetrics
     private static readonly Counter<long> Shed =
         Meter.CreateCounter<long>("orchestrator.admission.shed", "{call}", "Calls shed by the node's load shedder, by tier.");
 
+    private static readonly Counter<long> ClusterBreakerActions =
+        Meter.CreateCounter<long>("orchestrator.cluster.breaker_actions", "{action}",
+            "Breakers moved by the cluster's view, by dependency and action (followed, released, took-over-probing).");
+
+    private static readonly Counter<long> MembershipChanges =
+        Meter.CreateCounter<long>("orchestrator.cluster.membership_changes", "{change}", "Cluster membership events seen by this node, by event.");
+
+    /// <summary>Counts a breaker moved by the cluster's view.</summary>
+    public static void ClusterBreakerAction(string dependency, string action) =>
+        ClusterBreakerActions.Add(1, new TagList { { "dependency", dependency }, { "action", action } });
+
+    /// <summary>Counts a cluster membership event.</summary>
+    public static void MembershipChanged(string change) =>
+        MembershipChanges.Add(1, new TagList { { "change", change } });
+
     /// <summary>Counts a stress level change.</summary>
     public static void StressLevelChanged(StressLevel from, StressLevel to) =>
         StressChanges.Add(1, new TagList { { "from", from.ToString() }, { "to", to.ToString() } });

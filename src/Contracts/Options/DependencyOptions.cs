@@ -18,6 +18,9 @@ public sealed class DependencyOptions
     /// <summary>The dependency's cache of answers (off by default).</summary>
     public CacheOptions Cache { get; set; } = new();
 
+    /// <summary>How the breaker takes part in the cluster (when the actor system is clustered).</summary>
+    public ClusterBreakerOptions Cluster { get; set; } = new();
+
     /// <summary>
     /// Another declared dependency that can answer the same calls, perhaps with older data (a read replica, an
     /// alternate provider). Calls that carry <c>ReplicaWork</c> fall back to it, guarded by its own breaker and
@@ -43,5 +46,7 @@ public sealed class DependencyOptions
         else Retry.Validate($"{path}:Retry", errors);
         if (Cache is null) errors.Add($"{path}:Cache is missing.");
         else Cache.Validate($"{path}:Cache", errors);
+        if (Cluster is null) errors.Add($"{path}:Cluster is missing.");
+        else Cluster.Validate($"{path}:Cluster", errors);
     }
 }

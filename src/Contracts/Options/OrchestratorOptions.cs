@@ -23,6 +23,9 @@ public sealed partial class OrchestratorOptions
     /// <summary>The node's load shedder.</summary>
     public AdmissionOptions Admission { get; set; } = new();
 
+    /// <summary>What the nodes of a cluster share (breaker state, optionally stress).</summary>
+    public ClusterSharingOptions Cluster { get; set; } = new();
+
     /// <summary>Declares (or changes) a feature.</summary>
     public OrchestratorOptions AddFeature(string name, Tier tier, Action<FeatureOptions>? configure = null)
     {
@@ -92,6 +95,8 @@ public sealed partial class OrchestratorOptions
         else Stress.Validate($"{SectionName}:Stress", errors);
         if (Admission is null) errors.Add($"{SectionName}:Admission is missing.");
         else Admission.Validate($"{SectionName}:Admission", errors);
+        if (Cluster is null) errors.Add($"{SectionName}:Cluster is missing.");
+        else Cluster.Validate($"{SectionName}:Cluster", errors);
         return errors;
     }
 

@@ -17,4 +17,8 @@ public sealed record BreakerSnapshot(
     int WindowSlowCalls,
     int Trips,
     DateTimeOffset? OpenUntil,
-    DateTimeOffset LastTransitionAt);
+    DateTimeOffset LastTransitionAt)
+{
+    /// <summary>Whether the breaker is open on other nodes' evidence (it then has no reset timeout of its own).</summary>
+    public bool FollowsCluster { get; init; }
+}

@@ -1,0 +1,33 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Akka.DistributedData;
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Actors.Cluster;
+
+/// <summary>What the orchestrator needs from Akka.Cluster and Akka.DistributedData.</summary>
+public static class ClusterSharing
+{
+    /// <summary>Whether <paramref name="system"/> runs the cluster actor-ref provider.</summary>
+    public static bool IsClustered(ActorSystem system) =>
+        system is ExtendedActorSystem extended && extended.Provider is IClusterActorRefProvider;
+
+    /// <summary>
+    /// The configuration the orchestrator adds below everything the host sets: Akka.DistributedData's defaults (its
+    /// serializers must be known on every node before the first gossip arrives, or that node fails to read it) and
+    /// faster gossip and subscriber notification than Akka's defaults, from <paramref name="options"/>. An explicit
+    /// <c>akka.cluster.distributed-data</c> setting of the host wins.
+    /// </summary>
+    public static Config DefaultConfig(ClusterSharingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var ours = ConfigurationFactory.ParseString($$"""
+            akka.cluster.distributed-data {
+              gossip-interval = {{(long)options.GossipInterval.TotalMilliseconds}}ms
+              notify-subscribers-interval = {{(long)options.NotifyInterval.TotalMilliseconds}}ms
+            }
+            """);
+        return ours.WithFallback(DistributedData.DefaultConfig());
+    }
+}

@@ -1,0 +1,314 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
+using Akka.Event;
+using Orchestrator.Actors.Telemetry;
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Actors.Cluster;
+
+/// <summary>
+/// The bridge between this node's breakers and the cluster (<c>/user/orchestrator/cluster-state</c>). It writes
+/// every local breaker transition (<see cref="LocalBreakerChanged"/>, from the event stream) to a replicated map in
+/// Akka.DistributedData at once, with a write to all nodes; it subscribes to the map and to cluster membership; and
+/// whenever what the reachable nodes say of a dependency changes, it pushes a <see cref="ClusterBreakerView"/> to
+/// that dependency's actor. With <see cref="ClusterSharingOptions.ShareStress"/> it shares stress levels the same way
+/// and tells the coordinator the highest level among the other nodes.
+/// </summary>
+/// <remarks>
+/// Entries are keyed by (dependency, node, incarnation) and only their own node writes them, each write with a
+/// higher version: readers keep the highest version, so clocks never order anything. Entries of nodes that are
+/// unreachable or not members do not count; those of removed nodes are deleted from the map.
+/// </remarks>
+public sealed class ClusterStateActor : ReceiveActor
+{
+    /// <summary>The actor's name under the orchestrator guardian.</summary>
+    public const string Name = "cluster-state";
+
+    /// <summary>The replicated map of breaker entries.</summary>
+    public static readonly LWWDictionaryKey<string, NodeBreakerEntry> BreakersKey = new("orchestrator-breakers");
+
+    /// <summary>The replicated map of stress levels (when shared).</summary>
+    public static readonly LWWDictionaryKey<string, NodeStressEntry> StressKey = new("orchestrator-stress");
+
+    private readonly OrchestratorOptions _options;
+    private readonly IActorRef _dependencies;
+    private readonly IActorRef _coordinator;
+    private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly string _self;
+    private readonly long _selfUid;
+    private readonly Dictionary<string, NodeBreakerEntry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ClusterBreakerView> _sent = new(StringComparer.Ordinal);
+    private readonly Dictionary<UniqueAddress, Member> _members = new();
+    private readonly HashSet<UniqueAddress> _unreachable = [];
+    private readonly Dictionary<string, NodeStressEntry> _stress = new(StringComparer.Ordinal);
+    private long _stressVersion;
+    private ClusterStressLevel _sentStress = new(StressLevel.Normal, null);
+
+    /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
+    public ClusterStateActor(OrchestratorOptions options, IActorRef dependencies, IActorRef coordinator)
+    {
+        _options = options;
+        _dependencies = dependencies;
+        _coordinator = coordinator;
+        _self = _cluster.SelfAddress.ToString();
+        _selfUid = _cluster.SelfUniqueAddress.Uid;
+
+        Receive<LocalBreakerChanged>(Publish);
+        Receive<LocalStressChanged>(PublishStress);
+        Receive<Changed>(c => c.Key.Equals(BreakersKey), c => Merge(c.Get(BreakersKey)));
+        Receive<Changed>(c => c.Key.Equals(StressKey), c => MergeStress(c.Get(StressKey)));
+        Receive<GetSuccess>(g => g.Key.Equals(BreakersKey), g => Merge(g.Get(BreakersKey)));
+        Receive<GetSuccess>(g => g.Key.Equals(StressKey), g => MergeStress(g.Get(StressKey)));
+        Receive<NotFound>(_ => { }); // nothing written yet anywhere
+        Receive<GetFailure>(g => _log.Debug("Reading {Key} from the other nodes timed out; gossip will bring it", g.Key));
+        Receive<UpdateSuccess>(_ => { });
+        Receive<UpdateTimeout>(u => _log.Debug("Not every node acknowledged a write of {Key} in time; it is kept locally and spreads by gossip", u.Key));
+        Receive<IUpdateFailure>(u => _log.Warning("Writing {Key} to the replicated map failed: {Failure}", u.Key, u));
+        Receive<ClusterEvent.MemberUp>(m => OnMember(m.Member, "up"));
+        Receive<ClusterEvent.MemberWeaklyUp>(m => OnMember(m.Member, "weakly-up"));
+        Receive<ClusterEvent.MemberJoined>(m => OnMember(m.Member, "joined"));
+        Receive<ClusterEvent.MemberLeft>(m => OnMember(m.Member, "leaving"));
+        Receive<ClusterEvent.MemberExited>(m => OnMember(m.Member, "exited"));
+        Receive<ClusterEvent.MemberDowned>(m => OnMember(m.Member, "downed"));
+        Receive<ClusterEvent.MemberRemoved>(OnRemoved);
+        Receive<ClusterEvent.UnreachableMember>(OnUnreachable);
+        Receive<ClusterEvent.ReachableMember>(OnReachable);
+        Receive<ClusterEvent.IMemberEvent>(_ => { });
+        Receive<GetClusterStatus>(_ => Sender.Tell(Status()));
+    }
+
+    /// <summary>Props for the bridge of <paramref name="options"/>' dependencies; views go to <paramref name="dependencies"/>, shared stress to <paramref name="coordinator"/>.</summary>
+    public static Props Props(OrchestratorOptions options, IActorRef dependencies, IActorRef coordinator) =>
+        Akka.Actor.Props.Create(() => new ClusterStateActor(options, dependencies, coordinator));
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+        _replicator.Tell(Dsl.Subscribe(BreakersKey, Self));
+        Context.System.EventStream.Subscribe(Self, typeof(LocalBreakerChanged));
+        if (_options.Cluster.ShareStress)
+        {
+            _replicator.Tell(Dsl.Subscribe(StressKey, Self));
+            Context.System.EventStream.Subscribe(Self, typeof(LocalStressChanged));
+        }
+        _log.Info("Sharing breaker state with the cluster as {Node} (stress shared: {ShareStress})", _self, _options.Cluster.ShareStress);
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        _cluster.Unsubscribe(Self);
+        Context.System.EventStream.Unsubscribe(Self);
+        _replicator.Tell(Dsl.Unsubscribe(BreakersKey, Self));
+        _replicator.Tell(Dsl.Unsubscribe(StressKey, Self));
+    }
+
+    // ---- breakers ---------------------------------------------------------------------------------------
+
+    private void Publish(LocalBreakerChanged changed)
+    {
+        if (!_options.Dependencies.ContainsKey(changed.Dependency)) return;
+        var version = _versions.GetValueOrDefault(changed.Dependency) + 1;
+        _versions[changed.Dependency] = version;
+        var entry = new NodeBreakerEntry(changed.Dependency, _self, _selfUid, changed.State, changed.FollowsCluster, version);
+        _entries[entry.Key] = entry;
+        var cluster = _cluster;
+        _replicator.Tell(Dsl.Update(BreakersKey, LWWDictionary<string, NodeBreakerEntry>.Empty, new WriteAll(_options.Cluster.PublishTimeout),
+            d => d.SetItem(cluster, entry.Key, entry)));
+        Recompute(null);
+    }
+
+    private void Merge(LWWDictionary<string, NodeBreakerEntry> data)
+    {
+        var recovered = new Dictionary<string, string>(StringComparer.Ordinal);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, entry) in data.Entries)
+        {
+            present.Add(key);
+            if (IsSelf(entry))
+            {
+                // This node is the only writer of its entries: what it holds is newest, but after a restart of this
+                // actor the map remembers the versions it used.
+                if (entry.Version > _versions.GetValueOrDefault(entry.Dependency))
+                {
+                    _versions[entry.Dependency] = entry.Version;
+                    _entries[key] = entry;
+                }
+                continue;
+            }
+            _entries.TryGetValue(key, out var before);
+            if (before is not null && before.Version >= entry.Version) continue;
+            if (ClusterVerdict.Recovered(before, entry)) recovered[entry.Dependency] = entry.Node;
+            _entries[key] = entry;
+        }
+        foreach (var key in _entries.Where(e => !IsSelf(e.Value) && !present.Contains(e.Key)).Select(e => e.Key).ToList())
+            _entries.Remove(key);
+        Recompute(recovered);
+    }
+
+    /// <summary>Pushes every dependency's view whose content changed (or that carries a recovery) to its actor.</summary>
+    private void Recompute(IReadOnlyDictionary<string, string>? recovered)
+    {
+        var reachable = ReachableNodes();
+        foreach (var (name, dependency) in _options.Dependencies)
+        {
+            if (dependency.Cluster.Policy == ClusterPolicy.LocalOnly) continue; // shown in status, never acted on
+            var status = Judge(name, dependency, reachable);
+            var view = ClusterVerdict.ViewFor(status, _self, recovered?.GetValueOrDefault(name));
+            if (view.RecoveredOn is null && _sent.TryGetValue(name, out var last) && last.SaysTheSameAs(view)) continue;
+            _sent[name] = view with { RecoveredOn = null };
+            _dependencies.Tell(view);
+        }
+    }
+
+    private ClusterBreakerStatus Judge(string name, DependencyOptions dependency, HashSet<(string Node, long Uid)> reachable) =>
+        ClusterVerdict.Judge(name, dependency.Cluster,
+            _entries.Values.Where(e => e.Dependency == name && reachable.Contains((e.Node, e.Uid))), reachable.Count);
+
+    private bool IsSelf(NodeBreakerEntry entry) => entry.Uid == _selfUid && entry.Node == _self;
+
+    // ---- membership -------------------------------------------------------------------------------------
+
+    /// <summary>Members that count: up (or weakly up, or leaving but still running) and reachable; this node always.</summary>
+    private HashSet<(string Node, long Uid)> ReachableNodes()
+    {
+        var nodes = _members.Values
+            .Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving)
+            .Where(m => !_unreachable.Contains(m.UniqueAddress))
+            .Select(m => (m.Address.ToString(), (long)m.UniqueAddress.Uid))
+            .ToHashSet();
+        nodes.Add((_self, _selfUid));
+        return nodes;
+    }
+
+    private void OnMember(Member member, string change)
+    {
+        var isNew = !_members.TryGetValue(member.UniqueAddress, out var before) || before.Status != member.Status;
+        _members[member.UniqueAddress] = member;
+        if (!isNew) return;
+        OrchestratorMetrics.MembershipChanged(change);
+        _log.Info("Cluster member {Node} is {MemberStatus}", member.Address, member.Status);
+        if (member.UniqueAddress.Equals(_cluster.SelfUniqueAddress) && member.Status == MemberStatus.Up)
+        {
+            // Learn what the cluster knows now, rather than at the next gossip round.
+            var read = new ReadMajority(_options.Cluster.PublishTimeout);
+            _replicator.Tell(Dsl.Get(BreakersKey, read));
+            if (_options.Cluster.ShareStress) _replicator.Tell(Dsl.Get(StressKey, read));
+        }
+        Recompute(null);
+        RecomputeStress();
+    }
+
+    private void OnRemoved(ClusterEvent.MemberRemoved removed)
+    {
+        var member = removed.Member;
+        _members.Remove(member.UniqueAddress);
+        _unreachable.Remove(member.UniqueAddress);
+        OrchestratorMetrics.MembershipChanged("removed");
+        var node = member.Address.ToString();
+        long uid = member.UniqueAddress.Uid;
+        var keys = _entries.Values.Where(e => e.Node == node && e.Uid == uid).Select(e => e.Key).ToList();
+        foreach (var key in keys) _entries.Remove(key);
+        _log.Info("Cluster member {Node} was removed (was {PreviousStatus}); its {Entries} breaker entries no longer count",
+            node, removed.PreviousStatus, keys.Count);
+        if (keys.Count > 0)
+        {
+            var cluster = _cluster;
+            _replicator.Tell(Dsl.Update(BreakersKey, LWWDictionary<string, NodeBreakerEntry>.Empty, WriteLocal.Instance,
+                d => keys.Aggregate(d, (map, key) => map.Remove(cluster, key))));
+        }
+        var stressKey = NodeBreakerEntry.KeyOf("stress", node, uid);
+        if (_stress.Remove(stressKey))
+        {
+            var cluster = _cluster;
+            _replicator.Tell(Dsl.Update(StressKey, LWWDictionary<string, NodeStressEntry>.Empty, WriteLocal.Instance, d => d.Remove(cluster, stressKey)));
+        }
+        Recompute(null);
+        RecomputeStress();
+    }
+
+    private void OnUnreachable(ClusterEvent.UnreachableMember m)
+    {
+        if (!_unreachable.Add(m.Member.UniqueAddress)) return;
+        OrchestratorMetrics.MembershipChanged("unreachable");
+        _log.Warning("Cluster member {Node} is unreachable; its breaker entries stop counting until it is back", m.Member.Address);
+        Recompute(null);
+        RecomputeStress();
+    }
+
+    private void OnReachable(ClusterEvent.ReachableMember m)
+    {
+        if (!_unreachable.Remove(m.Member.UniqueAddress)) return;
+        OrchestratorMetrics.MembershipChanged("reachable");
+        _log.Info("Cluster member {Node} is reachable again", m.Member.Address);
+        Recompute(null);
+        RecomputeStress();
+    }
+
+    // ---- stress -----------------------------------------------------------------------------------------
+
+    private void PublishStress(LocalStressChanged changed)
+    {
+        var entry = new NodeStressEntry(_self, _selfUid, changed.Level, ++_stressVersion);
+        var key = NodeBreakerEntry.KeyOf("stress", _self, _selfUid);
+        _stress[key] = entry;
+        var cluster = _cluster;
+        _replicator.Tell(Dsl.Update(StressKey, LWWDictionary<string, NodeStressEntry>.Empty, new WriteAll(_options.Cluster.PublishTimeout),
+            d => d.SetItem(cluster, key, entry)));
+    }
+
+    private void MergeStress(LWWDictionary<string, NodeStressEntry> data)
+    {
+        foreach (var (key, entry) in data.Entries)
+        {
+            if (entry.Uid == _selfUid && entry.Node == _self)
+            {
+                _stressVersion = Math.Max(_stressVersion, entry.Version);
+                continue;
+            }
+            if (_stress.TryGetValue(key, out var before) && before.Version >= entry.Version) continue;
+            _stress[key] = entry;
+        }
+        RecomputeStress();
+    }
+
+    /// <summary>Tells the coordinator the highest stress level among the other reachable nodes, when it changed.</summary>
+    private void RecomputeStress()
+    {
+        if (!_options.Cluster.ShareStress) return;
+        var reachable = ReachableNodes();
+        var highest = _stress.Values
+            .Where(e => !(e.Uid == _selfUid && e.Node == _self) && reachable.Contains((e.Node, e.Uid)) && e.Level > StressLevel.Normal)
+            .OrderByDescending(e => e.Level).ThenBy(e => e.Node, StringComparer.Ordinal)
+            .FirstOrDefault();
+        var level = new ClusterStressLevel(highest?.Level ?? StressLevel.Normal, highest?.Node);
+        if (level == _sentStress) return;
+        _sentStress = level;
+        _coordinator.Tell(level);
+    }
+
+    // ---- status -----------------------------------------------------------------------------------------
+
+    private ClusterStatus Status()
+    {
+        var reachable = ReachableNodes();
+        var members = _members.Values
+            .OrderBy(m => m.Address.ToString(), StringComparer.Ordinal)
+            .Select(m => new ClusterMemberStatus(m.Address.ToString(), m.Status.ToString(), !_unreachable.Contains(m.UniqueAddress),
+                m.Roles.OrderBy(r => r, StringComparer.Ordinal).ToList(), m.UniqueAddress.Equals(_cluster.SelfUniqueAddress)))
+            .ToList();
+        var dependencies = _options.Dependencies.Select(d => Judge(d.Key, d.Value, reachable)).ToList();
+        var stress = _options.Cluster.ShareStress
+            ? _stress.Values.Where(e => reachable.Contains((e.Node, e.Uid)))
+                .GroupBy(e => e.Node, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.MaxBy(e => e.Version)!.Level, StringComparer.Ordinal)
+            : new Dictionary<string, StressLevel>();
+        return new ClusterStatus(_self, _cluster.State.Leader?.ToString(), members, dependencies, _options.Cluster.ShareStress, stress);
+    }
+}

@@ -1,0 +1,42 @@
+namespace Orchestrator.Contracts;
+
+/// <summary>
+/// What the nodes of an Akka.Cluster share through Akka.DistributedData; section <c>Orchestrator:Cluster</c>.
+/// Ignored when the actor system is not clustered.
+/// </summary>
+public sealed class ClusterSharingOptions
+{
+    /// <summary>Whether breaker state is shared with the other nodes when the actor system is clustered. Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Whether every node degrades to the highest stress level in the cluster, not only its own. Default false.</summary>
+    public bool ShareStress { get; set; }
+
+    /// <summary>
+    /// How long a breaker transition's write to every node may take before it is left to gossip (the write is
+    /// kept locally either way). Default 1 s.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Akka.DistributedData's gossip interval, unless <c>akka.cluster.distributed-data.gossip-interval</c> is set
+    /// explicitly: how soon a node that missed a write (unreachable, joining) catches up. Default 200 ms (Akka's is 2 s).
+    /// </summary>
+    public TimeSpan GossipInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Akka.DistributedData's <c>notify-subscribers-interval</c>, unless set explicitly: how soon a change that
+    /// arrived is handed to subscribers. Default 50 ms (Akka's is 500 ms).
+    /// </summary>
+    public TimeSpan NotifyInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    internal void Validate(string path, List<string> errors)
+    {
+        if (PublishTimeout <= TimeSpan.Zero || PublishTimeout > TimeSpan.FromMinutes(1))
+            errors.Add($"{path}:PublishTimeout must be positive and at most 1 minute, not {PublishTimeout}.");
+        if (GossipInterval < TimeSpan.FromMilliseconds(10) || GossipInterval > TimeSpan.FromMinutes(1))
+            errors.Add($"{path}:GossipInterval must be between 10 ms and 1 minute, not {GossipInterval}.");
+        if (NotifyInterval < TimeSpan.FromMilliseconds(10) || NotifyInterval > TimeSpan.FromMinutes(1))
+            errors.Add($"{path}:NotifyInterval must be between 10 ms and 1 minute, not {NotifyInterval}.");
+    }
+}

@@ -1,0 +1,184 @@
+using Akka.Actor;
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Tests.Cluster;
+
+/// <summary>Three ActorSystems on 127.0.0.1 form a cluster and share one dependency's breaker through Akka.DistributedData.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class BreakerSharingTests
+{
+    private static readonly ClusterBreakerOptions AnyOpen = new() { Policy = ClusterPolicy.AnyOpen };
+
+    [Fact]
+    public async Task A_breaker_opened_on_one_node_opens_on_the_others_without_their_own_failures()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, AnyOpen);
+        var (a, b, c) = (cluster.Nodes[0], cluster.Nodes[1], cluster.Nodes[2]);
+        cluster.DependencyDown = true;
+
+        await TestCluster.OpenBreakerOnAsync(a);
+
+        foreach (var other in new[] { b, c })
+        {
+            var breaker = await Eventually.Until(other.BreakerAsync, s => s.State == BreakerState.Open, $"{other.Address} opens its breaker");
+            Assert.True(breaker.FollowsCluster);
+            Assert.Equal(0, breaker.ConsecutiveFailures);
+            Assert.Equal(0, other.CallsReachingDependency);
+
+            var result = await other.CallAsync();
+            Assert.Equal(DegradationReason.BreakerOpen, result.Reason);
+            Assert.Equal(0, other.CallsReachingDependency);
+
+            var view = (await other.ClusterStatusAsync()).Dependencies.Single();
+            Assert.Equal([a.Address], view.OpenedOn);
+            Assert.True(view.PolicyOpens);
+            Assert.Equal(a.Address, view.Prober);
+            Assert.Contains(view.Nodes, n => n.Node == other.Address && n.FollowsCluster);
+        }
+    }
+
+    [Fact]
+    public async Task Quorum_opens_the_breaker_everywhere_only_once_enough_nodes_opened_it()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, new ClusterBreakerOptions { Policy = ClusterPolicy.Quorum }); // a majority: 2 of 3
+        var (a, b, c) = (cluster.Nodes[0], cluster.Nodes[1], cluster.Nodes[2]);
+        cluster.DependencyDown = true;
+
+        await TestCluster.OpenBreakerOnAsync(a);
+        // C learns that A opened it, and that one node is not a quorum.
+        var view = await Eventually.Until(async () => (await c.ClusterStatusAsync()).Dependencies.Single(), v => v.OpenedOn.Count == 1,
+            "C sees A's breaker open");
+        Assert.False(view.PolicyOpens);
+        Assert.Equal("Quorum (2 of 3 reachable)", view.Policy);
+        Assert.Equal(BreakerState.Closed, (await c.BreakerAsync()).State);
+        Assert.Equal(BreakerState.Closed, (await b.BreakerAsync()).State);
+
+        await TestCluster.OpenBreakerOnAsync(b);
+        var breaker = await Eventually.Until(c.BreakerAsync, s => s.State == BreakerState.Open, "C opens its breaker once A and B agree");
+        Assert.True(breaker.FollowsCluster);
+        Assert.Equal(0, c.CallsReachingDependency);
+    }
+
+    [Fact]
+    public async Task A_node_that_leaves_stops_counting_and_the_others_choose_a_new_prober_and_recover()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, AnyOpen);
+        var (a, b, c) = (cluster.Nodes[0], cluster.Nodes[1], cluster.Nodes[2]);
+        cluster.DependencyDown = true;
+        await TestCluster.OpenBreakerOnAsync(a);
+        await Eventually.Until(b.BreakerAsync, s => s.State == BreakerState.Open, "B follows A");
+        await Eventually.Until(c.BreakerAsync, s => s.State == BreakerState.Open, "C follows A");
+
+        cluster.DependencyDown = false;
+        await a.LeaveAsync();
+
+        // A's entry no longer counts; B and C, both following, choose one of them to probe (once its own reset
+        // timeout ends), which finds the dependency back and closes; the other closes with it. Traffic drives probes.
+        await Eventually.Until(async () => (await b.ClusterStatusAsync()).Members.Count, n => n == 2, "B sees A gone");
+        var status = await Eventually.Until(async () => (await b.ClusterStatusAsync()).Dependencies.Single(), v => v.Nodes.All(n => n.Node != a.Address),
+            "A's entry stops counting on B");
+        Assert.DoesNotContain(a.Address, status.OpenedOn);
+        Assert.Contains(status.Prober, new[] { b.Address, c.Address });
+        await Eventually.Until(async () => { await b.CallAsync(); return await b.BreakerAsync(); }, s => s.State == BreakerState.Closed, "B closes");
+        await Eventually.Until(async () => { await c.CallAsync(); return await c.BreakerAsync(); }, s => s.State == BreakerState.Closed, "C closes");
+        Assert.True((await b.CallAsync()).IsSuccess);
+        Assert.True((await c.CallAsync()).IsSuccess);
+    }
+
+    [Fact]
+    public async Task While_the_dependency_recovers_exactly_one_node_probes_and_its_success_closes_every_breaker()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, AnyOpen);
+        var nodes = cluster.Nodes;
+        cluster.DependencyDown = true;
+        await TestCluster.OpenBreakerOnAsync(nodes[0]);
+        foreach (var node in nodes) await Eventually.Until(node.BreakerAsync, s => s.State == BreakerState.Open, $"{node.Address} opens");
+
+        // Every node keeps being asked for 3.5 s (over three reset timeouts of 1 s) while the dependency is still down.
+        var before = nodes.Select(n => n.CallsReachingDependency).ToArray();
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(3.5);
+        while (DateTime.UtcNow < until)
+        {
+            foreach (var node in nodes) await node.CallAsync();
+            await Task.Delay(50);
+        }
+        var probes = nodes.Select((n, i) => n.CallsReachingDependency - before[i]).ToArray();
+        Assert.Equal(1, probes.Count(p => p > 0)); // one node probed ...
+        Assert.InRange(probes.Sum(), 1, 4);         // ... about once per reset timeout, not once per call
+
+        // The dependency is back: the prober's next probe succeeds and every breaker closes.
+        var prober = nodes[Array.FindIndex(probes, p => p > 0)];
+        cluster.DependencyDown = false;
+        await Eventually.Until(async () => { await prober.CallAsync(); return await prober.BreakerAsync(); }, s => s.State == BreakerState.Closed,
+            "the prober closes");
+        foreach (var node in nodes) await Eventually.Until(node.BreakerAsync, s => s.State == BreakerState.Closed, $"{node.Address} closes");
+        foreach (var node in nodes) Assert.True((await node.CallAsync()).IsSuccess);
+    }
+
+    [Fact]
+    public async Task A_node_that_joins_late_learns_the_open_breaker_at_once()
+    {
+        await using var cluster = await TestCluster.StartAsync(2, AnyOpen);
+        cluster.DependencyDown = true;
+        await TestCluster.OpenBreakerOnAsync(cluster.Nodes[0]);
+        await Eventually.Until(cluster.Nodes[1].BreakerAsync, s => s.State == BreakerState.Open, "the second node follows");
+
+        var late = await cluster.AddNodeAsync(AnyOpen);
+        var breaker = await Eventually.Until(late.BreakerAsync, s => s.State == BreakerState.Open, "the late joiner opens", TimeSpan.FromSeconds(5));
+        Assert.True(breaker.FollowsCluster);
+        Assert.Equal(0, late.CallsReachingDependency);
+    }
+
+    [Fact]
+    public async Task LocalOnly_shows_other_nodes_state_but_never_acts_on_it()
+    {
+        await using var cluster = await TestCluster.StartAsync(2, new ClusterBreakerOptions { Policy = ClusterPolicy.LocalOnly });
+        cluster.DependencyDown = true;
+        await TestCluster.OpenBreakerOnAsync(cluster.Nodes[0]);
+        var view = await Eventually.Until(async () => (await cluster.Nodes[1].ClusterStatusAsync()).Dependencies.Single(), v => v.OpenedOn.Count == 1,
+            "the second node sees the first's breaker open");
+        Assert.False(view.PolicyOpens);
+        Assert.Null(view.Prober);
+        Assert.Equal(BreakerState.Closed, (await cluster.Nodes[1].BreakerAsync()).State);
+    }
+
+    [Fact]
+    public async Task Shared_stress_makes_every_node_degrade_to_the_highest_level_in_the_cluster()
+    {
+        var signals = new Dictionary<int, Signals>();
+        var index = 0;
+        await using var cluster = await TestCluster.StartAsync(2, AnyOpen, o =>
+        {
+            var script = new Signals();
+            signals[index++] = script;
+            o.StressSignals = script;
+            o.Stress.SampleInterval = TimeSpan.FromMilliseconds(100);
+            o.Stress.MinDwell = TimeSpan.Zero;
+            o.Cluster.ShareStress = true;
+            o.AddFeature("reviews", Tier.Optional);
+        });
+        Func<Task<DegradationStatus>> degradation = () => cluster.Nodes[1].System.ActorSelection("/user/orchestrator/coordinator")
+            .Ask<DegradationStatus>(Orchestrator.Actors.Coordination.GetDegradation.Instance, TimeSpan.FromSeconds(5));
+
+        signals[0].Current = new StressSignals(1.0, 1.0, 1.0, 1.0, ["scripted"]);
+        var status = await Eventually.Until(degradation, d => d.Level == StressLevel.Severe, "the calm node degrades to the stressed node's level");
+        Assert.Contains(status.Reasons, r => r.Contains(cluster.Nodes[0].Address));
+        Assert.False(status.Allows(Tier.Optional, "reviews"));
+
+        signals[0].Current = StressSignals.Calm;
+        await Eventually.Until(degradation, d => d.Level == StressLevel.Normal, "the calm node recovers with the other");
+    }
+
+    private sealed class Signals : IStressSignalSource
+    {
+        private volatile StressSignals _current = StressSignals.Calm;
+
+        public StressSignals Current
+        {
+            get => _current;
+            set => _current = value;
+        }
+
+        public StressSignals Read() => _current;
+    }
+}
