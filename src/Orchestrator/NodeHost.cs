@@ -1,4 +1,5 @@
 using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
 using Akka.Hosting;
 using Akka.Logger.Serilog;
 using Akka.Remote.Hosting;
@@ -91,7 +92,9 @@ public static class NodeHost
                 {
                     SeedNodes = cluster.SeedNodes.ToArray(),
                     Roles = cluster.Roles.ToArray(),
+                    SplitBrainResolver = new KeepMajorityOption(),
                 })
+                .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {(long)cluster.StableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend)
                 .WithOrchestrator(orchestratorSection, DeclareDemoDependencies);
 
             // No seed nodes: this node is its own seed. Joining its own address (rather than listing it as a seed)

@@ -74,6 +74,19 @@ public sealed partial class NodeProcess : IDisposable
         if (kill(_process.Id, 2) != 0) throw new InvalidOperationException($"kill(SIGINT) failed: {Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>Sends SIGTERM, as <c>docker stop</c> and systemd do.</summary>
+    public void Terminate()
+    {
+        if (kill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill(SIGTERM) failed: {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Sends SIGKILL: the process dies at once, with no chance to leave the cluster or flush anything.</summary>
+    public void KillHard()
+    {
+        if (kill(_process.Id, 9) != 0) throw new InvalidOperationException($"kill(SIGKILL) failed: {Marshal.GetLastPInvokeError()}");
+        _process.WaitForExit(10_000);
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);

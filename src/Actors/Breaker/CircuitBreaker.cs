@@ -170,11 +170,11 @@ public sealed class CircuitBreaker
         return true;
     }
 
-    /// <summary>Closes a breaker that follows the cluster, or one open on its own evidence, because another node saw the dependency recover.</summary>
+    /// <summary>Closes a breaker that follows the cluster, or one open or half-open on its own evidence, because another node saw the dependency recover.</summary>
     /// <returns>Whether the breaker moved.</returns>
     public bool Release(string reason)
     {
-        if (State != BreakerState.Open) return false;
+        if (State is not (BreakerState.Open or BreakerState.HalfOpen)) return false;
         _trips = 0;
         Move(BreakerState.Closed, reason);
         return true;

@@ -116,7 +116,9 @@ public sealed class ClusterStateActor : ReceiveActor
         if (!_options.Dependencies.ContainsKey(changed.Dependency)) return;
         var version = _versions.GetValueOrDefault(changed.Dependency) + 1;
         _versions[changed.Dependency] = version;
-        var entry = new NodeBreakerEntry(changed.Dependency, _self, _selfUid, changed.State, changed.FollowsCluster, version);
+        _entries.TryGetValue(NodeBreakerEntry.KeyOf(changed.Dependency, _self, _selfUid), out var before);
+        var recoveries = (before?.Recoveries ?? 0) + (before is { IsEvidence: true } && changed.State == BreakerState.Closed ? 1 : 0);
+        var entry = new NodeBreakerEntry(changed.Dependency, _self, _selfUid, changed.State, changed.FollowsCluster, version, recoveries);
         _entries[entry.Key] = entry;
         var cluster = _cluster;
         _replicator.Tell(Dsl.Update(BreakersKey, LWWDictionary<string, NodeBreakerEntry>.Empty, new WriteAll(_options.Cluster.PublishTimeout),

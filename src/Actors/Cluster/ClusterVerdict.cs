@@ -18,13 +18,16 @@ public static class ClusterVerdict
     {
         ArgumentNullException.ThrowIfNull(options);
         var nodes = reachable.Where(e => e.Dependency == dependency).OrderBy(e => e.Node, StringComparer.Ordinal).ToList();
-        var openedOn = nodes.Where(e => e.IsEvidence).Select(e => e.Node).ToList();
+        var openedOn = nodes.Where(e => e.CountsAsOpen).Select(e => e.Node).ToList();
         var seenOpenOn = nodes.Where(e => e.State != BreakerState.Closed).Select(e => e.Node).ToList();
         var required = options.RequiredOpen(Math.Max(1, reachableNodes));
         var policyOpens = required is { } r && openedOn.Count >= r;
-        // The prober: a node that saw the dependency fail itself (it holds the reset timeout), else any node that
-        // sees it open (the evidence left with its node); the lowest address, so that every node picks the same.
-        var prober = options.Policy == ClusterPolicy.LocalOnly ? null : openedOn.FirstOrDefault() ?? seenOpenOn.FirstOrDefault();
+        // The prober: a node whose breaker is open or half-open on its own evidence (it holds the reset timeout),
+        // else any node that sees it open (the evidence left with its node); the lowest address, so that every node
+        // picks the same.
+        var prober = options.Policy == ClusterPolicy.LocalOnly
+            ? null
+            : nodes.FirstOrDefault(e => e.IsEvidence)?.Node ?? seenOpenOn.FirstOrDefault();
         return new ClusterBreakerStatus(dependency, options.Describe(Math.Max(1, reachableNodes)),
             nodes.Select(e => new NodeBreakerStatus(e.Node, e.State, e.FollowsCluster, e.Version)).ToList(),
             openedOn, seenOpenOn, policyOpens, prober);
@@ -37,8 +40,9 @@ public static class ClusterVerdict
 
     /// <summary>
     /// Whether going from <paramref name="before"/> to <paramref name="after"/> (one node's entry) says the dependency
-    /// recovered there: a breaker open on that node's own evidence closed (its probe succeeded, or it was reset by hand).
+    /// recovered there since: a breaker open on that node's own evidence closed (its probe succeeded, or it was reset
+    /// by hand), even if the state seen now is a later one.
     /// </summary>
     public static bool Recovered(NodeBreakerEntry? before, NodeBreakerEntry after) =>
-        before is { IsEvidence: true } && after.State == BreakerState.Closed && after.Version > before.Version;
+        before is not null && after.Version > before.Version && after.Recoveries > before.Recoveries;
 }

@@ -207,10 +207,15 @@ public sealed partial class DependencyActor
     private string BulkheadFullDetail() =>
         $"The bulkhead of '{_name}' is full: {Bulkhead.MaxConcurrency} calls may run and {Bulkhead.QueueCapacity} may wait.";
 
+    private string ClusterEvidence() =>
+        _state.LastView is { OpenedOn.Count: > 0 } view ? $"opened on {string.Join(", ", view.OpenedOn)}" : "no node with evidence left";
+
     private string BreakerOpenDetail() => Breaker.State switch
     {
         BreakerState.Isolated => $"The circuit breaker of '{_name}' is isolated by hand.",
         BreakerState.HalfOpen => $"The circuit breaker of '{_name}' is half-open and its probes are taken.",
+        BreakerState.Open when Breaker.FollowsCluster =>
+            $"The circuit breaker of '{_name}' is open on the cluster's evidence ({ClusterEvidence()}); {_state.LastView?.Prober ?? "another node"} probes the dependency.",
         _ => $"The circuit breaker of '{_name}' is open until {Breaker.OpenUntil:O}.",
     };
 }

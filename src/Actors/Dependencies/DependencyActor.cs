@@ -224,7 +224,7 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
         _state.LastView = view;
         Breaker.ProbesElsewhere = view.ProbesElsewhere && view.Prober != _state.SilentProber;
         var state = Breaker.State; // reading it may end an open period, in following when another node probes
-        if (view.RecoveredOn is { } node && state == BreakerState.Open)
+        if (view.RecoveredOn is { } node && state is BreakerState.Open or BreakerState.HalfOpen)
         {
             if (!Breaker.Release($"node {node} closed its breaker: the dependency recovered")) return;
             OrchestratorMetrics.ClusterBreakerAction(_name, "released");

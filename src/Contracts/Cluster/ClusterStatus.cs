@@ -27,7 +27,7 @@ public sealed record ClusterMemberStatus(string Address, string Status, bool Rea
 /// <param name="Dependency">The dependency.</param>
 /// <param name="Policy">The policy in words ("AnyOpen", "Quorum (2 of 3 reachable)").</param>
 /// <param name="Nodes">Every reachable node's breaker for it, this node included.</param>
-/// <param name="OpenedOn">Reachable nodes whose breaker opened on their own evidence (their own failed calls or probe, or an operator).</param>
+/// <param name="OpenedOn">Reachable nodes whose breaker is open (or isolated) on their own evidence (their own failed calls or probe, or an operator); these count toward the policy.</param>
 /// <param name="SeenOpenOn">Reachable nodes whose breaker is not closed, including those that follow the cluster.</param>
 /// <param name="PolicyOpens">Whether the policy opens the breaker on every node now.</param>
 /// <param name="Prober">The one node that probes the dependency while it recovers; null while no node sees it open (or under LocalOnly).</param>

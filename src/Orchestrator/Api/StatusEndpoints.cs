@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Akka.Hosting;
 using Orchestrator.Actors.Client;
+using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Coordination;
 using Orchestrator.Contracts;
 using Orchestrator.Node.Downstream;
@@ -21,8 +22,8 @@ public static class StatusEndpoints
     /// <summary>Maps the status API.</summary>
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/status", async (IGuardedCalls calls, IRequiredActor<PriorityCoordinator> coordinator, ActorSystem system, NodeClock clock,
-            IServer server, CancellationToken ct) =>
+        app.MapGet("/api/status", async (IGuardedCalls calls, IRequiredActor<PriorityCoordinator> coordinator, ActorRegistry registry, ActorSystem system,
+            NodeClock clock, IServer server, CancellationToken ct) =>
         {
             var status = await calls.StatusAsync(ct);
             var degradation = await (await coordinator.GetAsync(ct)).Ask<DegradationStatus>(GetDegradation.Instance, TimeSpan.FromSeconds(5), ct);
@@ -31,7 +32,10 @@ public static class StatusEndpoints
                 .OrderBy(d => DemoServices.Order(d.Name) is var i and >= 0 ? i : int.MaxValue)
                 .ThenBy(d => d.Name, StringComparer.Ordinal)
                 .ToList();
-            return Results.Ok(new NodeStatus(Node(system, clock, server), dependencies, degradation, degradation.Admission));
+            var cluster = registry.TryGet<ClusterStateActor>(out var clusterState)
+                ? await clusterState.Ask<ClusterStatus>(GetClusterStatus.Instance, TimeSpan.FromSeconds(5), ct)
+                : null;
+            return Results.Ok(new NodeStatus(Node(system, clock, server), dependencies, degradation, degradation.Admission, cluster));
         });
 
         var dependencies = app.MapGroup("/api/dependencies");

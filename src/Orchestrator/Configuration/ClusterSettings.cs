@@ -26,6 +26,12 @@ public sealed class ClusterSettings
     /// <summary>Addresses of the seed nodes, like <c>akka.tcp://orchestrator@127.0.0.1:4053</c>. Empty: the node joins itself (a one-node cluster).</summary>
     public List<string> SeedNodes { get; set; } = [];
 
+    /// <summary>
+    /// How long the membership must stay unchanged, with some node unreachable, before the split brain resolver
+    /// (keep-majority) downs the unreachable side. Default 20 s.
+    /// </summary>
+    public TimeSpan StableAfter { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>The node's cluster roles. Default: none.</summary>
     public List<string> Roles { get; set; } = [];
 
@@ -49,6 +55,8 @@ public sealed class ClusterSettings
             else if (address.Host is null || address.Port is not (> 0 and <= 65535))
                 errors.Add($"{key}: '{seed}' needs a host and a port between 1 and 65535.");
         }
+        if (StableAfter < TimeSpan.FromSeconds(1) || StableAfter > TimeSpan.FromHours(1))
+            errors.Add($"{SectionName}:StableAfter must be between 1 second and 1 hour, not {StableAfter}.");
         for (var i = 0; i < Roles.Count; i++)
             if (string.IsNullOrWhiteSpace(Roles[i])) errors.Add($"{SectionName}:Roles:{i} is empty.");
     }

@@ -81,8 +81,10 @@ public sealed class BreakerSharingTests
         Assert.Contains(status.Prober, new[] { b.Address, c.Address });
         await Eventually.Until(async () => { await b.CallAsync(); return await b.BreakerAsync(); }, s => s.State == BreakerState.Closed, "B closes");
         await Eventually.Until(async () => { await c.CallAsync(); return await c.BreakerAsync(); }, s => s.State == BreakerState.Closed, "C closes");
-        Assert.True((await b.CallAsync()).IsSuccess);
-        Assert.True((await c.CallAsync()).IsSuccess);
+        var afterB = await b.CallAsync();
+        Assert.True(afterB.IsSuccess, $"B: {afterB}");
+        var afterC = await c.CallAsync();
+        Assert.True(afterC.IsSuccess, $"C: {afterC} (A {a.Address}, B {b.Address}, C {c.Address}; C sees {string.Join("; ", (await c.ClusterStatusAsync()).Dependencies.Single().Nodes)}; B sees {string.Join("; ", (await b.ClusterStatusAsync()).Dependencies.Single().Nodes)})");
     }
 
     [Fact]

@@ -47,6 +47,8 @@ public sealed class CircuitBreakerClusterTests
         Assert.False(breaker.Follow("cluster"));
         Assert.False(breaker.Release("recovered elsewhere")); // isolation is the operator's, not the cluster's
         Assert.Equal(BreakerState.Isolated, breaker.State);
+        breaker.Reset();
+        Assert.False(breaker.Release("recovered elsewhere")); // closed already
     }
 
     [Fact]

@@ -42,6 +42,16 @@ public sealed class ClusterVerdictTests
         Assert.Equal(C, status.Prober);
     }
 
+    [Fact]
+    public void A_half_open_breaker_probes_but_opens_no_other_node()
+    {
+        var status = Judge(ClusterPolicy.AnyOpen, 2, Entry(B, BreakerState.HalfOpen));
+        Assert.False(status.PolicyOpens);
+        Assert.Empty(status.OpenedOn);
+        Assert.Equal([B], status.SeenOpenOn);
+        Assert.Equal(B, status.Prober);
+    }
+
     [Theory]
     [InlineData(3, 1, false)]
     [InlineData(3, 2, true)]
@@ -82,12 +92,16 @@ public sealed class ClusterVerdictTests
     }
 
     [Fact]
-    public void A_recovery_is_an_own_open_breaker_that_closed_in_a_later_version()
+    public void A_recovery_is_a_later_version_with_more_recoveries_whatever_state_it_shows_now()
     {
-        Assert.True(ClusterVerdict.Recovered(Entry(A, BreakerState.HalfOpen, version: 3), Entry(A, BreakerState.Closed, version: 4)));
+        var open = Entry(A, BreakerState.HalfOpen, version: 3);
+        Assert.True(ClusterVerdict.Recovered(open, Entry(A, BreakerState.Closed, version: 4) with { Recoveries = 1 }));
+        // The closed state itself was missed: the node already follows another one again.
+        Assert.True(ClusterVerdict.Recovered(open, Entry(A, BreakerState.Open, follows: true, version: 6) with { Recoveries = 1 }));
+        // A follower that closes did not see the dependency recover.
         Assert.False(ClusterVerdict.Recovered(Entry(A, BreakerState.Open, follows: true, version: 3), Entry(A, BreakerState.Closed, version: 4)));
-        Assert.False(ClusterVerdict.Recovered(null, Entry(A, BreakerState.Closed, version: 4)));
-        Assert.False(ClusterVerdict.Recovered(Entry(A, BreakerState.Open, version: 5), Entry(A, BreakerState.Closed, version: 4)));
+        Assert.False(ClusterVerdict.Recovered(null, Entry(A, BreakerState.Closed, version: 4) with { Recoveries = 1 }));
+        Assert.False(ClusterVerdict.Recovered(open with { Version = 5, Recoveries = 1 }, Entry(A, BreakerState.Closed, version: 4) with { Recoveries = 1 }));
     }
 
     [Fact]
