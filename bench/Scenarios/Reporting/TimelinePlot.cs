@@ -13,8 +13,8 @@ public static class TimelinePlot
     {
         var goodput = Path.Combine(directory, $"{result.Scenario}-goodput.png");
         var latency = Path.Combine(directory, $"{result.Scenario}-p99.png");
-        Render(result, goodput, "goodput (successes within the deadline per second)", p => p.GoodputPerSecond);
-        Render(result, latency, "p99 latency of the requests sent (ms)", p => p.P99Ms ?? double.NaN);
+        Render(result, goodput, "goodput (calls/s)", p => p.GoodputPerSecond);
+        Render(result, latency, "p99 latency (ms)", p => p.P99Ms ?? double.NaN);
         return [goodput, latency];
     }
 
@@ -37,7 +37,7 @@ public static class TimelinePlot
             line.MarkerSize = 3;
         }
         plot.Title($"{result.Scenario}: {result.RatePerSecond:0} calls/s sent, capacity {result.CapacityPerSecond:0}/s, deadline {result.DeadlineMs:0} ms");
-        plot.XLabel("time (s)");
+        plot.Axes.Bottom.Label.Text = "time (s), by the requests' start";
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.UpperRight);
         plot.SavePng(path, 900, 420);
