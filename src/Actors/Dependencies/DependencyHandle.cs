@@ -10,7 +10,9 @@ namespace Orchestrator.Actors.Dependencies;
 /// A sender's handle on one dependency: its actor, and the caller-side half of its bulkhead. Calls sent through
 /// a handle enter the <see cref="BulkheadGate"/> first; when the dependency already has as many calls as its slots
 /// and queue can hold, the call is answered on the sender's side at once (fallback or <c>BulkheadFull</c>) and
-/// never reaches the actor's mailbox. Thread-safe; get one from <see cref="DependencyDirectory"/>.
+/// never reaches the actor's mailbox. Likewise, while the breaker its actor published is open (within its first
+/// reset timeout) or isolated, a call that only its own fallback or the dependency default could answer is
+/// answered here with <c>BreakerOpen</c>. Thread-safe; get one from <see cref="DependencyDirectory"/>.
 /// </summary>
 public sealed class DependencyHandle
 {
@@ -28,6 +30,7 @@ public sealed class DependencyHandle
         Gate = gate;
         Stats = stats;
         _time = time;
+        stats.Clock = time; // the actor's clock too: openings are stamped with the breaker's own time
     }
 
     /// <summary>The dependency's name.</summary>
@@ -72,6 +75,7 @@ public sealed class DependencyHandle
     /// <summary>The node's load shedder, then the dependency's gate: null when the call may go to the actor, else why not.</summary>
     private DegradationReason? Admit(GuardedCall call)
     {
+        if (BreakerRejectsHere(call)) return DegradationReason.BreakerOpen;
         if (_controls.Admission is { } admission && !admission.TryAdmit(call.Tier))
         {
             OrchestratorMetrics.CallShed(Name, call.Tier);
@@ -80,6 +84,25 @@ public sealed class DependencyHandle
         if (Gate.TryEnter()) return null;
         _controls.Admission?.Release(TimeSpan.Zero, succeeded: true);
         return Gate.IsClosed ? DegradationReason.ActorFailure : DegradationReason.BulkheadFull;
+    }
+
+    /// <summary>
+    /// Whether the actor would answer <paramref name="call"/> <c>BreakerOpen</c> with nothing but the call's fallback
+    /// or the dependency default, so that the sender can do it without a message. Not when anything before or
+    /// beside the breaker could answer otherwise: a passed deadline, a tier or feature switched off, the cache (a
+    /// fresh hit answers even with the breaker open), or a replica. An open breaker counts only until its first
+    /// reset timeout has elapsed since it opened: from then on (a longer, grown open period included) calls go to
+    /// the actor, which moves the breaker to half-open and hands out the probes.
+    /// </summary>
+    private bool BreakerRejectsHere(GuardedCall call)
+    {
+        var state = Stats.Breaker;
+        if (state is not (BreakerState.Open or BreakerState.Isolated)) return false;
+        if ((Options.Cache.Enabled && call.Key is not null) || (Options.Replica is not null && call.HasReplicaWork)) return false;
+        var now = _time.GetUtcNow();
+        if (call.Deadline is { } deadline && deadline <= now) return false;
+        if (!_controls.Board.Current.Allows(call.Tier, call.Feature)) return false;
+        return state == BreakerState.Isolated || (Stats.BreakerOpenedAt is { } openedAt && now < openedAt + Options.Breaker.ResetTimeout);
     }
 
     /// <summary>Says why the actor stopped for good (its gate is closed): calls are answered at once with <see cref="DegradationReason.ActorFailure"/>.</summary>
@@ -125,7 +148,13 @@ public sealed class DependencyHandle
         else
         {
             string detail;
-            if (reason == DegradationReason.Shed)
+            if (reason == DegradationReason.BreakerOpen)
+            {
+                detail = Stats.Breaker == BreakerState.Isolated
+                    ? $"The circuit breaker of '{Name}' is isolated by hand."
+                    : $"The circuit breaker of '{Name}' is open since {Stats.BreakerOpenedAt:O}.";
+            }
+            else if (reason == DegradationReason.Shed)
             {
                 var admission = _controls.Admission!;
                 detail = $"The node sheds {call.Tier} calls: {admission.InFlight} calls in flight, {call.Tier} may use {admission.CapFor(call.Tier)} of {admission.Limit}.";

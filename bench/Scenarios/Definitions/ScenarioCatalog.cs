@@ -1,0 +1,37 @@
+using Orchestrator.Bench.Scenarios.Simulation;
+
+namespace Orchestrator.Bench.Scenarios.Definitions;
+
+/// <summary>The scenarios the runner knows, by name.</summary>
+public static class ScenarioCatalog
+{
+    private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan Deadline = TimeSpan.FromMilliseconds(300);
+    private const int Workers = 10; // 10 workers at 20 ms: 500 calls per second per dependency
+
+    public static IReadOnlyList<Scenario> All { get; } =
+    [
+        new("outage",
+            "Two dependencies at half their capacity; 'payments' goes fully down (every call hangs 1 s, then fails) from 25% to 60% of the run.",
+            [new("catalog", Workers, Latency), new("payments", Workers, Latency, DependencyBehaviour.Outage(TimeSpan.FromSeconds(1)))],
+            LoadFactor: 0.5, Deadline, FaultStarts: 0.25, FaultEnds: 0.60),
+        new("latency-spike",
+            "Two dependencies at half their capacity; the latency of 'search' rises from 20 ms to 400 ms (beyond the 300 ms deadline) from 25% to 60% of the run.",
+            [new("catalog", Workers, Latency), new("search", Workers, Latency, DependencyBehaviour.Healthy(TimeSpan.FromMilliseconds(400)))],
+            LoadFactor: 0.5, Deadline, FaultStarts: 0.25, FaultEnds: 0.60),
+        new("overload",
+            "One dependency sent three times its capacity for the whole run, 20% CRITICAL, 30% IMPORTANT, 50% OPTIONAL calls.",
+            [new("catalog", Workers, Latency)],
+            LoadFactor: 3.0, Deadline, FaultStarts: 0, FaultEnds: 0),
+        new("recovery",
+            "Two dependencies at 80% of their capacity; 'inventory' refuses every call (fails in 5 ms) from 20% to 45% of the run, then heals: how soon is it used again?",
+            [new("catalog", Workers, Latency), new("inventory", Workers, Latency, DependencyBehaviour.Outage(TimeSpan.FromMilliseconds(5)))],
+            LoadFactor: 0.8, Deadline, FaultStarts: 0.20, FaultEnds: 0.45),
+    ];
+
+    /// <summary>The valid names, in order.</summary>
+    public static IReadOnlyList<string> Names { get; } = All.Select(s => s.Name).ToList();
+
+    /// <summary>The scenario called <paramref name="name"/>, or null.</summary>
+    public static Scenario? Find(string name) => All.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+}

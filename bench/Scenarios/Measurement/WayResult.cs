@@ -1,0 +1,56 @@
+using Orchestrator.Bench.Scenarios.Ways;
+
+namespace Orchestrator.Bench.Scenarios.Measurement;
+
+/// <summary>The measurements of one way through one scenario.</summary>
+public sealed record WayResult
+{
+    public required ProtectionKind Way { get; init; }
+    public required long Requests { get; init; }
+
+    /// <summary>Requests not answered when the run was cut (counted as failed).</summary>
+    public required long Unanswered { get; init; }
+
+    /// <summary>Successes within the deadline, per second.</summary>
+    public required double GoodputPerSecond { get; init; }
+
+    /// <summary>Goodput as a share of what the dependencies can serve.</summary>
+    public required double GoodputOfCapacity { get; init; }
+
+    /// <summary>Goodput as a share of the requests sent.</summary>
+    public required double GoodputOfOffered { get; init; }
+
+    /// <summary>CRITICAL requests that succeeded within the deadline.</summary>
+    public required double CriticalSuccess { get; init; }
+
+    public required IReadOnlyList<TierLatency> Tiers { get; init; }
+
+    /// <summary>Answers that were a fallback or a rejection answered with one.</summary>
+    public required double DegradedShare { get; init; }
+
+    /// <summary>Requests left without an answer (error with no fallback, or never answered).</summary>
+    public required double FailedShare { get; init; }
+
+    /// <summary>The slowest answer, in milliseconds.</summary>
+    public required double MaxLatencyMs { get; init; }
+
+    /// <summary>For a scenario with a faulty dependency: the calls that reached it during the fault.</summary>
+    public FaultyDependencyCalls? FaultyCalls { get; init; }
+
+    /// <summary>Seconds from the end of the fault until the faulty dependency's calls succeed again (null: not within the run, or no fault).</summary>
+    public double? RecoverySeconds { get; init; }
+
+    public required IReadOnlyList<TimelinePoint> Timeline { get; init; }
+}
+
+/// <summary>Latency percentiles and success of one tier, in milliseconds.</summary>
+public sealed record TierLatency(string Tier, long Requests, double? P50Ms, double? P99Ms, double Success);
+
+/// <summary>
+/// The calls that reached the faulty dependency for requests sent during the fault: all of them, the first
+/// attempts, and the retries as a share of the first attempts.
+/// </summary>
+public sealed record FaultyDependencyCalls(string Dependency, long Requests, long Calls, long FirstAttempts, long Retries, double RetryOverhead);
+
+/// <summary>One slice of the run: goodput per second, the 99th percentile latency and the degraded share of the requests sent in it.</summary>
+public sealed record TimelinePoint(double Seconds, double GoodputPerSecond, double? P99Ms, double DegradedShare);

@@ -1,0 +1,3 @@
+using Orchestrator.Bench.Scenarios;
+
+return await ScenarioRunner.MainAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,57 @@
+using Orchestrator.Bench.Scenarios.Definitions;
+
+namespace Orchestrator.Bench.Scenarios;
+
+/// <summary>
+/// The runner's command line: <c>&lt;scenario|all&gt; [--quick] [--out DIR] [--no-plots]</c>. Parsing never throws:
+/// a bad command line gives <see cref="Error"/>.
+/// </summary>
+public sealed record RunnerArguments(IReadOnlyList<Scenario> Scenarios, bool Quick, string OutputDirectory, bool Plots)
+{
+    public const string DefaultOutputDirectory = "scenario-results";
+
+    /// <summary>How long each way of each scenario runs.</summary>
+    public TimeSpan Duration => Quick ? TimeSpan.FromSeconds(1.2) : TimeSpan.FromSeconds(15);
+
+    public static string Usage =>
+        $"usage: dotnet run -c Release --project bench/Scenarios -- <scenario|all> [--quick] [--out DIR] [--no-plots]{Environment.NewLine}" +
+        $"scenarios: {string.Join(", ", ScenarioCatalog.Names)}, all";
+
+    /// <summary>Parses <paramref name="args"/>: the arguments, or why they are wrong.</summary>
+    public static (RunnerArguments? Arguments, string? Error) Parse(IReadOnlyList<string> args)
+    {
+        string? name = null;
+        var quick = false;
+        var plots = true;
+        var output = DefaultOutputDirectory;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--no-plots":
+                    plots = false;
+                    break;
+                case "--out" when i + 1 < args.Count:
+                    output = args[++i];
+                    break;
+                case "--out":
+                    return (null, "--out needs a directory.");
+                case var option when option.StartsWith('-'):
+                    return (null, $"Unknown option '{option}'.");
+                case var scenario when name is null:
+                    name = scenario;
+                    break;
+                default:
+                    return (null, $"Only one scenario may be named (got '{name}' and '{args[i]}'); use 'all' for every one.");
+            }
+        }
+        if (name is null) return (null, "Name a scenario.");
+        if (name.Equals("all", StringComparison.OrdinalIgnoreCase)) return (new RunnerArguments(ScenarioCatalog.All, quick, output, plots), null);
+        return ScenarioCatalog.Find(name) is { } found
+            ? (new RunnerArguments([found], quick, output, plots), null)
+            : (null, $"Unknown scenario '{name}'. Valid scenarios: {string.Join(", ", ScenarioCatalog.Names)}, or all.");
+    }
+}

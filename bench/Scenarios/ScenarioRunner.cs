@@ -1,0 +1,68 @@
+using Orchestrator.Bench.Scenarios.Definitions;
+using Orchestrator.Bench.Scenarios.Measurement;
+using Orchestrator.Bench.Scenarios.Reporting;
+using Orchestrator.Bench.Scenarios.Ways;
+
+namespace Orchestrator.Bench.Scenarios;
+
+/// <summary>
+/// The runner's entry, usable as a library (the smoke test calls it): runs each scenario three ways, one after
+/// the other in this process, and writes <c>scenarios.json</c>, <c>scenarios.md</c> and the charts.
+/// </summary>
+public static class ScenarioRunner
+{
+    /// <summary>The exit code for a bad command line.</summary>
+    public const int BadArguments = 2;
+
+    /// <summary>Parses <paramref name="args"/>, runs, reports to <paramref name="output"/> and the output directory; returns the exit code.</summary>
+    public static async Task<int> MainAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    {
+        var (arguments, problem) = RunnerArguments.Parse(args);
+        if (arguments is null)
+        {
+            await error.WriteLineAsync(problem).ConfigureAwait(false);
+            await error.WriteLineAsync(RunnerArguments.Usage).ConfigureAwait(false);
+            return BadArguments;
+        }
+        var results = await RunAsync(arguments.Scenarios, arguments.Duration, output).ConfigureAwait(false);
+        var files = await WriteAsync(results, arguments).ConfigureAwait(false);
+        await output.WriteLineAsync(MarkdownReport.Render(results, arguments.Quick)).ConfigureAwait(false);
+        foreach (var file in files) await output.WriteLineAsync($"wrote {file}").ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>Runs every scenario in <paramref name="scenarios"/> the three ways, each for <paramref name="duration"/>.</summary>
+    public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(IReadOnlyList<Scenario> scenarios, TimeSpan duration, TextWriter progress)
+    {
+        var results = new List<ScenarioResult>();
+        foreach (var scenario in scenarios)
+        {
+            var ways = new List<WayResult>();
+            foreach (var way in Enum.GetValues<ProtectionKind>())
+            {
+                await progress.WriteLineAsync($"running {scenario.Name} / {way} for {duration.TotalSeconds:0.#} s").ConfigureAwait(false);
+                ways.Add(await ScenarioRun.RunAsync(scenario, way, duration).ConfigureAwait(false));
+            }
+            var seconds = duration.TotalSeconds;
+            results.Add(new ScenarioResult(scenario.Name, scenario.Description, seconds, Math.Round(scenario.Capacity, 1), Math.Round(scenario.Rate, 1),
+                scenario.Deadline.TotalMilliseconds,
+                scenario.HasFault ? Math.Round(seconds * scenario.FaultStarts, 3) : null,
+                scenario.HasFault ? Math.Round(seconds * scenario.FaultEnds, 3) : null,
+                ways));
+        }
+        return results;
+    }
+
+    private static async Task<IReadOnlyList<string>> WriteAsync(IReadOnlyList<ScenarioResult> results, RunnerArguments arguments)
+    {
+        Directory.CreateDirectory(arguments.OutputDirectory);
+        var json = Path.Combine(arguments.OutputDirectory, "scenarios.json");
+        var markdown = Path.Combine(arguments.OutputDirectory, "scenarios.md");
+        await File.WriteAllTextAsync(json, JsonReport.Render(results)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(markdown, MarkdownReport.Render(results, arguments.Quick)).ConfigureAwait(false);
+        var files = new List<string> { json, markdown };
+        if (arguments.Plots)
+            foreach (var result in results) files.AddRange(TimelinePlot.Write(result, arguments.OutputDirectory));
+        return files;
+    }
+}

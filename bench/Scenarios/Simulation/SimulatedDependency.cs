@@ -1,0 +1,65 @@
+using System.Diagnostics;
+
+namespace Orchestrator.Bench.Scenarios.Simulation;
+
+/// <summary>
+/// An in-process stand-in for a remote dependency: a server with <see cref="Workers"/> workers and an unbounded
+/// queue in front of them, whose behaviour (latency, outage) follows a script over the run's time. Like a real
+/// server it does not see its callers give up: a call that a caller abandons keeps its place and its worker;
+/// only the caller stops waiting. <see cref="Shutdown"/> ends whatever is still queued when a run is over.
+/// </summary>
+public sealed class SimulatedDependency
+{
+    private readonly Func<TimeSpan, DependencyBehaviour> _script;
+    private readonly Stopwatch _clock;
+    private readonly SemaphoreSlim _workers;
+    private readonly CancellationTokenSource _shutdown = new();
+    private long _calls;
+
+    public SimulatedDependency(string name, int workers, Func<TimeSpan, DependencyBehaviour> script, Stopwatch clock)
+    {
+        Name = name;
+        Workers = workers;
+        _workers = new SemaphoreSlim(workers);
+        _script = script;
+        _clock = clock;
+    }
+
+    public string Name { get; }
+
+    /// <summary>How many calls it serves at a time.</summary>
+    public int Workers { get; }
+
+    /// <summary>Calls that reached it.</summary>
+    public long Calls => Interlocked.Read(ref _calls);
+
+    /// <summary>One call; <paramref name="cancellationToken"/> stops the caller's wait, not the server's work.</summary>
+    public Task<string> CallAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        var served = ServeAsync(_script(_clock.Elapsed));
+        return cancellationToken.CanBeCanceled ? served.WaitAsync(cancellationToken) : served;
+    }
+
+    private async Task<string> ServeAsync(DependencyBehaviour behaviour)
+    {
+        if (behaviour.Down)
+        {
+            await Task.Delay(behaviour.FailAfter, _shutdown.Token).ConfigureAwait(false);
+            throw new HttpRequestException($"{Name} is unavailable");
+        }
+        await _workers.WaitAsync(_shutdown.Token).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(behaviour.Latency, _shutdown.Token).ConfigureAwait(false);
+            return Name;
+        }
+        finally
+        {
+            _workers.Release();
+        }
+    }
+
+    /// <summary>Ends every call still queued or served (after a run).</summary>
+    public void Shutdown() => _shutdown.Cancel();
+}

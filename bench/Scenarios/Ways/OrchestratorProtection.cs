@@ -1,0 +1,79 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Orchestrator.Actors.Client;
+using Orchestrator.Actors.Dependencies;
+using Orchestrator.Bench.Scenarios.Definitions;
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Bench.Scenarios.Ways;
+
+/// <summary>
+/// The orchestrator in this process, configured as a service would configure it: per dependency the settings
+/// Polly gets (timeout per attempt, bulkhead, breaker, 3 attempts with backoff) plus a retry budget of 10%; the
+/// node's load shedder on, its limit the sum of the bulkheads (slots and queues), with the default shares per
+/// tier; the default stress levels. Each call carries its tier and its caller's deadline, and (unless CRITICAL)
+/// a fallback. Calls go through the typed client.
+/// </summary>
+public sealed class OrchestratorProtection : IProtection
+{
+    private static readonly Config Quiet = ConfigurationFactory.ParseString("akka.loglevel = ERROR\nakka.stdout-loglevel = ERROR");
+    private readonly ActorSystem _system;
+    private readonly IGuardedCalls _client;
+
+    private OrchestratorProtection(ActorSystem system, IGuardedCalls client)
+    {
+        _system = system;
+        _client = client;
+    }
+
+    /// <summary>The options of the orchestrator for <paramref name="scenario"/>.</summary>
+    public static OrchestratorOptions Options(Scenario scenario, ProtectionSettings settings)
+    {
+        var options = new OrchestratorOptions();
+        foreach (var dependency in scenario.Dependencies)
+        {
+            options.AddDependency(dependency.Name, d =>
+            {
+                d.Timeout = settings.AttemptTimeout;
+                d.Bulkhead.MaxConcurrency = ProtectionSettings.Concurrency(dependency);
+                d.Bulkhead.QueueCapacity = ProtectionSettings.Queue(dependency);
+                d.Breaker.FailureThreshold = ProtectionSettings.FailuresInARow;
+                d.Breaker.FailureRatio = ProtectionSettings.FailureRatio;
+                d.Breaker.MinimumThroughput = ProtectionSettings.MinimumThroughput;
+                d.Breaker.SamplingWindow = settings.SamplingWindow;
+                d.Breaker.ResetTimeout = settings.BreakFor;
+                d.Retry.MaxAttempts = ProtectionSettings.MaxAttempts;
+                d.Retry.BaseDelay = ProtectionSettings.BackoffBase;
+                d.Retry.MaxDelay = ProtectionSettings.BackoffMax;
+                d.Retry.BudgetRatio = 0.1;
+                d.Retry.BudgetWindow = settings.SamplingWindow;
+            });
+        }
+        options.Admission.Enabled = true;
+        options.Admission.Limit = scenario.Dependencies.Sum(d => ProtectionSettings.Concurrency(d) + ProtectionSettings.Queue(d));
+        return options.Validate();
+    }
+
+    public static async Task<OrchestratorProtection> StartAsync(Scenario scenario, ProtectionSettings settings)
+    {
+        var options = Options(scenario, settings);
+        var system = ActorSystem.Create("scenario", Quiet);
+        var guardian = system.ActorOf(OrchestratorGuardian.Props(options), OrchestratorGuardian.Name);
+        var children = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        return new OrchestratorProtection(system, new GuardedCallsClient(children.Dependencies));
+    }
+
+    public async Task<Answer> CallAsync(CallRequest request)
+    {
+        var call = new GuardedCall<string>(request.Dependency.Name, request.CallDependencyAsync)
+        {
+            Tier = request.Tier,
+            Deadline = DateTimeOffset.UtcNow + request.Deadline,
+            Fallback = request.HasFallback ? static (_, _) => Task.FromResult("fallback") : null,
+        };
+        var result = await _client.CallAsync(call).ConfigureAwait(false);
+        return result.Outcome == CallOutcome.Succeeded ? Answer.Succeeded : request.WhenTurnedAway;
+    }
+
+    public async ValueTask DisposeAsync() => await _system.Terminate().ConfigureAwait(false);
+}
