@@ -39,6 +39,14 @@ public static class OrchestratorMetrics
     private static readonly Counter<long> Shed =
         Meter.CreateCounter<long>("orchestrator.admission.shed", "{call}", "Calls shed by the node's load shedder, by tier.");
 
+    private static readonly Counter<long> WriteQueueEvents =
+        Meter.CreateCounter<long>("orchestrator.writequeue.events", "{event}",
+            "Write queue state changes, by target and event: queued, refused, delivered, failed, paused, poisoned, redriven, dropped.");
+
+    /// <summary>Counts a write queue state change of a write for <paramref name="target"/>.</summary>
+    public static void WriteQueueEvent(string target, string @event) =>
+        WriteQueueEvents.Add(1, new TagList { { "target", target }, { "event", @event } });
+
     /// <summary>Counts a stress level change.</summary>
     public static void StressLevelChanged(StressLevel from, StressLevel to) =>
         StressChanges.Add(1, new TagList { { "from", from.ToString() }, { "to", to.ToString() } });

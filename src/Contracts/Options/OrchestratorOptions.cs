@@ -23,6 +23,9 @@ public sealed partial class OrchestratorOptions
     /// <summary>The node's load shedder.</summary>
     public AdmissionOptions Admission { get; set; } = new();
 
+    /// <summary>The durable write queue (used when the host adds it with <c>WithWriteQueue</c>).</summary>
+    public WriteQueueOptions WriteQueue { get; set; } = new();
+
     /// <summary>Declares (or changes) a feature.</summary>
     public OrchestratorOptions AddFeature(string name, Tier tier, Action<FeatureOptions>? configure = null)
     {
@@ -92,6 +95,8 @@ public sealed partial class OrchestratorOptions
         else Stress.Validate($"{SectionName}:Stress", errors);
         if (Admission is null) errors.Add($"{SectionName}:Admission is missing.");
         else Admission.Validate($"{SectionName}:Admission", errors);
+        if (WriteQueue is null) errors.Add($"{SectionName}:WriteQueue is missing.");
+        else WriteQueue.Validate($"{SectionName}:WriteQueue", errors);
         return errors;
     }
 
