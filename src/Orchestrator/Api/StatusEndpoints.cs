@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Akka.Hosting;
 using Orchestrator.Actors.Client;
 using Orchestrator.Actors.Coordination;
+using Orchestrator.Actors.WriteQueue;
 using Orchestrator.Contracts;
 using Orchestrator.Node.Downstream;
 
@@ -22,7 +23,7 @@ public static class StatusEndpoints
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/status", async (IGuardedCalls calls, IRequiredActor<PriorityCoordinator> coordinator, ActorSystem system, NodeClock clock,
-            IServer server, CancellationToken ct) =>
+            IServer server, IWriteQueue writeQueue, CancellationToken ct) =>
         {
             var status = await calls.StatusAsync(ct);
             var degradation = await (await coordinator.GetAsync(ct)).Ask<DegradationStatus>(GetDegradation.Instance, TimeSpan.FromSeconds(5), ct);
@@ -31,7 +32,8 @@ public static class StatusEndpoints
                 .OrderBy(d => DemoServices.Order(d.Name) is var i and >= 0 ? i : int.MaxValue)
                 .ThenBy(d => d.Name, StringComparer.Ordinal)
                 .ToList();
-            return Results.Ok(new NodeStatus(Node(system, clock, server), dependencies, degradation, degradation.Admission));
+            var writes = await WriteQueueStatusAsync(writeQueue, ct);
+            return Results.Ok(new NodeStatus(Node(system, clock, server), dependencies, degradation, degradation.Admission, writes));
         });
 
         var dependencies = app.MapGroup("/api/dependencies");
@@ -51,6 +53,19 @@ public static class StatusEndpoints
         catch (ArgumentException e)
         {
             return ErrorBody.NotFound(e.Message.Split(" (Parameter", 2)[0]);
+        }
+    }
+
+    /// <summary>The write queue's status; null while it does not answer (it restarts after a failure of its database).</summary>
+    private static async Task<WriteQueueStatus?> WriteQueueStatusAsync(IWriteQueue queue, CancellationToken ct)
+    {
+        try
+        {
+            return await queue.StatusAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidOperationException or AskTimeoutException)
+        {
+            return null;
         }
     }
 
