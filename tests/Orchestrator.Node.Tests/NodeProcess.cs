@@ -74,6 +74,13 @@ public sealed partial class NodeProcess : IDisposable
         if (kill(_process.Id, 2) != 0) throw new InvalidOperationException($"kill(SIGINT) failed: {Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>Kills the process with SIGKILL, as <c>kill -9</c> does (no shutdown of any kind), and waits until it is gone.</summary>
+    public void KillHard()
+    {
+        if (kill(_process.Id, 9) != 0) throw new InvalidOperationException($"kill(SIGKILL) failed: {Marshal.GetLastPInvokeError()}");
+        _process.WaitForExit();
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
