@@ -27,11 +27,21 @@ public sealed class CrashSafetyTests : IAsyncLifetime
         $"--Downstream:BaseUrl={_payments.BaseAddress}",
         $"--Orchestrator:WriteQueue:DatabasePath={Path.Combine(_directory, "node.db")}",
         "--Orchestrator:WriteQueue:MaxAttempts=1000",
+        "--Orchestrator:WriteQueue:SnapshotEvery=300", // recovery reads a snapshot and the events after it
         "--Orchestrator:WriteQueue:BaseDelay=00:00:00.100",
         "--Orchestrator:WriteQueue:MaxDelay=00:00:00.500",
         "--Orchestrator:WriteQueue:PausedDelay=00:00:00.200",
         "--Orchestrator:Dependencies:payments:Breaker:ResetTimeout=00:00:01",
     ], new Dictionary<string, string>());
+
+    private async Task<long> SnapshotsAsync()
+    {
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_directory, "node.db")};Pooling=False");
+        await db.OpenAsync();
+        await using var count = db.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'write-queue'";
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
 
     [Fact]
     public async Task Writes_accepted_before_a_kill_9_are_each_applied_once_and_in_order_per_key_after_a_restart()
@@ -65,6 +75,7 @@ public sealed class CrashSafetyTests : IAsyncLifetime
 
             node.KillHard();
         }
+        Assert.True(await SnapshotsAsync() > 0, "the queue saved a snapshot, so the restart reads one");
 
         // 2. The node starts again on the same file; payments comes back.
         using var restarted = StartNode();

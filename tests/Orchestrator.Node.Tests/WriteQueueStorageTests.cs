@@ -86,6 +86,40 @@ public sealed class WriteQueueStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task Entries_and_the_poison_list_come_back_from_the_sqlite_file_through_snapshots_and_events_after_a_restart()
+    {
+        // Undeliverable payloads are poisoned at their first attempt; a snapshot every 3 events, so the restarted node
+        // reads both a snapshot and the events after it from the file.
+        var path = Path.Combine(_directory, "restart.db");
+        string[] args = [$"--Orchestrator:WriteQueue:DatabasePath={path}", "--Orchestrator:WriteQueue:MaxAttempts=1", "--Orchestrator:WriteQueue:SnapshotEvery=3",
+            "--Orchestrator:Dependencies:payments:Breaker:FailureThreshold=1000", "--Orchestrator:Dependencies:payments:Breaker:MinimumThroughput=1000"];
+        var ids = new List<string>();
+        await using (var app = NodeHost.Build(NodeFixture.Args(args)))
+        {
+            await app.StartAsync();
+            var queue = app.Services.GetRequiredService<IWriteQueue>();
+            for (var i = 0; i < 4; i++)
+            {
+                var result = await queue.EnqueueAsync(new EnqueueWrite(DemoServices.Payments, $"user-{i % 2}", "not json", $"idem-{i}"));
+                Assert.True(result.Accepted, result.Error);
+                ids.Add(result.Id!);
+            }
+            await Poll.UntilAsync(() => queue.PoisonedAsync(), p => p.Entries.Count == 4, "every entry is poisoned");
+            await app.StopAsync();
+        }
+        SqliteConnection.ClearAllPools();
+
+        await using var again = NodeHost.Build(NodeFixture.Args(args));
+        await again.StartAsync();
+        var restored = await again.Services.GetRequiredService<IWriteQueue>().PoisonedAsync();
+        Assert.Equal(ids, restored.Entries.Select(e => e.Write.Id));
+        var first = restored.Entries[0].Write;
+        Assert.Equal((DemoServices.Payments, "user-0", "idem-0", "not json", 1), (first.Target, first.Key, first.IdempotencyKey, first.Payload, first.Attempts));
+        Assert.Contains("JsonException", first.LastError);
+        await again.StopAsync();
+    }
+
+    [Fact]
     public async Task While_the_database_cannot_be_written_an_enqueue_is_an_error_naming_it_never_an_acceptance_and_it_recovers_after()
     {
         var path = Path.Combine(_directory, "locked.db");

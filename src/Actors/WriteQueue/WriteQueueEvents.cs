@@ -23,8 +23,12 @@ public sealed record WriteRedriven(string Id, long Sequence);
 /// <summary>A poisoned write was removed for good.</summary>
 public sealed record WriteDropped(string Id);
 
-/// <summary>The whole queue, saved every <c>SnapshotEvery</c> events so recovery does not replay the journal from the start.</summary>
+/// <summary>
+/// The whole queue, saved every <c>SnapshotEvery</c> events so recovery does not replay the journal from the start.
+/// Arrays, not interfaces: the JSON serializer stores the concrete type of each collection, and must be able to
+/// create it again.
+/// </summary>
 /// <param name="Pending">Waiting entries, in sequence order.</param>
 /// <param name="Poisoned">The poison list, oldest first.</param>
 /// <param name="LastSequence">The highest sequence given so far.</param>
-public sealed record WriteQueueSnapshot(IReadOnlyList<QueuedWrite> Pending, IReadOnlyList<PoisonedWrite> Poisoned, long LastSequence);
+public sealed record WriteQueueSnapshot(QueuedWrite[] Pending, PoisonedWrite[] Poisoned, long LastSequence);

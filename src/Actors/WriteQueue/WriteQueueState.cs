@@ -67,7 +67,7 @@ public sealed class WriteQueueState
 
     /// <summary>The whole state, for a snapshot.</summary>
     public WriteQueueSnapshot ToSnapshot() =>
-        new([.. _bySequence.Values.Select(id => _pending[id])], Poisoned, LastSequence);
+        new(_bySequence.Values.Select(id => _pending[id]).ToArray(), _poisoned.Values.ToArray(), LastSequence);
 
     /// <summary>The state a snapshot holds.</summary>
     public static WriteQueueState From(WriteQueueSnapshot snapshot)
