@@ -68,6 +68,7 @@ public sealed class CheckoutQueueTests(PendingPaymentNodeFixture node) : IClassF
         using var order = await OrderAsync(orderId);
         Assert.Equal("paid", order.RootElement.GetProperty("status").GetString());
         Assert.NotNull(Ledger.Find(orderId));
+        Assert.True(File.Exists(node.DatabasePath), $"the order is in the fixture's own database file {node.DatabasePath}");
     }
 
     [Fact]

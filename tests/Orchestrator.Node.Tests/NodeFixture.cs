@@ -14,10 +14,15 @@ public class NodeFixture : IAsyncLifetime
     private WebApplication? _app;
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"orchestrator-test-{Guid.NewGuid():N}");
 
-    /// <summary>The arguments of a test node, followed by <paramref name="extra"/>.</summary>
+    /// <summary>
+    /// The arguments of a test node, followed by <paramref name="extra"/>. Each call names a SQLite file of its own
+    /// (in the temp directory) for the node's journal, so nodes started together never share one; a later
+    /// <c>--Orchestrator:WriteQueue:DatabasePath</c> in <paramref name="extra"/> wins.
+    /// </summary>
     public static string[] Args(params string[] extra) =>
     [
         "--urls", "http://127.0.0.1:0",
+        $"--Orchestrator:WriteQueue:DatabasePath={Path.Combine(Path.GetTempPath(), "orchestrator-test-nodes", $"node-{Guid.NewGuid():N}.db")}",
         "--Cluster:Hostname=127.0.0.1",
         "--Cluster:Port=0",
         "--Serilog:MinimumLevel:Default=Warning",

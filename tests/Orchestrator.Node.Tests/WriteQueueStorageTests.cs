@@ -153,9 +153,21 @@ public sealed class WriteQueueStorageTests : IDisposable
                 rollback.ExecuteNonQuery();
             }
 
-            // The queue starts again (backoff) and accepts writes once the database is free.
-            var again = await Poll.UntilAsync(() => queue.EnqueueAsync(new EnqueueWrite(DemoServices.Payments, "u-3", "{}", "o-3")),
-                r => r.Accepted, "the queue accepts writes again", TimeSpan.FromSeconds(30));
+            // The queue stops after the failed write and its supervisor starts it again (after 1 s at least); once it
+            // answers again, it accepts writes. (A command that reaches it just as it stops gets no answer: the
+            // client reports that after 30 s, so wait for the status, which tries again sooner.)
+            await Poll.UntilAsync(async () =>
+            {
+                try
+                {
+                    return await queue.StatusAsync();
+                }
+                catch (Exception e) when (e is InvalidOperationException or Akka.Actor.AskTimeoutException)
+                {
+                    return null;
+                }
+            }, s => s is not null, "the queue runs again", TimeSpan.FromSeconds(60));
+            var again = await queue.EnqueueAsync(new EnqueueWrite(DemoServices.Payments, "u-3", "{}", "o-3"));
             Assert.True(again.Accepted, again.Error);
         }
         finally
