@@ -94,6 +94,7 @@ public sealed class WriteQueueStorageTests : IDisposable
         string[] args = [$"--Orchestrator:WriteQueue:DatabasePath={path}", "--Orchestrator:WriteQueue:MaxAttempts=1", "--Orchestrator:WriteQueue:SnapshotEvery=3",
             "--Orchestrator:Dependencies:payments:Breaker:FailureThreshold=1000", "--Orchestrator:Dependencies:payments:Breaker:MinimumThroughput=1000"];
         var ids = new List<string>();
+        PoisonList before;
         await using (var app = NodeHost.Build(NodeFixture.Args(args)))
         {
             await app.StartAsync();
@@ -104,7 +105,7 @@ public sealed class WriteQueueStorageTests : IDisposable
                 Assert.True(result.Accepted, result.Error);
                 ids.Add(result.Id!);
             }
-            await Poll.UntilAsync(() => queue.PoisonedAsync(), p => p.Entries.Count == 4, "every entry is poisoned");
+            before = await Poll.UntilAsync(() => queue.PoisonedAsync(), p => p.Entries.Count == 4, "every entry is poisoned");
             await app.StopAsync();
         }
         SqliteConnection.ClearAllPools();
@@ -112,8 +113,9 @@ public sealed class WriteQueueStorageTests : IDisposable
         await using var again = NodeHost.Build(NodeFixture.Args(args));
         await again.StartAsync();
         var restored = await again.Services.GetRequiredService<IWriteQueue>().PoisonedAsync();
-        Assert.Equal(ids, restored.Entries.Select(e => e.Write.Id));
-        var first = restored.Entries[0].Write;
+        Assert.Equal(before.Entries, restored.Entries); // the same entries, in the order they were poisoned
+        Assert.Equal(ids, restored.Entries.Select(e => e.Write).OrderBy(w => w.Sequence).Select(w => w.Id));
+        var first = restored.Entries.Single(e => e.Write.Id == ids[0]).Write;
         Assert.Equal((DemoServices.Payments, "user-0", "idem-0", "not json", 1), (first.Target, first.Key, first.IdempotencyKey, first.Payload, first.Attempts));
         Assert.Contains("JsonException", first.LastError);
         await again.StopAsync();
