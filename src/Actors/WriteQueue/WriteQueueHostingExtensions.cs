@@ -2,8 +2,10 @@ using Akka.Actor;
 using Akka.Hosting;
 using Akka.Pattern;
 using Akka.Persistence.Sql;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Actors.Dependencies;
+using Orchestrator.Actors.Hosting;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.WriteQueue;
@@ -54,6 +56,19 @@ public static class WriteQueueHostingExtensions
                     SupervisorName);
                 registry.Register<WriteQueueActor>(supervisor);
             });
+    }
+
+    /// <summary>
+    /// Starts the write queue with options bound from <paramref name="section"/> (usually the <c>Orchestrator</c>
+    /// section, the one given to <c>WithOrchestrator</c>), then changed by <paramref name="configure"/> (give it the
+    /// same code that declares dependencies for <c>WithOrchestrator</c>, so the targets are declared).
+    /// </summary>
+    public static AkkaConfigurationBuilder WithWriteQueue(this AkkaConfigurationBuilder builder, IConfiguration section,
+        IEnumerable<IWriteTarget> targets, Action<OrchestratorOptions>? configure = null)
+    {
+        var options = OrchestratorOptionsBinder.Bind(section);
+        configure?.Invoke(options);
+        return builder.WithWriteQueue(options, targets);
     }
 
     /// <summary>Registers <see cref="IWriteQueue"/>, the client of the write queue for code that is not an actor.</summary>
