@@ -156,8 +156,7 @@ public sealed class WriteQueueStorageTests : IDisposable
             }
 
             // The queue stops after the failed write and its supervisor starts it again (after 1 s at least); once it
-            // answers again, it accepts writes. (A command that reaches it just as it stops gets no answer: the
-            // client reports that after 30 s, so wait for the status, which tries again sooner.)
+            // answers its status again, it accepts writes.
             await Poll.UntilAsync(async () =>
             {
                 try

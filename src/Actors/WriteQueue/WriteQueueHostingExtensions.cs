@@ -48,6 +48,7 @@ public static class WriteQueueHostingExtensions
             {
                 using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 var dependencies = await registry.GetAsync<DependencySupervisor>(limit.Token).ConfigureAwait(false);
+                system.ActorOf(WriteQueueDeadLetters.Props(), WriteQueueDeadLetters.Name);
                 var store = WriteQueueStorage.Describe(queue);
                 var child = WriteQueueActor.Props(queue, list, dependencies, store, options.TimeProvider);
                 var supervisor = system.ActorOf(BackoffSupervisor.Props(

@@ -20,4 +20,17 @@ public sealed class WriteQueueStoreFailureTests(ITestOutputHelper output) : Writ
         ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         Assert.Equal(0, Target.TotalAttempts);
     }
+
+    [Fact]
+    public void Writes_held_back_while_the_failing_write_was_stored_are_answered_with_an_error_too()
+    {
+        Sys.ActorOf(Orchestrator.Actors.WriteQueue.WriteQueueDeadLetters.Props());
+        var queue = StartQueue();
+        for (var i = 0; i < 3; i++) queue.Tell(new EnqueueWrite(Ledger, "k", $"{i}"), TestActor);
+
+        var answers = Enumerable.Range(0, 3).Select(_ => ExpectMsg<EnqueueFailed>(TimeSpan.FromSeconds(5)).Error).ToList();
+        Assert.Single(answers, a => a.Contains("database or disk is full"));
+        Assert.Equal(2, answers.Count(a => a.Contains("the write queue stopped")));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
 }
