@@ -4,6 +4,11 @@ using System.Text.Json;
 namespace Orchestrator.Node.Tests;
 
 /// <summary>The write queue survives kill -9: a real node process, killed with 1 000 accepted and undelivered writes, restarted on its SQLite file.</summary>
+/// <remarks>
+/// It loads the machine (a second node process, 1 000 checkouts): it runs alone, after the other tests, so that it
+/// does not push their pages past their deadlines.
+/// </remarks>
+[Collection(nameof(CrashSafetyCollection))]
 public sealed class CrashSafetyTests : IAsyncLifetime
 {
     private const int Users = 10, OrdersPerUser = 100;
@@ -109,3 +114,7 @@ public sealed class CrashSafetyTests : IAsyncLifetime
         Assert.Equal(0, poison.RootElement.GetProperty("entries").GetArrayLength());
     }
 }
+
+/// <summary>Runs <see cref="CrashSafetyTests"/> on its own, after the tests that run in parallel.</summary>
+[CollectionDefinition(nameof(CrashSafetyCollection), DisableParallelization = true)]
+public sealed class CrashSafetyCollection;
