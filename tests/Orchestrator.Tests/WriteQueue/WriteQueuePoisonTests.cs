@@ -56,6 +56,22 @@ public sealed class WriteQueuePoisonTests(ITestOutputHelper output) : WriteQueue
     }
 
     [Fact]
+    public void A_delivery_whose_answer_does_not_come_within_the_delivery_timeout_is_a_failed_attempt()
+    {
+        // The dependency's own timeout runs on the virtual clock, which stands still: only DeliveryTimeout (real time) ends the wait.
+        Options.MaxAttempts = 1;
+        Options.DeliveryTimeout = TimeSpan.FromMilliseconds(200);
+        Target.Behaviour = (_, _) => new TaskCompletionSource().Task;
+        var queue = StartQueue();
+        var id = Enqueue(queue, "k", "x");
+
+        WaitUntil(() => PoisonOf(queue).Entries.Count == 1, "the entry is poisoned when its answer does not come");
+        var poisoned = Assert.Single(PoisonOf(queue).Entries).Write;
+        Assert.Equal(id, poisoned.Id);
+        Assert.Contains("AskTimeoutException", poisoned.LastError);
+    }
+
+    [Fact]
     public void The_poison_list_survives_a_restart()
     {
         Options.MaxAttempts = 1;
