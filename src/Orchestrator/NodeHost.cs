@@ -6,6 +6,7 @@ using Akka.Remote.Hosting;
 using Orchestrator.Actors.Client;
 using Orchestrator.Actors.Composition;
 using Orchestrator.Actors.Hosting;
+using Orchestrator.Actors.WriteQueue;
 using Orchestrator.Contracts;
 using Orchestrator.Node.Api;
 using Orchestrator.Node.Chaos;
@@ -13,6 +14,7 @@ using Orchestrator.Node.Configuration;
 using Orchestrator.Node.Downstream;
 using Orchestrator.Node.Logging;
 using Orchestrator.Node.Shop;
+using Orchestrator.Node.Shop.Orders;
 using Serilog;
 using Serilog.Events;
 using Serilog.Settings.Configuration;
@@ -54,6 +56,8 @@ public static class NodeHost
         var orchestrator = OrchestratorOptionsBinder.Bind(orchestratorSection);
         DeclareDemoDependencies(orchestrator);
         orchestrator.Validate();
+        // The write queue's SQLite file: its directory is created now, and a file that cannot be written stops the node here.
+        if (WriteQueueStorage.Prepare(orchestrator.WriteQueue) is { Count: > 0 } storageErrors) throw new OrchestratorOptionsException(storageErrors);
 
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly))
@@ -73,8 +77,11 @@ public static class NodeHost
         builder.Services.AddSingleton<DownstreamBaseAddress>();
         builder.Services.AddHttpClient<DownstreamClient>(http => http.Timeout = settings.Downstream.RequestTimeout);
         builder.Services.AddTransient<ShopService>();
+        builder.Services.AddSingleton<PaymentLedger>();
+        builder.Services.AddSingleton<OrderStore>();
+        builder.Services.AddWriteQueue();
 
-        builder.Services.AddAkka(ActorSystemName, (akka, _) =>
+        builder.Services.AddAkka(ActorSystemName, (akka, services) =>
         {
             var cluster = settings.Cluster;
             akka.ConfigureLoggers(loggers =>
@@ -95,7 +102,9 @@ public static class NodeHost
                     SplitBrainResolver = new KeepMajorityOption(),
                 })
                 .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {(long)cluster.StableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend)
-                .WithOrchestrator(orchestratorSection, DeclareDemoDependencies);
+                .WithOrchestrator(orchestratorSection, DeclareDemoDependencies)
+                .WithWriteQueue(orchestrator, [new PaymentWriteTarget(services)])
+                .WithOrderBook(TimeProvider.System);
 
             // No seed nodes: this node is its own seed. Joining its own address (rather than listing it as a seed)
             // works on port 0 too, where the address is only known once remoting has bound.
@@ -116,6 +125,7 @@ public static class NodeHost
         app.MapFeatureApi();
         app.MapChaosApi();
         app.MapShop();
+        app.MapWriteQueueApi();
         app.MapDownstreamServices();
         app.MapGet("/", () => Results.Ok(new
         {
@@ -125,7 +135,8 @@ public static class NodeHost
                 "GET /health", "GET /api/status", "POST /api/dependencies/{name}/isolate", "POST /api/dependencies/{name}/reset",
                 "GET /api/features", "PUT /api/features/{name}",
                 "GET /api/chaos", "GET|POST|DELETE /api/chaos/{dependency}",
-                "GET /shop/home/{userId}?deadlineMs=800", "GET /shop/product/{productId}", "POST /shop/checkout",
+                "GET /shop/home/{userId}?deadlineMs=800", "GET /shop/product/{productId}", "POST /shop/checkout", "GET /shop/orders/{orderId}",
+                "GET /api/write-queue", "GET /api/write-queue/poison", "POST /api/write-queue/poison/{id}/redrive", "DELETE /api/write-queue/poison/{id}",
             },
         }));
         return app;

@@ -13,6 +13,7 @@ public sealed class ClusterProcessTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
     private readonly List<(NodeProcess Process, HttpClient Http, string Address)> _nodes = [];
+    private readonly string _directory = Directory.CreateTempSubdirectory("orchestrator-cluster-").FullName;
 
     [Fact]
     public async Task An_outage_seen_by_one_node_opens_the_breaker_on_all_three_and_two_survivors_of_a_kill_9_converge()
@@ -29,6 +30,7 @@ public sealed class ClusterProcessTests : IDisposable
                 ["Cluster__Port"] = ports[i].ToString(),
                 ["Cluster__SeedNodes__0"] = seed,
                 ["Cluster__StableAfter"] = "00:00:03",
+                ["Orchestrator__WriteQueue__DatabasePath"] = Path.Combine(_directory, $"node{i}.db"), // each node its own journal
                 // Short open periods, so that recovery happens within the test.
                 ["Orchestrator__Dependencies__recommendations__Breaker__ResetTimeout"] = "00:00:01",
                 ["Orchestrator__Dependencies__recommendations__Breaker__MaxResetTimeout"] = "00:00:02",
@@ -131,6 +133,14 @@ public sealed class ClusterProcessTests : IDisposable
         {
             node.Http?.Dispose();
             node.Process.Dispose();
+        }
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file still held by a process that is going away; the temp directory is cleaned up eventually
         }
     }
 }

@@ -12,11 +12,17 @@ namespace Orchestrator.Node.Tests;
 public class NodeFixture : IAsyncLifetime
 {
     private WebApplication? _app;
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"orchestrator-test-{Guid.NewGuid():N}");
 
-    /// <summary>The arguments of a test node, followed by <paramref name="extra"/>.</summary>
+    /// <summary>
+    /// The arguments of a test node, followed by <paramref name="extra"/>. Each call names a SQLite file of its own
+    /// (in the temp directory) for the node's journal, so nodes started together never share one; a later
+    /// <c>--Orchestrator:WriteQueue:DatabasePath</c> in <paramref name="extra"/> wins.
+    /// </summary>
     public static string[] Args(params string[] extra) =>
     [
         "--urls", "http://127.0.0.1:0",
+        $"--Orchestrator:WriteQueue:DatabasePath={Path.Combine(Path.GetTempPath(), "orchestrator-test-nodes", $"node-{Guid.NewGuid():N}.db")}",
         "--Cluster:Hostname=127.0.0.1",
         "--Cluster:Port=0",
         "--Serilog:MinimumLevel:Default=Warning",
@@ -38,12 +44,15 @@ public class NodeFixture : IAsyncLifetime
     /// <summary>A user id no test has used yet, so that no cache holds anything for it.</summary>
     public static string NewUser() => $"u-{Guid.NewGuid():N}"[..14];
 
+    /// <summary>The node's journal (write queue and orders): a SQLite file in a temporary directory of its own, removed at the end.</summary>
+    public string DatabasePath => Path.Combine(_dataDirectory, "node.db");
+
     /// <summary>Settings of this fixture's node beyond <see cref="Args"/>'s.</summary>
     protected virtual string[] ExtraArgs => [];
 
     public async Task InitializeAsync()
     {
-        _app = NodeHost.Build(Args(ExtraArgs));
+        _app = NodeHost.Build(Args([$"--Orchestrator:WriteQueue:DatabasePath={DatabasePath}", .. ExtraArgs]));
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.Single());
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -64,6 +73,8 @@ public class NodeFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dataDirectory)) Directory.Delete(_dataDirectory, recursive: true);
     }
 
     /// <summary>Clears every service's chaos, closes every breaker, and clears every feature's manual setting and cool-down.</summary>

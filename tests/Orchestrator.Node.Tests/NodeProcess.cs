@@ -80,11 +80,11 @@ public sealed partial class NodeProcess : IDisposable
         if (kill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill(SIGTERM) failed: {Marshal.GetLastPInvokeError()}");
     }
 
-    /// <summary>Sends SIGKILL: the process dies at once, with no chance to leave the cluster or flush anything.</summary>
+    /// <summary>Kills the process with SIGKILL, as <c>kill -9</c> does (no shutdown of any kind), and waits until it is gone.</summary>
     public void KillHard()
     {
         if (kill(_process.Id, 9) != 0) throw new InvalidOperationException($"kill(SIGKILL) failed: {Marshal.GetLastPInvokeError()}");
-        _process.WaitForExit(10_000);
+        _process.WaitForExit();
     }
 
     public void Dispose()

@@ -54,6 +54,14 @@ public static class OrchestratorMetrics
     public static void MembershipChanged(string change) =>
         MembershipChanges.Add(1, new TagList { { "change", change } });
 
+    private static readonly Counter<long> WriteQueueEvents =
+        Meter.CreateCounter<long>("orchestrator.writequeue.events", "{event}",
+            "Write queue state changes, by target and event: queued, refused, delivered, failed, paused, poisoned, redriven, dropped.");
+
+    /// <summary>Counts a write queue state change of a write for <paramref name="target"/>.</summary>
+    public static void WriteQueueEvent(string target, string @event) =>
+        WriteQueueEvents.Add(1, new TagList { { "target", target }, { "event", @event } });
+
     /// <summary>Counts a stress level change.</summary>
     public static void StressLevelChanged(StressLevel from, StressLevel to) =>
         StressChanges.Add(1, new TagList { { "from", from.ToString() }, { "to", to.ToString() } });

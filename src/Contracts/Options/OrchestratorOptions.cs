@@ -26,6 +26,9 @@ public sealed partial class OrchestratorOptions
     /// <summary>What the nodes of a cluster share (breaker state, optionally stress).</summary>
     public ClusterSharingOptions Cluster { get; set; } = new();
 
+    /// <summary>The durable write queue (used when the host adds it with <c>WithWriteQueue</c>).</summary>
+    public WriteQueueOptions WriteQueue { get; set; } = new();
+
     /// <summary>Declares (or changes) a feature.</summary>
     public OrchestratorOptions AddFeature(string name, Tier tier, Action<FeatureOptions>? configure = null)
     {
@@ -97,6 +100,8 @@ public sealed partial class OrchestratorOptions
         else Admission.Validate($"{SectionName}:Admission", errors);
         if (Cluster is null) errors.Add($"{SectionName}:Cluster is missing.");
         else Cluster.Validate($"{SectionName}:Cluster", errors);
+        if (WriteQueue is null) errors.Add($"{SectionName}:WriteQueue is missing.");
+        else WriteQueue.Validate($"{SectionName}:WriteQueue", errors);
         return errors;
     }
 

@@ -8,8 +8,9 @@ namespace Orchestrator.Node.Api;
 /// <param name="Degradation">The priority coordinator's decisions: stress level, reasons, tiers and features off, and the load shedder.</param>
 /// <param name="Admission">The node's load shedder (the same as <c>degradation.admission</c>); null when <c>Orchestrator:Admission:Enabled</c> is false.</param>
 /// <param name="Cluster">The cluster's view: members, and per dependency every reachable node's breaker and the policy's verdict; null when sharing is off.</param>
+/// <param name="WriteQueue">The durable write queue: depth, oldest entry's age, poisoned entries; null while it does not answer.</param>
 public sealed record NodeStatus(NodeInfo Node, IReadOnlyList<DependencyStatus> Dependencies, DegradationStatus Degradation, AdmissionSnapshot? Admission,
-    ClusterStatus? Cluster);
+    ClusterStatus? Cluster, WriteQueueStatus? WriteQueue = null);
 
 /// <summary>This node: its actor system, cluster membership and uptime.</summary>
 /// <param name="Name">The actor system's name.</param>

@@ -5,6 +5,7 @@ using Akka.Hosting;
 using Orchestrator.Actors.Client;
 using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Coordination;
+using Orchestrator.Actors.WriteQueue;
 using Orchestrator.Contracts;
 using Orchestrator.Node.Downstream;
 
@@ -23,7 +24,7 @@ public static class StatusEndpoints
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/status", async (IGuardedCalls calls, IRequiredActor<PriorityCoordinator> coordinator, ActorRegistry registry, ActorSystem system,
-            NodeClock clock, IServer server, CancellationToken ct) =>
+            NodeClock clock, IServer server, IWriteQueue writeQueue, CancellationToken ct) =>
         {
             var status = await calls.StatusAsync(ct);
             var degradation = await (await coordinator.GetAsync(ct)).Ask<DegradationStatus>(GetDegradation.Instance, TimeSpan.FromSeconds(5), ct);
@@ -35,7 +36,8 @@ public static class StatusEndpoints
             var cluster = registry.TryGet<ClusterStateActor>(out var clusterState)
                 ? await clusterState.Ask<ClusterStatus>(GetClusterStatus.Instance, TimeSpan.FromSeconds(5), ct)
                 : null;
-            return Results.Ok(new NodeStatus(Node(system, clock, server), dependencies, degradation, degradation.Admission, cluster));
+            var writes = await WriteQueueStatusAsync(writeQueue, ct);
+            return Results.Ok(new NodeStatus(Node(system, clock, server), dependencies, degradation, degradation.Admission, cluster, writes));
         });
 
         var dependencies = app.MapGroup("/api/dependencies");
@@ -55,6 +57,19 @@ public static class StatusEndpoints
         catch (ArgumentException e)
         {
             return ErrorBody.NotFound(e.Message.Split(" (Parameter", 2)[0]);
+        }
+    }
+
+    /// <summary>The write queue's status; null while it does not answer (it restarts after a failure of its database).</summary>
+    private static async Task<WriteQueueStatus?> WriteQueueStatusAsync(IWriteQueue queue, CancellationToken ct)
+    {
+        try
+        {
+            return await queue.StatusAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidOperationException or AskTimeoutException)
+        {
+            return null;
         }
     }
 

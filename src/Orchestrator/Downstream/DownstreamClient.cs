@@ -29,8 +29,13 @@ public sealed class DownstreamClient(HttpClient http, DownstreamBaseAddress base
     public Task<NotificationList> GetNotificationsAsync(string userId, CancellationToken ct) =>
         GetAsync<NotificationList>(DemoServices.Notifications, $"downstream/notifications/{Escape(userId)}", ct);
 
-    public Task<ChargeReceipt> ChargeAsync(ChargeRequest charge, CancellationToken ct) =>
-        PostAsync<ChargeRequest, ChargeReceipt>(DemoServices.Payments, "downstream/payments/charges", charge, ct);
+    /// <summary>Charges an order; a repeat with the same <paramref name="idempotencyKey"/> is applied once by the payments service.</summary>
+    public Task<ChargeReceipt> ChargeAsync(ChargeRequest charge, string? idempotencyKey, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress.Get(), "downstream/payments/charges")) { Content = JsonContent.Create(charge) };
+        if (!string.IsNullOrEmpty(idempotencyKey)) request.Headers.Add(PaymentLedger.IdempotencyHeader, idempotencyKey);
+        return SendAsync<ChargeReceipt>(DemoServices.Payments, request, ct);
+    }
 
     public Task<Reservation> ReserveAsync(ReservationRequest reservation, CancellationToken ct) =>
         PostAsync<ReservationRequest, Reservation>(DemoServices.Inventory, "downstream/inventory/reservations", reservation, ct);

@@ -30,11 +30,12 @@ public static class DownstreamEndpoints
         group.MapGet("/notifications/{userId}", (string userId, HttpContext http, ChaosInjector chaos) =>
             Serve(http, chaos, DemoServices.Notifications, () => Results.Ok(DemoData.Notifications(userId))));
 
-        group.MapPost("/payments/charges", (ChargeRequest charge, HttpContext http, ChaosInjector chaos) =>
+        // A charge with an Idempotency-Key header is applied once; a repeat answers the first receipt.
+        group.MapPost("/payments/charges", (ChargeRequest charge, HttpContext http, ChaosInjector chaos, PaymentLedger ledger) =>
             Serve(http, chaos, DemoServices.Payments, () =>
                 charge.Amount <= 0 || string.IsNullOrWhiteSpace(charge.OrderId) || string.IsNullOrWhiteSpace(charge.Currency)
                     ? ErrorBody.BadRequest("A charge needs an orderId, a currency and a positive amount.")
-                    : Results.Ok(new ChargeReceipt($"ch-{Guid.NewGuid():N}", charge.OrderId, charge.Amount, charge.Currency, "captured"))));
+                    : Results.Ok(ledger.Charge(charge, http.Request.Headers[PaymentLedger.IdempotencyHeader].FirstOrDefault()))));
 
         group.MapPost("/inventory/reservations", (ReservationRequest reservation, HttpContext http, ChaosInjector chaos, TimeProvider time) =>
             Serve(http, chaos, DemoServices.Inventory, () =>

@@ -6,7 +6,7 @@ namespace Orchestrator.Node.Shop;
 
 /// <summary>
 /// The demo shop: <c>GET /shop/home/{userId}[?deadlineMs=300]</c>, <c>GET /shop/product/{productId}</c>,
-/// <c>POST /shop/checkout</c>.
+/// <c>POST /shop/checkout</c>, <c>GET /shop/orders/{orderId}</c>.
 /// </summary>
 public static class ShopEndpoints
 {
@@ -23,6 +23,7 @@ public static class ShopEndpoints
                 : Task.FromResult(ErrorBody.BadRequest(error!)));
         group.MapGet("/product/{productId}", (string productId, ShopService shop, CancellationToken ct) => shop.ProductAsync(productId, ct));
         group.MapPost("/checkout", (CheckoutRequest request, ShopService shop, CancellationToken ct) => shop.CheckoutAsync(request, ct));
+        group.MapGet("/orders/{orderId}", (string orderId, ShopService shop, CancellationToken ct) => shop.OrderAsync(orderId, ct));
         return app;
     }
 

@@ -1,8 +1,10 @@
 using Orchestrator.Actors.Client;
 using Orchestrator.Actors.Composition;
+using Orchestrator.Actors.WriteQueue;
 using Orchestrator.Contracts;
 using Orchestrator.Node.Api;
 using Orchestrator.Node.Downstream;
+using Orchestrator.Node.Shop.Orders;
 
 namespace Orchestrator.Node.Shop;
 
@@ -11,7 +13,8 @@ namespace Orchestrator.Node.Shop;
 /// run in parallel, each section degrading on its own. The homepage runs its calls under one deadline
 /// (<see cref="PageComposer"/>).
 /// </summary>
-public sealed class ShopService(IGuardedCalls calls, PageComposer composer, DownstreamClient downstream)
+public sealed class ShopService(IGuardedCalls calls, PageComposer composer, DownstreamClient downstream, OrderStore orders, IWriteQueue writes,
+    TimeProvider time)
 {
     /// <summary>The names of the homepage's parts, as they appear in its JSON.</summary>
     private const string ProfilePart = "profile", RecommendationsPart = "recommendations", NotificationsPart = "notifications";
@@ -83,8 +86,13 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
     }
 
     /// <summary>
-    /// Checkout: reserve stock, then charge. Both are critical and have no fallback: a failure answers 503 naming
-    /// the dependency. (A real shop would release the reservation when the charge fails; the demo's expire.)
+    /// Checkout (CRITICAL): reserve stock (no stock, no order: 503 naming inventory), store the order (durably, as
+    /// <c>pending_payment</c>), then charge it with the order id as idempotency key. Paid: 200. When the charge does
+    /// not go through (payments down, timing out, its breaker open...), the charge is queued in the durable write
+    /// queue, keyed by the user so one user's charges are applied in order, and the answer is 202
+    /// <c>pending_payment</c>; the queue charges the order when payments is back and marks it paid. Only when the
+    /// order or the queued charge cannot be stored is the answer 503, naming the problem. (A real shop would also
+    /// release the reservation then; the demo's expire.)
     /// </summary>
     public async Task<IResult> CheckoutAsync(CheckoutRequest request, CancellationToken ct)
     {
@@ -100,13 +108,41 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
         if (!reservation.IsSuccess) return CriticalFailureBody.For(reservation, "checkout");
 
         var price = DemoData.PriceOf(request.ProductId) * request.Quantity;
+        var chargeRequest = new ChargeRequest(orderId, price, "EUR");
+        var (_, notStored) = await orders.PlaceAsync(new Order(orderId, request.UserId, request.ProductId, request.Quantity, price, chargeRequest.Currency,
+            reservation.Value!.ReservationId, OrderStatus.PendingPayment, time.GetUtcNow()), ct);
+        if (notStored is not null) return ErrorBody.Result(StatusCodes.Status503ServiceUnavailable, $"The checkout cannot be served: {notStored}");
+
         var charge = await calls.CallAsync(new GuardedCall<ChargeReceipt>(DemoServices.Payments,
-            t => downstream.ChargeAsync(new ChargeRequest(orderId, price, "EUR"), t))
+            t => downstream.ChargeAsync(chargeRequest, orderId, t))
         {
             Key = orderId, Tier = Tier.Critical, Feature = CheckoutFeature,
         }, ct);
-        if (!charge.IsSuccess) return CriticalFailureBody.For(charge, "checkout");
+        var reason = charge.Detail ?? charge.Reason.ToString();
+        if (charge.IsSuccess)
+        {
+            try
+            {
+                await orders.MarkPaidAsync(orderId, charge.Value!.ChargeId, ct);
+                return Results.Ok(new CheckoutReceipt(orderId, OrderStatus.Paid, reservation.Value!, charge.Value!));
+            }
+            catch (Exception e) when (e is InvalidOperationException or Akka.Actor.AskTimeoutException)
+            {
+                // Charged, but not recorded: the queued charge repeats it under the same idempotency key (applied
+                // once) and records it.
+                reason = e.Message;
+            }
+        }
 
-        return Results.Ok(new CheckoutReceipt(orderId, reservation.Value!, charge.Value!));
+        var queued = await writes.EnqueueAsync(new EnqueueWrite(DemoServices.Payments, request.UserId, PaymentWriteTarget.Payload(chargeRequest), orderId), ct);
+        if (!queued.Accepted)
+            return ErrorBody.Result(StatusCodes.Status503ServiceUnavailable,
+                $"The checkout cannot be served: the payment failed ({charge.Reason}) and could not be queued: {queued.Error}");
+        return Results.Json(new PendingCheckout(OrderStatus.PendingPayment, orderId, queued.Id!, reservation.Value!, reason),
+            statusCode: StatusCodes.Status202Accepted);
     }
+
+    /// <summary>An order: 200 with its status, or 404.</summary>
+    public async Task<IResult> OrderAsync(string orderId, CancellationToken ct) =>
+        await orders.FindAsync(orderId, ct) is { } order ? Results.Ok(order) : ErrorBody.NotFound($"There is no order '{orderId}'.");
 }

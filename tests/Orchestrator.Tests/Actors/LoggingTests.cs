@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Orchestrator.Actors.Dependencies;
 using Orchestrator.Actors.Time;
+using Orchestrator.Actors.WriteQueue;
 using Orchestrator.Contracts;
 using Serilog;
 using Serilog.Core;
@@ -41,6 +42,8 @@ public sealed class LoggingTests : Akka.TestKit.Xunit2.TestKit
         akka.loggers = ["Akka.Logger.Serilog.SerilogLogger, Akka.Logger.Serilog"]
         akka.logger-formatter = "Akka.Logger.Serilog.SerilogLogMessageFormatter, Akka.Logger.Serilog"
         akka.loglevel = INFO
+        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         """), output: output)
     {
     }
@@ -115,6 +118,44 @@ public sealed class LoggingTests : Akka.TestKit.Xunit2.TestKit
         Assert.Contains("stopped rejecting", events[1].MessageTemplate.Text);
         Assert.Equal("2", events[1].Properties["Rejected"].ToString());
     }
+
+    [Fact]
+    public void Write_queue_state_changes_are_structured_events_carrying_the_target_and_key()
+    {
+        const string target = "logged-ledger";
+        var dependencies = Sys.ActorOf(DependencySupervisor.Props(
+            new OrchestratorOptions { TimeProvider = new SchedulerTimeProvider(Sys.Scheduler) }.AddDependency(target)), "logged-dependencies");
+        var writes = new Orchestrator.Tests.WriteQueue.RecordingTarget(target)
+        {
+            Behaviour = (w, _) => w.Payload == "poison" ? throw new IOException("rejected") : Task.CompletedTask,
+        };
+        var queue = Sys.ActorOf(WriteQueueActor.Props(new WriteQueueOptions { MaxAttempts = 1, PersistenceId = "logged-queue" }, [writes], dependencies,
+            "the test journal", new SchedulerTimeProvider(Sys.Scheduler)));
+
+        queue.Tell(new EnqueueWrite(target, "customer-1", "ok"), TestActor);
+        ExpectMsg<AcceptedForProcessing>();
+        queue.Tell(new EnqueueWrite(target, "customer-2", "poison"), TestActor);
+        var poisoned = ExpectMsg<AcceptedForProcessing>().Id;
+        WaitFor(() => EventsOf(target, "Target").Any(e => e.MessageTemplate.Text.Contains("poison list")));
+        queue.Tell(new RedrivePoisoned(poisoned), TestActor);
+        ExpectMsg<PoisonCommandDone>();
+
+        WaitFor(() => EventsOf(target, "Target").Count(e => e.MessageTemplate.Text.Contains("poison list")) == 2
+            && EventsOf(target, "Target").Any(e => e.MessageTemplate.Text.Contains("re-driven")));
+        var events = EventsOf(target, "Target");
+        var queued = events.Where(e => e.MessageTemplate.Text.Contains("queued for")).ToList();
+        Assert.Equal(["\"customer-1\"", "\"customer-2\""], queued.Select(e => e.Properties["Key"].ToString()).Order());
+        var delivered = Assert.Single(events, e => e.MessageTemplate.Text.Contains("delivered"));
+        Assert.Equal("\"customer-1\"", delivered.Properties["Key"].ToString());
+        var firstPoisoned = events.First(e => e.MessageTemplate.Text.Contains("poison list"));
+        Assert.Equal(LogEventLevel.Warning, firstPoisoned.Level);
+        Assert.Equal("\"customer-2\"", firstPoisoned.Properties["Key"].ToString());
+        Assert.Contains("rejected", firstPoisoned.Properties["Error"].ToString());
+        Assert.Equal("\"customer-2\"", Assert.Single(events, e => e.MessageTemplate.Text.Contains("re-driven")).Properties["Key"].ToString());
+    }
+
+    private List<LogEvent> EventsOf(string value, string property) =>
+        Sink.Events.Where(e => e.Properties.TryGetValue(property, out var v) && v.ToString() == $"\"{value}\"").ToList();
 }
 
 [CollectionDefinition(nameof(SerilogCollection), DisableParallelization = true)]

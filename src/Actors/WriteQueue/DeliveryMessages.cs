@@ -1,0 +1,14 @@
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Actors.WriteQueue;
+
+// The write queue's messages to itself.
+
+/// <summary>A delivery's guarded call answered (<paramref name="Result"/>) or the ask failed (<paramref name="Error"/>).</summary>
+internal sealed record DeliveryFinished(string Id, ICallResult? Result, Exception? Error);
+
+/// <summary>The backoff of a failed entry is over.</summary>
+internal sealed record RetryDue(string Id);
+
+/// <summary>Deliveries to a paused target may go on.</summary>
+internal sealed record ResumeTarget(string Target);

@@ -1,0 +1,36 @@
+namespace Orchestrator.Node.Shop.Orders;
+
+/// <summary>An order of the demo shop, as stored in the order book.</summary>
+/// <param name="OrderId">The order's id.</param>
+/// <param name="UserId">Who ordered.</param>
+/// <param name="ProductId">What.</param>
+/// <param name="Quantity">How many.</param>
+/// <param name="Amount">The price to charge.</param>
+/// <param name="Currency">Its currency.</param>
+/// <param name="ReservationId">The stock held for it.</param>
+/// <param name="Status"><see cref="OrderStatus.PendingPayment"/> until the charge went through, then <see cref="OrderStatus.Paid"/>.</param>
+/// <param name="PlacedAt">When it was placed.</param>
+/// <param name="ChargeId">The charge that paid it.</param>
+/// <param name="PaidAt">When it was paid.</param>
+public sealed record Order(
+    string OrderId,
+    string UserId,
+    string ProductId,
+    int Quantity,
+    decimal Amount,
+    string Currency,
+    string ReservationId,
+    string Status,
+    DateTimeOffset PlacedAt,
+    string? ChargeId = null,
+    DateTimeOffset? PaidAt = null);
+
+/// <summary>The states of an order, as they appear in JSON.</summary>
+public static class OrderStatus
+{
+    /// <summary>Stored, stock reserved, the charge not yet through (it waits in the write queue).</summary>
+    public const string PendingPayment = "pending_payment";
+
+    /// <summary>Charged.</summary>
+    public const string Paid = "paid";
+}

@@ -1,0 +1,9 @@
+namespace Orchestrator.Node.Shop.Orders;
+
+// The order book's journal events.
+
+/// <summary>An order was placed (stock reserved, payment pending).</summary>
+public sealed record OrderPlaced(Order Order);
+
+/// <summary>An order's charge went through.</summary>
+public sealed record OrderPaid(string OrderId, string ChargeId, DateTimeOffset PaidAt);
