@@ -78,6 +78,9 @@ public sealed class CrashSafetyTests : IAsyncLifetime
                 Assert.Equal(Users * OrdersPerUser, status.RootElement.GetProperty("depth").GetInt32());
             Assert.Empty(_payments.Applied);
 
+            // Snapshots are saved in the background: wait for one, so that the restart reads a snapshot and the
+            // events after it (the kill must not race the save).
+            await Poll.UntilAsync(SnapshotsAsync, n => n > 0, "the queue saves a snapshot", Limit);
             node.KillHard();
         }
         Assert.True(await SnapshotsAsync() > 0, "the queue saved a snapshot, so the restart reads one");
