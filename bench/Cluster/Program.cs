@@ -1,0 +1,3 @@
+using Orchestrator.Bench.Cluster;
+
+return await ClusterBenchmarks.MainAsync(args);
