@@ -58,6 +58,7 @@ public sealed class ClusterStateActor : ReceiveActor
         _selfUid = _cluster.SelfUniqueAddress.Uid;
 
         Receive<LocalBreakerChanged>(Publish);
+        Receive<NodeBreakerEntry>(OnPeerEntry);
         Receive<LocalStressChanged>(PublishStress);
         Receive<Changed>(c => c.Key.Equals(BreakersKey), c => Merge(c.Get(BreakersKey)));
         Receive<Changed>(c => c.Key.Equals(StressKey), c => MergeStress(c.Get(StressKey)));
@@ -123,36 +124,57 @@ public sealed class ClusterStateActor : ReceiveActor
         var cluster = _cluster;
         _replicator.Tell(Dsl.Update(BreakersKey, LWWDictionary<string, NodeBreakerEntry>.Empty, new WriteAll(_options.Cluster.PublishTimeout),
             d => d.SetItem(cluster, entry.Key, entry)));
+        // Also straight to the other members' cluster-state actors: the fastest way, and it does not depend on the
+        // replicators' notification (the map stays the source for nodes that join or missed a message).
+        foreach (var member in _members.Values.Where(m => !m.UniqueAddress.Equals(_cluster.SelfUniqueAddress) && m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving))
+            Context.ActorSelection(new RootActorPath(member.Address) / "user" / Dependencies.OrchestratorGuardian.Name / Name).Tell(entry);
         Recompute(null);
     }
 
     private void Merge(LWWDictionary<string, NodeBreakerEntry> data)
     {
         var recovered = new Dictionary<string, string>(StringComparer.Ordinal);
-        var present = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (key, entry) in data.Entries)
-        {
-            present.Add(key);
-            if (IsSelf(entry))
-            {
-                // This node is the only writer of its entries: what it holds is newest, but after a restart of this
-                // actor the map remembers the versions it used.
-                if (entry.Version > _versions.GetValueOrDefault(entry.Dependency))
-                {
-                    _versions[entry.Dependency] = entry.Version;
-                    _entries[key] = entry;
-                }
-                continue;
-            }
-            _entries.TryGetValue(key, out var before);
-            if (before is not null && before.Version >= entry.Version) continue;
-            if (ClusterVerdict.Recovered(before, entry)) recovered[entry.Dependency] = entry.Node;
-            _entries[key] = entry;
-        }
-        foreach (var key in _entries.Where(e => !IsSelf(e.Value) && !present.Contains(e.Key)).Select(e => e.Key).ToList())
-            _entries.Remove(key);
+        foreach (var entry in data.Entries.Values) MergeEntry(entry, recovered);
         Recompute(recovered);
     }
+
+    /// <summary>An entry sent straight by its node (besides the replicated map, which may lag behind it).</summary>
+    private void OnPeerEntry(NodeBreakerEntry entry)
+    {
+        if (!_options.Dependencies.ContainsKey(entry.Dependency)) return;
+        var recovered = new Dictionary<string, string>(StringComparer.Ordinal);
+        MergeEntry(entry, recovered);
+        Recompute(recovered);
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="entry"/> if it is newer than what this node holds for its key. Entries are never dropped
+    /// because a copy of the map lacks them (it may be older than an entry sent straight): only when their node is
+    /// removed from the cluster.
+    /// </summary>
+    private void MergeEntry(NodeBreakerEntry entry, Dictionary<string, string> recovered)
+    {
+        var key = entry.Key;
+        if (IsSelf(entry))
+        {
+            // This node is the only writer of its entries: what it holds is newest, but after a restart of this
+            // actor the map remembers the versions it used.
+            if (entry.Version > _versions.GetValueOrDefault(entry.Dependency))
+            {
+                _versions[entry.Dependency] = entry.Version;
+                _entries[key] = entry;
+            }
+            return;
+        }
+        if (!IsMember(entry.Node, entry.Uid)) return; // a removed node's entry, still in some copy of the map
+        _entries.TryGetValue(key, out var before);
+        if (before is not null && before.Version >= entry.Version) return;
+        if (ClusterVerdict.Recovered(before, entry)) recovered[entry.Dependency] = entry.Node;
+        _entries[key] = entry;
+    }
+
+    private bool IsMember(string node, long uid) =>
+        _members.Keys.Any(m => m.Uid == uid && m.Address.ToString() == node);
 
     /// <summary>Pushes every dependency's view whose content changed (or that carries a recovery) to its actor.</summary>
     private void Recompute(IReadOnlyDictionary<string, string>? recovered)
