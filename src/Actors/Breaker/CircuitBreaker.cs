@@ -185,6 +185,7 @@ public sealed class CircuitBreaker
     public bool TakeOverProbing(string reason)
     {
         if (State != BreakerState.Open || !FollowsCluster) return false;
+        _trips = 0; // its own first open period: the reset timeout
         Trip(reason);
         return true;
     }

@@ -115,10 +115,10 @@ public sealed class ClusterStateActor : ReceiveActor
     private void Publish(LocalBreakerChanged changed)
     {
         if (!_options.Dependencies.ContainsKey(changed.Dependency)) return;
-        var version = _versions.GetValueOrDefault(changed.Dependency) + 1;
+        var version = NextVersion(_versions.GetValueOrDefault(changed.Dependency));
         _versions[changed.Dependency] = version;
         _entries.TryGetValue(NodeBreakerEntry.KeyOf(changed.Dependency, _self, _selfUid), out var before);
-        var recoveries = (before?.Recoveries ?? 0) + (before is { IsEvidence: true } && changed.State == BreakerState.Closed ? 1 : 0);
+        var recoveries = (before?.Recoveries ?? 0) + (changed.Recovered && before is { IsEvidence: true } ? 1 : 0);
         var entry = new NodeBreakerEntry(changed.Dependency, _self, _selfUid, changed.State, changed.FollowsCluster, version, recoveries);
         _entries[entry.Key] = entry;
         var cluster = _cluster;
@@ -195,6 +195,12 @@ public sealed class ClusterStateActor : ReceiveActor
         ClusterVerdict.Judge(name, dependency.Cluster,
             _entries.Values.Where(e => e.Dependency == name && reachable.Contains((e.Node, e.Uid))), reachable.Count);
 
+    /// <summary>
+    /// The next version after <paramref name="previous"/>: also above any version this process used before, so that
+    /// a restart of this actor (which forgets its counters) never reuses a number the other nodes already hold.
+    /// </summary>
+    private static long NextVersion(long previous) => Math.Max(previous + 1, System.Diagnostics.Stopwatch.GetTimestamp());
+
     private bool IsSelf(NodeBreakerEntry entry) => entry.Uid == _selfUid && entry.Node == _self;
 
     // ---- membership -------------------------------------------------------------------------------------
@@ -213,9 +219,16 @@ public sealed class ClusterStateActor : ReceiveActor
 
     private void OnMember(Member member, string change)
     {
-        var isNew = !_members.TryGetValue(member.UniqueAddress, out var before) || before.Status != member.Status;
+        var known = _members.TryGetValue(member.UniqueAddress, out var before);
+        var isNew = !known || before!.Status != member.Status;
         _members[member.UniqueAddress] = member;
         if (!isNew) return;
+        if (!known)
+        {
+            // Entries of a node not known yet were set aside by MergeEntry: read this replica's copy again.
+            _replicator.Tell(Dsl.Get(BreakersKey, ReadLocal.Instance));
+            if (_options.Cluster.ShareStress) _replicator.Tell(Dsl.Get(StressKey, ReadLocal.Instance));
+        }
         OrchestratorMetrics.MembershipChanged(change);
         _log.Info("Cluster member {Node} is {MemberStatus}", member.Address, member.Status);
         if (member.UniqueAddress.Equals(_cluster.SelfUniqueAddress) && member.Status == MemberStatus.Up)
@@ -279,7 +292,8 @@ public sealed class ClusterStateActor : ReceiveActor
 
     private void PublishStress(LocalStressChanged changed)
     {
-        var entry = new NodeStressEntry(_self, _selfUid, changed.Level, ++_stressVersion);
+        _stressVersion = NextVersion(_stressVersion);
+        var entry = new NodeStressEntry(_self, _selfUid, changed.Level, _stressVersion);
         var key = NodeBreakerEntry.KeyOf("stress", _self, _selfUid);
         _stress[key] = entry;
         var cluster = _cluster;
@@ -296,6 +310,7 @@ public sealed class ClusterStateActor : ReceiveActor
                 _stressVersion = Math.Max(_stressVersion, entry.Version);
                 continue;
             }
+            if (!IsMember(entry.Node, entry.Uid)) continue; // a removed node's entry, still in some copy of the map
             if (_stress.TryGetValue(key, out var before) && before.Version >= entry.Version) continue;
             _stress[key] = entry;
         }

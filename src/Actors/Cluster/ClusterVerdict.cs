@@ -25,9 +25,11 @@ public static class ClusterVerdict
         // The prober: a node whose breaker is open or half-open on its own evidence (it holds the reset timeout),
         // else any node that sees it open (the evidence left with its node); the lowest address, so that every node
         // picks the same.
+        // An isolated node never probes (an operator holds it open), so it is never chosen.
+        var candidates = nodes.Where(e => e.State is BreakerState.Open or BreakerState.HalfOpen).ToList();
         var prober = options.Policy == ClusterPolicy.LocalOnly
             ? null
-            : nodes.FirstOrDefault(e => e.IsEvidence)?.Node ?? seenOpenOn.FirstOrDefault();
+            : candidates.FirstOrDefault(e => e.IsEvidence)?.Node ?? candidates.FirstOrDefault()?.Node;
         return new ClusterBreakerStatus(dependency, options.Describe(Math.Max(1, reachableNodes)),
             nodes.Select(e => new NodeBreakerStatus(e.Node, e.State, e.FollowsCluster, e.Version)).ToList(),
             openedOn, seenOpenOn, policyOpens, prober);

@@ -9,4 +9,5 @@ namespace Orchestrator.Actors.Cluster;
 /// <param name="Dependency">The dependency.</param>
 /// <param name="State">The breaker's new state.</param>
 /// <param name="FollowsCluster">Whether it is open on other nodes' evidence.</param>
-public sealed record LocalBreakerChanged(string Dependency, BreakerState State, bool FollowsCluster);
+/// <param name="Recovered">Whether this closing is a recovery seen here (a probe succeeded, or a reset by hand), not a release by the cluster.</param>
+public sealed record LocalBreakerChanged(string Dependency, BreakerState State, bool FollowsCluster, bool Recovered = false);

@@ -43,6 +43,7 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
     private readonly NodeControls _controls;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private DependencyState _state = null!;
+    private bool _releasing; // while the cluster's news closes the breaker
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
     public DependencyActor(string name, DependencyOptions options, TimeProvider? time, BulkheadGate gate, DependencyStats stats, Func<double>? random,
@@ -178,7 +179,8 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
     {
         OrchestratorMetrics.BreakerTransitioned(_name, t.From, t.To);
         _stats.PublishBreaker(t.To);
-        Context.System.EventStream.Publish(new LocalBreakerChanged(_name, t.To, t.FollowsCluster)); // for the cluster, if any
+        // For the cluster, if any; a release by the cluster is not a recovery seen here.
+        Context.System.EventStream.Publish(new LocalBreakerChanged(_name, t.To, t.FollowsCluster, Recovered: t.To == BreakerState.Closed && !_releasing));
         if (t.FollowsCluster)
         {
             _state.LastClusterNews = _time.GetUtcNow();
@@ -220,13 +222,18 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
     private void OnClusterView(ClusterBreakerView view)
     {
         if (_options.Cluster.Policy == ClusterPolicy.LocalOnly) return;
-        _state.LastClusterNews = _time.GetUtcNow();
+        // News from the prober: it changed, or its entry did (a silent prober is replaced, see OnFollowCheck).
+        if (_state.LastView is not { } last || last.Prober != view.Prober || last.ProberVersion != view.ProberVersion)
+            _state.LastClusterNews = _time.GetUtcNow();
         _state.LastView = view;
         Breaker.ProbesElsewhere = view.ProbesElsewhere && view.Prober != _state.SilentProber;
         var state = Breaker.State; // reading it may end an open period, in following when another node probes
         if (view.RecoveredOn is { } node && state is BreakerState.Open or BreakerState.HalfOpen)
         {
-            if (!Breaker.Release($"node {node} closed its breaker: the dependency recovered")) return;
+            _releasing = true;
+            var released = Breaker.Release($"node {node} closed its breaker: the dependency recovered");
+            _releasing = false;
+            if (!released) return;
             OrchestratorMetrics.ClusterBreakerAction(_name, "released");
             Drain();
         }
@@ -235,7 +242,7 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
             if (Breaker.TakeOverProbing("this node now probes the dependency for the cluster"))
                 OrchestratorMetrics.ClusterBreakerAction(_name, "took-over-probing");
         }
-        else if (state == BreakerState.Closed && view.PolicyOpens)
+        else if (state == BreakerState.Closed && view.PolicyOpens && view.RecoveredOn is null) // a recovery's news outweighs evidence still on its way out
         {
             if (Breaker.Follow($"the cluster policy {view.Policy} opens it; opened on {string.Join(", ", view.OpenedOn)}"))
                 OrchestratorMetrics.ClusterBreakerAction(_name, "followed");

@@ -43,6 +43,15 @@ public sealed class ClusterVerdictTests
     }
 
     [Fact]
+    public void An_isolated_node_counts_toward_the_policy_but_never_probes()
+    {
+        var status = Judge(ClusterPolicy.AnyOpen, 3, Entry(A, BreakerState.Isolated), Entry(B, BreakerState.Open, follows: true));
+        Assert.True(status.PolicyOpens);
+        Assert.Equal(B, status.Prober);
+        Assert.Null(Judge(ClusterPolicy.AnyOpen, 3, Entry(A, BreakerState.Isolated)).Prober);
+    }
+
+    [Fact]
     public void A_half_open_breaker_probes_but_opens_no_other_node()
     {
         var status = Judge(ClusterPolicy.AnyOpen, 2, Entry(B, BreakerState.HalfOpen));
