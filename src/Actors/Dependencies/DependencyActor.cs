@@ -214,14 +214,13 @@ public sealed partial class DependencyActor : ReceiveActor, IWithTimers, IWithSt
     }
 
     /// <summary>
-    /// Acts on what the cluster says of this dependency: a closed breaker opens when the policy says so (without
+    /// Acts on what the cluster says of this dependency (the cluster-state actor sends no views under LocalOnly): a closed breaker opens when the policy says so (without
     /// spending its own failures); an open one closes when the node that probed saw the dependency recover; one that
     /// follows the cluster takes over probing when this node is chosen; and while another node probes, this node's
     /// open period ends in following rather than half-open.
     /// </summary>
     private void OnClusterView(ClusterBreakerView view)
     {
-        if (_options.Cluster.Policy == ClusterPolicy.LocalOnly) return;
         // News from the prober: it changed, or its entry did (a silent prober is replaced, see OnFollowCheck).
         if (_state.LastView is not { } last || last.Prober != view.Prober || last.ProberVersion != view.ProberVersion)
             _state.LastClusterNews = _time.GetUtcNow();
