@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Dependencies;
+using Orchestrator.Actors.Root;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Bench.Cluster;

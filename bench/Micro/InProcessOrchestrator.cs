@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Orchestrator.Actors.Client;
 using Orchestrator.Actors.Dependencies;
+using Orchestrator.Actors.Root;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Bench.Micro;
@@ -37,9 +38,12 @@ public sealed class InProcessOrchestrator : IAsyncDisposable
     /// <summary>An actor that receives told results.</summary>
     public ResultSink Sink { get; }
 
-    public static async Task<InProcessOrchestrator> StartAsync()
+    /// <summary>Starts the orchestrator; <paramref name="configure"/> may change its options before they are validated.</summary>
+    public static async Task<InProcessOrchestrator> StartAsync(Action<OrchestratorOptions>? configure = null)
     {
-        var options = BenchDependency.Declare(new OrchestratorOptions()).Validate();
+        var declared = BenchDependency.Declare(new OrchestratorOptions());
+        configure?.Invoke(declared);
+        var options = declared.Validate();
         var system = ActorSystem.Create("micro", Quiet);
         var guardian = system.ActorOf(OrchestratorGuardian.Props(options), OrchestratorGuardian.Name);
         var children = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, TimeSpan.FromSeconds(10));
@@ -54,7 +58,7 @@ public sealed class InProcessOrchestrator : IAsyncDisposable
     public async Task IsolateAsync()
     {
         await Dependencies.Ask<BreakerCommandAccepted>(new IsolateBreaker(BenchDependency.Name), TimeSpan.FromSeconds(10));
-        if (Handle.Stats.Breaker != BreakerState.Isolated) throw new InvalidOperationException("The breaker did not publish its isolation.");
+        if (Handle.Breaker.State != BreakerState.Isolated) throw new InvalidOperationException("The breaker did not publish its isolation.");
     }
 
     public async ValueTask DisposeAsync() => await System.Terminate();

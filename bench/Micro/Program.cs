@@ -1,5 +1,11 @@
 using BenchmarkDotNet.Running;
 using Orchestrator.Bench.Micro;
+using Orchestrator.Bench.Micro.Throughput;
 
-// Every benchmark class of this assembly; pass BenchmarkDotNet's arguments, e.g. --filter '*OpenBreaker*'.
+// 'throughput' first: the closed-loop throughput runner (see ThroughputArguments.Usage).
+if (args.Length > 0 && args[0].Equals(ThroughputRunner.Command, StringComparison.OrdinalIgnoreCase))
+    return ThroughputRunner.Run(args[1..], Console.Out, Console.Error);
+
+// Otherwise every benchmark class of this assembly; pass BenchmarkDotNet's arguments, e.g. --filter '*OpenBreaker*'.
 BenchmarkSwitcher.FromAssembly(typeof(ShortJobConfig).Assembly).Run(args, new ShortJobConfig());
+return 0;

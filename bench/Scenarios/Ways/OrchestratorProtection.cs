@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Orchestrator.Actors.Client;
 using Orchestrator.Actors.Dependencies;
+using Orchestrator.Actors.Root;
 using Orchestrator.Bench.Scenarios.Definitions;
 using Orchestrator.Contracts;
 

@@ -56,6 +56,9 @@ public sealed class AdmissionController
         }
     }
 
+    /// <summary>Ends an admitted call that never reached its dependency: it gives its place back and leaves an adaptive limit alone.</summary>
+    public void Release() => Interlocked.Decrement(ref _inFlight);
+
     /// <summary>Ends an admitted call; an adaptive limit grows after calls on time and shrinks after slow or failed ones.</summary>
     public void Release(TimeSpan elapsed, bool succeeded)
     {

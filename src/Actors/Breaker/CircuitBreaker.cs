@@ -6,8 +6,13 @@ namespace Orchestrator.Actors.Breaker;
 /// The maths of one dependency's circuit breaker: Closed -> Open on too many failures (in a row, or by ratio or
 /// slow-call ratio over a sliding window), Open -> HalfOpen when the reset timeout ends, HalfOpen -> Closed when
 /// every probe succeeds or back to Open when one fails. Driven by a <see cref="TimeProvider"/>; holds no timers
-/// and no locks: its owner (one actor) calls it from one thread and reports <see cref="Transitioned"/>.
+/// and no locks: its owner (one actor) calls it from one thread and reports <see cref="Transitioned"/>. Every
+/// state it takes is published on its <see cref="BreakerBoard"/>, where callers read it and take half-open probes.
 /// </summary>
+/// <remarks>
+/// Reading never changes the breaker: the state moves only on a call (<see cref="TryAcquire()"/>, the records of
+/// outcomes), a timer (<see cref="Refresh"/>, when the reset timeout ends) or a command.
+/// </remarks>
 /// <remarks>
 /// In a cluster the breaker may also <em>follow</em> the others (<see cref="Follow"/>): it is open on their evidence,
 /// without a reset timeout of its own, until the cluster says the dependency recovered (<see cref="Release"/>) or
@@ -23,44 +28,34 @@ public sealed class CircuitBreaker
     private long _halfOpenRound;
     private int _consecutiveFailures;
     private int _trips;
-    private int _probesIssued;
     private int _probeSuccesses;
     private DateTimeOffset? _openUntil;
 
-    /// <summary>Creates a closed breaker.</summary>
-    public CircuitBreaker(CircuitBreakerOptions options, TimeProvider time)
+    /// <summary>Creates a closed breaker, published on <paramref name="board"/> (a board of its own when null).</summary>
+    public CircuitBreaker(CircuitBreakerOptions options, TimeProvider time, BreakerBoard? board = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _window = new SlidingWindow(options.SamplingWindow);
+        Board = board ?? new BreakerBoard();
         LastTransitionAt = time.GetUtcNow();
+        Board.Publish(BreakerState.Closed, _halfOpenRound, 0, null, LastTransitionAt);
     }
+
+    /// <summary>Where the breaker publishes its state for callers.</summary>
+    public BreakerBoard Board { get; }
 
     /// <summary>Raised on every change of state, synchronously, by the call that caused it.</summary>
     public Action<BreakerTransition>? Transitioned { get; set; }
 
-    /// <summary>The state; an open breaker whose reset timeout has ended reads as half-open.</summary>
-    public BreakerState State
-    {
-        get
-        {
-            Refresh();
-            return _state;
-        }
-    }
+    /// <summary>The state. An open breaker whose reset timeout has ended stays open until a call or <see cref="Refresh"/> moves it.</summary>
+    public BreakerState State => _state;
 
     /// <summary>
     /// Counts the half-open rounds. A probe's outcome counts only in the round that handed it out: a probe from
     /// an earlier round that ends late can neither close nor reopen the breaker.
     /// </summary>
-    public long HalfOpenRound
-    {
-        get
-        {
-            Refresh();
-            return _halfOpenRound;
-        }
-    }
+    public long HalfOpenRound => _halfOpenRound;
 
     /// <summary>Whether the breaker is open on other nodes' evidence (it has no reset timeout of its own then).</summary>
     public bool FollowsCluster { get; private set; }
@@ -75,47 +70,50 @@ public sealed class CircuitBreaker
     public DateTimeOffset LastTransitionAt { get; private set; }
 
     /// <summary>When an open breaker lets its first probe through; null unless open.</summary>
-    public DateTimeOffset? OpenUntil => State == BreakerState.Open ? _openUntil : null;
+    public DateTimeOffset? OpenUntil => _state == BreakerState.Open ? _openUntil : null;
 
-    /// <summary>Whether a call arriving now could run (without taking a probe slot).</summary>
-    public bool IsCallPermitted => State switch
+    /// <summary>Whether a call arriving now could run (without taking a probe). Reading it changes nothing.</summary>
+    public bool IsCallPermitted => _state switch
     {
         BreakerState.Closed => true,
-        BreakerState.HalfOpen => _probesIssued < _options.HalfOpenProbes,
+        BreakerState.HalfOpen => Board.ProbesLeft > 0,
         _ => false,
     };
 
-    /// <summary>Asks to run one call now; a half-open breaker hands out at most <c>HalfOpenProbes</c> probes.</summary>
-    public BreakerPermit TryAcquire()
+    /// <summary>
+    /// Asks to run one call now (the call's pre-execute step): an open breaker whose reset timeout has ended moves
+    /// to half-open first; a half-open breaker hands out at most <c>HalfOpenProbes</c> probes per round (taken on
+    /// the <see cref="Board"/>, shared with callers).
+    /// </summary>
+    public BreakerPermit TryAcquire() => TryAcquire(out _);
+
+    /// <summary>Asks to run one call now (see <see cref="TryAcquire()"/>), and says the permit's half-open round.</summary>
+    /// <param name="round">The half-open round of the permit (a probe's outcome counts only in its own round).</param>
+    public BreakerPermit TryAcquire(out long round)
     {
-        switch (State)
+        Refresh();
+        round = _halfOpenRound;
+        return _state switch
         {
-            case BreakerState.Closed:
-                return BreakerPermit.Allowed;
-            case BreakerState.HalfOpen when _probesIssued < _options.HalfOpenProbes:
-                _probesIssued++;
-                return BreakerPermit.Probe;
-            default:
-                return BreakerPermit.Rejected;
-        }
+            BreakerState.Closed => BreakerPermit.Allowed,
+            BreakerState.HalfOpen when Board.TryTakeProbe(out round) => BreakerPermit.Probe,
+            _ => BreakerPermit.Rejected,
+        };
     }
 
     /// <summary>Gives back a probe whose outcome says nothing (dropped before it started, or cut by its caller's deadline).</summary>
     /// <param name="probeRound">The <see cref="HalfOpenRound"/> when it was handed out (null: the current round).</param>
-    public void ReleaseProbe(long? probeRound = null)
-    {
-        if (State == BreakerState.HalfOpen && _probesIssued > 0 && (probeRound is null || probeRound == _halfOpenRound)) _probesIssued--;
-    }
+    public void ReleaseProbe(long? probeRound = null) => Board.ReturnProbe(probeRound ?? _halfOpenRound, _options.HalfOpenProbes);
 
     /// <summary>Records a call that the dependency answered.</summary>
     /// <param name="duration">How long the call ran.</param>
-    /// <param name="permit">What <see cref="TryAcquire"/> answered for it.</param>
+    /// <param name="permit">What <see cref="TryAcquire()"/> answered for it.</param>
     /// <param name="probeRound">For a probe: the <see cref="HalfOpenRound"/> when it was handed out (null: the current round).</param>
     public void RecordSuccess(TimeSpan duration, BreakerPermit permit, long? probeRound = null)
     {
         if (IsStaleProbe(permit, probeRound)) return;
         var slow = IsSlow(duration);
-        switch (State)
+        switch (_state)
         {
             case BreakerState.Closed:
                 _consecutiveFailures = 0;
@@ -138,14 +136,26 @@ public sealed class CircuitBreaker
         }
     }
 
+    /// <summary>
+    /// Records calls that the dependency answered, counted on the callers' side and handed over together (as
+    /// allowed calls, not probes): <paramref name="calls"/> of them, <paramref name="slow"/> of those slow.
+    /// </summary>
+    public void RecordSuccesses(int calls, int slow)
+    {
+        if (_state != BreakerState.Closed || calls <= 0) return;
+        _consecutiveFailures = 0;
+        _window.Record(_time.GetUtcNow(), calls, failures: 0, slow);
+        CheckWindow();
+    }
+
     /// <summary>Records a call that failed in a way that counts against the dependency (an error it handles, or a timeout).</summary>
     /// <param name="duration">How long the call ran.</param>
-    /// <param name="permit">What <see cref="TryAcquire"/> answered for it.</param>
+    /// <param name="permit">What <see cref="TryAcquire()"/> answered for it.</param>
     /// <param name="probeRound">For a probe: the <see cref="HalfOpenRound"/> when it was handed out (null: the current round).</param>
     public void RecordFailure(TimeSpan duration, BreakerPermit permit, long? probeRound = null)
     {
         if (IsStaleProbe(permit, probeRound)) return;
-        switch (State)
+        switch (_state)
         {
             case BreakerState.Closed:
                 _consecutiveFailures++;
@@ -165,7 +175,7 @@ public sealed class CircuitBreaker
     /// <returns>Whether the breaker moved.</returns>
     public bool Follow(string reason)
     {
-        if (State != BreakerState.Closed) return false;
+        if (_state != BreakerState.Closed) return false;
         Move(BreakerState.Open, reason, following: true);
         return true;
     }
@@ -174,7 +184,7 @@ public sealed class CircuitBreaker
     /// <returns>Whether the breaker moved.</returns>
     public bool Release(string reason)
     {
-        if (State is not (BreakerState.Open or BreakerState.HalfOpen)) return false;
+        if (_state is not (BreakerState.Open or BreakerState.HalfOpen)) return false;
         _trips = 0;
         Move(BreakerState.Closed, reason);
         return true;
@@ -184,7 +194,7 @@ public sealed class CircuitBreaker
     /// <returns>Whether the breaker moved.</returns>
     public bool TakeOverProbing(string reason)
     {
-        if (State != BreakerState.Open || !FollowsCluster) return false;
+        if (_state != BreakerState.Open || !FollowsCluster) return false;
         _trips = 0; // its own first open period: the reset timeout
         Trip(reason);
         return true;
@@ -193,27 +203,27 @@ public sealed class CircuitBreaker
     /// <summary>Opens the breaker by hand; it stays open until <see cref="Reset"/>.</summary>
     public void Isolate()
     {
-        if (State != BreakerState.Isolated) Move(BreakerState.Isolated, "isolated by hand");
+        if (_state != BreakerState.Isolated) Move(BreakerState.Isolated, "isolated by hand");
     }
 
     /// <summary>Closes the breaker by hand and forgets recent failures and trips.</summary>
     public void Reset()
     {
         _trips = 0;
-        if (State != BreakerState.Closed) Move(BreakerState.Closed, "reset by hand");
+        if (_state != BreakerState.Closed) Move(BreakerState.Closed, "reset by hand");
         else ClearCounts();
     }
 
-    /// <summary>The breaker's state and counts now.</summary>
+    /// <summary>The breaker's state and counts now. Reading it changes nothing.</summary>
     public BreakerSnapshot Snapshot()
     {
         var (calls, failures, slow) = _window.Totals(_time.GetUtcNow());
-        return new BreakerSnapshot(State, _consecutiveFailures, calls, failures, slow, _trips, OpenUntil, LastTransitionAt) { FollowsCluster = FollowsCluster };
+        return new BreakerSnapshot(_state, _consecutiveFailures, calls, failures, slow, _trips, OpenUntil, LastTransitionAt) { FollowsCluster = FollowsCluster };
     }
 
     /// <summary>
     /// Moves an open breaker whose reset timeout has ended to half-open, or, while another node probes, to following
-    /// the cluster. Reading <see cref="State"/> does this too.
+    /// the cluster. Its owner calls it when its timer for the end of the open period fires, and before a call.
     /// </summary>
     public void Refresh()
     {
@@ -223,7 +233,7 @@ public sealed class CircuitBreaker
     }
 
     private bool IsStaleProbe(BreakerPermit permit, long? probeRound) =>
-        permit == BreakerPermit.Probe && probeRound is { } round && round != HalfOpenRound; // reading it refreshes the state first
+        permit == BreakerPermit.Probe && probeRound is { } round && round != _halfOpenRound;
 
     private void CheckWindow()
     {
@@ -256,9 +266,9 @@ public sealed class CircuitBreaker
         if (to != BreakerState.Open || following) _openUntil = null;
         if (to == BreakerState.HalfOpen) _halfOpenRound++;
         LastTransitionAt = at ?? _time.GetUtcNow();
-        _probesIssued = 0;
         _probeSuccesses = 0;
         if (to is BreakerState.Closed or BreakerState.Open) ClearCounts();
+        Board.Publish(to, _halfOpenRound, _options.HalfOpenProbes, _openUntil, LastTransitionAt);
         Transitioned?.Invoke(new BreakerTransition(from, to, reason, openFor) { FollowsCluster = following });
     }
 

@@ -27,12 +27,15 @@ public sealed class SlidingWindow
     }
 
     /// <summary>Records one outcome at <paramref name="now"/>.</summary>
-    public void Record(DateTimeOffset now, bool failed, bool slow)
+    public void Record(DateTimeOffset now, bool failed, bool slow) => Record(now, 1, failed ? 1 : 0, slow ? 1 : 0);
+
+    /// <summary>Records <paramref name="calls"/> outcomes at <paramref name="now"/>, of which <paramref name="failures"/> failed and <paramref name="slow"/> were slow.</summary>
+    public void Record(DateTimeOffset now, int calls, int failures, int slow)
     {
         ref var bucket = ref Current(now);
-        bucket.Calls++;
-        if (failed) bucket.Failures++;
-        if (slow) bucket.Slow++;
+        bucket.Calls += calls;
+        bucket.Failures += failures;
+        bucket.Slow += slow;
     }
 
     /// <summary>Totals over the window ending at <paramref name="now"/>.</summary>

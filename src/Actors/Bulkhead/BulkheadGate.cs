@@ -32,8 +32,11 @@ public sealed class BulkheadGate
     /// <summary>Whether the dependency's actor is gone for good: the gate admits nothing any more.</summary>
     public bool IsClosed => _closed;
 
-    /// <summary>Closes the gate for good (the dependency's actor stopped).</summary>
+    /// <summary>Closes the gate (the dependency's actor stopped): nothing is let in until <see cref="Reopen"/>.</summary>
     public void Close() => _closed = true;
+
+    /// <summary>Opens a closed gate again (a new actor took the dependency over).</summary>
+    public void Reopen() => _closed = false;
 
     /// <summary>Admits a call if there is room; false (and counted as a rejection) if not, or if the gate is closed.</summary>
     public bool TryEnter()

@@ -6,11 +6,11 @@ using Orchestrator.Contracts;
 namespace Orchestrator.Actors.Client;
 
 /// <summary>
-/// <see cref="IGuardedCalls"/> over asks. The client fetches the <see cref="DependencyDirectory"/> once and then
-/// asks each dependency's actor directly through its <see cref="DependencyHandle"/> (one hop; a full bulkhead is
-/// answered without any message). The ask waits at most until the call's deadline, or else the longest the
-/// dependency can take (queue wait, every attempt and backoff, the fallback chain), plus <see cref="Grace"/>;
-/// the dependency actor always answers before that, so the limit only matters if the actor system is gone.
+/// <see cref="IGuardedCalls"/> over the dependencies' handles. The client fetches the <see cref="DependencyDirectory"/>
+/// once (it is kept across restarts of the orchestrator's actors) and calls each dependency through its
+/// <see cref="DependencyHandle"/>: on the common path the work runs on the caller's side, without any message; what
+/// needs the dependency's actor is asked of it, waiting at most until the call's deadline, or else the longest the
+/// dependency can take (queue wait, every attempt and backoff, the fallback chain), plus <see cref="Grace"/>.
 /// </summary>
 public sealed class GuardedCallsClient : IGuardedCalls
 {
@@ -20,7 +20,7 @@ public sealed class GuardedCallsClient : IGuardedCalls
     private Task<DependencyDirectory>? _directory;
 
     /// <summary>Extra time given to the orchestrator beyond the call's own limits.</summary>
-    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Grace = DependencyHandle.Grace;
 
     /// <summary>A client that talks to <paramref name="dependencies"/> (the dependencies supervisor).</summary>
     public GuardedCallsClient(IActorRef dependencies, TimeProvider? time = null)
@@ -39,6 +39,13 @@ public sealed class GuardedCallsClient : IGuardedCalls
     private async ValueTask<IActorRef> Target(CancellationToken ct) =>
         _dependencies ?? await _required!.GetAsync(ct).ConfigureAwait(false);
 
+    /// <summary>The supervisor now: the directory follows it across restarts of the orchestrator's guardian.</summary>
+    private async ValueTask<IActorRef> Supervisor(CancellationToken ct)
+    {
+        var directory = await Directory(ct).ConfigureAwait(false);
+        return directory.Supervisor.IsNobody() ? await Target(ct).ConfigureAwait(false) : directory.Supervisor;
+    }
+
     private Task<DependencyDirectory> Directory(CancellationToken ct)
     {
         var known = _directory;
@@ -55,25 +62,22 @@ public sealed class GuardedCallsClient : IGuardedCalls
     }
 
     /// <inheritdoc />
-    public async Task<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default)
+    public Task<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(call);
         if (call.ReplyTo is not null)
             throw new ArgumentException("A call sent through the client is answered to the client; do not set ReplyTo.", nameof(call));
-        var directory = await Directory(cancellationToken).ConfigureAwait(false);
-        if (!directory.Handles.TryGetValue(call.Dependency, out var handle))
-            return (CallResult<T>)DependencySupervisor.UnknownDependencyResult(call, directory.Names);
-        var wait = handle.LongestAnswerTime(call, _time, Grace);
-        try
-        {
-            return (CallResult<T>)await handle.AskAsync(call, wait, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AskTimeoutException e)
-        {
-            return new CallResult<T>(call.Dependency, new CallReport(CallOutcome.Failed, null, DegradationReason.ActorFailure, null, e,
-                $"The orchestrator did not answer the call to '{call.Dependency}' within {wait.TotalMilliseconds:0} ms.", wait, 0));
-        }
+        var directory = Directory(cancellationToken);
+        return directory.IsCompletedSuccessfully ? CallThrough(directory.Result, call, cancellationToken) : CallLaterAsync(directory, call, cancellationToken);
     }
+
+    private async Task<CallResult<T>> CallLaterAsync<T>(Task<DependencyDirectory> directory, GuardedCall<T> call, CancellationToken cancellationToken) =>
+        await CallThrough(await directory.ConfigureAwait(false), call, cancellationToken).ConfigureAwait(false);
+
+    private static Task<CallResult<T>> CallThrough<T>(DependencyDirectory directory, GuardedCall<T> call, CancellationToken cancellationToken) =>
+        directory.Handles.TryGetValue(call.Dependency, out var handle)
+            ? handle.CallAsync(call, cancellationToken)
+            : Task.FromResult((CallResult<T>)DependencySupervisor.UnknownDependencyResult(call, directory.Names));
 
     /// <inheritdoc />
     public Task<CallResult<T>> CallAsync<T>(string dependency, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
@@ -82,7 +86,7 @@ public sealed class GuardedCallsClient : IGuardedCalls
     /// <inheritdoc />
     public async Task<OrchestratorStatus> StatusAsync(CancellationToken cancellationToken = default)
     {
-        var target = await Target(cancellationToken).ConfigureAwait(false);
+        var target = await Supervisor(cancellationToken).ConfigureAwait(false);
         return await target.Ask<OrchestratorStatus>(GetStatus.All, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
     }
 
@@ -96,7 +100,7 @@ public sealed class GuardedCallsClient : IGuardedCalls
 
     private async Task<BreakerState> Command(object command, CancellationToken ct)
     {
-        var target = await Target(ct).ConfigureAwait(false);
+        var target = await Supervisor(ct).ConfigureAwait(false);
         var answer = await target.Ask<object>(command, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         return answer switch
         {

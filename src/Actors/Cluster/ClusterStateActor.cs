@@ -23,7 +23,7 @@ namespace Orchestrator.Actors.Cluster;
 public sealed class ClusterStateActor : ReceiveActor
 {
     /// <summary>The actor's name under the orchestrator guardian.</summary>
-    public const string Name = "cluster-state";
+    public const string Name = ActorNames.ClusterState;
 
     /// <summary>The replicated map of breaker entries.</summary>
     public static readonly LWWDictionaryKey<string, NodeBreakerEntry> BreakersKey = new("orchestrator-breakers");
@@ -127,7 +127,7 @@ public sealed class ClusterStateActor : ReceiveActor
         // Also straight to the other members' cluster-state actors: the fastest way, and it does not depend on the
         // replicators' notification (the map stays the source for nodes that join or missed a message).
         foreach (var member in _members.Values.Where(m => !m.UniqueAddress.Equals(_cluster.SelfUniqueAddress) && m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving))
-            Context.ActorSelection(new RootActorPath(member.Address) / "user" / Dependencies.OrchestratorGuardian.Name / Name).Tell(entry);
+            Context.ActorSelection(new RootActorPath(member.Address) / "user" / ActorNames.Guardian / Name).Tell(entry);
         Recompute(null);
     }
 

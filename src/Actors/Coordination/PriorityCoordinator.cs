@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Dependencies;
+using Orchestrator.Actors.Pipeline;
 using Orchestrator.Actors.Telemetry;
 using Orchestrator.Actors.Time;
 using Orchestrator.Contracts;
@@ -110,7 +111,7 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
             // CRITICAL features are never switched off automatically: their calls meet the breaker like any other.
             if (options.Tier == Tier.Critical) continue;
             if (options.Dependency is not { } dependency || !_directory.Handles.TryGetValue(dependency, out var handle)) continue;
-            var openings = handle.Stats.BreakerOpenings;
+            var openings = handle.Breaker.Openings;
             var seen = _openingsSeen.GetValueOrDefault(feature);
             _openingsSeen[feature] = openings;
             if (openings <= seen || _coolingDown.ContainsKey(feature)) continue;
@@ -161,7 +162,7 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
             _manual.Remove(set.Feature);
             _coolingDown.Remove(set.Feature);
             if (_options.Features[set.Feature].Dependency is { } dependency && _directory?.Handles.TryGetValue(dependency, out var handle) == true)
-                _openingsSeen[set.Feature] = handle.Stats.BreakerOpenings;
+                _openingsSeen[set.Feature] = handle.Breaker.Openings;
             _log.Info("Feature {Feature}: manual setting and cool-down cleared; its tier decides again", set.Feature);
         }
         Publish();

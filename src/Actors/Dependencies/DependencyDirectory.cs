@@ -1,3 +1,5 @@
+using Akka.Actor;
+
 namespace Orchestrator.Actors.Dependencies;
 
 /// <summary>Asks the dependencies supervisor for its <see cref="DependencyDirectory"/>.</summary>
@@ -7,5 +9,24 @@ public sealed record GetDependencyDirectory
     public static readonly GetDependencyDirectory Instance = new();
 }
 
-/// <summary>Every declared dependency's handle, by name, in declaration order. Immutable; safe to cache.</summary>
-public sealed record DependencyDirectory(IReadOnlyDictionary<string, DependencyHandle> Handles, IReadOnlyList<string> Names);
+/// <summary>
+/// Every declared dependency's handle, by name, in declaration order. Made once per orchestrator and kept across
+/// restarts of its actors (a restarted supervisor gives its new actors the same handles), so it is safe to cache.
+/// </summary>
+public sealed class DependencyDirectory(IReadOnlyDictionary<string, DependencyHandle> handles, IReadOnlyList<string> names)
+{
+    private volatile IActorRef _supervisor = ActorRefs.Nobody;
+
+    /// <summary>The handles, by name.</summary>
+    public IReadOnlyDictionary<string, DependencyHandle> Handles { get; } = handles;
+
+    /// <summary>The names, in declaration order.</summary>
+    public IReadOnlyList<string> Names { get; } = names;
+
+    /// <summary>The dependencies supervisor now (a new one after the orchestrator's guardian restarted).</summary>
+    public IActorRef Supervisor
+    {
+        get => _supervisor;
+        internal set => _supervisor = value;
+    }
+}

@@ -1,108 +1,339 @@
 using Akka.Actor;
+using Akka.Event;
+using Orchestrator.Actors.Breaker;
 using Orchestrator.Actors.Bulkhead;
-using Orchestrator.Actors.Coordination;
+using Orchestrator.Actors.Caching;
+using Orchestrator.Actors.Isolation;
+using Orchestrator.Actors.Pipeline;
 using Orchestrator.Actors.Telemetry;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Dependencies;
 
 /// <summary>
-/// A sender's handle on one dependency: its actor, and the caller-side half of its bulkhead. Calls sent through
-/// a handle enter the <see cref="BulkheadGate"/> first; when the dependency already has as many calls as its slots
-/// and queue can hold, the call is answered on the sender's side at once (fallback or <c>BulkheadFull</c>) and
-/// never reaches the actor's mailbox. Likewise, while the breaker its actor published is open (within its first
-/// reset timeout) or isolated, a call that only its own fallback or the dependency default could answer is
-/// answered here with <c>BreakerOpen</c>. Thread-safe; get one from <see cref="DependencyDirectory"/>.
+/// A caller's handle on one dependency, and everything of it that callers and its actor share: the breaker's
+/// board, the bulkhead's gate and slots, the cache, the counts. Every call sent through it goes through the one
+/// <see cref="CallPipeline"/> on the caller's side. On the common path (breaker closed, a slot free, nobody waiting,
+/// no cache to consult) the caller runs the work itself, answers directly and leaves the actor a count of the
+/// success (one message for any number of them); a rejection walks the fallback chain on the caller's side; only
+/// what needs the actor (the end of an open period, the cache and its single flight, a queue wait, a retry) is
+/// handed over. Thread-safe; get one from <see cref="DependencyDirectory"/>. It outlives restarts of the actors.
 /// </summary>
-public sealed class DependencyHandle
+public sealed class DependencyHandle : IDependencyEntry, IChainHost
 {
-    private readonly TimeProvider _time;
-    private readonly NodeControls _controls;
-    private volatile string? _stoppedReason;
+    /// <summary>Extra time given to the dependency's actor, beyond the call's own limits, before a wait on it is given up.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
-    internal DependencyHandle(string name, IActorRef actor, DependencyOptions options, BulkheadGate gate, DependencyStats stats, TimeProvider time,
-        NodeControls controls)
+    private volatile IActorRef _actor = ActorRefs.Nobody;
+    private volatile string? _stoppedReason;
+    private volatile string? _clusterNote;
+
+    internal DependencyHandle(string name, DependencyOptions options, TimeProvider time, NodeControls controls, BulkheadGate? gate = null)
     {
-        _controls = controls;
         Name = name;
-        Actor = actor;
         Options = options;
-        Gate = gate;
-        Stats = stats;
-        _time = time;
-        stats.Clock = time; // the actor's clock too: openings are stamped with the breaker's own time
+        Time = time;
+        Controls = controls;
+        Gate = gate ?? GateFor(options);
+        Slots = new BulkheadSlots(options.Bulkhead.MaxConcurrency);
+        Cache = options.Cache.Enabled ? new ResponseCache(options.Cache.MaxEntries, options.Cache.FreshFor, options.Cache.StaleFor, time) : null;
+        Pool = new CancellationPool(time);
+        Threads = options.Bulkhead.DedicatedThreads is { } n ? new DedicatedThreadScheduler(name, n) : null;
     }
 
     /// <summary>The dependency's name.</summary>
     public string Name { get; }
 
-    /// <summary>The dependency's actor.</summary>
-    public IActorRef Actor { get; }
+    /// <summary>The dependency's actor (the current one: a new one after its supervisor restarted).</summary>
+    public IActorRef Actor => _actor;
 
     /// <summary>The dependency's options.</summary>
     public DependencyOptions Options { get; }
 
-    /// <summary>The caller-side half of the dependency's bulkhead.</summary>
+    /// <summary>The caller-side half of the dependency's bulkhead: its room.</summary>
     public BulkheadGate Gate { get; }
 
+    /// <summary>The dependency's breaker, as its actor publishes it.</summary>
+    public BreakerBoard Breaker { get; } = new();
+
     /// <summary>How the dependency's calls ended.</summary>
-    public DependencyStats Stats { get; }
+    public DependencyStats Stats { get; } = new();
 
-    /// <summary>Sends <paramref name="call"/>; the result goes to its <c>ReplyTo</c>, else to <paramref name="sender"/>.</summary>
-    public void Tell(GuardedCall call, IActorRef sender)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        var turnedAway = Admit(call);
-        if (turnedAway is null)
-        {
-            Actor.Tell(new AdmittedCall(call, _controls.Admission is not null), sender);
-            return;
-        }
-        var replyTo = call.ReplyTo ?? sender;
-        var answer = AnswerWithoutActor(call, turnedAway.Value);
-        if (answer.IsCompletedSuccessfully) replyTo.Tell(answer.Result);
-        else answer.PipeTo(replyTo); // AnswerWithoutActor never faults: a failing fallback is a Failed result
-    }
+    /// <summary>The dependency's clock.</summary>
+    public TimeProvider Time { get; }
 
-    /// <summary>Sends <paramref name="call"/> and waits at most <paramref name="timeout"/> for its result.</summary>
-    public async Task<ICallResult> AskAsync(GuardedCall call, TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        if (Admit(call) is { } turnedAway) return await AnswerWithoutActor(call, turnedAway).ConfigureAwait(false);
-        return await Actor.Ask<ICallResult>(new AdmittedCall(call, _controls.Admission is not null), timeout, cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>The dependency's cache, when it caches (written by its actor only).</summary>
+    public ResponseCache? Cache { get; }
 
-    /// <summary>The node's load shedder, then the dependency's gate: null when the call may go to the actor, else why not.</summary>
-    private DegradationReason? Admit(GuardedCall call)
+    internal BulkheadSlots Slots { get; }
+    internal NodeControls Controls { get; }
+    internal CancellationPool Pool { get; }
+    internal SuccessTally Tally { get; } = new();
+    internal DedicatedThreadScheduler? Threads { get; }
+
+    /// <summary>Every dependency, for the replica step of the fallback chain (set once all handles exist).</summary>
+    internal DependencyDirectory? Directory { get; set; }
+
+    /// <summary>Where problems with user predicates are logged.</summary>
+    internal ILoggingAdapter? Log { get; set; }
+
+    /// <summary>Why the breaker is open, while it follows the cluster (the actor sets it).</summary>
+    internal string? ClusterNote
     {
-        if (BreakerRejectsHere(call)) return DegradationReason.BreakerOpen;
-        if (_controls.Admission is { } admission && !admission.TryAdmit(call.Tier))
-        {
-            OrchestratorMetrics.CallShed(Name, call.Tier);
-            return DegradationReason.Shed;
-        }
-        if (Gate.TryEnter()) return null;
-        _controls.Admission?.Release(TimeSpan.Zero, succeeded: true);
-        return Gate.IsClosed ? DegradationReason.ActorFailure : DegradationReason.BulkheadFull;
+        get => _clusterNote;
+        set => _clusterNote = value;
     }
 
     /// <summary>
-    /// Whether the actor would answer <paramref name="call"/> <c>BreakerOpen</c> with nothing but the call's fallback
-    /// or the dependency default, so that the sender can do it without a message. Not when anything before or
-    /// beside the breaker could answer otherwise: a passed deadline, a tier or feature switched off, the cache (a
-    /// fresh hit answers even with the breaker open), or a replica. An open breaker counts only until its first
-    /// reset timeout has elapsed since it opened: from then on (a longer, grown open period included) calls go to
-    /// the actor, which moves the breaker to half-open and hands out the probes.
+    /// The gate for a dependency: as many places as its bulkhead has slots and queue, plus, when it caches, the
+    /// callers that may wait on an in-flight fetch of the same key.
     /// </summary>
-    private bool BreakerRejectsHere(GuardedCall call)
+    public static BulkheadGate GateFor(DependencyOptions options) =>
+        new(options.Bulkhead.MaxConcurrency + options.Bulkhead.QueueCapacity + (options.Cache.Enabled ? options.Cache.MaxWaiters : 0));
+
+    // ---- the ways in ------------------------------------------------------------------------------------------
+
+    /// <summary>Sends <paramref name="call"/>; the result goes to its <c>ReplyTo</c>, else to <paramref name="sender"/>. No user code runs on this thread.</summary>
+    public void Tell(GuardedCall call, IActorRef sender)
     {
-        var state = Stats.Breaker;
-        if (state is not (BreakerState.Open or BreakerState.Isolated)) return false;
-        if ((Options.Cache.Enabled && call.Key is not null) || (Options.Replica is not null && call.HasReplicaWork)) return false;
-        var now = _time.GetUtcNow();
-        if (call.Deadline is { } deadline && deadline <= now) return false;
-        if (!_controls.Board.Current.Allows(call.Tier, call.Feature)) return false;
-        return state == BreakerState.Isolated || (Stats.BreakerOpenedAt is { } openedAt && now < openedAt + Options.Breaker.ResetTimeout);
+        ArgumentNullException.ThrowIfNull(call);
+        call.TellThrough(this, call.ReplyTo ?? sender ?? ActorRefs.Nobody);
+    }
+
+    /// <summary>Runs <paramref name="call"/> and returns its result; <paramref name="timeout"/> bounds a wait on the dependency's actor.</summary>
+    public Task<ICallResult> AskAsync(GuardedCall call, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return call.CallThrough(this, timeout, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="call"/> and returns its result (its work runs on this thread when nothing stands in the way).</summary>
+    public Task<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default) =>
+        ((IDependencyEntry)this).CallAsync(call, null, cancellationToken);
+
+    Task<CallResult<T>> IDependencyEntry.CallAsync<T>(GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var arrived = Time.GetTimestamp();
+        var side = new CallerSide(this);
+        var verdict = CallPipeline.Admit(ref side, call);
+        var answer = verdict.Kind switch
+        {
+            VerdictKind.Run => Run(call, verdict, arrived),
+            VerdictKind.Defer => AskActor(new AdmittedCall(call, verdict.Stage, verdict.Held, arrived), call, wait),
+            _ => TurnedAway(call, verdict, arrived, offload: false),
+        };
+        return cancellationToken.CanBeCanceled && !answer.IsCompleted ? answer.WaitAsync(cancellationToken) : answer;
+    }
+
+    void IDependencyEntry.Tell<T>(GuardedCall<T> call, IActorRef replyTo)
+    {
+        var arrived = Time.GetTimestamp();
+        var side = new CallerSide(this);
+        var verdict = CallPipeline.Admit(ref side, call);
+        switch (verdict.Kind)
+        {
+            case VerdictKind.Run:
+                ThreadPool.UnsafeQueueUserWorkItem(new ToldCall<T>(this, call, replyTo, verdict, arrived), preferLocal: false);
+                break;
+            case VerdictKind.Defer:
+                Actor.Tell(new AdmittedCall(call, verdict.Stage, verdict.Held, arrived), replyTo);
+                break;
+            default:
+                Deliver(TurnedAway(call, verdict, arrived, offload: true), replyTo);
+                break;
+        }
+    }
+
+    /// <summary>A told call admitted to run: its attempt runs on the thread pool, never on the sender's thread.</summary>
+    private sealed class ToldCall<T>(DependencyHandle handle, GuardedCall<T> call, IActorRef replyTo, Verdict admitted, long arrived) : IThreadPoolWorkItem
+    {
+        public void Execute() => Deliver(handle.Run(call, admitted, arrived), replyTo);
+    }
+
+    private static void Deliver<T>(Task<T> answer, IActorRef replyTo)
+    {
+        if (answer.IsCompletedSuccessfully) replyTo.Tell(answer.Result);
+        else answer.PipeTo(replyTo);
+    }
+
+    // ---- the caller's side of a call ------------------------------------------------------------------------------
+
+    /// <summary>Runs the admitted call's attempt here (its work inline, or on the dependency's own threads) and follows up.</summary>
+    private Task<CallResult<T>> Run<T>(GuardedCall<T> call, Verdict admitted, long arrived)
+    {
+        var attempt = AttemptRunner.RunAsync(Name, call.Work, call.Deadline, call.Timeout ?? Options.Timeout, Time, Pool, Threads);
+        return attempt.IsCompletedSuccessfully ? FollowUp(call, admitted, attempt.Result, arrived) : FollowUpAsync(call, admitted, attempt, arrived);
+    }
+
+    private async Task<CallResult<T>> FollowUpAsync<T>(GuardedCall<T> call, Verdict admitted, ValueTask<AttemptOutcome<T>> attempt, long arrived) =>
+        await FollowUp(call, admitted, await attempt.ConfigureAwait(false), arrived).ConfigureAwait(false);
+
+    /// <summary>After an attempt on the caller's side: classification, then the answer, a hand-over for a retry, or the chain.</summary>
+    private Task<CallResult<T>> FollowUp<T>(GuardedCall<T> call, Verdict admitted, AttemptOutcome<T> outcome, long arrived)
+    {
+        Slots.Release();
+        string? problem = null;
+        var answerFailed = outcome.End == AttemptEnd.Answered
+            && OutcomeClassifier.IsFailedAnswer(call.ShouldHandleResult, outcome.Value, Options.Breaker, out problem);
+        var judged = Judgement.Of(Name, call, outcome, answerFailed, Options.Breaker, out var endProblem);
+        WarnAbout(problem ?? endProblem);
+        var retryable = judged.Class == OutcomeClass.Failure && Retry.RetryPolicy.IsRetryable(Options.Retry, judged.Error!);
+        switch (CallPipeline.AfterAttempt(judged.Class, retryable))
+        {
+            case NextStep.Answer:
+                RecordSuccess(outcome.Duration, admitted);
+                return Task.FromResult(AnswerSuccess(call, outcome.Value, admitted.Held, arrived));
+            case NextStep.AnswerWithoutChain:
+                if (admitted.Permit == BreakerPermit.Probe) Breaker.ReturnProbe(admitted.ProbeRound, Options.Breaker.HalfOpenProbes);
+                var ran = outcome.Started ? 1 : 0;
+                return Task.FromResult((CallResult<T>)Answer(call, new CallReport(ran == 1 ? CallOutcome.Failed : CallOutcome.Rejected, null, judged.Reason, null,
+                    judged.Error, judged.Detail, TimeSpan.Zero, ran), admitted.Held, arrived));
+            case NextStep.Retry:
+                if (outcome.End == AttemptEnd.TimedOut) Stats.CountTimeout();
+                return AskActor(new RetryHandover(call, admitted.Held, arrived, judged, outcome.Duration, admitted.Permit, admitted.ProbeRound), call, null);
+            default:
+                if (outcome.End == AttemptEnd.TimedOut) Stats.CountTimeout();
+                Actor.Tell(new AttemptFailed(outcome.Duration, admitted.Permit, admitted.ProbeRound));
+                return Chain(call, new ChainRequest(call, judged.Reason, judged.Error, judged.Detail!, 1, Offload: false), admitted.Held, arrived);
+        }
+    }
+
+    /// <summary>A success for the breaker: a probe is told at once; other successes are counted and handed over in batches.</summary>
+    private void RecordSuccess(TimeSpan duration, Verdict admitted)
+    {
+        if (admitted.Permit == BreakerPermit.Probe)
+        {
+            Actor.Tell(new ProbeSucceeded(duration, admitted.ProbeRound));
+            return;
+        }
+        var slow = Options.Breaker.SlowCallDuration is { } limit && duration >= limit;
+        if (Tally.Add(slow)) Actor.Tell(SuccessesReady.Instance);
+    }
+
+    /// <summary>A call turned away by the pipeline before its attempt: the fallback chain, or a rejection without it.</summary>
+    private Task<CallResult<T>> TurnedAway<T>(GuardedCall<T> call, Verdict verdict, long arrived, bool offload)
+    {
+        var detail = DetailFor(verdict.Reason, call);
+        if (verdict.Kind == VerdictKind.Reject)
+            return Task.FromResult((CallResult<T>)Answer(call, new CallReport(CallOutcome.Rejected, null, verdict.Reason, null, null, detail, TimeSpan.Zero, 0),
+                verdict.Held, arrived));
+        return Chain(call, new ChainRequest(call, verdict.Reason, null, detail, 0, offload), verdict.Held, arrived);
+    }
+
+    private Task<CallResult<T>> Chain<T>(GuardedCall<T> call, ChainRequest request, Holdings held, long arrived)
+    {
+        var walk = FallbackChain.Walk(this, request);
+        return walk.IsCompletedSuccessfully
+            ? Task.FromResult((CallResult<T>)Answer(call, walk.Result, held, arrived))
+            : ChainAsync(call, walk, held, arrived);
+    }
+
+    private async Task<CallResult<T>> ChainAsync<T>(GuardedCall<T> call, ValueTask<CallReport> walk, Holdings held, long arrived) =>
+        (CallResult<T>)Answer(call, await walk.ConfigureAwait(false), held, arrived);
+
+    /// <summary>Hands a call to the dependency's actor and waits for its answer, at most as long as the dependency may need.</summary>
+    private async Task<CallResult<T>> AskActor<T>(object message, GuardedCall<T> call, TimeSpan? wait)
+    {
+        var limit = wait ?? LongestAnswerTime(call, Time, Grace);
+        try
+        {
+            return (CallResult<T>)await Actor.Ask<ICallResult>(message, limit).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException e)
+        {
+            return new CallResult<T>(Name, new CallReport(CallOutcome.Failed, null, DegradationReason.ActorFailure, null, e,
+                $"The orchestrator did not answer the call to '{Name}' within {limit.TotalMilliseconds:0} ms.", limit, 0));
+        }
+    }
+
+    // ---- shared by both sides -------------------------------------------------------------------------------------
+
+    /// <summary>Takes a place in the node's load shedder for the call's tier; false (and counted) when it is shed.</summary>
+    internal bool TryAdmitLoad(GuardedCall call)
+    {
+        if (Controls.Admission is not { } admission || admission.TryAdmit(call.Tier)) return true;
+        OrchestratorMetrics.CallShed(Name, call.Tier);
+        return false;
+    }
+
+    /// <summary>Takes a place in the dependency's room; a full room is counted, and its first rejection reported to the actor.</summary>
+    internal GateCheck TryEnterGate()
+    {
+        if (Gate.TryEnter()) return GateCheck.Entered;
+        if (Gate.IsClosed) return GateCheck.Closed;
+        OrchestratorMetrics.BulkheadRejected(Name);
+        if (Gate.TryReportRejecting()) Actor.Tell(new BulkheadRejectingStarted(Gate.RejectedTotal - 1));
+        return GateCheck.Full;
+    }
+
+    /// <summary>The one answer of a call, wherever it is given: what it held given back, counted, and built as its typed result.</summary>
+    internal ICallResult Answer(GuardedCall call, CallReport report, Holdings held, long arrived)
+    {
+        var elapsed = Time.GetElapsedTime(arrived);
+        Release(held, elapsed, ran: report.Attempts > 0, succeeded: report.Outcome == CallOutcome.Succeeded);
+        Stats.Count(report.Outcome, elapsed, report.Reason);
+        OrchestratorMetrics.CallAnswered(Name, report.Outcome, report.Reason, elapsed);
+        return call.ToResult(report with { Elapsed = elapsed });
+    }
+
+    /// <summary>The answer of a call whose first attempt succeeded on the caller's side (typed: nothing boxed).</summary>
+    private CallResult<T> AnswerSuccess<T>(GuardedCall<T> call, T value, Holdings held, long arrived)
+    {
+        var elapsed = Time.GetElapsedTime(arrived);
+        Release(held, elapsed, ran: true, succeeded: true);
+        Stats.Count(CallOutcome.Succeeded, elapsed);
+        OrchestratorMetrics.CallAnswered(Name, CallOutcome.Succeeded, DegradationReason.None, elapsed);
+        return new CallResult<T>(Name, value, elapsed, 1);
+    }
+
+    private void Release(Holdings held, TimeSpan elapsed, bool ran, bool succeeded)
+    {
+        if ((held & Holdings.Gate) != 0) Gate.Exit();
+        if ((held & Holdings.Load) == 0 || Controls.Admission is not { } admission) return;
+        // A call turned away at once says nothing about the node's load: it gives its place back without moving an adaptive limit.
+        if (ran || succeeded) admission.Release(elapsed, succeeded);
+        else admission.Release();
+    }
+
+    /// <summary>A sentence for the caller, naming the dependency and why the call was turned away.</summary>
+    internal string DetailFor(DegradationReason reason, GuardedCall call) => reason switch
+    {
+        DegradationReason.DeadlineExceeded => $"The deadline of the call to '{Name}' ({call.Deadline:O}) had passed when it arrived.",
+        DegradationReason.FeatureDisabled => call.Feature is { } feature
+            ? $"The feature '{feature}' is switched off."
+            : $"{call.Tier} calls are switched off while the node is {Controls.Board.Current.Level}.",
+        DegradationReason.Shed when Controls.Admission is { } admission =>
+            $"The node sheds {call.Tier} calls: {admission.InFlight} calls in flight, {call.Tier} may use {admission.CapFor(call.Tier)} of {admission.Limit}.",
+        DegradationReason.BreakerOpen => BreakerDetail(),
+        DegradationReason.BulkheadFull =>
+            $"The bulkhead of '{Name}' is full: {Gate.Capacity} calls admitted ({Options.Bulkhead.MaxConcurrency} may run, {Options.Bulkhead.QueueCapacity} may wait).",
+        DegradationReason.ActorFailure => _stoppedReason ?? $"The actor of '{Name}' has stopped.",
+        _ => $"The call to '{Name}' was turned away: {reason}.",
+    };
+
+    private string BreakerDetail() => Breaker.State switch
+    {
+        BreakerState.Isolated => $"The circuit breaker of '{Name}' is isolated by hand.",
+        BreakerState.HalfOpen => $"The circuit breaker of '{Name}' is half-open and its probes are taken.",
+        BreakerState.Open when Breaker.OpenUntil is null => ClusterNote ?? $"The circuit breaker of '{Name}' is open on the cluster's evidence.",
+        BreakerState.Open when Breaker.OpenUntil is { } until => $"The circuit breaker of '{Name}' is open until {until:O} (open since {Breaker.OpenedAt:O}).",
+        _ => $"The circuit breaker of '{Name}' turned the call away.",
+    };
+
+    private void WarnAbout(string? problem)
+    {
+        if (problem is not null) Log?.Warning("A predicate of {Dependency} failed: {Problem}", Name, problem);
+    }
+
+    // ---- the actor's life ---------------------------------------------------------------------------------------
+
+    /// <summary>Points the handle at the dependency's (new) actor, and opens the gate again.</summary>
+    internal void Attach(IActorRef actor)
+    {
+        _stoppedReason = null;
+        _actor = actor;
+        Gate.Reopen();
     }
 
     /// <summary>Says why the actor stopped for good (its gate is closed): calls are answered at once with <see cref="DegradationReason.ActorFailure"/>.</summary>
@@ -129,49 +360,15 @@ public sealed class DependencyHandle
         for (var attempt = 1; attempt <= retry.MaxAttempts; attempt++)
         {
             total += timeout;
-            if (attempt < retry.MaxAttempts) total += Retry.Backoff.Ceiling(attempt, retry.BaseDelay, retry.MaxDelay) + timeout; // a retry may queue too
+            if (attempt < retry.MaxAttempts) total += Actors.Retry.Backoff.Ceiling(attempt, retry.BaseDelay, retry.MaxDelay) + timeout; // a retry may queue too
         }
         if (Options.Replica is not null) total += timeout * 2;
         if (call.HasFallback) total += timeout;
         return total + grace;
     }
 
-    private async Task<ICallResult> AnswerWithoutActor(GuardedCall call, DegradationReason reason)
-    {
-        var started = _time.GetTimestamp();
-        CallReport report;
-        if (reason == DegradationReason.ActorFailure)
-        {
-            report = new CallReport(CallOutcome.Rejected, null, DegradationReason.ActorFailure, null, null,
-                _stoppedReason ?? $"The actor of '{Name}' has stopped.", TimeSpan.Zero, 0);
-        }
-        else
-        {
-            string detail;
-            if (reason == DegradationReason.BreakerOpen)
-            {
-                detail = Stats.Breaker == BreakerState.Isolated
-                    ? $"The circuit breaker of '{Name}' is isolated by hand."
-                    : $"The circuit breaker of '{Name}' is open since {Stats.BreakerOpenedAt:O}.";
-            }
-            else if (reason == DegradationReason.Shed)
-            {
-                var admission = _controls.Admission!;
-                detail = $"The node sheds {call.Tier} calls: {admission.InFlight} calls in flight, {call.Tier} may use {admission.CapFor(call.Tier)} of {admission.Limit}.";
-            }
-            else
-            {
-                OrchestratorMetrics.BulkheadRejected(Name);
-                if (Gate.TryReportRejecting()) Actor.Tell(BulkheadRejectingStarted.Instance);
-                detail = $"The bulkhead of '{Name}' is full: {Gate.Capacity} calls admitted ({Options.Bulkhead.MaxConcurrency} may run, {Options.Bulkhead.QueueCapacity} may wait).";
-            }
-            report = call.HasFallback
-                ? await Degradation.RunCallFallbackAsync(call, reason, null, detail, 0, call.Timeout ?? Options.Timeout).ConfigureAwait(false)
-                : Degradation.WithoutCallFallback(call, Options.DefaultFallback, reason, null, detail, 0);
-        }
-        var elapsed = _time.GetElapsedTime(started);
-        Stats.Count(report.Outcome, elapsed, report.Reason);
-        OrchestratorMetrics.CallAnswered(Name, report.Outcome, report.Reason, elapsed);
-        return call.ToResult(report with { Elapsed = elapsed });
-    }
+    Task<ICallResult>? IChainHost.AskReplica(GuardedCall replicaCall) =>
+        Directory?.Handles.TryGetValue(replicaCall.Dependency, out var replica) == true
+            ? replica.AskAsync(replicaCall, replica.LongestAnswerTime(replicaCall, Time, Grace))
+            : null;
 }

@@ -1,14 +1,57 @@
+using Orchestrator.Actors.Breaker;
+using Orchestrator.Actors.Pipeline;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Dependencies;
 
-/// <summary>A call that already entered the dependency's bulkhead gate (sent through a <see cref="DependencyHandle"/>).</summary>
-internal sealed record AdmittedCall(GuardedCall Call, bool HoldsAdmission);
+// ---- from the callers' side ------------------------------------------------------------------------------------
 
-/// <summary>A sender's call was turned away by the gate: the bulkhead started rejecting.</summary>
-internal sealed record BulkheadRejectingStarted
+/// <summary>
+/// A call the caller's side took through the pipeline up to <paramref name="ResumeAt"/>, where only the actor can go
+/// on (the breaker's open period just ended, the cache and its single flight, a queue wait); it holds
+/// <paramref name="Held"/>. <paramref name="Arrived"/> is its arrival, by the dependency's clock's timestamp.
+/// </summary>
+internal sealed record AdmittedCall(GuardedCall Call, PipelineStage ResumeAt, Holdings Held, long Arrived);
+
+/// <summary>Calls run on the callers' side succeeded: take them from the <see cref="SuccessTally"/>.</summary>
+internal sealed record SuccessesReady
 {
-    public static readonly BulkheadRejectingStarted Instance = new();
+    public static readonly SuccessesReady Instance = new();
+}
+
+/// <summary>A probe run on the caller's side succeeded.</summary>
+internal sealed record ProbeSucceeded(TimeSpan Duration, long Round);
+
+/// <summary>An attempt run on the caller's side failed in a way that counts against the dependency; the caller walks the chain itself.</summary>
+internal sealed record AttemptFailed(TimeSpan Duration, BreakerPermit Permit, long Round);
+
+/// <summary>
+/// An attempt run on the caller's side failed and may be retried: the actor records the failure and owns the call
+/// from here (retry after a backoff, or the fallback chain), answering its sender.
+/// </summary>
+internal sealed record RetryHandover(GuardedCall Call, Holdings Held, long Arrived, Judgement Failure, TimeSpan Duration, BreakerPermit Permit, long Round);
+
+/// <summary>A call was turned away by the gate: the bulkhead started rejecting (after <paramref name="RejectedBefore"/> rejections since start).</summary>
+internal sealed record BulkheadRejectingStarted(long RejectedBefore);
+
+// ---- the actor's own ------------------------------------------------------------------------------------------
+
+/// <summary>An attempt the actor started ended.</summary>
+internal sealed record AttemptEnded(long Id, int Attempt, AttemptOutcome<object?> Outcome);
+
+/// <summary>A call waited in the queue until its queue deadline.</summary>
+internal sealed record QueueWaitEnded(PendingCall Pending);
+
+/// <summary>A call's backoff ended: try it again.</summary>
+internal sealed record RetryDue(PendingCall Pending);
+
+/// <summary>A single-flight follower reached its own deadline before the shared fetch answered.</summary>
+internal sealed record FollowerDeadline(PendingCall Follower);
+
+/// <summary>An open breaker's reset timeout ended: time to look at it again.</summary>
+internal sealed record BreakerDue
+{
+    public static readonly BreakerDue Instance = new();
 }
 
 /// <summary>Periodic look at whether the bulkhead still rejects.</summary>
@@ -17,22 +60,10 @@ internal sealed record RejectingCheck
     public static readonly RejectingCheck Instance = new();
 }
 
-/// <summary>A degraded answer (from a fallback run off the actor's thread) is ready.</summary>
-internal sealed record Degraded(PendingCall Pending, CallReport Report);
-
-/// <summary>The work of a call ended, with a value or an exception.</summary>
-internal sealed record WorkFinished(long Id, int Attempt, object? Value, Exception? Error);
-
-/// <summary>A running attempt reached its timeout.</summary>
-internal sealed record AttemptTimedOut(long Id, int Attempt);
-
-/// <summary>A call waited in the queue until its queue deadline.</summary>
-internal sealed record QueueWaitEnded(PendingCall Pending);
-
-/// <summary>An open breaker's reset timeout ended: time to look at it again.</summary>
-internal sealed record BreakerDue
+/// <summary>Periodic look, while the breaker follows the cluster, at whether the prober still sends news.</summary>
+internal sealed record FollowCheck
 {
-    public static readonly BreakerDue Instance = new();
+    public static readonly FollowCheck Instance = new();
 }
 
 /// <summary>Sent to itself by a crashing dependency actor: the state its next instance takes over.</summary>
@@ -42,25 +73,8 @@ internal sealed record AdoptState(DependencyState State);
 public sealed class ChaosCrashException(string dependency)
     : Exception($"Chaos: the actor of dependency '{dependency}' was told to crash.");
 
-/// <summary>A call's backoff ended: try it again.</summary>
-internal sealed record RetryDue(PendingCall Pending);
-
-/// <summary>The replica answered a call that the primary could not (or the ask failed).</summary>
-internal sealed record ReplicaAnswered(PendingCall Pending, ICallResult? Result, Exception? Error);
-
-internal readonly record struct AttemptTimerKey(long Id);
-
 internal readonly record struct FollowerTimerKey(long Id);
-
-/// <summary>A single-flight follower reached its own deadline before the shared fetch answered.</summary>
-internal sealed record FollowerDeadline(PendingCall Follower);
 
 internal readonly record struct RetryTimerKey(long Id);
 
 internal readonly record struct QueueTimerKey(long Id);
-
-/// <summary>Periodic look, while the breaker follows the cluster, at whether the prober still sends news.</summary>
-internal sealed record FollowCheck
-{
-    public static readonly FollowCheck Instance = new();
-}

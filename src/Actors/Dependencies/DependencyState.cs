@@ -1,38 +1,29 @@
 using Orchestrator.Actors.Breaker;
 using Orchestrator.Actors.Bulkhead;
-using Orchestrator.Actors.Caching;
-using Orchestrator.Actors.Isolation;
+using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Retry;
 
 namespace Orchestrator.Actors.Dependencies;
 
 /// <summary>
 /// Everything a dependency actor must not forget, kept in one object so that a restarted actor takes it over
-/// whole: the breaker, the bulkhead with its queue, the retry budget, the cache, and every call in hand.
+/// whole: the breaker, the bulkhead's queue, the retry budget, and every call in hand. (What it shares with its
+/// callers, the cache among it, lives on its <see cref="DependencyHandle"/>, which outlives the actor.)
 /// </summary>
-internal sealed class DependencyState(CircuitBreaker breaker, Bulkhead<PendingCall> bulkhead, RetryBudget budget,
-    ResponseCache? cache, DedicatedThreadScheduler? threads)
+internal sealed class DependencyState(CircuitBreaker breaker, Bulkhead<PendingCall> bulkhead, RetryBudget budget)
 {
     public CircuitBreaker Breaker { get; } = breaker;
     public Bulkhead<PendingCall> Bulkhead { get; } = bulkhead;
     public RetryBudget Budget { get; } = budget;
-    public ResponseCache? Cache { get; } = cache;
-    public DedicatedThreadScheduler? Threads { get; } = threads;
 
-    /// <summary>Calls whose work is running, by id.</summary>
+    /// <summary>Calls whose attempt runs now, by id.</summary>
     public Dictionary<long, PendingCall> Running { get; } = new();
 
     /// <summary>Calls waiting for their retry timer, by id.</summary>
     public Dictionary<long, PendingCall> BackingOff { get; } = new();
 
-    /// <summary>Calls waiting on a fallback step that runs elsewhere (replica, call fallback), by id.</summary>
-    public Dictionary<long, PendingCall> Degrading { get; } = new();
-
     /// <summary>The leader of the fetch in flight for each key (single flight).</summary>
     public Dictionary<string, PendingCall> Flights { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>The other dependencies, for the replica step (sent by the supervisor once all exist).</summary>
-    public DependencyDirectory? Directory { get; set; }
 
     public long NextId { get; set; }
 
@@ -40,7 +31,7 @@ internal sealed class DependencyState(CircuitBreaker breaker, Bulkhead<PendingCa
     public DateTimeOffset LastClusterNews { get; set; }
 
     /// <summary>The cluster's last view of this dependency.</summary>
-    public Cluster.ClusterBreakerView? LastView { get; set; }
+    public ClusterBreakerView? LastView { get; set; }
 
     /// <summary>A prober this node stopped waiting for (it sent no news); not deferred to again until the breaker closes.</summary>
     public string? SilentProber { get; set; }
@@ -49,9 +40,6 @@ internal sealed class DependencyState(CircuitBreaker breaker, Bulkhead<PendingCa
     public long RejectedWhenStarted { get; set; }
     public long RejectedAtLastCheck { get; set; }
 
-    public long CacheHits { get; set; }
-    public long StaleServed { get; set; }
-    public long CacheMisses { get; set; }
     public long Retries { get; set; }
     public long RetriesDenied { get; set; }
 }

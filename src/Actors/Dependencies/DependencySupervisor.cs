@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
-using Orchestrator.Actors.Coordination;
+using Orchestrator.Actors.Pipeline;
 using Orchestrator.Actors.Time;
 using Orchestrator.Contracts;
 
@@ -13,10 +13,8 @@ namespace Orchestrator.Actors.Dependencies;
 /// </summary>
 public sealed class DependencySupervisor : ReceiveActor
 {
-    private readonly OrchestratorOptions _options;
-    private readonly NodeControls _controls;
-    private readonly Dictionary<string, DependencyHandle> _handles = new(StringComparer.Ordinal);
-    private DependencyDirectory _directory = new(new Dictionary<string, DependencyHandle>(), []);
+    private readonly OrchestratorRuntime _runtime;
+    private DependencyDirectory _directory = null!;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     /// <summary>The most restarts of one child within <see cref="RestartWindow"/> before it is stopped for good.</summary>
@@ -25,16 +23,15 @@ public sealed class DependencySupervisor : ReceiveActor
     /// <summary>The window over which <see cref="MaxRestarts"/> is counted.</summary>
     public static readonly TimeSpan RestartWindow = TimeSpan.FromMinutes(1);
 
-    /// <summary>Creates the supervisor; use <see cref="Props"/>.</summary>
-    public DependencySupervisor(OrchestratorOptions options, NodeControls controls)
+    /// <summary>Creates the supervisor; use <see cref="Props(OrchestratorRuntime)"/>.</summary>
+    public DependencySupervisor(OrchestratorRuntime runtime)
     {
-        _options = options;
-        _controls = controls;
+        _runtime = runtime;
 
         Receive<GuardedCall>(call =>
         {
-            if (_handles.TryGetValue(call.Dependency, out var handle)) handle.Tell(call, Sender);
-            else (call.ReplyTo ?? Sender).Tell(UnknownDependencyResult(call, Known()));
+            if (_directory.Handles.TryGetValue(call.Dependency, out var handle)) handle.Tell(call, Sender);
+            else (call.ReplyTo ?? Sender).Tell(UnknownDependencyResult(call, _directory.Names));
         });
         Receive<GetDependencyDirectory>(_ => Sender.Tell(_directory));
         Receive<GetStatus>(m => m.Dependency is null, _ => ReportAll());
@@ -47,18 +44,21 @@ public sealed class DependencySupervisor : ReceiveActor
         Receive<Terminated>(t =>
         {
             var name = t.ActorRef.Path.Name;
-            if (!_handles.TryGetValue(name, out var handle)) return;
+            if (!_directory.Handles.TryGetValue(name, out var handle) || !handle.Actor.Equals(t.ActorRef)) return;
             handle.MarkStopped($"The actor of '{name}' was stopped after {MaxRestarts} crashes within {RestartWindow}.");
             _log.Error("Dependency {Dependency} actor stopped for good after repeated crashes; its calls now fail at once", name);
         });
     }
 
     /// <summary>Props for the supervisor of the dependencies in <paramref name="options"/>.</summary>
-    /// <remarks><paramref name="controls"/> (the coordinator's board and the load shedder) default to none.</remarks>
-    public static Props Props(OrchestratorOptions options, NodeControls? controls = null)
+    /// <remarks><paramref name="controls"/> (the coordinator's board and the load shedder) default to the options' own.</remarks>
+    public static Props Props(OrchestratorOptions options, NodeControls? controls = null) => Props(new OrchestratorRuntime(options, controls));
+
+    /// <summary>Props for the supervisor of <paramref name="runtime"/>'s dependencies (restarts keep its handles).</summary>
+    public static Props Props(OrchestratorRuntime runtime)
     {
-        controls ??= NodeControls.None();
-        return Akka.Actor.Props.Create(() => new DependencySupervisor(options, controls));
+        ArgumentNullException.ThrowIfNull(runtime);
+        return Akka.Actor.Props.Create(() => new DependencySupervisor(runtime));
     }
 
     /// <inheritdoc />
@@ -66,18 +66,15 @@ public sealed class DependencySupervisor : ReceiveActor
     {
         // A call that reaches a dependency actor after it stopped for good still gets its one answer.
         Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
-        var time = _options.TimeProvider ?? new SchedulerTimeProvider(Context.System.Scheduler);
-        foreach (var (name, dependency) in _options.Dependencies)
+        _directory = _runtime.DirectoryFor(Context.System);
+        _directory.Supervisor = Self;
+        foreach (var handle in _directory.Handles.Values)
         {
-            var gate = DependencyActor.GateFor(dependency);
-            var stats = new DependencyStats();
-            var child = Context.ActorOf(DependencyActor.Props(name, dependency, time, gate, stats, controls: _controls), name);
+            var child = Context.ActorOf(DependencyActor.Props(handle), handle.Name);
             Context.Watch(child);
-            _handles[name] = new DependencyHandle(name, child, dependency, gate, stats, time, _controls);
+            handle.Attach(child);
         }
-        _directory = new DependencyDirectory(new Dictionary<string, DependencyHandle>(_handles, StringComparer.Ordinal), Known());
-        foreach (var handle in _handles.Values) handle.Actor.Tell(_directory); // for the replica step of their fallback chains
-        _log.Info("Orchestrator guards {DependencyCount} dependencies: {Dependencies}", _handles.Count, string.Join(", ", _handles.Keys));
+        _log.Info("Orchestrator guards {DependencyCount} dependencies: {Dependencies}", _directory.Names.Count, string.Join(", ", _directory.Names));
     }
 
     /// <inheritdoc />
@@ -87,28 +84,31 @@ public sealed class DependencySupervisor : ReceiveActor
 
     private void Route(string dependency, object message)
     {
-        if (_handles.TryGetValue(dependency, out var handle)) handle.Actor.Forward(message);
-        else Sender.Tell(new UnknownDependency(dependency, Known()));
+        if (_directory.Handles.TryGetValue(dependency, out var handle)) handle.Actor.Forward(message);
+        else Sender.Tell(new UnknownDependency(dependency, _directory.Names));
     }
 
+    /// <summary>A call that reached one of the dependency actors after it stopped: answered, and what it held given back.</summary>
     private void OnDeadLetter(DeadLetter dead)
     {
-        var call = dead.Message switch
+        var (call, arrived, held) = dead.Message switch
         {
-            AdmittedCall a => a.Call,
-            GuardedCall c => c,
-            _ => null,
+            AdmittedCall a => (a.Call, a.Arrived, a.Held),
+            RetryHandover h => (h.Call, h.Arrived, h.Held),
+            GuardedCall c => (c, (long?)null, Pipeline.Holdings.None),
+            _ => (null, null, Pipeline.Holdings.None),
         };
-        if (call is null || !_handles.TryGetValue(call.Dependency, out var handle) || !handle.Actor.Equals(dead.Recipient)) return;
-        (call.ReplyTo ?? dead.Sender).Tell(call.ToResult(new CallReport(CallOutcome.Rejected, null, DegradationReason.ActorFailure, null, null,
-            $"The actor of '{call.Dependency}' has stopped; the call was not run.", TimeSpan.Zero, 0)));
+        if (call is null || !_directory.Handles.TryGetValue(call.Dependency, out var handle)
+            || dead.Recipient.Path.Parent != Self.Path || dead.Recipient.Path.Name != call.Dependency) return;
+        (call.ReplyTo ?? dead.Sender).Tell(handle.Answer(call, new CallReport(CallOutcome.Rejected, null, DegradationReason.ActorFailure, null, null,
+            $"The actor of '{call.Dependency}' has stopped; the call was not run.", TimeSpan.Zero, 0), held, arrived ?? handle.Time.GetTimestamp()));
     }
 
     /// <summary>Every dependency's status; one that does not answer is reported as unavailable, not as a failure of the whole.</summary>
     private void ReportAll()
     {
         var sender = Sender;
-        var asks = _handles.Values.Select(Report).ToArray();
+        var asks = _directory.Names.Select(name => Report(_directory.Handles[name])).ToArray();
         Task.WhenAll(asks).PipeTo(sender, success: all => new OrchestratorStatus(all));
     }
 
@@ -135,6 +135,4 @@ public sealed class DependencySupervisor : ReceiveActor
     internal static ICallResult UnknownDependencyResult(GuardedCall call, IReadOnlyList<string> known) =>
         call.ToResult(new CallReport(CallOutcome.Rejected, null, DegradationReason.UnknownDependency, null, null,
             new UnknownDependency(call.Dependency, known).Message, TimeSpan.Zero, 0));
-
-    private IReadOnlyList<string> Known() => _options.Dependencies.Keys.ToList();
 }

@@ -1,10 +1,11 @@
 using Akka.Actor;
 using Orchestrator.Actors.Breaker;
+using Orchestrator.Actors.Pipeline;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Dependencies;
 
-/// <summary>Where a pending call is on its way to an answer.</summary>
+/// <summary>Where a call in the actor's hands is on its way to an answer.</summary>
 internal enum CallPhase
 {
     New,
@@ -12,30 +13,21 @@ internal enum CallPhase
     Running,
     BackingOff,
     Following,
-    Degrading,
     Answered,
-}
-
-/// <summary>The next step of the fallback chain to try.</summary>
-internal enum ChainPosition
-{
-    StaleCache,
-    Replica,
-    CallFallback,
-    DependencyDefault,
-    End,
 }
 
 /// <summary>
 /// A guarded call in a dependency actor's hands, from arrival to answer. Mutable, and only ever touched by the
 /// actor that owns it (and, after a restart, by the instance that adopted it).
 /// </summary>
-internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, DateTimeOffset arrival, TimeSpan timeout)
+internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, long arrived, TimeSpan timeout)
 {
     public long Id { get; } = id;
     public GuardedCall Call { get; } = call;
     public IActorRef ReplyTo { get; } = replyTo;
-    public DateTimeOffset Arrival { get; } = arrival;
+
+    /// <summary>When the call arrived (at the caller's side or here), as a timestamp of the dependency's clock.</summary>
+    public long Arrived { get; } = arrived;
 
     /// <summary>The most one attempt may run, and the most the call may wait in the queue.</summary>
     public TimeSpan Timeout { get; } = timeout;
@@ -48,6 +40,9 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
 
     /// <summary>A background refresh (stale-while-revalidate): nobody waits for its answer.</summary>
     public bool IsRefresh { get; init; }
+
+    /// <summary>What the call holds (a place in the load shedder, in the gate), given back when it is answered.</summary>
+    public Holdings Held { get; set; }
 
     public CallPhase Phase { get; set; }
 
@@ -63,29 +58,12 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
     /// <summary>The breaker's half-open round when the permit was taken (a probe counts only in its own round).</summary>
     public long ProbeRound { get; set; }
 
-    public DateTimeOffset StartedAt { get; set; }
-    public TimeSpan AttemptTimeout { get; set; }
-
-    /// <summary>Whether the running attempt is cut short by the caller's deadline rather than by the timeout.</summary>
-    public bool AttemptEndsAtDeadline { get; set; }
-
-    public CancellationTokenSource? Cancellation { get; set; }
-
     /// <summary>When a call backing off is tried again.</summary>
     public DateTimeOffset RetryAt { get; set; }
-
-    /// <summary>Whether the call holds a place in the node's load shedder (released when it is answered).</summary>
-    public bool HoldsAdmission { get; set; }
-
-    /// <summary>Whether the call holds a place in the bulkhead gate (released when it is answered).</summary>
-    public bool Entered { get; set; }
 
     /// <summary>For the leader of a single flight: the calls for the same key waiting on its answer.</summary>
     public List<PendingCall>? Followers { get; set; }
 
-    /// <summary>Why the primary answer is missing (once degrading), and the steps of the chain that gave none.</summary>
-    public DegradationReason Reason { get; set; }
-    public Exception? Error { get; set; }
-    public string? Detail { get; set; }
+    /// <summary>Steps that gave no answer before the fallback chain (a retry the budget refused).</summary>
     public List<ChainStep> Trail { get; } = [];
 }

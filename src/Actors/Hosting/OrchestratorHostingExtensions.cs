@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.Actors.Client;
 using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Dependencies;
+using Orchestrator.Actors.Root;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Hosting;

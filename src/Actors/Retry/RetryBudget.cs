@@ -29,7 +29,13 @@ public sealed class RetryBudget
     }
 
     /// <summary>Records a first attempt (a call that is not a retry).</summary>
-    public void RecordAttempt() => _firstAttempts.Record(_time.GetUtcNow(), failed: false, slow: false);
+    public void RecordAttempt() => RecordAttempts(1);
+
+    /// <summary>Records <paramref name="attempts"/> first attempts at once (counted on the callers' side and handed over together).</summary>
+    public void RecordAttempts(int attempts)
+    {
+        if (attempts > 0) _firstAttempts.Record(_time.GetUtcNow(), attempts, failures: 0, slow: 0);
+    }
 
     /// <summary>Takes one retry from the budget; false (nothing taken) when the budget is spent.</summary>
     public bool TryWithdraw()

@@ -56,6 +56,17 @@ public sealed record CallResult<T> : ICallResult
         Trail = report.Trail ?? [];
     }
 
+    /// <summary>A success: the dependency answered <paramref name="value"/> (built on the caller's side without boxing).</summary>
+    internal CallResult(string dependency, T value, TimeSpan elapsed, int attempts)
+    {
+        Dependency = dependency;
+        Outcome = CallOutcome.Succeeded;
+        Value = value;
+        Elapsed = elapsed;
+        Attempts = attempts;
+        Trail = [];
+    }
+
     /// <inheritdoc />
     public string Dependency { get; }
     /// <inheritdoc />

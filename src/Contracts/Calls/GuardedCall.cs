@@ -40,14 +40,18 @@ public abstract record GuardedCall
     /// </summary>
     public TimeSpan? Timeout
     {
-        get;
+        get => _timeoutTicks == 0 ? null : new TimeSpan(_timeoutTicks);
         init
         {
             if (value is { } t && (t <= TimeSpan.Zero || t > MaxTimeout))
                 throw new ArgumentOutOfRangeException(nameof(Timeout), t, $"Timeout must be positive and at most {MaxTimeout}.");
-            field = value;
+            _timeoutTicks = value?.Ticks ?? 0;
         }
     }
+
+    // Both kept as ticks (0: none), so that a call is as small as it can be: one is built for every call.
+    private long _timeoutTicks;
+    private long _deadlineTicks = GuardedCallContext.Deadline is { } inherited ? inherited.UtcTicks + 1 : 0;
 
     /// <summary>
     /// An absolute point in time after which the answer is useless. No work starts after it, queued work is
@@ -55,7 +59,20 @@ public abstract record GuardedCall
     /// <see cref="DegradationReason.DeadlineExceeded"/>. Defaults to the deadline of the guarded call whose work
     /// builds this one (<see cref="GuardedCallContext"/>), so deadlines travel through nested calls.
     /// </summary>
-    public DateTimeOffset? Deadline { get; init; } = GuardedCallContext.Deadline;
+    /// <remarks>Kept as an instant: it reads back in UTC.</remarks>
+    public DateTimeOffset? Deadline
+    {
+        get => _deadlineTicks == 0 ? null : new DateTimeOffset(_deadlineTicks - 1, TimeSpan.Zero);
+        init => _deadlineTicks = value is { } d ? d.UtcTicks + 1 : 0;
+    }
+
+    /// <summary>
+    /// Per call: whether an exception of the work counts as a failure of the dependency (feeds its breaker, may be
+    /// retried, goes down the fallback chain). When it says no, the exception is the caller's problem: the call
+    /// is answered <c>Failed</c> with it, without retry or fallback, and the breaker records nothing. Null: the
+    /// dependency's rule (<c>Breaker.ShouldHandle</c>, its exception lists, and the defaults). Timeouts always count.
+    /// </summary>
+    public Func<Exception, bool>? ShouldHandle { get; init; }
 
     /// <summary>How much the call matters under stress.</summary>
     public Tier Tier { get; init; } = Tier.Important;
@@ -86,6 +103,18 @@ public abstract record GuardedCall
 
     /// <summary>Builds the typed result message for this call.</summary>
     public abstract ICallResult ToResult(CallReport report);
+
+    /// <summary>
+    /// Whether the work's answer <paramref name="value"/> counts as a failure by this call's own
+    /// <c>ShouldHandleResult</c>; null when the call has none (the dependency's rule applies).
+    /// </summary>
+    internal abstract bool? CountsAsFailure(object? value);
+
+    /// <summary>Runs this call through <paramref name="entry"/>'s typed entry and returns its result.</summary>
+    internal abstract Task<ICallResult> CallThrough(IDependencyEntry entry, TimeSpan? wait, CancellationToken cancellationToken);
+
+    /// <summary>Runs this call through <paramref name="entry"/>'s typed entry; the result is told to <paramref name="replyTo"/>.</summary>
+    internal abstract void TellThrough(IDependencyEntry entry, IActorRef replyTo);
 
     /// <summary>Each call is itself: two calls are equal only if they are the same message.</summary>
     public virtual bool Equals(GuardedCall? other) => ReferenceEquals(this, other);
@@ -118,6 +147,14 @@ public sealed record GuardedCall<T> : GuardedCall
     /// </summary>
     public Func<CancellationToken, Task<T>>? ReplicaWork { get; init; }
 
+    /// <summary>
+    /// Per call: whether an answer of the work counts as a failure of the dependency (an error page returned as a
+    /// value, say), like Polly's result predicates. Such an answer feeds the breaker, may be retried and goes down
+    /// the fallback chain; its error is a <see cref="FailedResultException"/>. Null: the dependency's rule
+    /// (<c>Breaker.ShouldHandleResult</c>), and by default every answer is a success.
+    /// </summary>
+    public Func<T, bool>? ShouldHandleResult { get; init; }
+
     /// <inheritdoc />
     public override Type ResultType => typeof(T);
 
@@ -135,6 +172,8 @@ public sealed record GuardedCall<T> : GuardedCall
             Deadline = Deadline,
             Tier = Tier,
             Feature = Feature,
+            ShouldHandle = ShouldHandle,
+            ShouldHandleResult = ShouldHandleResult,
         };
 
     /// <inheritdoc />
@@ -154,6 +193,17 @@ public sealed record GuardedCall<T> : GuardedCall
 
     /// <inheritdoc />
     public override ICallResult ToResult(CallReport report) => new CallResult<T>(Dependency, report);
+
+    /// <inheritdoc />
+    internal override bool? CountsAsFailure(object? value) =>
+        ShouldHandleResult is { } predicate ? predicate(value is T typed ? typed : default!) : null;
+
+    /// <inheritdoc />
+    internal override async Task<ICallResult> CallThrough(IDependencyEntry entry, TimeSpan? wait, CancellationToken cancellationToken) =>
+        await entry.CallAsync(this, wait, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    internal override void TellThrough(IDependencyEntry entry, IActorRef replyTo) => entry.Tell(this, replyTo);
 
     /// <summary>Each call is itself: two calls are equal only if they are the same message.</summary>
     public bool Equals(GuardedCall<T>? other) => ReferenceEquals(this, other);

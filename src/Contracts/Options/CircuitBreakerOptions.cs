@@ -35,23 +35,53 @@ public sealed class CircuitBreakerOptions
 
     /// <summary>
     /// Full names of exception types (or base types) that count as failures. Empty: every exception counts
-    /// except those in <see cref="IgnoredExceptions"/>. Timeouts always count.
+    /// except those in <see cref="IgnoredExceptions"/> and the caller's own faults (see <see cref="Handles"/>).
+    /// Timeouts always count.
     /// </summary>
     public List<string> HandledExceptions { get; set; } = [];
 
     /// <summary>Full names of exception types (or base types) that never count as failures (the caller's mistake, not the dependency's).</summary>
     public List<string> IgnoredExceptions { get; set; } = [];
 
-    /// <summary>In code only: decides whether an exception counts as a failure; overrides the two lists.</summary>
+    /// <summary>In code only: decides whether an exception counts as a failure; overrides the two lists and the defaults.</summary>
     public Func<Exception, bool>? ShouldHandle { get; set; }
 
-    /// <summary>Whether <paramref name="error"/> counts as a failure of the dependency.</summary>
+    /// <summary>
+    /// In code only: decides whether an answer of the work counts as a failure (an error page returned as a value,
+    /// say). Null: every answer is a success. A call's own <c>ShouldHandleResult</c> overrides it.
+    /// </summary>
+    public Func<object?, bool>? ShouldHandleResult { get; set; }
+
+    /// <summary>The most probes half-open may let through.</summary>
+    public const int MaxHalfOpenProbes = 1000;
+
+    /// <summary>
+    /// Whether <paramref name="error"/> counts as a failure of the dependency. <see cref="ShouldHandle"/> decides when
+    /// set; else an ignored type never counts, and when <see cref="HandledExceptions"/> is set only those types count.
+    /// Otherwise every exception counts except the caller's own faults (<see cref="IsCallersFault"/>).
+    /// </summary>
     public bool Handles(Exception error)
     {
         if (ShouldHandle is not null) return ShouldHandle(error);
         if (Matches(error, IgnoredExceptions)) return false;
-        return HandledExceptions.Count == 0 || Matches(error, HandledExceptions);
+        if (HandledExceptions.Count > 0) return Matches(error, HandledExceptions);
+        return !IsCallersFault(error);
     }
+
+    /// <summary>
+    /// The faults that say nothing about the dependency's health, so never count by default: a bad argument or a
+    /// failed validation (<see cref="ArgumentException"/> and its kin, <c>ValidationException</c>); an HTTP answer
+    /// 4xx other than 408 (timeout) and 429 (too many requests), which says the request was wrong; and a
+    /// cancellation that the orchestrator did not cause (the caller's own token), unless it stands for a timeout.
+    /// </summary>
+    public static bool IsCallersFault(Exception error) => error switch
+    {
+        ArgumentException => true,
+        HttpRequestException { StatusCode: { } status } => (int)status is >= 400 and < 500 and not 408 and not 429,
+        OperationCanceledException { InnerException: TimeoutException } => false,
+        OperationCanceledException => true,
+        _ => error.GetType().FullName == "System.ComponentModel.DataAnnotations.ValidationException",
+    };
 
     private static bool Matches(Exception error, List<string> typeNames)
     {
@@ -72,7 +102,7 @@ public sealed class CircuitBreakerOptions
         if (ResetTimeout <= TimeSpan.Zero) errors.Add($"{path}:ResetTimeout must be positive, not {ResetTimeout}.");
         if (ResetTimeoutMultiplier < 1 || double.IsNaN(ResetTimeoutMultiplier)) errors.Add($"{path}:ResetTimeoutMultiplier must be 1 or more, not {ResetTimeoutMultiplier}.");
         if (MaxResetTimeout < ResetTimeout) errors.Add($"{path}:MaxResetTimeout ({MaxResetTimeout}) must not be shorter than ResetTimeout ({ResetTimeout}).");
-        if (HalfOpenProbes < 1) errors.Add($"{path}:HalfOpenProbes must be at least 1, not {HalfOpenProbes}.");
+        if (HalfOpenProbes is < 1 or > MaxHalfOpenProbes) errors.Add($"{path}:HalfOpenProbes must be between 1 and {MaxHalfOpenProbes}, not {HalfOpenProbes}.");
         if (FailureThreshold == 0 && FailureRatio is null && SlowCallDuration is null)
             errors.Add($"{path}: every rule is off (FailureThreshold 0, no FailureRatio, no SlowCallDuration), so the breaker could never open.");
         foreach (var name in HandledExceptions.Concat(IgnoredExceptions))

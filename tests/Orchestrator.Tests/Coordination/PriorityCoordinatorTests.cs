@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Orchestrator.Actors.Admission;
 using Orchestrator.Actors.Coordination;
+using Orchestrator.Actors.Pipeline;
 using Orchestrator.Actors.Dependencies;
 using Orchestrator.Contracts;
 using Orchestrator.Tests.Actors;

@@ -60,6 +60,7 @@ public sealed class CircuitBreakerClusterTests
         Assert.False(breaker.FollowsCluster);
         Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(10), breaker.OpenUntil);
         _time.Advance(TimeSpan.FromSeconds(10));
+        breaker.Refresh();
         Assert.Equal(BreakerState.HalfOpen, breaker.State);
         Assert.False(breaker.TakeOverProbing("again")); // only a follower takes over
     }
@@ -72,6 +73,7 @@ public sealed class CircuitBreakerClusterTests
         breaker.RecordFailure(TimeSpan.Zero, BreakerPermit.Allowed);
         breaker.ProbesElsewhere = true;
         _time.Advance(TimeSpan.FromSeconds(10));
+        breaker.Refresh();
         Assert.Equal(BreakerState.Open, breaker.State);
         Assert.True(breaker.FollowsCluster);
         Assert.Null(breaker.OpenUntil);

@@ -16,17 +16,24 @@ public sealed class CircuitBreakerProbeRoundTests
         return breaker;
     }
 
+    /// <summary>Lets the open period end and the breaker's owner see it (its timer fires).</summary>
+    private void EndOpenPeriod(CircuitBreaker breaker)
+    {
+        _time.Advance(TimeSpan.FromSeconds(10));
+        breaker.Refresh();
+    }
+
     [Fact]
     public void A_late_success_of_a_probe_from_an_earlier_round_does_not_close_the_breaker()
     {
         var breaker = Tripped(probes: 2);
-        _time.Advance(TimeSpan.FromSeconds(10));
+        EndOpenPeriod(breaker);
         var round1 = breaker.HalfOpenRound;
         Assert.Equal(BreakerPermit.Probe, breaker.TryAcquire());
         Assert.Equal(BreakerPermit.Probe, breaker.TryAcquire());
         breaker.RecordFailure(TimeSpan.Zero, BreakerPermit.Probe, round1); // reopens
 
-        _time.Advance(TimeSpan.FromSeconds(10));
+        EndOpenPeriod(breaker);
         var round2 = breaker.HalfOpenRound;
         Assert.NotEqual(round1, round2);
         Assert.Equal(BreakerPermit.Probe, breaker.TryAcquire());
@@ -44,11 +51,12 @@ public sealed class CircuitBreakerProbeRoundTests
     public void A_late_failure_of_a_probe_from_an_earlier_round_does_not_reopen_the_breaker()
     {
         var breaker = Tripped(probes: 1);
-        _time.Advance(TimeSpan.FromSeconds(10));
+        EndOpenPeriod(breaker);
         var round1 = breaker.HalfOpenRound;
-        breaker.TryAcquire();
+        Assert.Equal(BreakerPermit.Probe, breaker.TryAcquire());
         breaker.RecordFailure(TimeSpan.Zero, BreakerPermit.Probe, round1);
-        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(BreakerState.Open, breaker.State);
+        EndOpenPeriod(breaker);
         Assert.Equal(BreakerState.HalfOpen, breaker.State);
 
         breaker.RecordFailure(TimeSpan.Zero, BreakerPermit.Probe, round1);
@@ -59,13 +67,15 @@ public sealed class CircuitBreakerProbeRoundTests
     public void A_late_probe_arriving_after_the_next_reset_timeout_but_before_anyone_looked_is_still_stale()
     {
         var breaker = Tripped(probes: 1);
-        _time.Advance(TimeSpan.FromSeconds(10));
+        EndOpenPeriod(breaker);
         var round1 = breaker.HalfOpenRound;
         Assert.Equal(BreakerPermit.Probe, breaker.TryAcquire());
         breaker.RecordFailure(TimeSpan.Zero, BreakerPermit.Probe, round1); // reopens
-        _time.Advance(TimeSpan.FromSeconds(10));                           // due again, not yet read
+        _time.Advance(TimeSpan.FromSeconds(10));                           // due again; its timer has not fired yet
 
         breaker.RecordSuccess(TimeSpan.Zero, BreakerPermit.Probe, round1);
+        Assert.Equal(BreakerState.Open, breaker.State);
+        breaker.Refresh();
         Assert.Equal(BreakerState.HalfOpen, breaker.State);
     }
 
@@ -75,6 +85,7 @@ public sealed class CircuitBreakerProbeRoundTests
         var breaker = Tripped(probes: 1);
         var due = _time.GetUtcNow() + TimeSpan.FromSeconds(10);
         _time.Advance(TimeSpan.FromSeconds(25));
+        breaker.Refresh(); // its timer fired late
         Assert.Equal(BreakerState.HalfOpen, breaker.State);
         Assert.Equal(due, breaker.LastTransitionAt);
     }

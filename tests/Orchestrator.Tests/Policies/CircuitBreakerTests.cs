@@ -38,11 +38,12 @@ public sealed class CircuitBreakerTests
         Assert.Equal(BreakerState.Open, breaker.State);
     }
 
-    /// <summary>Moves an open breaker to half-open by letting its reset timeout pass.</summary>
+    /// <summary>Moves an open breaker to half-open: its reset timeout passes and its owner's timer fires.</summary>
     private void WaitUntilHalfOpen(CircuitBreaker breaker)
     {
         var until = breaker.OpenUntil ?? throw new InvalidOperationException("not open");
         _time.SetUtcNow(until);
+        breaker.Refresh();
         Assert.Equal(BreakerState.HalfOpen, breaker.State);
     }
 
@@ -389,7 +390,7 @@ public sealed class CircuitBreakerTests
     // ----- open -----
 
     [Fact]
-    public void An_open_breaker_rejects_until_the_reset_timeout_ends_then_reads_as_half_open()
+    public void An_open_breaker_rejects_until_the_reset_timeout_ends_then_the_next_call_moves_it_to_half_open()
     {
         var breaker = Create(o => o.ResetTimeout = TimeSpan.FromSeconds(30));
         var trippedAt = _time.GetUtcNow();
@@ -404,14 +405,23 @@ public sealed class CircuitBreakerTests
 
         _time.Advance(TimeSpan.FromTicks(1));
 
+        // Reading changes nothing: the state, the permission, the snapshot and the board all still say open.
+        Assert.Equal(BreakerState.Open, breaker.State);
+        Assert.False(breaker.IsCallPermitted);
+        Assert.Equal(BreakerState.Open, breaker.Snapshot().State);
+        Assert.Equal(BreakerState.Open, breaker.Board.State);
+        Assert.Single(_transitions);
+
+        // A call does (Polly moves to half-open in its pre-execute step, not in a getter).
+        Assert.Equal(BreakerPermit.Probe, breaker.TryAcquire());
         Assert.Equal(BreakerState.HalfOpen, breaker.State);
-        Assert.True(breaker.IsCallPermitted);
+        Assert.Equal(BreakerState.HalfOpen, breaker.Board.State);
         Assert.Null(breaker.OpenUntil);
         Assert.Equal(2, _transitions.Count);
         Assert.Equal(new BreakerTransition(BreakerState.Open, BreakerState.HalfOpen, "reset timeout ended"), _transitions[1]);
         Assert.Equal(_time.GetUtcNow(), breaker.LastTransitionAt);
 
-        // Reading again does not raise the transition again.
+        // Reading or refreshing again does not raise the transition again.
         _ = breaker.State;
         _ = breaker.IsCallPermitted;
         breaker.Refresh();
@@ -714,8 +724,10 @@ public sealed class CircuitBreakerTests
         breaker.RecordFailure(Fast, breaker.TryAcquire()); // second trip: 30 s
 
         _time.Advance(TimeSpan.FromSeconds(29));
+        breaker.Refresh();
         Assert.Equal(BreakerState.Open, breaker.State);
         _time.Advance(TimeSpan.FromSeconds(1));
+        breaker.Refresh();
         Assert.Equal(BreakerState.HalfOpen, breaker.State);
     }
 
@@ -990,13 +1002,17 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
-    public void Snapshot_of_an_expired_open_breaker_reports_half_open()
+    public void Snapshot_of_an_expired_open_breaker_reports_it_open_until_its_timer_moves_it()
     {
         var breaker = Create();
+        var openedAt = _time.GetUtcNow();
         Trip(breaker);
         _time.Advance(TimeSpan.FromSeconds(60));
         var now = _time.GetUtcNow();
 
+        Assert.Equal(new BreakerSnapshot(BreakerState.Open, 0, 0, 0, 0, 1, now, openedAt), breaker.Snapshot());
+        Assert.Single(_transitions);
+        breaker.Refresh();
         Assert.Equal(new BreakerSnapshot(BreakerState.HalfOpen, 0, 0, 0, 0, 1, null, now), breaker.Snapshot());
         Assert.Equal(2, _transitions.Count);
     }

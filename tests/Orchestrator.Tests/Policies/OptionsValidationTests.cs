@@ -384,12 +384,32 @@ public sealed class OptionsValidationTests
     private sealed class PaymentDeclinedException(string message) : InvalidOperationException(message);
 
     [Fact]
-    public void By_default_every_exception_counts()
+    public void By_default_every_exception_counts_but_the_callers_own_faults()
     {
         var options = new CircuitBreakerOptions();
         Assert.True(options.Handles(new HttpRequestException()));
         Assert.True(options.Handles(new TimeoutException()));
-        Assert.True(options.Handles(new ArgumentException()));
+        Assert.True(options.Handles(new InvalidOperationException()));
+        Assert.True(options.Handles(new HttpRequestException("down", null, System.Net.HttpStatusCode.ServiceUnavailable)));
+        Assert.True(options.Handles(new HttpRequestException("slow", null, System.Net.HttpStatusCode.RequestTimeout)));
+        Assert.True(options.Handles(new HttpRequestException("busy", null, System.Net.HttpStatusCode.TooManyRequests)));
+        Assert.True(options.Handles(new TaskCanceledException("HttpClient.Timeout", new TimeoutException())));
+
+        // The caller's own faults say nothing about the dependency.
+        Assert.False(options.Handles(new ArgumentException()));
+        Assert.False(options.Handles(new ArgumentOutOfRangeException()));
+        Assert.False(options.Handles(new HttpRequestException("no such product", null, System.Net.HttpStatusCode.NotFound)));
+        Assert.False(options.Handles(new HttpRequestException("id too long", null, System.Net.HttpStatusCode.RequestUriTooLong)));
+        Assert.False(options.Handles(new HttpRequestException("bad", null, System.Net.HttpStatusCode.BadRequest)));
+        Assert.False(options.Handles(new OperationCanceledException()));
+        Assert.False(options.Handles(new System.ComponentModel.DataAnnotations.ValidationException("quantity must be positive")));
+    }
+
+    [Fact]
+    public void A_handled_list_or_a_predicate_overrides_the_callers_fault_defaults()
+    {
+        Assert.True(new CircuitBreakerOptions { HandledExceptions = ["System.ArgumentException"] }.Handles(new ArgumentException()));
+        Assert.True(new CircuitBreakerOptions { ShouldHandle = _ => true }.Handles(new HttpRequestException("x", null, System.Net.HttpStatusCode.NotFound)));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Orchestrator.Contracts;
 
-namespace Orchestrator.Actors.Coordination;
+namespace Orchestrator.Actors.Pipeline;
 
 /// <summary>
 /// Where the priority coordinator publishes its decisions, and where the hot path reads them: one immutable

@@ -1,6 +1,6 @@
 using Orchestrator.Actors.Admission;
 
-namespace Orchestrator.Actors.Coordination;
+namespace Orchestrator.Actors.Pipeline;
 
 /// <summary>
 /// What every dependency actor and every sender on a node share: the coordinator's published decisions and the

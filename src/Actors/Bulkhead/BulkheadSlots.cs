@@ -1,0 +1,60 @@
+namespace Orchestrator.Actors.Bulkhead;
+
+/// <summary>
+/// The running places of a dependency's bulkhead, shared lock-free by its callers (who run calls on their own side
+/// when a place is free and nobody waits) and its actor (which keeps the waiting queue, see <see cref="Bulkhead{T}"/>).
+/// At most <see cref="MaxConcurrency"/> calls hold a place, wherever they run.
+/// </summary>
+public sealed class BulkheadSlots
+{
+    private int _inFlight;
+    private int _queued;
+
+    /// <summary>Creates <paramref name="maxConcurrency"/> free places.</summary>
+    public BulkheadSlots(int maxConcurrency)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
+        MaxConcurrency = maxConcurrency;
+    }
+
+    /// <summary>The most calls that may run at once.</summary>
+    public int MaxConcurrency { get; }
+
+    /// <summary>Calls holding a place now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Calls waiting in the actor's queue, as the actor last published it.</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
+    /// <summary>Takes a place if one is free.</summary>
+    public bool TryTake()
+    {
+        var seen = Volatile.Read(ref _inFlight);
+        while (seen < MaxConcurrency)
+        {
+            var before = Interlocked.CompareExchange(ref _inFlight, seen + 1, seen);
+            if (before == seen) return true;
+            seen = before;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Takes a place for a caller who would run the call on its own side: only if one is free and no call waits
+    /// in the queue (the waiting ones go first; the caller then hands its call to the actor, which queues it).
+    /// </summary>
+    public bool TryTakeAhead() => Volatile.Read(ref _queued) == 0 && TryTake();
+
+    /// <summary>Gives a place back.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _inFlight) < 0)
+        {
+            Interlocked.Increment(ref _inFlight);
+            throw new InvalidOperationException("Release without a place in use.");
+        }
+    }
+
+    /// <summary>Publishes the length of the actor's queue (its owner only).</summary>
+    internal void PublishQueued(int queued) => Volatile.Write(ref _queued, queued);
+}

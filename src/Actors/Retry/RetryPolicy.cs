@@ -1,0 +1,29 @@
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Actors.Retry;
+
+/// <summary>Which failures a dependency retries: its own predicate, else the transient ones and the types it names.</summary>
+public static class RetryPolicy
+{
+    /// <summary>
+    /// Whether <paramref name="error"/> is worth another attempt under <paramref name="retry"/>: never when retries
+    /// are off; <c>ShouldRetry</c> decides when set; else the transient failures (<see cref="TransientFailures"/>)
+    /// and the types in <c>RetryOn</c>. A predicate that throws counts as "no".
+    /// </summary>
+    public static bool IsRetryable(RetryOptions retry, Exception error)
+    {
+        if (retry.MaxAttempts <= 1) return false;
+        try
+        {
+            if (retry.ShouldRetry is { } shouldRetry) return shouldRetry(error);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+        if (TransientFailures.IsTransient(error)) return true;
+        for (var t = error.GetType(); t is not null; t = t.BaseType)
+            if (retry.RetryOn.Contains(t.FullName ?? t.Name) || retry.RetryOn.Contains(t.Name)) return true;
+        return false;
+    }
+}
