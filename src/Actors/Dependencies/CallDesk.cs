@@ -223,7 +223,7 @@ internal sealed class CallDesk(DependencyHandle handle, DependencyState state, I
         state.Running[pending.Id] = pending;
         var (id, attempt) = (pending.Id, pending.Attempts);
         AttemptRunner.RunAsync<object?>(Name, pending.Call.InvokeAsync, pending.Deadline, pending.Timeout, handle.Time, handle.Pool,
-                (TaskScheduler?)handle.Threads ?? TaskScheduler.Default)
+                (TaskScheduler?)handle.Threads ?? TaskScheduler.Default, handle.Time.GetTimestamp())
             .AsTask()
             .PipeTo(self, success: outcome => new AttemptEnded(id, attempt, outcome));
     }

@@ -162,7 +162,7 @@ public sealed class DependencyHandle : IDependencyEntry, IChainHost
     /// <summary>Runs the admitted call's attempt here (its work inline, or on the dependency's own threads) and follows up.</summary>
     private Task<CallResult<T>> Run<T>(GuardedCall<T> call, Verdict admitted, long arrived)
     {
-        var attempt = AttemptRunner.RunAsync(Name, call.Work, call.Deadline, call.Timeout ?? Options.Timeout, Time, Pool, Threads);
+        var attempt = AttemptRunner.RunAsync(Name, call.Work, call.Deadline, call.Timeout ?? Options.Timeout, Time, Pool, Threads, started: arrived);
         return attempt.IsCompletedSuccessfully ? FollowUp(call, admitted, attempt.Result, arrived) : FollowUpAsync(call, admitted, attempt, arrived);
     }
 
@@ -183,7 +183,7 @@ public sealed class DependencyHandle : IDependencyEntry, IChainHost
         {
             case NextStep.Answer:
                 RecordSuccess(outcome.Duration, admitted);
-                return Task.FromResult(AnswerSuccess(call, outcome.Value, admitted.Held, arrived));
+                return Task.FromResult(AnswerSuccess(call, outcome.Value, admitted.Held, elapsed: outcome.Duration)); // the attempt began at arrival
             case NextStep.AnswerWithoutChain:
                 if (admitted.Permit == BreakerPermit.Probe) Breaker.ReturnProbe(admitted.ProbeRound, Options.Breaker.HalfOpenProbes);
                 var ran = outcome.Started ? 1 : 0;
@@ -278,9 +278,8 @@ public sealed class DependencyHandle : IDependencyEntry, IChainHost
     }
 
     /// <summary>The answer of a call whose first attempt succeeded on the caller's side (typed: nothing boxed).</summary>
-    private CallResult<T> AnswerSuccess<T>(GuardedCall<T> call, T value, Holdings held, long arrived)
+    private CallResult<T> AnswerSuccess<T>(GuardedCall<T> call, T value, Holdings held, TimeSpan elapsed)
     {
-        var elapsed = Time.GetElapsedTime(arrived);
         Release(held, elapsed, ran: true, succeeded: true);
         Stats.Count(CallOutcome.Succeeded, elapsed);
         OrchestratorMetrics.CallAnswered(Name, CallOutcome.Succeeded, DegradationReason.None, elapsed);

@@ -19,8 +19,9 @@ public static class AttemptRunner
     /// <param name="time">The clock of the timeout.</param>
     /// <param name="pool">Where the cancellation sources come from (their timers run on <paramref name="time"/>).</param>
     /// <param name="runOn">Where the work starts: null runs it on this thread; else on that scheduler.</param>
+    /// <param name="started">When the attempt starts, as a timestamp of <paramref name="time"/> (a caller that just read it passes it on).</param>
     public static ValueTask<AttemptOutcome<T>> RunAsync<T>(string dependency, Func<CancellationToken, Task<T>> work, DateTimeOffset? deadline,
-        TimeSpan timeout, TimeProvider time, CancellationPool pool, TaskScheduler? runOn)
+        TimeSpan timeout, TimeProvider time, CancellationPool pool, TaskScheduler? runOn, long started)
     {
         var limit = timeout;
         var endsAtDeadline = false;
@@ -38,7 +39,7 @@ public static class AttemptRunner
         }
 
         var cancellation = pool.Rent(limit);
-        var run = new Run(dependency, cancellation, time.GetTimestamp(), limit, endsAtDeadline, deadline, time, pool);
+        var run = new Run(dependency, cancellation, started, limit, endsAtDeadline, deadline, time, pool);
         Task<T> task;
         try
         {

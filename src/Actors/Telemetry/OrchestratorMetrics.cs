@@ -74,10 +74,15 @@ public static class OrchestratorMetrics
     public static void CallShed(string dependency, Tier tier) =>
         Shed.Add(1, new TagList { { "dependency", dependency }, { "tier", tier.ToString() } });
 
-    /// <summary>Counts an answered call.</summary>
+    // Tag values by enum value, so that counting a call boxes and formats nothing.
+    private static readonly string[] OutcomeNames = Enum.GetValues<CallOutcome>().Select(o => o.ToString()).ToArray();
+    private static readonly string[] ReasonNames = Enum.GetValues<DegradationReason>().Select(r => r.ToString()).ToArray();
+
+    /// <summary>Counts an answered call (nothing at all while no listener is attached).</summary>
     public static void CallAnswered(string dependency, CallOutcome outcome, DegradationReason reason, TimeSpan elapsed)
     {
-        var tags = new TagList { { "dependency", dependency }, { "outcome", outcome.ToString() }, { "reason", reason.ToString() } };
+        if (!Calls.Enabled && !CallDuration.Enabled) return;
+        var tags = new TagList { { "dependency", dependency }, { "outcome", OutcomeNames[(int)outcome] }, { "reason", ReasonNames[(int)reason] } };
         Calls.Add(1, tags);
         CallDuration.Record(elapsed.TotalMilliseconds, tags);
     }

@@ -31,8 +31,14 @@ public interface ICallResult
 
 /// <summary>The answer to a <see cref="GuardedCall{T}"/>.</summary>
 /// <typeparam name="T">The type of the dependency's answer.</typeparam>
+/// <remarks>
+/// Kept small, as one is built for every call: what only a degraded, rejected or cached answer has (reason, source,
+/// error, detail, age, trail) is held apart, and a plain success carries none of it.
+/// </remarks>
 public sealed record CallResult<T> : ICallResult
 {
+    private readonly Particulars? _particulars;
+
     /// <summary>Builds a result from the facts of a finished call.</summary>
     public CallResult(string dependency, CallReport report)
     {
@@ -45,15 +51,13 @@ public sealed record CallResult<T> : ICallResult
             var other => throw new InvalidCastException(
                 $"The answer of '{dependency}' is a {other.GetType().FullName}, not the {typeof(T).FullName} the call asked for."),
         };
-        Reason = report.Reason;
-        Source = report.Source;
-        Error = report.Error;
-        Detail = report.Detail;
         Elapsed = report.Elapsed;
         Attempts = report.Attempts;
         Freshness = report.Freshness;
-        Age = report.Age;
-        Trail = report.Trail ?? [];
+        var trail = report.Trail ?? [];
+        if (report.Reason != DegradationReason.None || report.Source is not null || report.Error is not null || report.Detail is not null
+            || report.Age is not null || trail.Count > 0)
+            _particulars = new Particulars(report.Reason, report.Source, report.Error, report.Detail, report.Age, trail);
     }
 
     /// <summary>A success: the dependency answered <paramref name="value"/> (built on the caller's side without boxing).</summary>
@@ -64,7 +68,6 @@ public sealed record CallResult<T> : ICallResult
         Value = value;
         Elapsed = elapsed;
         Attempts = attempts;
-        Trail = [];
     }
 
     /// <inheritdoc />
@@ -74,13 +77,13 @@ public sealed record CallResult<T> : ICallResult
     /// <summary>The answer, primary or fallback; default when there is none.</summary>
     public T? Value { get; }
     /// <inheritdoc />
-    public DegradationReason Reason { get; }
+    public DegradationReason Reason => _particulars?.Reason ?? DegradationReason.None;
     /// <inheritdoc />
-    public FallbackSource? Source { get; }
+    public FallbackSource? Source => _particulars?.Source;
     /// <inheritdoc />
-    public Exception? Error { get; }
+    public Exception? Error => _particulars?.Error;
     /// <inheritdoc />
-    public string? Detail { get; }
+    public string? Detail => _particulars?.Detail;
     /// <inheritdoc />
     public TimeSpan Elapsed { get; }
     /// <inheritdoc />
@@ -88,9 +91,9 @@ public sealed record CallResult<T> : ICallResult
     /// <inheritdoc />
     public ValueFreshness Freshness { get; }
     /// <inheritdoc />
-    public TimeSpan? Age { get; }
+    public TimeSpan? Age => _particulars?.Age;
     /// <inheritdoc />
-    public IReadOnlyList<ChainStep> Trail { get; }
+    public IReadOnlyList<ChainStep> Trail => _particulars?.Trail ?? [];
 
     /// <summary>True when the dependency itself answered.</summary>
     public bool IsSuccess => Outcome == CallOutcome.Succeeded;
@@ -106,4 +109,8 @@ public sealed record CallResult<T> : ICallResult
         Outcome == CallOutcome.Succeeded
             ? $"{Dependency}: Succeeded in {Elapsed.TotalMilliseconds:0.#} ms"
             : $"{Dependency}: {Outcome} ({Reason}{(Source is { } s ? $", from {s}" : "")}) in {Elapsed.TotalMilliseconds:0.#} ms: {Detail}";
+
+    /// <summary>What only some results have.</summary>
+    private sealed record Particulars(DegradationReason Reason, FallbackSource? Source, Exception? Error, string? Detail, TimeSpan? Age,
+        IReadOnlyList<ChainStep> Trail);
 }

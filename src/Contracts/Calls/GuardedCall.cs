@@ -72,7 +72,7 @@ public abstract record GuardedCall
     /// is answered <c>Failed</c> with it, without retry or fallback, and the breaker records nothing. Null: the
     /// dependency's rule (<c>Breaker.ShouldHandle</c>, its exception lists, and the defaults). Timeouts always count.
     /// </summary>
-    public Func<Exception, bool>? ShouldHandle { get; init; }
+    public abstract Func<Exception, bool>? ShouldHandle { get; init; }
 
     /// <summary>How much the call matters under stress.</summary>
     public Tier Tier { get; init; } = Tier.Important;
@@ -145,7 +145,26 @@ public sealed record GuardedCall<T> : GuardedCall
     /// The same question asked of the dependency's replica or alternate provider (declared by the dependency's
     /// <c>Replica</c> option). Run as a guarded call of that dependency when the primary cannot answer.
     /// </summary>
-    public Func<CancellationToken, Task<T>>? ReplicaWork { get; init; }
+    public Func<CancellationToken, Task<T>>? ReplicaWork
+    {
+        get => _rare?.ReplicaWork;
+        init => _rare = (_rare ?? Rare.None) with { ReplicaWork = value };
+    }
+
+    /// <inheritdoc />
+    public override Func<Exception, bool>? ShouldHandle
+    {
+        get => _rare?.ShouldHandle;
+        init => _rare = (_rare ?? Rare.None) with { ShouldHandle = value };
+    }
+
+    // What few calls set is kept apart, so that a call is as small as it can be: one is built for every call.
+    private Rare? _rare;
+
+    private sealed record Rare(Func<CancellationToken, Task<T>>? ReplicaWork, Func<T, bool>? ShouldHandleResult, Func<Exception, bool>? ShouldHandle)
+    {
+        public static readonly Rare None = new(null, null, null);
+    }
 
     /// <summary>
     /// Per call: whether an answer of the work counts as a failure of the dependency (an error page returned as a
@@ -153,7 +172,11 @@ public sealed record GuardedCall<T> : GuardedCall
     /// the fallback chain; its error is a <see cref="FailedResultException"/>. Null: the dependency's rule
     /// (<c>Breaker.ShouldHandleResult</c>), and by default every answer is a success.
     /// </summary>
-    public Func<T, bool>? ShouldHandleResult { get; init; }
+    public Func<T, bool>? ShouldHandleResult
+    {
+        get => _rare?.ShouldHandleResult;
+        init => _rare = (_rare ?? Rare.None) with { ShouldHandleResult = value };
+    }
 
     /// <inheritdoc />
     public override Type ResultType => typeof(T);

@@ -19,6 +19,7 @@ public sealed record DegradationStatus(StressLevel Level, double Score, IReadOnl
     /// <summary>Whether a call of <paramref name="tier"/> for <paramref name="feature"/> (if any) may go through.</summary>
     public bool Allows(Tier tier, string? feature)
     {
+        if (feature is null && DisabledTiers.Count == 0) return true; // the common case, on every call
         if (feature is not null)
             foreach (var f in Features)
                 if (f.Name == feature) return f.Enabled;
