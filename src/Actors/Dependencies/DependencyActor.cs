@@ -24,7 +24,6 @@ namespace Orchestrator.Actors.Dependencies;
 public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
 {
     private const string BreakerTimerKey = "breaker-due";
-    private const string RejectingTimerKey = "rejecting-check";
     private const string FollowTimerKey = "follow-check";
 
     /// <summary>How often a rejecting bulkhead looks whether it still rejects.</summary>
@@ -36,6 +35,7 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     private DependencyState _state = null!;
     private CallDesk _desk = null!;
     private ClusterFollowing _following = null!;
+    private RejectionWatch _rejections = null!;
 
     private DependencyActor(DependencyHandle handle, Func<double>? random)
     {
@@ -109,8 +109,8 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         {
             if (!_following.OnFollowCheck()) Timers.Cancel(FollowTimerKey);
         });
-        Receive<BulkheadRejectingStarted>(OnRejectingStarted);
-        Receive<RejectingCheck>(_ => OnRejectingCheck());
+        Receive<BulkheadRejectingStarted>(_rejections.OnStarted);
+        Receive<RejectingCheck>(_ => _rejections.OnCheck());
         Receive<GetStatus>(_ => Sender.Tell(Status()));
         Receive<IsolateBreaker>(_ =>
         {
@@ -180,6 +180,7 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         _state = state;
         _desk = new CallDesk(_handle, state, Timers, Self, _log, _random);
         _following = new ClusterFollowing(_handle, state);
+        _rejections = new RejectionWatch(_handle, state, Timers, _log);
         state.Breaker.Transitioned = OnBreakerTransition;
     }
 
@@ -220,37 +221,11 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         }
     }
 
-    /// <summary>The first rejection since the bulkhead last stopped rejecting: log it, and look every second whether it goes on.</summary>
-    private void OnRejectingStarted(BulkheadRejectingStarted started)
-    {
-        var gate = _handle.Gate;
-        _state.RejectedWhenStarted = started.RejectedBefore;
-        _state.RejectedAtLastCheck = gate.RejectedTotal;
-        _log.Warning("Bulkhead of {Dependency} is full and started rejecting calls ({MaxConcurrency} may run, {QueueCapacity} may wait)",
-            Name, _state.Bulkhead.MaxConcurrency, _state.Bulkhead.QueueCapacity);
-        Timers.StartPeriodicTimer(RejectingTimerKey, RejectingCheck.Instance, RejectingCheckInterval);
-    }
-
-    /// <summary>A rejecting bulkhead that rejected nothing for a whole interval has stopped rejecting.</summary>
-    private void OnRejectingCheck()
-    {
-        var gate = _handle.Gate;
-        var rejected = gate.RejectedTotal;
-        if (rejected != _state.RejectedAtLastCheck)
-        {
-            _state.RejectedAtLastCheck = rejected;
-            return;
-        }
-        Timers.Cancel(RejectingTimerKey);
-        gate.ClearRejectingReport();
-        _log.Info("Bulkhead of {Dependency} stopped rejecting calls after {Rejected} rejections", Name, rejected - _state.RejectedWhenStarted);
-    }
-
     private void RearmTimers()
     {
         _desk.RearmTimers();
         if (Breaker.OpenUntil is { } until) Timers.StartSingleTimer(BreakerTimerKey, BreakerDue.Instance, CallDesk.NotNegative(until - _handle.Time.GetUtcNow()));
-        if (_handle.Gate.RejectingReported) Timers.StartPeriodicTimer(RejectingTimerKey, RejectingCheck.Instance, RejectingCheckInterval);
+        _rejections.Rearm();
         if (Breaker.FollowsCluster) Timers.StartPeriodicTimer(FollowTimerKey, FollowCheck.Instance, _handle.Options.Breaker.MaxResetTimeout);
     }
 

@@ -114,138 +114,11 @@ public sealed class DependencyHandle : IDependencyEntry, IChainHost
     Task<CallResult<T>> IDependencyEntry.CallAsync<T>(GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var arrived = Time.GetTimestamp();
-        var side = new CallerSide(this);
-        var verdict = CallPipeline.Admit(ref side, call);
-        var answer = verdict.Kind switch
-        {
-            VerdictKind.Run => Run(call, verdict, arrived),
-            VerdictKind.Defer => AskActor(new AdmittedCall(call, verdict.Stage, verdict.Held, arrived), call, wait),
-            _ => TurnedAway(call, verdict, arrived, offload: false),
-        };
+        var answer = CallerPath.Call(this, call, wait);
         return cancellationToken.CanBeCanceled && !answer.IsCompleted ? answer.WaitAsync(cancellationToken) : answer;
     }
 
-    void IDependencyEntry.Tell<T>(GuardedCall<T> call, IActorRef replyTo)
-    {
-        var arrived = Time.GetTimestamp();
-        var side = new CallerSide(this);
-        var verdict = CallPipeline.Admit(ref side, call);
-        switch (verdict.Kind)
-        {
-            case VerdictKind.Run:
-                ThreadPool.UnsafeQueueUserWorkItem(new ToldCall<T>(this, call, replyTo, verdict, arrived), preferLocal: false);
-                break;
-            case VerdictKind.Defer:
-                Actor.Tell(new AdmittedCall(call, verdict.Stage, verdict.Held, arrived), replyTo);
-                break;
-            default:
-                Deliver(TurnedAway(call, verdict, arrived, offload: true), replyTo);
-                break;
-        }
-    }
-
-    /// <summary>A told call admitted to run: its attempt runs on the thread pool, never on the sender's thread.</summary>
-    private sealed class ToldCall<T>(DependencyHandle handle, GuardedCall<T> call, IActorRef replyTo, Verdict admitted, long arrived) : IThreadPoolWorkItem
-    {
-        public void Execute() => Deliver(handle.Run(call, admitted, arrived), replyTo);
-    }
-
-    private static void Deliver<T>(Task<T> answer, IActorRef replyTo)
-    {
-        if (answer.IsCompletedSuccessfully) replyTo.Tell(answer.Result);
-        else answer.PipeTo(replyTo);
-    }
-
-    // ---- the caller's side of a call ------------------------------------------------------------------------------
-
-    /// <summary>Runs the admitted call's attempt here (its work inline, or on the dependency's own threads) and follows up.</summary>
-    private Task<CallResult<T>> Run<T>(GuardedCall<T> call, Verdict admitted, long arrived)
-    {
-        var attempt = AttemptRunner.RunAsync(Name, call.Work, call.Deadline, call.Timeout ?? Options.Timeout, Time, Pool, Threads, started: arrived);
-        return attempt.IsCompletedSuccessfully ? FollowUp(call, admitted, attempt.Result, arrived) : FollowUpAsync(call, admitted, attempt, arrived);
-    }
-
-    private async Task<CallResult<T>> FollowUpAsync<T>(GuardedCall<T> call, Verdict admitted, ValueTask<AttemptOutcome<T>> attempt, long arrived) =>
-        await FollowUp(call, admitted, await attempt.ConfigureAwait(false), arrived).ConfigureAwait(false);
-
-    /// <summary>After an attempt on the caller's side: classification, then the answer, a hand-over for a retry, or the chain.</summary>
-    private Task<CallResult<T>> FollowUp<T>(GuardedCall<T> call, Verdict admitted, AttemptOutcome<T> outcome, long arrived)
-    {
-        Slots.Release();
-        string? problem = null;
-        var answerFailed = outcome.End == AttemptEnd.Answered
-            && OutcomeClassifier.IsFailedAnswer(call.ShouldHandleResult, outcome.Value, Options.Breaker, out problem);
-        var judged = Judgement.Of(Name, call, outcome, answerFailed, Options.Breaker, out var endProblem);
-        WarnAbout(problem ?? endProblem);
-        var retryable = judged.Class == OutcomeClass.Failure && Retry.RetryPolicy.IsRetryable(Options.Retry, judged.Error!);
-        switch (CallPipeline.AfterAttempt(judged.Class, retryable))
-        {
-            case NextStep.Answer:
-                RecordSuccess(outcome.Duration, admitted);
-                return Task.FromResult(AnswerSuccess(call, outcome.Value, admitted.Held, elapsed: outcome.Duration)); // the attempt began at arrival
-            case NextStep.AnswerWithoutChain:
-                if (admitted.Permit == BreakerPermit.Probe) Breaker.ReturnProbe(admitted.ProbeRound, Options.Breaker.HalfOpenProbes);
-                var ran = outcome.Started ? 1 : 0;
-                return Task.FromResult((CallResult<T>)Answer(call, new CallReport(ran == 1 ? CallOutcome.Failed : CallOutcome.Rejected, null, judged.Reason, null,
-                    judged.Error, judged.Detail, TimeSpan.Zero, ran), admitted.Held, arrived));
-            case NextStep.Retry:
-                if (outcome.End == AttemptEnd.TimedOut) Stats.CountTimeout();
-                return AskActor(new RetryHandover(call, admitted.Held, arrived, judged, outcome.Duration, admitted.Permit, admitted.ProbeRound), call, null);
-            default:
-                if (outcome.End == AttemptEnd.TimedOut) Stats.CountTimeout();
-                Actor.Tell(new AttemptFailed(outcome.Duration, admitted.Permit, admitted.ProbeRound));
-                return Chain(call, new ChainRequest(call, judged.Reason, judged.Error, judged.Detail!, 1, Offload: false), admitted.Held, arrived);
-        }
-    }
-
-    /// <summary>A success for the breaker: a probe is told at once; other successes are counted and handed over in batches.</summary>
-    private void RecordSuccess(TimeSpan duration, Verdict admitted)
-    {
-        if (admitted.Permit == BreakerPermit.Probe)
-        {
-            Actor.Tell(new ProbeSucceeded(duration, admitted.ProbeRound));
-            return;
-        }
-        var slow = Options.Breaker.SlowCallDuration is { } limit && duration >= limit;
-        if (Tally.Add(slow)) Actor.Tell(SuccessesReady.Instance);
-    }
-
-    /// <summary>A call turned away by the pipeline before its attempt: the fallback chain, or a rejection without it.</summary>
-    private Task<CallResult<T>> TurnedAway<T>(GuardedCall<T> call, Verdict verdict, long arrived, bool offload)
-    {
-        var detail = DetailFor(verdict.Reason, call);
-        if (verdict.Kind == VerdictKind.Reject)
-            return Task.FromResult((CallResult<T>)Answer(call, new CallReport(CallOutcome.Rejected, null, verdict.Reason, null, null, detail, TimeSpan.Zero, 0),
-                verdict.Held, arrived));
-        return Chain(call, new ChainRequest(call, verdict.Reason, null, detail, 0, offload), verdict.Held, arrived);
-    }
-
-    private Task<CallResult<T>> Chain<T>(GuardedCall<T> call, ChainRequest request, Holdings held, long arrived)
-    {
-        var walk = FallbackChain.Walk(this, request);
-        return walk.IsCompletedSuccessfully
-            ? Task.FromResult((CallResult<T>)Answer(call, walk.Result, held, arrived))
-            : ChainAsync(call, walk, held, arrived);
-    }
-
-    private async Task<CallResult<T>> ChainAsync<T>(GuardedCall<T> call, ValueTask<CallReport> walk, Holdings held, long arrived) =>
-        (CallResult<T>)Answer(call, await walk.ConfigureAwait(false), held, arrived);
-
-    /// <summary>Hands a call to the dependency's actor and waits for its answer, at most as long as the dependency may need.</summary>
-    private async Task<CallResult<T>> AskActor<T>(object message, GuardedCall<T> call, TimeSpan? wait)
-    {
-        var limit = wait ?? LongestAnswerTime(call, Time, Grace);
-        try
-        {
-            return (CallResult<T>)await Actor.Ask<ICallResult>(message, limit).ConfigureAwait(false);
-        }
-        catch (AskTimeoutException e)
-        {
-            return new CallResult<T>(Name, new CallReport(CallOutcome.Failed, null, DegradationReason.ActorFailure, null, e,
-                $"The orchestrator did not answer the call to '{Name}' within {limit.TotalMilliseconds:0} ms.", limit, 0));
-        }
-    }
+    void IDependencyEntry.Tell<T>(GuardedCall<T> call, IActorRef replyTo) => CallerPath.Tell(this, call, replyTo);
 
     // ---- shared by both sides -------------------------------------------------------------------------------------
 
@@ -277,16 +150,7 @@ public sealed class DependencyHandle : IDependencyEntry, IChainHost
         return call.ToResult(report with { Elapsed = elapsed });
     }
 
-    /// <summary>The answer of a call whose first attempt succeeded on the caller's side (typed: nothing boxed).</summary>
-    private CallResult<T> AnswerSuccess<T>(GuardedCall<T> call, T value, Holdings held, TimeSpan elapsed)
-    {
-        Release(held, elapsed, ran: true, succeeded: true);
-        Stats.Count(CallOutcome.Succeeded, elapsed);
-        OrchestratorMetrics.CallAnswered(Name, CallOutcome.Succeeded, DegradationReason.None, elapsed);
-        return new CallResult<T>(Name, value, elapsed, 1);
-    }
-
-    private void Release(Holdings held, TimeSpan elapsed, bool ran, bool succeeded)
+    internal void Release(Holdings held, TimeSpan elapsed, bool ran, bool succeeded)
     {
         if ((held & Holdings.Gate) != 0) Gate.Exit();
         if ((held & Holdings.Load) == 0 || Controls.Admission is not { } admission) return;
@@ -320,7 +184,7 @@ public sealed class DependencyHandle : IDependencyEntry, IChainHost
         _ => $"The circuit breaker of '{Name}' turned the call away.",
     };
 
-    private void WarnAbout(string? problem)
+    internal void WarnAbout(string? problem)
     {
         if (problem is not null) Log?.Warning("A predicate of {Dependency} failed: {Problem}", Name, problem);
     }
