@@ -38,10 +38,13 @@ public sealed class InProcessOrchestrator : IAsyncDisposable
     /// <summary>An actor that receives told results.</summary>
     public ResultSink Sink { get; }
 
-    /// <summary>Starts the orchestrator; <paramref name="configure"/> may change its options before they are validated.</summary>
+    /// <summary>
+    /// Starts the orchestrator, with stress signals that read calm (<see cref="CalmStress"/>: the benchmark's own CPU
+    /// must not switch its calls off); <paramref name="configure"/> may change its options before they are validated.
+    /// </summary>
     public static async Task<InProcessOrchestrator> StartAsync(Action<OrchestratorOptions>? configure = null)
     {
-        var declared = BenchDependency.Declare(new OrchestratorOptions());
+        var declared = BenchDependency.Declare(new OrchestratorOptions { StressSignals = new CalmStress() });
         configure?.Invoke(declared);
         var options = declared.Validate();
         var system = ActorSystem.Create("micro", Quiet);

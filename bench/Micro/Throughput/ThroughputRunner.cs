@@ -47,7 +47,7 @@ public static class ThroughputRunner
         InProcessOrchestrator orchestrator;
         try
         {
-            orchestrator = InProcessOrchestrator.StartAsync(o => o.StressSignals = new CalmStress()).GetAwaiter().GetResult();
+            orchestrator = InProcessOrchestrator.StartAsync().GetAwaiter().GetResult();
         }
         catch (Exception e)
         {

@@ -23,14 +23,13 @@ internal sealed class CallDesk
     private readonly DependencyState _state;
     private readonly ITimerScheduler _timers;
     private readonly IActorRef _self;
-    private readonly ILoggingAdapter _log;
     private readonly Func<double> _random;
     private readonly CallReplies _replies;
     private readonly CacheStage _cache;
 
     public CallDesk(DependencyHandle handle, DependencyState state, ITimerScheduler timers, IActorRef self, ILoggingAdapter log, Func<double> random)
     {
-        (_handle, _state, _timers, _self, _log, _random) = (handle, state, timers, self, log, random);
+        (_handle, _state, _timers, _self, _random) = (handle, state, timers, self, random);
         _replies = new CallReplies(handle, state, timers, log);
         _cache = new CacheStage(handle, state, timers, _replies, fetch => Process(fetch, PipelineStage.Attempt));
     }
@@ -81,6 +80,9 @@ internal sealed class CallDesk
             case VerdictKind.Run:
                 Start(pending, verdict.Permit, verdict.ProbeRound);
                 Drain();
+                break;
+            case VerdictKind.Handled:
+                Drain(); // a slot a caller freed as this call was queued (the caller saw no queue yet) is not left idle
                 break;
             case VerdictKind.Reject:
                 _replies.Reply(pending, new CallReport(CallOutcome.Rejected, null, verdict.Reason, null, null, _handle.DetailFor(verdict.Reason, pending.Call), TimeSpan.Zero, 0));
@@ -173,10 +175,12 @@ internal sealed class CallDesk
         string? problem = null;
         var answerFailed = outcome.End == AttemptEnd.Answered && OutcomeClassifier.IsFailedAnswer(pending.Call, outcome.Value, Options.Breaker, out problem);
         var judged = Judgement.Of(Name, pending.Call, outcome, answerFailed, Options.Breaker, out var endProblem);
-        if ((problem ?? endProblem) is { } text) _log.Warning("A predicate of {Dependency} failed: {Problem}", Name, text);
+        _handle.WarnAbout(problem ?? endProblem);
         if (outcome.End == AttemptEnd.TimedOut) _handle.Stats.CountTimeout();
+        string? retryProblem = null;
         var retryable = judged.Class == OutcomeClass.Failure && !pending.IsRefresh && pending.Attempts < Options.Retry.MaxAttempts
-            && RetryPolicy.IsRetryable(Options.Retry, judged.Error!);
+            && RetryPolicy.IsRetryable(Options.Retry, judged.Error!, out retryProblem);
+        _handle.WarnAbout(retryProblem);
 
         switch (CallPipeline.AfterAttempt(judged.Class, retryable))
         {
@@ -281,7 +285,7 @@ internal sealed class CallDesk
         _state.Flights.Clear();
     }
 
-    /// <summary>Sets the _timers of the calls in hand again (a restarted actor's _timers are new).</summary>
+    /// <summary>Sets the timers of the calls in hand again (a restarted actor's timers are new).</summary>
     public void RearmTimers()
     {
         var now = _handle.Time.GetUtcNow();

@@ -83,7 +83,9 @@ internal static class CallerPath
             && OutcomeClassifier.IsFailedAnswer(call.ShouldHandleResult, outcome.Value, handle.Options.Breaker, out problem);
         var judged = Judgement.Of(handle.Name, call, outcome, answerFailed, handle.Options.Breaker, out var endProblem);
         handle.WarnAbout(problem ?? endProblem);
-        var retryable = judged.Class == OutcomeClass.Failure && RetryPolicy.IsRetryable(handle.Options.Retry, judged.Error!);
+        string? retryProblem = null;
+        var retryable = judged.Class == OutcomeClass.Failure && RetryPolicy.IsRetryable(handle.Options.Retry, judged.Error!, out retryProblem);
+        handle.WarnAbout(retryProblem);
         switch (CallPipeline.AfterAttempt(judged.Class, retryable))
         {
             case NextStep.Answer:
@@ -91,6 +93,7 @@ internal static class CallerPath
                 return Task.FromResult(AnswerSuccess(handle, call, outcome.Value, admitted.Held, elapsed: outcome.Duration)); // the attempt began at arrival
             case NextStep.AnswerWithoutChain:
                 if (admitted.Permit == BreakerPermit.Probe) handle.Breaker.ReturnProbe(admitted.ProbeRound, handle.Options.Breaker.HalfOpenProbes);
+                if (handle.Slots.Queued > 0) handle.Actor.Tell(SlotFreed.Instance); // nothing else tells the actor its slot is free
                 var ran = outcome.Started ? 1 : 0;
                 return Task.FromResult((CallResult<T>)handle.Answer(call, new CallReport(ran == 1 ? CallOutcome.Failed : CallOutcome.Rejected, null, judged.Reason, null,
                     judged.Error, judged.Detail, TimeSpan.Zero, ran), admitted.Held, arrived));

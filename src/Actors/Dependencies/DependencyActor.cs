@@ -80,6 +80,7 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
             new CircuitBreaker(options.Breaker, _handle.Time, _handle.Breaker),
             new Bulkhead<PendingCall>(_handle.Slots, options.Bulkhead.QueueCapacity),
             new RetryBudget(retry.BudgetRatio, retry.BudgetFloor, retry.BudgetWindow, _handle.Time)));
+        _handle.Log ??= _log;
         _handle.Attach(Self);
         Become(Ready);
     }
@@ -89,6 +90,7 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         Receive<AdmittedCall>(m => _desk.Resume(m, Sender));
         Receive<GuardedCall>(call => _desk.TakeIn(call, call.ReplyTo ?? Sender));
         Receive<SuccessesReady>(_ => RecordSuccesses());
+        Receive<SlotFreed>(_ => _desk.Drain());
         Receive<ProbeSucceeded>(m => Recorded(() => Breaker.RecordSuccess(m.Duration, BreakerPermit.Probe, m.Round)));
         Receive<AttemptFailed>(m => Recorded(() =>
         {

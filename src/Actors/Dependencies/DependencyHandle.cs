@@ -108,10 +108,12 @@ public sealed class DependencyHandle : IDependencyEntry, IChainHost
     }
 
     /// <summary>Runs <paramref name="call"/> and returns its result (its work runs on this thread when nothing stands in the way).</summary>
-    public Task<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default) =>
-        ((IDependencyEntry)this).CallAsync(call, null, cancellationToken);
+    public Task<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default) => Call(call, null, cancellationToken);
 
-    Task<CallResult<T>> IDependencyEntry.CallAsync<T>(GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellationToken)
+    Task<CallResult<T>> IDependencyEntry.CallAsync<T>(GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellationToken) =>
+        Call(call, wait, cancellationToken);
+
+    private Task<CallResult<T>> Call<T>(GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         var answer = CallerPath.Call(this, call, wait);

@@ -19,6 +19,12 @@ internal sealed record SuccessesReady
     public static readonly SuccessesReady Instance = new();
 }
 
+/// <summary>A caller freed a slot without telling anything else, while calls wait in the queue: start them.</summary>
+internal sealed record SlotFreed
+{
+    public static readonly SlotFreed Instance = new();
+}
+
 /// <summary>A probe run on the caller's side succeeded.</summary>
 internal sealed record ProbeSucceeded(TimeSpan Duration, long Round);
 

@@ -8,17 +8,19 @@ public static class RetryPolicy
     /// <summary>
     /// Whether <paramref name="error"/> is worth another attempt under <paramref name="retry"/>: never when retries
     /// are off; <c>ShouldRetry</c> decides when set; else the transient failures (<see cref="TransientFailures"/>)
-    /// and the types in <c>RetryOn</c>. A predicate that throws counts as "no".
+    /// and the types in <c>RetryOn</c>. A predicate that throws counts as "no", and <paramref name="problem"/> says so.
     /// </summary>
-    public static bool IsRetryable(RetryOptions retry, Exception error)
+    public static bool IsRetryable(RetryOptions retry, Exception error, out string? problem)
     {
+        problem = null;
         if (retry.MaxAttempts <= 1) return false;
         try
         {
             if (retry.ShouldRetry is { } shouldRetry) return shouldRetry(error);
         }
-        catch (Exception)
+        catch (Exception e)
         {
+            problem = $"Retry.ShouldRetry threw {e.GetType().Name}: {e.Message}; the failure is not retried";
             return false;
         }
         if (TransientFailures.IsTransient(error)) return true;
