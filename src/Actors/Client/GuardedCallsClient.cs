@@ -16,25 +16,20 @@ public sealed class GuardedCallsClient : IGuardedCalls
 {
     private readonly IActorRef? _dependencies;
     private readonly IRequiredActor<DependencySupervisor>? _required;
-    private readonly TimeProvider _time;
     private Task<DependencyDirectory>? _directory;
 
     /// <summary>Extra time given to the orchestrator beyond the call's own limits.</summary>
     public static readonly TimeSpan Grace = DependencyHandle.Grace;
 
     /// <summary>A client that talks to <paramref name="dependencies"/> (the dependencies supervisor).</summary>
-    public GuardedCallsClient(IActorRef dependencies, TimeProvider? time = null)
-    {
+    /// <remarks>The calls' clock is their dependencies' own; <paramref name="time"/> is kept for source compatibility and not used.</remarks>
+    public GuardedCallsClient(IActorRef dependencies, TimeProvider? time = null) =>
         _dependencies = dependencies ?? throw new ArgumentNullException(nameof(dependencies));
-        _time = time ?? TimeProvider.System;
-    }
 
     /// <summary>A client that finds the dependencies supervisor in the Akka.Hosting registry.</summary>
-    public GuardedCallsClient(IRequiredActor<DependencySupervisor> required, TimeProvider? time = null)
-    {
+    /// <remarks>The calls' clock is their dependencies' own; <paramref name="time"/> is kept for source compatibility and not used.</remarks>
+    public GuardedCallsClient(IRequiredActor<DependencySupervisor> required, TimeProvider? time = null) =>
         _required = required ?? throw new ArgumentNullException(nameof(required));
-        _time = time ?? TimeProvider.System;
-    }
 
     private async ValueTask<IActorRef> Target(CancellationToken ct) =>
         _dependencies ?? await _required!.GetAsync(ct).ConfigureAwait(false);

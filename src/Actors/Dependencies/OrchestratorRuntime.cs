@@ -15,6 +15,7 @@ namespace Orchestrator.Actors.Dependencies;
 /// </summary>
 public sealed class OrchestratorRuntime
 {
+    private readonly Lock _making = new();
     private DependencyDirectory? _directory;
 
     /// <summary>Creates the runtime of <paramref name="options"/>; <paramref name="controls"/> default to the options' own.</summary>
@@ -34,7 +35,7 @@ public sealed class OrchestratorRuntime
     public DependencyDirectory DirectoryFor(ActorSystem system)
     {
         if (_directory is { } made) return made;
-        lock (this) // once per orchestrator, at start-up; never on a call's way
+        lock (_making) // once per orchestrator, at start-up (a supervisor's PreStart); never on a call's way
         {
             if (_directory is not null) return _directory;
             var time = Options.TimeProvider ?? SchedulerTimeProvider.For(system);
