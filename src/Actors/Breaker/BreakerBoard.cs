@@ -61,8 +61,23 @@ public sealed class BreakerBoard
     }
 
     /// <summary>Whether an open breaker's open period has ended, so that the next call moves it (its owner must see it).</summary>
-    public bool IsDueAt(DateTimeOffset now) =>
-        State == BreakerState.Open && now.UtcTicks >= Volatile.Read(ref _openUntilTicks);
+    public bool IsDueAt(DateTimeOffset now) => State == BreakerState.Open && OpenPeriodEndedAt(now);
+
+    /// <summary>
+    /// The state and the probes left, from one read: a caller that decides on both must not read the state twice
+    /// (between two reads the owner may move it).
+    /// </summary>
+    public (BreakerState State, int ProbesLeft) Read()
+    {
+        var word = Volatile.Read(ref _word);
+        return (StateOf(word), (int)(word & ProbeMask));
+    }
+
+    /// <summary>
+    /// For a caller that read the state as open: whether that open period has ended by <paramref name="now"/>. Also
+    /// true when the breaker has moved on since (it is not open any more): the owner then decides.
+    /// </summary>
+    public bool OpenPeriodEndedAt(DateTimeOffset now) => now.UtcTicks >= Volatile.Read(ref _openUntilTicks);
 
     /// <summary>Takes one probe of the current half-open round; false when not half-open or every probe is taken.</summary>
     /// <param name="round">The round of the probe taken (or of the state read).</param>

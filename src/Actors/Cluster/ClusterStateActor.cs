@@ -42,6 +42,7 @@ public sealed class ClusterStateActor : ReceiveActor
     private readonly Dictionary<string, NodeBreakerEntry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ClusterBreakerView> _sent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _overtaken = new(StringComparer.Ordinal); // entry key -> version overtaken by a recovery
     private readonly Dictionary<UniqueAddress, Member> _members = new();
     private readonly HashSet<UniqueAddress> _unreachable = [];
     private readonly Dictionary<string, NodeStressEntry> _stress = new(StringComparer.Ordinal);
@@ -118,7 +119,9 @@ public sealed class ClusterStateActor : ReceiveActor
         var version = NextVersion(_versions.GetValueOrDefault(changed.Dependency));
         _versions[changed.Dependency] = version;
         _entries.TryGetValue(NodeBreakerEntry.KeyOf(changed.Dependency, _self, _selfUid), out var before);
-        var recoveries = (before?.Recoveries ?? 0) + (changed.Recovered && before is { IsEvidence: true } ? 1 : 0);
+        var recovered = changed.Recovered && before is { IsEvidence: true };
+        var recoveries = (before?.Recoveries ?? 0) + (recovered ? 1 : 0);
+        if (recovered) Overtake(changed.Dependency, recoveredOn: _self);
         var entry = new NodeBreakerEntry(changed.Dependency, _self, _selfUid, changed.State, changed.FollowsCluster, version, recoveries);
         _entries[entry.Key] = entry;
         var cluster = _cluster;
@@ -169,9 +172,34 @@ public sealed class ClusterStateActor : ReceiveActor
         if (!IsMember(entry.Node, entry.Uid)) return; // a removed node's entry, still in some copy of the map
         _entries.TryGetValue(key, out var before);
         if (before is not null && before.Version >= entry.Version) return;
-        if (ClusterVerdict.Recovered(before, entry)) recovered[entry.Dependency] = entry.Node;
+        if (ClusterVerdict.Recovered(before, entry))
+        {
+            recovered[entry.Dependency] = entry.Node;
+            Overtake(entry.Dependency, recoveredOn: entry.Node);
+        }
         _entries[key] = entry;
+        _overtaken.Remove(key); // a newer version: what that node says now counts
     }
+
+    /// <summary>
+    /// A recovery of <paramref name="dependency"/> was seen (here, or on <paramref name="recoveredOn"/>). Whatever
+    /// other nodes' breakers this node holds as open on their own account opened before those nodes heard of it (an
+    /// open period or a takeover of probing that began before, failures older than the recovery): they stop counting
+    /// toward the policy until their node publishes again, which it does when the news reaches it (it closes) or when
+    /// its open period ends. Otherwise a node that just recovered follows them at once and, when they close on its
+    /// news, is left open on no evidence at all and takes over probing, which the others then follow in turn.
+    /// Isolated breakers still count: an operator holds them open, and a recovery does not close them.
+    /// </summary>
+    private void Overtake(string dependency, string recoveredOn)
+    {
+        foreach (var entry in _entries.Values)
+        {
+            if (entry.Dependency == dependency && entry.Node != recoveredOn && !IsSelf(entry) && entry is { State: BreakerState.Open, FollowsCluster: false })
+                _overtaken[entry.Key] = entry.Version;
+        }
+    }
+
+    private bool IsOvertaken(NodeBreakerEntry entry) => _overtaken.TryGetValue(entry.Key, out var version) && version == entry.Version;
 
     private bool IsMember(string node, long uid) =>
         _members.Keys.Any(m => m.Uid == uid && m.Address.ToString() == node);
@@ -193,7 +221,7 @@ public sealed class ClusterStateActor : ReceiveActor
 
     private ClusterBreakerStatus Judge(string name, DependencyOptions dependency, HashSet<(string Node, long Uid)> reachable) =>
         ClusterVerdict.Judge(name, dependency.Cluster,
-            _entries.Values.Where(e => e.Dependency == name && reachable.Contains((e.Node, e.Uid))), reachable.Count);
+            _entries.Values.Where(e => e.Dependency == name && reachable.Contains((e.Node, e.Uid))), reachable.Count, IsOvertaken);
 
     /// <summary>
     /// The next version after <paramref name="previous"/>: also above any version this process used before, so that
@@ -251,7 +279,11 @@ public sealed class ClusterStateActor : ReceiveActor
         var node = member.Address.ToString();
         long uid = member.UniqueAddress.Uid;
         var keys = _entries.Values.Where(e => e.Node == node && e.Uid == uid).Select(e => e.Key).ToList();
-        foreach (var key in keys) _entries.Remove(key);
+        foreach (var key in keys)
+        {
+            _entries.Remove(key);
+            _overtaken.Remove(key);
+        }
         _log.Info("Cluster member {Node} was removed (was {PreviousStatus}); its {Entries} breaker entries no longer count",
             node, removed.PreviousStatus, keys.Count);
         if (keys.Count > 0)

@@ -12,13 +12,15 @@ public static class ClusterVerdict
     /// <summary>
     /// Judges <paramref name="dependency"/>. <paramref name="reachable"/> holds the entries of reachable nodes only
     /// (a node with no entry has a closed breaker); <paramref name="reachableNodes"/> counts those nodes, this one included.
+    /// Entries for which <paramref name="overtaken"/> says true are open on evidence older than a recovery seen since:
+    /// they are shown, but do not count toward the policy.
     /// </summary>
     public static ClusterBreakerStatus Judge(string dependency, ClusterBreakerOptions options, IEnumerable<NodeBreakerEntry> reachable,
-        int reachableNodes)
+        int reachableNodes, Func<NodeBreakerEntry, bool>? overtaken = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var nodes = reachable.Where(e => e.Dependency == dependency).OrderBy(e => e.Node, StringComparer.Ordinal).ToList();
-        var openedOn = nodes.Where(e => e.CountsAsOpen).Select(e => e.Node).ToList();
+        var openedOn = nodes.Where(e => e.CountsAsOpen && overtaken?.Invoke(e) != true).Select(e => e.Node).ToList();
         var seenOpenOn = nodes.Where(e => e.State != BreakerState.Closed).Select(e => e.Node).ToList();
         var required = options.RequiredOpen(Math.Max(1, reachableNodes));
         var policyOpens = required is { } r && openedOn.Count >= r;

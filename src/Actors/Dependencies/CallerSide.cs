@@ -21,11 +21,12 @@ internal readonly struct CallerSide(DependencyHandle handle) : IPipelineSide
     public BreakerCheck CheckBreaker()
     {
         var board = handle.Breaker;
-        return board.State switch
+        var (state, probesLeft) = board.Read(); // one read: the actor may move the breaker meanwhile
+        return state switch
         {
             BreakerState.Closed => BreakerCheck.Passes,
-            BreakerState.HalfOpen => board.ProbesLeft > 0 ? BreakerCheck.Passes : BreakerCheck.Rejects,
-            BreakerState.Open => board.IsDueAt(Now) ? BreakerCheck.Defer : BreakerCheck.Rejects,
+            BreakerState.HalfOpen => probesLeft > 0 ? BreakerCheck.Passes : BreakerCheck.Rejects,
+            BreakerState.Open => board.OpenPeriodEndedAt(Now) ? BreakerCheck.Defer : BreakerCheck.Rejects,
             _ => BreakerCheck.Rejects,
         };
     }

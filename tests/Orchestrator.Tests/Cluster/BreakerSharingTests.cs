@@ -88,6 +88,35 @@ public sealed class BreakerSharingTests
     }
 
     [Fact]
+    public async Task A_node_that_sees_the_dependency_recover_does_not_follow_evidence_older_than_its_recovery()
+    {
+        // Open periods longer than the test: a node that takes over probing stays open on its own account throughout.
+        await using var cluster = await TestCluster.StartAsync(2, AnyOpen, o =>
+        {
+            var breaker = o.Dependencies[ClusterNode.Dependency].Breaker;
+            breaker.ResetTimeout = breaker.MaxResetTimeout = TimeSpan.FromSeconds(30);
+        });
+        var (a, b) = (cluster.Nodes[0], cluster.Nodes[1]);
+
+        // An operator isolates A: B follows it and, as an isolated node never probes, takes over probing (open on its own account).
+        await a.Dependencies.Ask<BreakerCommandAccepted>(new IsolateBreaker(ClusterNode.Dependency), TimeSpan.FromSeconds(5));
+        await Eventually.Until(b.BreakerAsync, s => s.State == BreakerState.Open && !s.FollowsCluster, "B probes for the cluster");
+        await Eventually.Until(async () => (await a.ClusterStatusAsync()).Dependencies.Single(), v => v.OpenedOn.Contains(b.Address), "A sees B open");
+
+        // The operator resets A: a recovery seen on A. B's open period began before it, so it does not open A again,
+        // and B closes on A's news.
+        await a.Dependencies.Ask<BreakerCommandAccepted>(new ResetBreaker(ClusterNode.Dependency), TimeSpan.FromSeconds(5));
+        var view = (await a.ClusterStatusAsync()).Dependencies.Single(); // after A's cluster-state actor has pushed its view
+        Assert.Empty(view.OpenedOn);
+        Assert.False(view.PolicyOpens);
+        Assert.Equal(BreakerState.Closed, (await a.BreakerAsync()).State); // the view reached A's actor before this question
+        await Eventually.Until(b.BreakerAsync, s => s.State == BreakerState.Closed, "B closes on A's recovery");
+        Assert.Equal(BreakerState.Closed, (await a.BreakerAsync()).State);
+        Assert.True((await a.CallAsync()).IsSuccess);
+        Assert.True((await b.CallAsync()).IsSuccess);
+    }
+
+    [Fact]
     public async Task While_the_dependency_recovers_exactly_one_node_probes_and_its_success_closes_every_breaker()
     {
         await using var cluster = await TestCluster.StartAsync(3, AnyOpen);

@@ -104,4 +104,21 @@ public sealed class BreakerBoardTests
         Assert.True(board.RejectsAt(_time.GetUtcNow().AddYears(1)));
         Assert.Equal(2, board.Openings);
     }
+
+    [Fact]
+    public void A_caller_that_read_open_as_the_owner_moved_on_is_told_the_period_ended_so_it_hands_over_rather_than_rejects()
+    {
+        var breaker = new CircuitBreaker(new CircuitBreakerOptions { FailureThreshold = 1, ResetTimeout = TimeSpan.FromSeconds(10) }, _time);
+        var board = breaker.Board;
+        breaker.RecordFailure(TimeSpan.Zero, BreakerPermit.Allowed);
+        var (state, _) = board.Read(); // a caller reads the state: open
+        Assert.Equal(BreakerState.Open, state);
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        breaker.Refresh(); // meanwhile its owner's timer moves it to half-open
+
+        // Asked now, with the time it read before the end, the caller learns the period is over: it hands the call to the owner.
+        Assert.True(board.OpenPeriodEndedAt(_time.GetUtcNow().AddSeconds(-5)));
+        Assert.False(board.IsDueAt(_time.GetUtcNow())); // not open any more
+    }
 }

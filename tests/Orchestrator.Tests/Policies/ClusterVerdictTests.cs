@@ -61,6 +61,17 @@ public sealed class ClusterVerdictTests
         Assert.Equal(B, status.Prober);
     }
 
+    [Fact]
+    public void Evidence_overtaken_by_a_recovery_is_shown_but_does_not_count()
+    {
+        var status = ClusterVerdict.Judge("payments", new ClusterBreakerOptions { Policy = ClusterPolicy.AnyOpen },
+            [Entry(A, BreakerState.Closed), Entry(B, BreakerState.Open)], 2, overtaken: e => e.Node == B);
+        Assert.False(status.PolicyOpens);
+        Assert.Empty(status.OpenedOn);
+        Assert.Equal([B], status.SeenOpenOn);
+        Assert.Equal(B, status.Prober); // it still holds its open period, until it hears of the recovery
+    }
+
     [Theory]
     [InlineData(3, 1, false)]
     [InlineData(3, 2, true)]
