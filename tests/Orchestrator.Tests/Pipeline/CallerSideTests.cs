@@ -263,4 +263,24 @@ public sealed class CallerSideTests(ITestOutputHelper output) : ActorTestBase(ou
         Assert.All(results, r => Assert.Equal("answer", r.Value));
         Assert.Equal(1, fetches);
     }
+
+    [Fact]
+    public async Task With_threads_of_its_own_the_work_runs_there_and_what_follows_the_answer_does_not()
+    {
+        var legacy = Handle("legacy", o => o.Bulkhead.DedicatedThreads = 1);
+        string? ranOn = null;
+        var answered = legacy.CallAsync(new GuardedCall<int>("legacy", async _ =>
+        {
+            ranOn = Thread.CurrentThread.Name;
+            await Task.Yield(); // goes on on the same threads, and ends there
+            return 1;
+        }));
+
+        // A continuation that runs on whatever thread completes the answer: not one of the dependency's own.
+        var completedOn = await answered.ContinueWith(_ => Thread.CurrentThread.Name, TaskContinuationOptions.ExecuteSynchronously);
+
+        Assert.Equal(1, (await answered).Value);
+        Assert.StartsWith("orchestrator-legacy-", ranOn);
+        Assert.False(completedOn?.StartsWith("orchestrator-legacy-") ?? false, $"The answer completed on {completedOn}.");
+    }
 }
