@@ -22,13 +22,23 @@ public sealed partial class NodeProcess : IDisposable
     /// <summary>Starts the node with <paramref name="args"/> and extra <paramref name="environment"/> variables.</summary>
     public static NodeProcess Start(string[] args, IDictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        // A test run started in the background (a shell's '&', nohup) ignores SIGINT, and every child inherits that:
+        // the node would never see Ctrl-C (.NET keeps an inherited SIG_IGN). GNU env puts SIGINT back to its default
+        // and execs the node (same process id).
+        var resetSigInt = IgnoresSigInt() && File.Exists("/usr/bin/env");
+        var info = new ProcessStartInfo(resetSigInt ? "/usr/bin/env" : host)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (resetSigInt)
+        {
+            info.ArgumentList.Add("--default-signal=INT");
+            info.ArgumentList.Add(host);
+        }
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Orchestrator.dll"));
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment.Remove("ASPNETCORE_URLS");
@@ -40,6 +50,14 @@ public sealed partial class NodeProcess : IDisposable
         node._process.BeginOutputReadLine();
         node._process.BeginErrorReadLine();
         return node;
+    }
+
+    /// <summary>Whether this process ignores SIGINT (Linux: bit 2 of SigIgn in /proc/self/status), so that a child would too.</summary>
+    private static bool IgnoresSigInt()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (2 - 1))) != 0;
     }
 
     /// <summary>Everything the node printed so far.</summary>

@@ -36,10 +36,12 @@ public sealed class ProgramTests
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return; // SIGINT is a POSIX signal
 
+        var data = Directory.CreateTempSubdirectory("orchestrator-program-");
         using var node = NodeProcess.Start(["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
         {
             ["Cluster__Hostname"] = "127.0.0.1",
             ["Cluster__Port"] = "0",
+            ["Orchestrator__WriteQueue__DatabasePath"] = Path.Combine(data.FullName, "node.db"), // never the user's real one
         });
         var address = await node.ListeningAsync(Limit);
         using var http = new HttpClient { BaseAddress = address, Timeout = Limit };
@@ -58,5 +60,6 @@ public sealed class ProgramTests
         Assert.Equal(0, await node.ExitCodeAsync(Limit));
         Assert.Contains("Application is shutting down", node.Output);
         Assert.Contains("Remoting shut down", node.Output);
+        data.Delete(recursive: true);
     }
 }

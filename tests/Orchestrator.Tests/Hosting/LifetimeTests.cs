@@ -62,6 +62,9 @@ public sealed class LifetimeTests(ITestOutputHelper output) : Akka.TestKit.Xunit
             .AddFeature("gift-wrap", Tier.Optional)
             .Validate();
         var parent = Sys.ActorOf(Props.Create(() => new RestartingParent(OrchestratorGuardian.Props(options))), "parent");
+        // ActorOf returns before the parent's constructor has run, and a selection looks its children up at once: wait
+        // until the parent has answered a message (its constructor, which makes the guardian, ran before).
+        await parent.Ask<ActorIdentity>(new Identify(null), Limit);
         var guardian = await Sys.ActorSelection(parent.Path / OrchestratorGuardian.Name).ResolveOne(Limit);
         var first = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, Limit);
         var client = new GuardedCallsClient(first.Dependencies);
