@@ -37,6 +37,19 @@ public sealed class HealthAndStatusTests(NodeFixture node) : IClassFixture<NodeF
     }
 
     [Fact]
+    public async Task Status_names_the_cause_of_the_stress_score()
+    {
+        // The coordinator samples every second: its first sample names a cause (at worst "no stress").
+        var cause = await Poll.UntilAsync(async () =>
+        {
+            using var status = await node.GetJsonAsync("/api/status");
+            var degradation = status.RootElement.GetProperty("degradation");
+            return degradation.TryGetProperty("cause", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        }, c => c is not null, "the stress cause is published");
+        Assert.Matches("^(no stress|bulkhead saturation|error rate|latency|thread-pool queue|CPU) ?", cause!);
+    }
+
+    [Fact]
     public async Task Status_shows_retries_caches_and_replicas_where_they_are_configured()
     {
         using var status = await node.GetJsonAsync("/api/status");

@@ -6,8 +6,8 @@ namespace Orchestrator.Actors.Coordination;
 
 /// <summary>
 /// The node's own stress signals, read without any message: each dependency's bulkhead gate and call counts
-/// (saturation, error rate, mean latency since the last sample) and the process (thread-pool queue, CPU).
-/// Not thread-safe: read by the coordinator only.
+/// (saturation, error rate, mean latency since the last sample), the thread pool's queue and the process's CPU use.
+/// Each signal says where its value comes from. Not thread-safe: read by the coordinator only.
 /// </summary>
 public sealed class NodeStressSignals(DependencyDirectory directory, StressOptions options, TimeProvider time) : IStressSignalSource
 {
@@ -22,6 +22,7 @@ public sealed class NodeStressSignals(DependencyDirectory directory, StressOptio
     public StressSignals Read()
     {
         var notes = new List<string>();
+        var sources = new Dictionary<StressSignal, string>();
         double saturation = 0, errors = 0, latency = 0;
         long answered = 0, bad = 0;
         var elapsed = TimeSpan.Zero;
@@ -29,12 +30,14 @@ public sealed class NodeStressSignals(DependencyDirectory directory, StressOptio
         {
             var handle = directory.Handles[name];
             var room = handle.Options.Bulkhead.MaxConcurrency + handle.Options.Bulkhead.QueueCapacity;
-            var full = Math.Min(1, (double)handle.Gate.Admitted / room);
-            if (full > saturation)
+            var admitted = handle.Gate.Admitted;
+            var full = Math.Min(1, (double)admitted / room);
+            if (full > saturation || !sources.ContainsKey(StressSignal.Saturation))
             {
-                saturation = full;
-                if (full >= 0.5) notes.Add($"{name} bulkhead {full:P0} full");
+                saturation = full; // the busiest one counts
+                sources[StressSignal.Saturation] = $"{name} bulkhead {full:0%} full ({admitted} of {room})";
             }
+            if (full >= 0.5) notes.Add($"{name} bulkhead {full:0%} full");
             var calls = handle.Stats.Snapshot();
             var troubled = handle.Stats.Troubled;
             var total = handle.Stats.TotalElapsed;
@@ -53,21 +56,28 @@ public sealed class NodeStressSignals(DependencyDirectory directory, StressOptio
         if (answered > 0)
         {
             errors = answered >= MinimumCallsForErrorRate ? (double)bad / answered : 0;
-            latency = Math.Min(1, elapsed.TotalMilliseconds / answered / (2 * options.LatencyTarget.TotalMilliseconds));
-            if (latency >= 0.5) notes.Add($"mean call time {elapsed.TotalMilliseconds / answered:0} ms");
+            sources[StressSignal.ErrorRate] = answered >= MinimumCallsForErrorRate
+                ? $"{bad} of {answered} calls degraded"
+                : $"{answered} calls, too few to judge (fewer than {MinimumCallsForErrorRate})";
+            var mean = elapsed.TotalMilliseconds / answered;
+            latency = Math.Min(1, mean / (2 * options.LatencyTarget.TotalMilliseconds));
+            sources[StressSignal.Latency] = $"mean call time {mean:0} ms against a target of {options.LatencyTarget.TotalMilliseconds:0} ms";
+            if (latency >= 0.5) notes.Add($"mean call time {mean:0} ms");
         }
 
-        var queue = Math.Min(1, (double)ThreadPool.PendingWorkItemCount / options.ThreadPoolQueueLimit);
+        var pending = ThreadPool.PendingWorkItemCount;
+        var queue = Math.Min(1, (double)pending / options.ThreadPoolQueueLimit);
+        sources[StressSignal.ThreadPool] = $"{pending} work items waiting, of {options.ThreadPoolQueueLimit}";
         var cpuNow = Process.GetCurrentProcess().TotalProcessorTime;
         var wall = time.GetElapsedTime(_lastTimestamp);
         var cpu = wall > TimeSpan.Zero ? Math.Min(1, (cpuNow - _lastCpu).TotalMilliseconds / (wall.TotalMilliseconds * Environment.ProcessorCount)) : 0;
         _lastCpu = cpuNow;
         _lastTimestamp = time.GetTimestamp();
-        var process = Math.Max(queue, cpu);
-        if (queue >= 0.5) notes.Add($"thread-pool queue {ThreadPool.PendingWorkItemCount}");
-        if (cpu >= 0.8) notes.Add($"CPU {cpu:P0}");
+        sources[StressSignal.Cpu] = $"the process, on {Environment.ProcessorCount} cores";
+        if (queue >= 0.5) notes.Add($"thread-pool queue {pending}");
+        if (cpu >= 0.8) notes.Add($"CPU {cpu:0%}");
 
-        return new StressSignals(saturation, errors, latency, process, notes);
+        return new StressSignals(saturation, errors, latency, queue, notes) { Cpu = cpu, Sources = sources };
     }
 
     private static long Count(CallCounters c) => c.Succeeded + c.Fallbacks + c.Rejected + c.Failed;

@@ -81,11 +81,12 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
             Context.System.EventStream.Publish(new LocalStressChanged(level)); // for the cluster, when stress is shared
             var disabled = StressEvaluator.DisabledTiers(level);
             if (level > before)
-                _log.Warning("Stress level rose {From} -> {To} (score {Score:0.00}: {Reasons}); disabled tiers: {DisabledTiers}",
-                    before, level, _evaluator.Score, string.Join("; ", signals.Notes), string.Join(", ", disabled));
+                _log.Warning("Stress level rose {From} -> {To} (score {Score:0.00}: {Cause}; also {Reasons}); disabled tiers: {DisabledTiers}",
+                    before, level, _evaluator.Score, _evaluator.Cause, signals.Notes.Count == 0 ? "nothing else" : string.Join("; ", signals.Notes),
+                    string.Join(", ", disabled));
             else
-                _log.Info("Stress level fell {From} -> {To} (score {Score:0.00}); disabled tiers: {DisabledTiers}",
-                    before, level, _evaluator.Score, disabled.Count == 0 ? "none" : string.Join(", ", disabled));
+                _log.Info("Stress level fell {From} -> {To} (score {Score:0.00}: {Cause}); disabled tiers: {DisabledTiers}",
+                    before, level, _evaluator.Score, _evaluator.Cause, disabled.Count == 0 ? "none" : string.Join(", ", disabled));
         }
         else if (_evaluator.Level != StressLevel.Normal)
         {
@@ -187,7 +188,8 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
         var notes = _cluster.Highest > _evaluator.Level
             ? [.. _evaluator.Level == StressLevel.Normal ? [] : _notes, $"node {_cluster.Node} of the cluster is {_cluster.Highest}"]
             : level == StressLevel.Normal ? [] : _notes;
+        var cause = _cluster.Highest > _evaluator.Level ? $"node {_cluster.Node} of the cluster is {_cluster.Highest}" : _evaluator.Cause;
         _board.Publish(new DegradationStatus(level, _evaluator.Score, notes,
-            disabled.OrderBy(t => t).ToList(), features, _evaluator.LastChange));
+            disabled.OrderBy(t => t).ToList(), features, _evaluator.LastChange) { Cause = cause });
     }
 }

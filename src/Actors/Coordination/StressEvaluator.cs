@@ -4,9 +4,11 @@ namespace Orchestrator.Actors.Coordination;
 
 /// <summary>
 /// Turns stress signals into a level. The score is the strongest weighted signal (capped at 1), so one saturated
-/// resource is enough to show stress. Levels move with hysteresis (a level is left at a lower score than the one
-/// that entered it) and a minimum dwell time between changes, so the level never flaps around a threshold; and
-/// recovery goes one step at a time (Severe, then Stressed, then Normal). Not thread-safe: owned by one actor.
+/// resource is enough to show stress; CPU alone counts for at most halfway between Stressed and Severe, so a busy
+/// but healthy node never loses its IMPORTANT features. The signal behind the score is its <see cref="Cause"/>.
+/// Levels move with hysteresis (a level is left at a lower score than the one that entered it) and a minimum dwell
+/// time between changes, so the level never flaps around a threshold; and recovery goes one step at a time
+/// (Severe, then Stressed, then Normal). Not thread-safe: owned by one actor.
 /// </summary>
 public sealed class StressEvaluator(StressOptions options, TimeProvider time)
 {
@@ -19,18 +21,51 @@ public sealed class StressEvaluator(StressOptions options, TimeProvider time)
     /// <summary>The score of the last sample.</summary>
     public double Score { get; private set; }
 
+    /// <summary>The signal behind the last score, with its value and where it comes from.</summary>
+    public string Cause { get; private set; } = "no stress";
+
     /// <summary>When the level last changed (start counts as a change).</summary>
     public DateTimeOffset LastChange { get; private set; } = time.GetUtcNow();
 
-    /// <summary>The strongest weighted signal, capped at 1.</summary>
-    public double ScoreOf(StressSignals s) => Math.Min(1, Math.Max(
-        Math.Max(s.Saturation * _options.SaturationWeight, s.ErrorRate * _options.ErrorRateWeight),
-        Math.Max(s.Latency * _options.LatencyWeight, s.Process * _options.ProcessWeight)));
+    /// <summary>The most CPU alone may count for: halfway between entering Stressed and entering Severe.</summary>
+    public double CpuCeiling => (_options.StressedEnter + _options.SevereEnter) / 2;
+
+    /// <summary>The strongest weighted signal, capped at 1 (CPU capped at <see cref="CpuCeiling"/>).</summary>
+    public double ScoreOf(StressSignals s) => Judge(s).Score;
+
+    /// <summary>The score of <paramref name="s"/> and the signal behind it.</summary>
+    public (double Score, string Cause) Judge(StressSignals s)
+    {
+        var weighted = new (StressSignal Signal, double Raw, double Weighted)[]
+        {
+            (StressSignal.Saturation, s.Saturation, s.Saturation * _options.SaturationWeight),
+            (StressSignal.ErrorRate, s.ErrorRate, s.ErrorRate * _options.ErrorRateWeight),
+            (StressSignal.Latency, s.Latency, s.Latency * _options.LatencyWeight),
+            (StressSignal.ThreadPool, s.Process, s.Process * _options.ProcessWeight),
+            (StressSignal.Cpu, s.Cpu, Math.Min(s.Cpu * _options.CpuWeight, CpuCeiling)),
+        };
+        var top = weighted.MaxBy(w => w.Weighted);
+        var score = Math.Min(1, Math.Max(0, top.Weighted));
+        if (score <= 0) return (0, "no stress");
+        var cause = $"{Name(top.Signal)} {top.Raw:0%}";
+        if (s.Sources.TryGetValue(top.Signal, out var source)) cause += $" ({source})";
+        if (top.Signal == StressSignal.Cpu && s.Cpu * _options.CpuWeight > CpuCeiling) cause += "; CPU alone goes no further than Stressed";
+        return (score, cause);
+    }
+
+    private static string Name(StressSignal signal) => signal switch
+    {
+        StressSignal.Saturation => "bulkhead saturation",
+        StressSignal.ErrorRate => "error rate",
+        StressSignal.Latency => "latency",
+        StressSignal.ThreadPool => "thread-pool queue",
+        _ => "CPU",
+    };
 
     /// <summary>Takes one sample; returns the new level if it changed, else null.</summary>
     public StressLevel? Evaluate(StressSignals signals)
     {
-        Score = ScoreOf(signals);
+        (Score, Cause) = Judge(signals);
         var target = Target(Level, Score);
         if (target == Level || _time.GetUtcNow() - LastChange < _options.MinDwell) return null;
         Level = target;

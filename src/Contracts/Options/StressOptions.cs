@@ -30,8 +30,14 @@ public sealed class StressOptions
     /// <summary>Weight of the latency signal (mean call time against <see cref="LatencyTarget"/>). Default 1.</summary>
     public double LatencyWeight { get; set; } = 1.0;
 
-    /// <summary>Weight of the node signal (thread-pool queue and CPU). Default 1.</summary>
+    /// <summary>Weight of the thread-pool signal (work items waiting: threads starved). Default 1.</summary>
     public double ProcessWeight { get; set; } = 1.0;
+
+    /// <summary>
+    /// Weight of the CPU signal. CPU alone never counts for more than halfway between <see cref="StressedEnter"/> and
+    /// <see cref="SevereEnter"/>: it can make the node Stressed, never Severe. Default 1.
+    /// </summary>
+    public double CpuWeight { get; set; } = 1.0;
 
     /// <summary>Mean call time counted as fully stressed is twice this. Default 500 ms.</summary>
     public TimeSpan LatencyTarget { get; set; } = TimeSpan.FromMilliseconds(500);
@@ -49,9 +55,9 @@ public sealed class StressOptions
         if (SevereExit >= SevereEnter) errors.Add($"{path}:SevereExit ({SevereExit}) must be below SevereEnter ({SevereEnter}).");
         if (SevereEnter <= StressedEnter) errors.Add($"{path}:SevereEnter ({SevereEnter}) must be above StressedEnter ({StressedEnter}).");
         if (MinDwell < TimeSpan.Zero) errors.Add($"{path}:MinDwell must be 0 or more, not {MinDwell}.");
-        foreach (var (name, value) in new[] { ("SaturationWeight", SaturationWeight), ("ErrorRateWeight", ErrorRateWeight), ("LatencyWeight", LatencyWeight), ("ProcessWeight", ProcessWeight) })
+        foreach (var (name, value) in new[] { ("SaturationWeight", SaturationWeight), ("ErrorRateWeight", ErrorRateWeight), ("LatencyWeight", LatencyWeight), ("ProcessWeight", ProcessWeight), ("CpuWeight", CpuWeight) })
             if (value < 0 || double.IsNaN(value) || double.IsInfinity(value)) errors.Add($"{path}:{name} must be 0 or more, not {value}.");
-        if (SaturationWeight + ErrorRateWeight + LatencyWeight + ProcessWeight <= 0) errors.Add($"{path}: every signal weight is 0, so stress could never be seen.");
+        if (SaturationWeight + ErrorRateWeight + LatencyWeight + ProcessWeight + CpuWeight <= 0) errors.Add($"{path}: every signal weight is 0, so stress could never be seen.");
         if (LatencyTarget <= TimeSpan.Zero) errors.Add($"{path}:LatencyTarget must be positive, not {LatencyTarget}.");
         if (ThreadPoolQueueLimit < 1) errors.Add($"{path}:ThreadPoolQueueLimit must be at least 1, not {ThreadPoolQueueLimit}.");
     }

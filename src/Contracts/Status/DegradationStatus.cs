@@ -10,6 +10,9 @@ namespace Orchestrator.Contracts;
 public sealed record DegradationStatus(StressLevel Level, double Score, IReadOnlyList<string> Reasons, IReadOnlyList<Tier> DisabledTiers,
     IReadOnlyList<FeatureStatus> Features, DateTimeOffset Since)
 {
+    /// <summary>The signal behind the score, with its value and where it comes from ("CPU 94%: the process").</summary>
+    public string? Cause { get; init; }
+
     /// <summary>The node's load shedder when it is enabled (filled in by the coordinator's answer to GetDegradation).</summary>
     public AdmissionSnapshot? Admission { get; init; }
 

@@ -114,4 +114,45 @@ public sealed class StressEvaluatorTests
         typeof(StressOptions).GetProperty(setting)!.SetValue(options.Stress, value);
         Assert.Contains(options.GetErrors(), e => e.StartsWith(expected, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Cpu_alone_never_takes_a_node_past_stressed_however_long_it_lasts()
+    {
+        var evaluator = Evaluator();
+        var changes = new List<StressLevel>();
+        for (var s = 0; s < 300; s++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            if (evaluator.Evaluate(new StressSignals(0.1, 0, 0.1, 0, []) { Cpu = 1.0 }) is { } level) changes.Add(level);
+        }
+
+        Assert.Equal([StressLevel.Stressed], changes); // OPTIONAL goes off; IMPORTANT stays on
+        Assert.Equal(evaluator.CpuCeiling, evaluator.Score, 3);
+        Assert.True(evaluator.Score < _options.SevereEnter);
+        Assert.StartsWith("CPU 100", evaluator.Cause);
+        Assert.Contains("CPU alone goes no further than Stressed", evaluator.Cause);
+    }
+
+    [Fact]
+    public void Cpu_with_a_real_sign_of_trouble_still_reaches_severe_and_the_cause_names_that_sign()
+    {
+        var evaluator = Evaluator();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var signals = new StressSignals(0.95, 0, 0, 0, []) { Cpu = 1.0, Sources = new Dictionary<StressSignal, string> { [StressSignal.Saturation] = "payments bulkhead 95% full (19 of 20)" } };
+        Assert.Equal(StressLevel.Severe, evaluator.Evaluate(signals));
+        Assert.Equal("bulkhead saturation 95% (payments bulkhead 95% full (19 of 20))", evaluator.Cause);
+    }
+
+    [Fact]
+    public void The_cause_is_always_named_even_below_every_threshold()
+    {
+        var evaluator = Evaluator();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        evaluator.Evaluate(new StressSignals(0.1, 0.3, 0.2, 0.05, []) { Cpu = 0.2 });
+        Assert.Equal(0.3, evaluator.Score, 3);
+        Assert.Equal("error rate 30%", evaluator.Cause);
+
+        evaluator.Evaluate(StressSignals.Calm);
+        Assert.Equal("no stress", evaluator.Cause);
+    }
 }
