@@ -66,6 +66,15 @@ public static class NodeHost
             .Enrich.With<AkkaLogSourceEnricher>());
 
         builder.Services.ConfigureHttpJsonOptions(o => NodeJson.Configure(o.SerializerOptions));
+        // Bounded input: bodies, request lines; a body that does not bind throws, so that ErrorResponses names the problem in JSON.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = InputLimits.MaxBodyBytes;
+            kestrel.Limits.MaxRequestLineSize = InputLimits.ServerRequestLine;
+        });
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddSingleton(settings.Admin);
+        builder.Services.AddSingleton<OperatorAccess>();
         builder.Services.AddSingleton(settings.Cluster);
         builder.Services.AddSingleton(settings.Downstream);
         builder.Services.AddSingleton(settings.Shop);
@@ -120,6 +129,11 @@ public static class NodeHost
 
         var app = builder.Build();
         app.UseSerilogRequestLogging(o => o.GetLevel = RequestLevel);
+        app.UseJsonErrors();
+        app.UseRouting();
+        app.UseIdLimits();
+        if (!settings.Admin.HasToken)
+            app.Logger.LogWarning("Admin:Token is not set: the operator endpoints that change something (chaos, features, breaker commands, the write queue's poison list) answer only callers on this machine (loopback); set Admin:Token (Admin__Token) to require a bearer token instead");
         app.MapHealth();
         app.MapStatusApi();
         app.MapFeatureApi();

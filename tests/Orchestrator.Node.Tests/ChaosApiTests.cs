@@ -104,7 +104,7 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         using (var degraded = await node.GetJsonAsync("/shop/home/u2"))
             Assert.Equal("degraded", degraded.RootElement.GetProperty("recommendations").GetProperty("status").GetString());
 
-        using var response = await node.Http.DeleteAsync($"/api/chaos/{DemoServices.Recommendations}");
+        using var response = await node.OperatorDeleteAsync($"/api/chaos/{DemoServices.Recommendations}");
         using var cleared = await NodeFixture.Read(response, 200);
         Assert.False(cleared.RootElement.GetProperty("outage").GetBoolean());
         Assert.Equal(0, cleared.RootElement.GetProperty("latencyMs").GetInt32());
@@ -117,7 +117,7 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     public async Task Unknown_dependency_is_404_naming_it()
     {
         Assert.Contains("'nope'", await ErrorOf(await PostRaw("nope", """{"outage": true}"""), 404));
-        Assert.Contains("'nope'", await ErrorOf(await node.Http.DeleteAsync("/api/chaos/nope"), 404));
+        Assert.Contains("'nope'", await ErrorOf(await node.OperatorDeleteAsync("/api/chaos/nope"), 404));
         Assert.Contains("'nope'", await ErrorOf(await node.Http.GetAsync("/api/chaos/nope"), 404));
     }
 

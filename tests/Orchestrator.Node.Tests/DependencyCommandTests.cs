@@ -10,7 +10,7 @@ public sealed class DependencyCommandTests(NodeFixture node) : IClassFixture<Nod
     [Fact]
     public async Task Isolate_opens_the_breaker_by_hand_and_reset_closes_it()
     {
-        using (var response = await node.Http.PostAsync($"/api/dependencies/{DemoServices.Recommendations}/isolate", null))
+        using (var response = await node.OperatorPostAsync($"/api/dependencies/{DemoServices.Recommendations}/isolate"))
         using (var isolated = await NodeFixture.Read(response, 200))
         {
             Assert.Equal("recommendations", isolated.RootElement.GetProperty("dependency").GetString());
@@ -26,7 +26,7 @@ public sealed class DependencyCommandTests(NodeFixture node) : IClassFixture<Nod
             Assert.Contains("isolated", recommendations.GetProperty("detail").GetString());
         }
 
-        using (var response = await node.Http.PostAsync($"/api/dependencies/{DemoServices.Recommendations}/reset", null))
+        using (var response = await node.OperatorPostAsync($"/api/dependencies/{DemoServices.Recommendations}/reset"))
         using (var reset = await NodeFixture.Read(response, 200))
             Assert.Equal("Closed", reset.RootElement.GetProperty("state").GetString());
         Assert.Equal("Closed", (await node.DependencyStatusAsync(DemoServices.Recommendations)).GetProperty("breaker").GetProperty("state").GetString());
@@ -40,7 +40,7 @@ public sealed class DependencyCommandTests(NodeFixture node) : IClassFixture<Nod
     [InlineData("reset")]
     public async Task Unknown_dependency_is_404_naming_it(string command)
     {
-        using var response = await node.Http.PostAsync($"/api/dependencies/nope/{command}", null);
+        using var response = await node.OperatorPostAsync($"/api/dependencies/nope/{command}");
         using var body = await NodeFixture.Read(response, 404);
 
         var error = body.RootElement.GetProperty("error").GetString();

@@ -82,16 +82,35 @@ public class NodeFixture : IAsyncLifetime
     {
         foreach (var name in DemoServices.All)
         {
-            (await Http.DeleteAsync($"/api/chaos/{name}")).EnsureSuccessStatusCode();
-            (await Http.PostAsync($"/api/dependencies/{name}/reset", null)).EnsureSuccessStatusCode();
+            (await OperatorDeleteAsync($"/api/chaos/{name}")).EnsureSuccessStatusCode();
+            (await OperatorPostAsync($"/api/dependencies/{name}/reset")).EnsureSuccessStatusCode();
         }
         using var features = await GetJsonAsync("/api/features");
         foreach (var feature in features.RootElement.EnumerateArray())
         {
-            using var clear = new StringContent("{\"enabled\": null}", System.Text.Encoding.UTF8, "application/json");
-            (await Http.PutAsync($"/api/features/{feature.GetProperty("name").GetString()}", clear)).EnsureSuccessStatusCode();
+            (await OperatorAsync(HttpMethod.Put, $"/api/features/{feature.GetProperty("name").GetString()}", "{\"enabled\": null}")).EnsureSuccessStatusCode();
         }
     }
+
+    /// <summary>The node's Admin:Token, when this fixture sets one.</summary>
+    public virtual string? AdminToken => null;
+
+    /// <summary>
+    /// A changing operator request as an operator sends it: <c>Content-Type: application/json</c> with
+    /// <paramref name="body"/> (an empty object by default), from this machine, with the bearer token when the node has one.
+    /// </summary>
+    public async Task<HttpResponseMessage> OperatorAsync(HttpMethod method, string path, string body = "{}")
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        if (AdminToken is { } token) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return await Http.SendAsync(request);
+    }
+
+    /// <summary>An operator's POST (see <see cref="OperatorAsync"/>).</summary>
+    public Task<HttpResponseMessage> OperatorPostAsync(string path) => OperatorAsync(HttpMethod.Post, path);
+
+    /// <summary>An operator's DELETE (see <see cref="OperatorAsync"/>).</summary>
+    public Task<HttpResponseMessage> OperatorDeleteAsync(string path) => OperatorAsync(HttpMethod.Delete, path);
 
     /// <summary>GETs <paramref name="path"/>, expects 200, and parses the JSON body.</summary>
     public async Task<JsonDocument> GetJsonAsync(string path)

@@ -43,8 +43,8 @@ public sealed class PoisonApiTests(PoisonNodeFixture node) : IClassFixture<Poiso
         using (var status = await node.GetJsonAsync("/api/status"))
             Assert.True(status.RootElement.GetProperty("writeQueue").GetProperty("poisoned").GetInt32() >= 1);
 
-        (await node.Http.DeleteAsync($"/api/chaos/{DemoServices.Payments}")).EnsureSuccessStatusCode();
-        using (var redrive = await node.Http.PostAsync($"/api/write-queue/poison/{writeId}/redrive", null))
+        (await node.OperatorDeleteAsync($"/api/chaos/{DemoServices.Payments}")).EnsureSuccessStatusCode();
+        using (var redrive = await node.OperatorPostAsync($"/api/write-queue/poison/{writeId}/redrive"))
         using (var body = await NodeFixture.Read(redrive, 200))
             Assert.Equal("redriven", body.RootElement.GetProperty("action").GetString());
 
@@ -64,16 +64,16 @@ public sealed class PoisonApiTests(PoisonNodeFixture node) : IClassFixture<Poiso
         var (orderId, writeId) = await CheckoutDuringOutageAsync(NodeFixture.NewUser());
         await Poll.UntilAsync(() => PoisonedAsync(writeId), e => e is not null, "the queued payment is poisoned");
 
-        using (var drop = await node.Http.DeleteAsync($"/api/write-queue/poison/{writeId}"))
+        using (var drop = await node.OperatorDeleteAsync($"/api/write-queue/poison/{writeId}"))
         using (var body = await NodeFixture.Read(drop, 200))
             Assert.Equal("dropped", body.RootElement.GetProperty("action").GetString());
         Assert.Null(await PoisonedAsync(writeId));
 
-        (await node.Http.DeleteAsync($"/api/chaos/{DemoServices.Payments}")).EnsureSuccessStatusCode();
-        using (var again = await node.Http.DeleteAsync($"/api/write-queue/poison/{writeId}"))
+        (await node.OperatorDeleteAsync($"/api/chaos/{DemoServices.Payments}")).EnsureSuccessStatusCode();
+        using (var again = await node.OperatorDeleteAsync($"/api/write-queue/poison/{writeId}"))
         using (var notFound = await NodeFixture.Read(again, 404))
             Assert.Contains(writeId, notFound.RootElement.GetProperty("error").GetString());
-        using (var redrive = await node.Http.PostAsync($"/api/write-queue/poison/{writeId}/redrive", null))
+        using (var redrive = await node.OperatorPostAsync($"/api/write-queue/poison/{writeId}/redrive"))
             (await NodeFixture.Read(redrive, 404)).Dispose();
 
         using var order = await node.GetJsonAsync($"/shop/orders/{orderId}");

@@ -41,30 +41,37 @@ public sealed class ShopTests(NodeFixture node) : IClassFixture<NodeFixture>, IA
     [Fact]
     public async Task Bad_product_ids_are_the_callers_fault_and_never_open_a_breaker()
     {
-        // 2,800 '!': the node's own request is short enough, but the demo client escapes each one (%21) when it asks
-        // the downstream services, whose server then answers 414 (request line too long): the request was wrong.
-        var id = new string('!', 2800);
-        for (var i = 0; i < 12; i++) // over every breaker rule of inventory and reviews (5 in a row, 50% of 10)
+        // Ids the node takes (at most 128 characters) but the catalogue does not know: the simulated services answer
+        // 404, which says the request was wrong, not that they are failing.
+        foreach (var id in Enumerable.Range(0, 12).Select(i => $"no such product {i}!"))
         {
-            using var page = await node.GetJsonAsync($"/shop/product/{id}");
+            using var page = await node.GetJsonAsync($"/shop/product/{Uri.EscapeDataString(id)}");
             foreach (var section in new[] { "stock", "reviews" })
             {
                 var part = page.RootElement.GetProperty(section);
                 Assert.Equal("omitted", part.GetProperty("status").GetString());
                 Assert.Equal("Error", part.GetProperty("reason").GetString());
-                Assert.Contains("414", part.GetProperty("detail").GetString());
+                Assert.Contains("404", part.GetProperty("detail").GetString());
                 Assert.Contains("does not count against the dependency", part.GetProperty("detail").GetString());
             }
+        }
+        // Ids over the node's limit never reach a dependency at all.
+        for (var i = 0; i < 12; i++)
+        {
+            using var response = await node.Http.GetAsync($"/shop/product/{new string('p', 2800)}");
+            using var refused = await NodeFixture.Read(response, 400);
+            Assert.Contains("at most 128", refused.RootElement.GetProperty("error").GetString());
         }
 
         foreach (var dependency in new[] { DemoServices.Inventory, DemoServices.Reviews })
         {
-            var breaker = (await node.DependencyStatusAsync(dependency)).GetProperty("breaker");
-            Assert.Equal("Closed", breaker.GetProperty("state").GetString());
-            Assert.Equal(0, breaker.GetProperty("consecutiveFailures").GetInt32());
+            var status = await node.DependencyStatusAsync(dependency);
+            Assert.Equal("Closed", status.GetProperty("breaker").GetProperty("state").GetString());
+            Assert.Equal(0, status.GetProperty("breaker").GetProperty("consecutiveFailures").GetInt32());
+            Assert.Equal(0, status.GetProperty("breaker").GetProperty("windowFailures").GetInt32());
         }
-        using var response = await node.Http.PostAsJsonAsync("/shop/checkout", new { userId = NodeFixture.NewUser(), productId = "p-102", quantity = 1 });
-        using var receipt = await NodeFixture.Read(response, 200);
+        using var checkout = await node.Http.PostAsJsonAsync("/shop/checkout", new { userId = NodeFixture.NewUser(), productId = "p-102", quantity = 1 });
+        using var receipt = await NodeFixture.Read(checkout, 200);
         Assert.Equal("paid", receipt.RootElement.GetProperty("status").GetString());
     }
 

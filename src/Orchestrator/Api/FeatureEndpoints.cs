@@ -60,9 +60,9 @@ public static class FeatureEndpoints
             {
                 FeatureStatus feature => Results.Ok(feature),
                 UnknownFeature unknownFeature => ErrorBody.NotFound(unknownFeature.Message),
-                _ => Results.StatusCode(StatusCodes.Status500InternalServerError),
+                _ => ErrorBody.Result(StatusCodes.Status500InternalServerError, $"The coordinator gave an unexpected answer ({answer.GetType().Name})."),
             };
-        });
+        }).RequireOperator();
         return app;
     }
 }

@@ -42,9 +42,9 @@ public static class StatusEndpoints
 
         var dependencies = app.MapGroup("/api/dependencies");
         dependencies.MapPost("/{name}/isolate", (string name, IGuardedCalls calls, CancellationToken ct) =>
-            Command(name, calls.IsolateAsync, ct));
+            Command(name, calls.IsolateAsync, ct)).RequireOperator();
         dependencies.MapPost("/{name}/reset", (string name, IGuardedCalls calls, CancellationToken ct) =>
-            Command(name, calls.ResetAsync, ct));
+            Command(name, calls.ResetAsync, ct)).RequireOperator();
         return app;
     }
 

@@ -20,9 +20,9 @@ public static class WriteQueueEndpoints
         group.MapGet("", (IWriteQueue queue, CancellationToken ct) => Answer(async () => Results.Ok(await queue.StatusAsync(ct))));
         group.MapGet("/poison", (IWriteQueue queue, CancellationToken ct) => Answer(async () => Results.Ok(await queue.PoisonedAsync(ct))));
         group.MapPost("/poison/{id}/redrive", (string id, IWriteQueue queue, CancellationToken ct) => Answer(async () =>
-            await queue.RedriveAsync(id, ct) ? Results.Ok(new PoisonCommandResult(id, "redriven")) : NotPoisoned(id)));
+            await queue.RedriveAsync(id, ct) ? Results.Ok(new PoisonCommandResult(id, "redriven")) : NotPoisoned(id))).RequireOperator();
         group.MapDelete("/poison/{id}", (string id, IWriteQueue queue, CancellationToken ct) => Answer(async () =>
-            await queue.DropAsync(id, ct) ? Results.Ok(new PoisonCommandResult(id, "dropped")) : NotPoisoned(id)));
+            await queue.DropAsync(id, ct) ? Results.Ok(new PoisonCommandResult(id, "dropped")) : NotPoisoned(id))).RequireOperator();
         return app;
     }
 

@@ -42,7 +42,7 @@ public static class ChaosEndpoints
                 "Chaos of {Dependency} set: error rate {ErrorRate}, latency {LatencyMs} ms, outage {Outage}, fail every n-th {FailEveryNth}",
                 dependency, settings.ErrorRate, settings.LatencyMs, settings.Outage, settings.FailEveryNth);
             return Results.Ok(ChaosView.Of(dependency, settings));
-        });
+        }).RequireOperator();
 
         group.MapDelete("/{dependency}", (string dependency, ChaosRegistry registry, ILoggerFactory logs) =>
         {
@@ -50,7 +50,7 @@ public static class ChaosEndpoints
             if (settings is null) return ErrorBody.NotFound(registry.UnknownMessage(dependency));
             logs.CreateLogger(typeof(ChaosEndpoints)).LogInformation("Chaos of {Dependency} cleared", dependency);
             return Results.Ok(ChaosView.Of(dependency, settings));
-        });
+        }).RequireOperator();
 
         return app;
     }

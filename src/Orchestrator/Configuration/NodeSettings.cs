@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 
 namespace Orchestrator.Node.Configuration;
 
-/// <summary>The node's own settings (sections <c>Cluster</c>, <c>Downstream</c> and <c>Shop</c>), bound strictly and validated together at start-up.</summary>
-public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Downstream, ShopSettings Shop)
+/// <summary>The node's own settings (sections <c>Cluster</c>, <c>Downstream</c>, <c>Shop</c> and <c>Admin</c>), bound strictly and validated together at start-up.</summary>
+public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Downstream, ShopSettings Shop, AdminSettings Admin)
 {
     /// <summary>Binds and validates; throws <see cref="NodeConfigurationException"/> listing every problem.</summary>
     public static NodeSettings Load(IConfiguration configuration, string systemName)
@@ -22,7 +22,11 @@ public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Do
         var shop = StrictBinder.Bind(configuration.GetSection(ShopSettings.SectionName), new ShopSettings(), errors);
         if (errors.Count == before) shop.Validate(errors);
 
+        before = errors.Count;
+        var admin = StrictBinder.Bind(configuration.GetSection(AdminSettings.SectionName), new AdminSettings(), errors);
+        if (errors.Count == before) admin.Validate(errors);
+
         if (errors.Count > 0) throw new NodeConfigurationException(errors);
-        return new NodeSettings(cluster, downstream, shop);
+        return new NodeSettings(cluster, downstream, shop, admin);
     }
 }

@@ -50,6 +50,13 @@ public static class DemoData
     public static decimal PriceOf(string productId) =>
         Array.Find(Catalogue, p => p.ProductId == productId)?.Price ?? 25.00m;
 
+    /// <summary>
+    /// Whether <paramref name="productId"/> can name a product: 1 to 64 letters, digits, '-', '_' or '.'. Any such id
+    /// is a product of the demo (its stock and reviews are made up from it); the simulated services answer 404 to others.
+    /// </summary>
+    public static bool IsProductId(string productId) =>
+        productId.Length is >= 1 and <= 64 && productId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
     /// <summary>The stock of <paramref name="productId"/>.</summary>
     public static StockLevel Stock(string productId) => new(productId, Hash(productId) % 50);
 

@@ -41,17 +41,21 @@ public static class DownstreamEndpoints
             Serve(http, chaos, DemoServices.Inventory, () =>
                 reservation.Quantity <= 0 || string.IsNullOrWhiteSpace(reservation.ProductId)
                     ? ErrorBody.BadRequest("A reservation needs a productId and a positive quantity.")
+                    : !DemoData.IsProductId(reservation.ProductId) ? NoSuchProduct(reservation.ProductId)
                     : Results.Ok(new Reservation($"r-{Guid.NewGuid():N}", reservation.ProductId, reservation.Quantity,
                         time.GetUtcNow().AddMinutes(15)))));
 
         group.MapGet("/inventory/stock/{productId}", (string productId, HttpContext http, ChaosInjector chaos) =>
-            Serve(http, chaos, DemoServices.Inventory, () => Results.Ok(DemoData.Stock(productId))));
+            Serve(http, chaos, DemoServices.Inventory, () => DemoData.IsProductId(productId) ? Results.Ok(DemoData.Stock(productId)) : NoSuchProduct(productId)));
 
         group.MapGet("/reviews/{productId}", (string productId, HttpContext http, ChaosInjector chaos) =>
-            Serve(http, chaos, DemoServices.Reviews, () => Results.Ok(DemoData.Reviews(productId))));
+            Serve(http, chaos, DemoServices.Reviews, () => DemoData.IsProductId(productId) ? Results.Ok(DemoData.Reviews(productId)) : NoSuchProduct(productId)));
 
         return app;
     }
+
+    private static IResult NoSuchProduct(string productId) =>
+        ErrorBody.NotFound($"There is no product '{(productId.Length <= 64 ? productId : productId[..64] + "...")}'.");
 
     private static async Task<IResult> Serve(HttpContext http, ChaosInjector chaos, string service, Func<IResult> answer)
     {

@@ -1,9 +1,27 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
+using Orchestrator.Node.Api;
 using Orchestrator.Node.Downstream;
 
 namespace Orchestrator.Node.Shop;
 
-/// <summary>The body of <c>POST /shop/checkout</c>.</summary>
-public sealed record CheckoutRequest(string? UserId, string? ProductId, int Quantity);
+/// <summary>The body of <c>POST /shop/checkout</c>: strict JSON, no other fields.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record CheckoutRequest(string? UserId, string? ProductId, int Quantity)
+{
+    /// <summary>The most items of one product a checkout may take.</summary>
+    public const int MaxQuantity = 100;
+
+    /// <summary>Whether the request is wrong, and then what is wrong, naming the field.</summary>
+    [MemberNotNullWhen(false, nameof(UserId), nameof(ProductId))]
+    public bool IsInvalid([NotNullWhen(true)] out string? problem)
+    {
+        problem = InputLimits.CheckId("userId", UserId)
+            ?? InputLimits.CheckId("productId", ProductId)
+            ?? (Quantity is < 1 or > MaxQuantity ? $"quantity must be a whole number from 1 to {MaxQuantity}, not {Quantity}." : null);
+        return problem is not null;
+    }
+}
 
 /// <summary>A completed checkout (200): the order is stored and paid.</summary>
 /// <param name="Status">Always <c>paid</c>.</param>

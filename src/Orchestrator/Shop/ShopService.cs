@@ -96,8 +96,7 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
     /// </summary>
     public async Task<IResult> CheckoutAsync(CheckoutRequest request, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.UserId) || string.IsNullOrWhiteSpace(request.ProductId) || request.Quantity < 1)
-            return ErrorBody.BadRequest("A checkout needs a userId, a productId and a quantity of at least 1.");
+        if (request.IsInvalid(out var problem)) return ErrorBody.BadRequest($"The checkout is not valid: {problem}");
 
         var orderId = $"o-{Guid.NewGuid():N}";
         var reservation = await calls.CallAsync(new GuardedCall<Reservation>(DemoServices.Inventory,
