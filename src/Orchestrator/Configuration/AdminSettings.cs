@@ -25,7 +25,7 @@ public sealed class AdminSettings
     /// <summary>Adds every problem to <paramref name="errors"/>, naming the setting (never the token itself).</summary>
     public void Validate(List<string> errors)
     {
-        if (Token is null) return;
+        if (string.IsNullOrEmpty(Token)) return; // not set (an empty value from an unset variable counts as not set)
         if (Token.Length < MinTokenLength)
             errors.Add($"{SectionName}:Token must be at least {MinTokenLength} characters long, not {Token.Length}.");
         if (Token.Any(char.IsWhiteSpace) || Token.Any(char.IsControl))
