@@ -12,3 +12,9 @@ internal sealed record RetryDue(string Id);
 
 /// <summary>Deliveries to a paused target may go on.</summary>
 internal sealed record ResumeTarget(string Target);
+
+/// <summary>The wait of a <see cref="StopDeliveries"/> is over: answer it, whatever is still in flight.</summary>
+internal sealed record StopWaitOver
+{
+    public static readonly StopWaitOver Instance = new();
+}

@@ -12,6 +12,12 @@ public interface IWriteQueue
     /// </summary>
     Task<EnqueueResult> EnqueueAsync(EnqueueWrite write, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Starts no more deliveries (the host is stopping), and waits up to <paramref name="wait"/> for those in flight;
+    /// writes are still accepted and stored, and delivered after the next start.
+    /// </summary>
+    Task<DeliveriesStopped> StopDeliveriesAsync(TimeSpan wait, CancellationToken cancellationToken = default);
+
     /// <summary>The queue's depth, oldest entry and poison count.</summary>
     Task<WriteQueueStatus> StatusAsync(CancellationToken cancellationToken = default);
 
@@ -30,4 +36,7 @@ public sealed record EnqueueResult(string? Id, string? Error)
 {
     /// <summary>Whether the write was stored durably and will be delivered.</summary>
     public bool Accepted => Id is not null;
+
+    /// <summary>Whether an entry with the same target and idempotency key was already held, and stands for this write.</summary>
+    public bool AlreadyQueued { get; init; }
 }

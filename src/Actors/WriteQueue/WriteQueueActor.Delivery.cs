@@ -21,7 +21,7 @@ public sealed partial class WriteQueueActor
     /// </summary>
     private void Pump()
     {
-        if (!_recovered) return;
+        if (!_recovered || _deliveriesStopped) return;
         foreach (var head in _state.Heads())
         {
             if (_inFlight.Count >= _options.MaxInFlight) return;

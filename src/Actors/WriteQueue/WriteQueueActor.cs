@@ -79,13 +79,20 @@ public sealed partial class WriteQueueActor : ReceivePersistentActor, IWithTimer
         return Akka.Actor.Props.Create(() => new WriteQueueActor(options, list, dependencies, store, time, random));
     }
 
-    /// <summary>The one state after recovery: every command is served.</summary>
+    /// <summary>The state after recovery: every command is served, and entries are delivered.</summary>
     private void Ready()
     {
-        Command<EnqueueWrite>(Enqueue);
         Command<DeliveryFinished>(OnDeliveryFinished);
         Command<RetryDue>(OnRetryDue);
         Command<ResumeTarget>(OnResumeTarget);
+        Command<StopDeliveries>(OnStopDeliveries);
+        CommonCommands();
+    }
+
+    /// <summary>The commands served in every state: writes are accepted and stored, the poison list is kept.</summary>
+    private void CommonCommands()
+    {
+        Command<EnqueueWrite>(Enqueue);
         Command<GetWriteQueueStatus>(_ => Sender.Tell(Status()));
         Command<GetPoisonList>(_ => Sender.Tell(new PoisonList(_state.Poisoned)));
         Command<RedrivePoisoned>(Redrive);
@@ -94,8 +101,13 @@ public sealed partial class WriteQueueActor : ReceivePersistentActor, IWithTimer
         {
             DeleteMessages(s.Metadata.SequenceNr);
             DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
+            OnSnapshotDone();
         });
-        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Write queue could not save a snapshot in {Store}; it goes on with the journal", _store));
+        Command<SaveSnapshotFailure>(f =>
+        {
+            _log.Warning(f.Cause, "Write queue could not save a snapshot in {Store}; it goes on with the journal", _store);
+            OnSnapshotDone();
+        });
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "Write queue could not delete old journal events from {Store}", _store));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -111,6 +123,22 @@ public sealed partial class WriteQueueActor : ReceivePersistentActor, IWithTimer
             _log.Warning("Write for {Target} key {Key} refused: {Error}", command.Target, command.Key, error);
             OrchestratorMetrics.WriteQueueEvent(command.Target, "refused");
             replyTo.Tell(new EnqueueFailed(error));
+            return;
+        }
+        if (!string.IsNullOrWhiteSpace(command.IdempotencyKey) && _state.TryFindByIdempotencyKey(command.Target, command.IdempotencyKey, out var held))
+        {
+            // The same write again (a caller retrying after a timeout, a recovery re-queueing): the entry held stands for it.
+            _log.Info("Write for {Target} key {Key} has idempotency key {IdempotencyKey}, which entry {WriteId} already holds; nothing new stored",
+                command.Target, command.Key, command.IdempotencyKey, held);
+            OrchestratorMetrics.WriteQueueEvent(command.Target, "deduplicated");
+            replyTo.Tell(new AcceptedForProcessing(held, AlreadyQueued: true));
+            return;
+        }
+        if (Full() is { } full)
+        {
+            _log.Warning("Write for {Target} key {Key} refused: {Error}", command.Target, command.Key, full);
+            OrchestratorMetrics.WriteQueueEvent(command.Target, "refused");
+            replyTo.Tell(new EnqueueFailed(full));
             return;
         }
 
@@ -136,11 +164,14 @@ public sealed partial class WriteQueueActor : ReceivePersistentActor, IWithTimer
             return $"The write queue has no target '{command.Target}'; targets: {(_targets.Count == 0 ? "none" : string.Join(", ", _targets.Keys))}.";
         if (string.IsNullOrWhiteSpace(command.Key)) return "A queued write needs a key (what it is about, like a customer id).";
         if (command.Payload is null) return "A queued write needs a payload.";
-        if (_state.PendingCount + _state.PoisonedCount >= _options.MaxEntries)
-            return $"The write queue is full: it holds {_state.PendingCount + _state.PoisonedCount} entries " +
-                $"(Orchestrator:WriteQueue:MaxEntries is {_options.MaxEntries}).";
         return null;
     }
+
+    private string? Full() =>
+        _state.PendingCount + _state.PoisonedCount >= _options.MaxEntries
+            ? $"The write queue is full: it holds {_state.PendingCount + _state.PoisonedCount} entries " +
+              $"(Orchestrator:WriteQueue:MaxEntries is {_options.MaxEntries})."
+            : null;
 
     private void Redrive(RedrivePoisoned command)
     {

@@ -31,7 +31,7 @@ public sealed class WriteQueueClient : IWriteQueue
         {
             return await queue.Ask<object>(write, EnqueueTimeout, cancellationToken).ConfigureAwait(false) switch
             {
-                AcceptedForProcessing a => new EnqueueResult(a.Id, null),
+                AcceptedForProcessing a => new EnqueueResult(a.Id, null) { AlreadyQueued = a.AlreadyQueued },
                 EnqueueFailed f => new EnqueueResult(null, f.Error),
                 var other => new EnqueueResult(null, $"The write queue answered {other.GetType().Name} to an enqueue."),
             };
@@ -41,6 +41,16 @@ public sealed class WriteQueueClient : IWriteQueue
             return new EnqueueResult(null,
                 $"The write queue did not answer within {EnqueueTimeout.TotalSeconds:0} s; the write may not be stored. Enqueue it again with the same idempotency key.");
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<DeliveriesStopped> StopDeliveriesAsync(TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        if (wait < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(wait), wait, "The wait may not be negative.");
+        var queue = await Queue(cancellationToken).ConfigureAwait(false);
+        var answer = await queue.Ask<object>(new StopDeliveries(wait), wait + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        return answer as DeliveriesStopped
+            ?? throw new InvalidOperationException($"The write queue answered {answer.GetType().Name} to {nameof(StopDeliveries)}.");
     }
 
     /// <inheritdoc />

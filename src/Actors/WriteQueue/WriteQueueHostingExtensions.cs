@@ -56,8 +56,32 @@ public static class WriteQueueHostingExtensions
                         .WithReplyWhileStopped(new EnqueueFailed($"The write queue is not running (it stopped after a failure of the {store}); it restarts shortly."))),
                     SupervisorName);
                 registry.Register<WriteQueueActor>(supervisor);
+                StopDeliveriesOnShutdown(system, supervisor);
             });
     }
+
+    /// <summary>How long the queue waits, when the actor system shuts down, for its deliveries in flight.</summary>
+    public static readonly TimeSpan StopWait = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// When the actor system shuts down (coordinated shutdown, phase service-requests-done), the queue starts no more
+    /// deliveries and waits up to <see cref="StopWait"/> for those in flight; what it holds is delivered after the next
+    /// start. A host that must stop deliveries earlier (before its own HTTP server, say) sends
+    /// <see cref="StopDeliveries"/> itself, or calls <see cref="IWriteQueue.StopDeliveriesAsync"/>; asking twice is harmless.
+    /// </summary>
+    private static void StopDeliveriesOnShutdown(ActorSystem system, IActorRef queue) =>
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "write-queue-stop-deliveries", async () =>
+        {
+            try
+            {
+                await queue.Ask<object>(new StopDeliveries(StopWait), StopWait + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException)
+            {
+                // Stopped or restarting: nothing is in flight that the next start would not deliver.
+            }
+            return Akka.Done.Instance;
+        });
 
     /// <summary>
     /// Starts the write queue with options bound from <paramref name="section"/> (usually the <c>Orchestrator</c>

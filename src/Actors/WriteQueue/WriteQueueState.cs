@@ -12,6 +12,7 @@ public sealed class WriteQueueState
     private readonly Dictionary<string, LinkedList<string>> _lanes = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, string> _bySequence = new();
     private readonly OrderedDictionary<string, PoisonedWrite> _poisoned = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _byIdempotencyKey = new(StringComparer.Ordinal);
 
     /// <summary>The highest sequence given so far.</summary>
     public long LastSequence { get; private set; }
@@ -34,6 +35,13 @@ public sealed class WriteQueueState
     /// <summary>Whether <paramref name="id"/> is on the poison list.</summary>
     public bool IsPoisoned(string id) => _poisoned.ContainsKey(id);
 
+    /// <summary>
+    /// The waiting or poisoned entry of <paramref name="target"/> that carries <paramref name="idempotencyKey"/>, if any:
+    /// the queue holds at most one such entry per target and key (a delivered entry no longer counts).
+    /// </summary>
+    public bool TryFindByIdempotencyKey(string target, string idempotencyKey, out string id) =>
+        _byIdempotencyKey.TryGetValue(IdempotencyIndex(target, idempotencyKey), out id!);
+
     /// <summary>The first entry of every lane (the only ones that may be delivered), oldest first.</summary>
     public IEnumerable<QueuedWrite> Heads() =>
         _lanes.Values.Select(lane => _pending[lane.First!.Value]).OrderBy(w => w.Sequence);
@@ -53,14 +61,14 @@ public sealed class WriteQueueState
                 _pending[f.Id] = failed with { Attempts = failed.Attempts + 1, LastError = f.Error };
                 break;
             case WritePoisoned p when _pending.TryGetValue(p.Id, out var poisoned):
-                Remove(p.Id);
+                Remove(p.Id, keepIdempotencyKey: true);
                 _poisoned[p.Id] = new PoisonedWrite(poisoned with { Attempts = poisoned.Attempts + 1, LastError = p.Error }, p.PoisonedAt);
                 break;
             case WriteRedriven r when _poisoned.Remove(r.Id, out var entry):
                 Add(entry.Write with { Sequence = r.Sequence, Attempts = 0, LastError = null });
                 break;
-            case WriteDropped x:
-                _poisoned.Remove(x.Id);
+            case WriteDropped x when _poisoned.Remove(x.Id, out var dropped):
+                ForgetIdempotencyKey(dropped.Write);
                 break;
         }
     }
@@ -74,12 +82,27 @@ public sealed class WriteQueueState
     {
         var state = new WriteQueueState();
         foreach (var write in snapshot.Pending.OrderBy(w => w.Sequence)) state.Add(write);
-        foreach (var poisoned in snapshot.Poisoned) state._poisoned[poisoned.Write.Id] = poisoned;
+        foreach (var poisoned in snapshot.Poisoned)
+        {
+            state._poisoned[poisoned.Write.Id] = poisoned;
+            state._byIdempotencyKey[IdempotencyIndex(poisoned.Write)] = poisoned.Write.Id;
+        }
         state.LastSequence = Math.Max(state.LastSequence, snapshot.LastSequence);
         return state;
     }
 
+    /// <summary>Journals written before keys were unique may hold two entries with one key: the index forgets only its own.</summary>
+    private void ForgetIdempotencyKey(QueuedWrite write)
+    {
+        var index = IdempotencyIndex(write);
+        if (_byIdempotencyKey.TryGetValue(index, out var id) && id == write.Id) _byIdempotencyKey.Remove(index);
+    }
+
     private static string LaneOf(QueuedWrite write) => write.Target + "\u001f" + write.Key;
+
+    private static string IdempotencyIndex(QueuedWrite write) => IdempotencyIndex(write.Target, write.IdempotencyKey);
+
+    private static string IdempotencyIndex(string target, string idempotencyKey) => target + "\u001f" + idempotencyKey;
 
     private void Add(QueuedWrite write)
     {
@@ -88,12 +111,15 @@ public sealed class WriteQueueState
         var lane = LaneOf(write);
         if (!_lanes.TryGetValue(lane, out var ids)) _lanes[lane] = ids = new LinkedList<string>();
         ids.AddLast(write.Id);
+        _byIdempotencyKey[IdempotencyIndex(write)] = write.Id;
         LastSequence = Math.Max(LastSequence, write.Sequence);
     }
 
-    private void Remove(string id)
+    /// <summary>Removes a waiting entry; <paramref name="keepIdempotencyKey"/> when it moves to the poison list.</summary>
+    private void Remove(string id, bool keepIdempotencyKey = false)
     {
         if (!_pending.Remove(id, out var write)) return;
+        if (!keepIdempotencyKey) ForgetIdempotencyKey(write);
         _bySequence.Remove(write.Sequence);
         var lane = LaneOf(write);
         var ids = _lanes[lane];

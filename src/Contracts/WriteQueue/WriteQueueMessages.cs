@@ -12,7 +12,12 @@ public sealed record EnqueueWrite(string Target, string Key, string Payload, str
 
 /// <summary>The write is stored durably and will be delivered (or end on the poison list).</summary>
 /// <param name="Id">The entry's id.</param>
-public sealed record AcceptedForProcessing(string Id);
+/// <param name="AlreadyQueued">
+/// True when the queue already held a waiting or poisoned entry for the same target and idempotency key: that entry
+/// (<paramref name="Id"/>) stands for this write, and nothing new was stored. Enqueueing again with the same
+/// idempotency key is therefore always safe.
+/// </param>
+public sealed record AcceptedForProcessing(string Id, bool AlreadyQueued = false);
 
 /// <summary>The write was not accepted: nothing is stored, nothing will be delivered.</summary>
 /// <param name="Error">A sentence naming the problem (an unknown target, a full queue, the store failing).</param>
@@ -61,3 +66,16 @@ public sealed record PoisonCommandDone(string Id);
 
 /// <summary>No poisoned entry has this id.</summary>
 public sealed record PoisonEntryNotFound(string Id);
+
+/// <summary>
+/// Asks the queue to start no more deliveries (the host is stopping): it still accepts and stores writes, which are
+/// delivered after the next start. Answered with <see cref="DeliveriesStopped"/> once the deliveries in flight have
+/// finished and a snapshot is saved, or after <paramref name="Wait"/>, whichever comes first. Asking again is harmless.
+/// </summary>
+/// <param name="Wait">The longest the answer may wait for deliveries in flight.</param>
+public sealed record StopDeliveries(TimeSpan Wait);
+
+/// <summary>The queue starts no more deliveries.</summary>
+/// <param name="Depth">Entries waiting, kept for the next start.</param>
+/// <param name="StillInFlight">Deliveries that had not finished when the wait ran out; they are delivered again after the next start.</param>
+public sealed record DeliveriesStopped(int Depth, int StillInFlight);
