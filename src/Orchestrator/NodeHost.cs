@@ -58,6 +58,7 @@ public static class NodeHost
         orchestrator.Validate();
         // The write queue's SQLite file: its directory is created now, and a file that cannot be written stops the node here.
         if (WriteQueueStorage.Prepare(orchestrator.WriteQueue) is { Count: > 0 } storageErrors) throw new OrchestratorOptionsException(storageErrors);
+        var ledger = OpenPaymentLedger(settings.Downstream, orchestrator.WriteQueue);
 
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly))
@@ -86,8 +87,9 @@ public static class NodeHost
         builder.Services.AddSingleton<DownstreamBaseAddress>();
         builder.Services.AddHttpClient<DownstreamClient>(http => http.Timeout = settings.Downstream.RequestTimeout);
         builder.Services.AddTransient<ShopService>();
-        builder.Services.AddSingleton<PaymentLedger>();
+        builder.Services.AddSingleton(_ => ledger); // from a factory, so the container disposes it
         builder.Services.AddSingleton<OrderStore>();
+        builder.Services.AddHostedService<PaymentRecovery>();
         builder.Services.AddWriteQueue();
 
         builder.Services.AddAkka(ActorSystemName, (akka, services) =>
@@ -150,10 +152,28 @@ public static class NodeHost
                 "GET /api/features", "PUT /api/features/{name}",
                 "GET /api/chaos", "GET|POST|DELETE /api/chaos/{dependency}",
                 "GET /shop/home/{userId}?deadlineMs=800", "GET /shop/product/{productId}", "POST /shop/checkout", "GET /shop/orders/{orderId}",
+                "GET /shop/orders?status=pending_payment|paid&limit=100",
                 "GET /api/write-queue", "GET /api/write-queue/poison", "POST /api/write-queue/poison/{id}/redrive", "DELETE /api/write-queue/poison/{id}",
             },
         }));
         return app;
+    }
+
+    /// <summary>The simulated payments service's durable ledger; a file that cannot be opened stops the node, naming the setting.</summary>
+    private static PaymentLedger OpenPaymentLedger(DownstreamSettings downstream, WriteQueueOptions writeQueue)
+    {
+        var path = downstream.EffectivePaymentsDatabasePath(writeQueue);
+        try
+        {
+            return PaymentLedger.Open(path, TimeProvider.System);
+        }
+        catch (PaymentLedgerException e)
+        {
+            var setting = string.IsNullOrWhiteSpace(downstream.PaymentsDatabasePath)
+                ? $"{DownstreamSettings.SectionName}:PaymentsDatabasePath (not set; the default beside the write queue)"
+                : $"{DownstreamSettings.SectionName}:PaymentsDatabasePath";
+            throw new NodeConfigurationException([$"{setting}: {e.Message}"]);
+        }
     }
 
     /// <summary>

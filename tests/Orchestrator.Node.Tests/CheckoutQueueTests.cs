@@ -42,7 +42,7 @@ public sealed class CheckoutQueueTests(PendingPaymentNodeFixture node) : IClassF
             Assert.True(queue.GetProperty("oldestAgeSeconds").GetDouble() >= 0);
             Assert.Equal(JsonValueKind.String, queue.GetProperty("oldestEnqueuedAt").ValueKind);
         }
-        Assert.Null(Ledger.Find(orderId));
+        Assert.Null(await Ledger.FindAsync(orderId));
 
         // Payments comes back: the queue drains and the order is paid, charged once.
         (await node.OperatorDeleteAsync($"/api/chaos/{DemoServices.Payments}")).EnsureSuccessStatusCode();
@@ -53,7 +53,16 @@ public sealed class CheckoutQueueTests(PendingPaymentNodeFixture node) : IClassF
         }, s => s == "paid", "the order becomes paid", TimeSpan.FromSeconds(20));
 
         using (var paid = await OrderAsync(orderId))
-            Assert.Equal(Ledger.Find(orderId)!.ChargeId, paid.RootElement.GetProperty("chargeId").GetString());
+        {
+            var chargeId = (await Ledger.FindAsync(orderId))!.ChargeId;
+            Assert.Equal(chargeId, paid.RootElement.GetProperty("chargeId").GetString());
+            Assert.Equal(pending.RootElement.GetProperty("paymentWriteId").GetString(), paid.RootElement.GetProperty("paymentWriteId").GetString());
+            // The payments service's own record: one charge, under the order id as idempotency key.
+            var charge = Assert.Single(paid.RootElement.GetProperty("charges").EnumerateArray());
+            Assert.Equal(chargeId, charge.GetProperty("chargeId").GetString());
+            Assert.Equal(orderId, charge.GetProperty("idempotencyKey").GetString());
+            Assert.Equal(79.80m, charge.GetProperty("amount").GetDecimal());
+        }
         using var drained = await node.GetJsonAsync("/api/write-queue");
         Assert.Equal(0, drained.RootElement.GetProperty("depth").GetInt32());
     }
@@ -67,7 +76,7 @@ public sealed class CheckoutQueueTests(PendingPaymentNodeFixture node) : IClassF
         Assert.Equal("paid", receipt.RootElement.GetProperty("status").GetString());
         using var order = await OrderAsync(orderId);
         Assert.Equal("paid", order.RootElement.GetProperty("status").GetString());
-        Assert.NotNull(Ledger.Find(orderId));
+        Assert.NotNull(await Ledger.FindAsync(orderId));
         Assert.True(File.Exists(node.DatabasePath), $"the order is in the fixture's own database file {node.DatabasePath}");
     }
 
@@ -87,10 +96,68 @@ public sealed class CheckoutQueueTests(PendingPaymentNodeFixture node) : IClassF
     public async Task The_payments_service_applies_a_repeated_idempotency_key_once()
     {
         var downstream = node.Services.GetRequiredService<DownstreamClient>();
-        var before = Ledger.Applied;
+        var before = await Ledger.CountAsync();
         var first = await downstream.ChargeAsync(new ChargeRequest("o-idem", 10m, "EUR"), "o-idem", CancellationToken.None);
         var again = await downstream.ChargeAsync(new ChargeRequest("o-idem", 10m, "EUR"), "o-idem", CancellationToken.None);
         Assert.Equal(first.ChargeId, again.ChargeId);
-        Assert.Equal(before + 1, Ledger.Applied);
+        Assert.Equal(before + 1, await Ledger.CountAsync());
+    }
+
+    [Fact]
+    public async Task Orders_are_listed_by_status_oldest_first_and_a_bad_status_or_limit_is_400_naming_the_allowed_values()
+    {
+        await node.SetChaosAsync(DemoServices.Payments, new { outage = true });
+        var user = NodeFixture.NewUser();
+        using var response = await node.Http.PostAsJsonAsync("/shop/checkout", new { userId = user, productId = "p-101", quantity = 1 });
+        using var pending = await NodeFixture.Read(response, 202);
+        var orderId = pending.RootElement.GetProperty("orderId").GetString()!;
+
+        using (var list = await node.GetJsonAsync("/shop/orders?status=pending_payment&limit=1000"))
+        {
+            Assert.Equal("pending_payment", list.RootElement.GetProperty("status").GetString());
+            var orders = list.RootElement.GetProperty("orders").EnumerateArray().ToList();
+            Assert.Contains(orders, o => o.GetProperty("orderId").GetString() == orderId);
+            Assert.All(orders, o => Assert.Equal("pending_payment", o.GetProperty("status").GetString()));
+            Assert.True(list.RootElement.GetProperty("total").GetInt32() >= orders.Count);
+            var placed = orders.Select(o => o.GetProperty("placedAt").GetDateTimeOffset()).ToList();
+            Assert.Equal(placed.Order(), placed);
+        }
+        using (var paid = await node.GetJsonAsync("/shop/orders?status=paid"))
+            Assert.DoesNotContain(paid.RootElement.GetProperty("orders").EnumerateArray(), o => o.GetProperty("orderId").GetString() == orderId);
+
+        // While payments is down, the order still shows; its charges are unknown, and the answer says why.
+        using (var order = await OrderAsync(orderId))
+        {
+            Assert.Equal(JsonValueKind.Null, order.RootElement.GetProperty("charges").ValueKind);
+            Assert.StartsWith("payments: ", order.RootElement.GetProperty("chargesUnavailable").GetString());
+        }
+
+        foreach (var (query, expected) in new[]
+                 {
+                     ("status=shipped", "status must be one of pending_payment, paid, not 'shipped'"),
+                     ("limit=0", "limit must be a whole number from 1 to 1000, not '0'"),
+                     ("limit=1001", "limit must be a whole number from 1 to 1000, not '1001'"),
+                     ("limit=ten", "limit must be a whole number from 1 to 1000, not 'ten'"),
+                     ("sort=placedAt", "The order list takes status and limit, not 'sort'"),
+                 })
+        {
+            using var bad = await node.Http.GetAsync($"/shop/orders?{query}");
+            using var body = await NodeFixture.Read(bad, 400);
+            Assert.Contains(expected, body.RootElement.GetProperty("error").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_for_another_charge_is_a_409_that_never_counts_against_payments()
+    {
+        var downstream = node.Services.GetRequiredService<DownstreamClient>();
+        var orderId = $"o-{Guid.NewGuid():N}";
+        await downstream.ChargeAsync(new ChargeRequest(orderId, 10m, "EUR"), orderId, CancellationToken.None);
+
+        var conflict = await Assert.ThrowsAsync<DownstreamException>(() =>
+            downstream.ChargeAsync(new ChargeRequest(orderId, 12m, "EUR"), orderId, CancellationToken.None));
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Contains($"already used for order '{orderId}', 10 EUR", conflict.Message);
+        Assert.Single(await Ledger.ChargesForAsync(orderId));
     }
 }

@@ -54,7 +54,7 @@ public sealed class PoisonApiTests(PoisonNodeFixture node) : IClassFixture<Poiso
             return order.RootElement.GetProperty("status").GetString();
         }, s => s == "paid", "the re-driven payment pays the order");
         Assert.Null(await PoisonedAsync(writeId));
-        Assert.NotNull(node.Services.GetRequiredService<PaymentLedger>().Find(orderId));
+        Assert.NotNull(await node.Services.GetRequiredService<PaymentLedger>().FindAsync(orderId));
     }
 
     [Fact]
@@ -78,6 +78,6 @@ public sealed class PoisonApiTests(PoisonNodeFixture node) : IClassFixture<Poiso
 
         using var order = await node.GetJsonAsync($"/shop/orders/{orderId}");
         Assert.Equal("pending_payment", order.RootElement.GetProperty("status").GetString());
-        Assert.Null(node.Services.GetRequiredService<PaymentLedger>().Find(orderId));
+        Assert.Null(await node.Services.GetRequiredService<PaymentLedger>().FindAsync(orderId));
     }
 }

@@ -25,6 +25,25 @@ public sealed class DownstreamSettings
     /// </summary>
     public TimeSpan ReplicaLag { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The SQLite file in which the simulated payments service keeps its charges and idempotency keys, so that a
+    /// repeated delivery charges nothing even across a kill. Default: beside the write queue's SQLite file, named
+    /// after it (<c>orchestrator.db</c> gives <c>orchestrator-payments.db</c>); when the write queue uses another
+    /// database, <c>orchestrator-payments.db</c> in the write queue's default directory. The directory is created
+    /// when missing; a file that cannot be opened stops the node at start-up, naming this setting.
+    /// </summary>
+    public string? PaymentsDatabasePath { get; set; }
+
+    /// <summary>The payments ledger's file: <see cref="PaymentsDatabasePath"/>, else the default beside the write queue.</summary>
+    public string EffectivePaymentsDatabasePath(Orchestrator.Contracts.WriteQueueOptions writeQueue)
+    {
+        if (!string.IsNullOrWhiteSpace(PaymentsDatabasePath)) return Path.GetFullPath(PaymentsDatabasePath);
+        var beside = writeQueue.IsSqlite && string.IsNullOrWhiteSpace(writeQueue.ConnectionString)
+            ? writeQueue.EffectiveDatabasePath
+            : Path.Combine(Orchestrator.Contracts.WriteQueueOptions.DefaultDirectory, Orchestrator.Contracts.WriteQueueOptions.DefaultFileName);
+        return Path.Combine(Path.GetDirectoryName(beside)!, Path.GetFileNameWithoutExtension(beside) + "-payments.db");
+    }
+
     /// <summary>Adds every problem to <paramref name="errors"/>, naming the setting.</summary>
     public void Validate(List<string> errors)
     {
@@ -35,5 +54,7 @@ public sealed class DownstreamSettings
             errors.Add($"{SectionName}:RequestTimeout must be positive, not {RequestTimeout}.");
         if (ReplicaLag < TimeSpan.Zero || ReplicaLag > MaxReplicaLag)
             errors.Add($"{SectionName}:ReplicaLag must be between 0 and {MaxReplicaLag}, not {ReplicaLag}.");
+        if (PaymentsDatabasePath is not null && string.IsNullOrWhiteSpace(PaymentsDatabasePath))
+            errors.Add($"{SectionName}:PaymentsDatabasePath must name a file, not blank (leave it out for the default beside the write queue).");
     }
 }

@@ -37,6 +37,10 @@ public sealed class DownstreamClient(HttpClient http, DownstreamBaseAddress base
         return SendAsync<ChargeReceipt>(DemoServices.Payments, request, ct);
     }
 
+    /// <summary>The charges the payments service recorded for <paramref name="orderId"/>.</summary>
+    public Task<OrderCharges> GetChargesAsync(string orderId, CancellationToken ct) =>
+        GetAsync<OrderCharges>(DemoServices.Payments, $"downstream/payments/charges?orderId={Escape(orderId)}", ct);
+
     public Task<Reservation> ReserveAsync(ReservationRequest reservation, CancellationToken ct) =>
         PostAsync<ReservationRequest, Reservation>(DemoServices.Inventory, "downstream/inventory/reservations", reservation, ct);
 

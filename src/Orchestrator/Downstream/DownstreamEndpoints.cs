@@ -30,12 +30,19 @@ public static class DownstreamEndpoints
         group.MapGet("/notifications/{userId}", (string userId, HttpContext http, ChaosInjector chaos) =>
             Serve(http, chaos, DemoServices.Notifications, () => Results.Ok(DemoData.Notifications(userId))));
 
-        // A charge with an Idempotency-Key header is applied once; a repeat answers the first receipt.
+        // A charge with an Idempotency-Key header is applied once, durably; a repeat answers the first receipt.
         group.MapPost("/payments/charges", (ChargeRequest charge, HttpContext http, ChaosInjector chaos, PaymentLedger ledger) =>
-            Serve(http, chaos, DemoServices.Payments, () =>
-                charge.Amount <= 0 || string.IsNullOrWhiteSpace(charge.OrderId) || string.IsNullOrWhiteSpace(charge.Currency)
-                    ? ErrorBody.BadRequest("A charge needs an orderId, a currency and a positive amount.")
-                    : Results.Ok(ledger.Charge(charge, http.Request.Headers[PaymentLedger.IdempotencyHeader].FirstOrDefault()))));
+            Serve(http, chaos, DemoServices.Payments, () => ChargeAsync(charge, http, ledger)));
+
+        // The charges the ledger holds for one order (normally one: the order id is the idempotency key).
+        group.MapGet("/payments/charges", (HttpContext http, ChaosInjector chaos, PaymentLedger ledger) =>
+            Serve(http, chaos, DemoServices.Payments, async () =>
+            {
+                var orderId = http.Request.Query["orderId"];
+                if (orderId.Count != 1) return ErrorBody.BadRequest($"orderId must be given once, not {orderId.Count} times.");
+                if (InputLimits.CheckId("orderId", orderId[0]) is { } bad) return ErrorBody.BadRequest(bad);
+                return Results.Ok(new OrderCharges(orderId[0]!, await ledger.ChargesForAsync(orderId[0]!, http.RequestAborted)));
+            }));
 
         group.MapPost("/inventory/reservations", (ReservationRequest reservation, HttpContext http, ChaosInjector chaos, TimeProvider time) =>
             Serve(http, chaos, DemoServices.Inventory, () =>
@@ -57,7 +64,35 @@ public static class DownstreamEndpoints
     private static IResult NoSuchProduct(string productId) =>
         ErrorBody.NotFound($"There is no product '{(productId.Length <= 64 ? productId : productId[..64] + "...")}'.");
 
-    private static async Task<IResult> Serve(HttpContext http, ChaosInjector chaos, string service, Func<IResult> answer)
+    private static Task<IResult> Serve(HttpContext http, ChaosInjector chaos, string service, Func<IResult> answer) =>
+        Serve(http, chaos, service, () => Task.FromResult(answer()));
+
+    private static async Task<IResult> ChargeAsync(ChargeRequest charge, HttpContext http, PaymentLedger ledger)
+    {
+        var keys = http.Request.Headers[PaymentLedger.IdempotencyHeader];
+        var problem = InputLimits.CheckId("orderId", charge.OrderId)
+            ?? (charge.Currency is { Length: 3 } c && c.All(char.IsAsciiLetterUpper) ? null : $"currency must be three capital letters (like EUR), not '{Shorten(charge.Currency)}'.")
+            ?? (charge.Amount is > 0 and <= MaxAmount ? null : $"amount must be more than 0 and at most {MaxAmount}, not {charge.Amount}.")
+            ?? (keys.Count > 1 ? $"{PaymentLedger.IdempotencyHeader} may be given once, not {keys.Count} times." : null)
+            ?? (keys.Count == 1 ? InputLimits.CheckId(PaymentLedger.IdempotencyHeader, keys[0]) : null);
+        if (problem is not null) return ErrorBody.BadRequest($"The charge is not valid: {problem}");
+        try
+        {
+            var result = await ledger.ChargeAsync(charge, keys.Count == 1 ? keys[0] : null, http.RequestAborted);
+            return result.Conflict is { } conflict ? ErrorBody.Result(StatusCodes.Status409Conflict, conflict) : Results.Ok(result.Receipt);
+        }
+        catch (PaymentLedgerException e)
+        {
+            return ErrorBody.Result(StatusCodes.Status507InsufficientStorage, $"The payments service cannot record the charge: {e.Message}");
+        }
+    }
+
+    /// <summary>The largest amount one charge may be.</summary>
+    private const decimal MaxAmount = 1_000_000m;
+
+    private static string Shorten(string? text) => text is null ? "" : text.Length <= 16 ? text : text[..16] + "...";
+
+    private static async Task<IResult> Serve(HttpContext http, ChaosInjector chaos, string service, Func<Task<IResult>> answer)
     {
         DateTimeOffset? deadline = null;
         var header = http.Request.Headers[DeadlineHeaders.Name];
@@ -71,7 +106,7 @@ public static class DownstreamEndpoints
         var ct = http.RequestAborted;
         try
         {
-            return await chaos.ApplyAsync(service, deadline, ct) ?? answer();
+            return await chaos.ApplyAsync(service, deadline, ct) ?? await answer();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

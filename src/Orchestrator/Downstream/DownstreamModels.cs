@@ -25,6 +25,9 @@ public sealed record ChargeRequest(string OrderId, decimal Amount, string Curren
 /// <summary>A charge that went through.</summary>
 public sealed record ChargeReceipt(string ChargeId, string OrderId, decimal Amount, string Currency, string Status);
 
+/// <summary>The charges the payments service recorded for one order.</summary>
+public sealed record OrderCharges(string OrderId, IReadOnlyList<RecordedCharge> Charges);
+
 /// <summary>A request to hold stock (service <c>inventory</c>).</summary>
 public sealed record ReservationRequest(string ProductId, int Quantity);
 

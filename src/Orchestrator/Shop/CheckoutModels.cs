@@ -37,3 +37,10 @@ public sealed record CheckoutReceipt(string OrderId, string Status, Reservation 
 /// <param name="Reservation">The stock held for the order.</param>
 /// <param name="Reason">Why the charge could not be taken at once.</param>
 public sealed record PendingCheckout(string Status, string OrderId, string PaymentWriteId, Reservation Reservation, string Reason);
+
+/// <summary>
+/// A checkout whose order is stored but whose charge could neither be taken nor queued (503): the order stays
+/// <c>pending_payment</c> until the payment recovery queues its charge; the idempotency key (the order id) makes any
+/// repeat of the charge harmless.
+/// </summary>
+public sealed record UnqueuedCheckout(string Error, string OrderId, string IdempotencyKey, string Status);

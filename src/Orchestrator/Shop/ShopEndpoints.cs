@@ -1,12 +1,13 @@
 using System.Globalization;
 using Orchestrator.Node.Api;
 using Orchestrator.Node.Configuration;
+using Orchestrator.Node.Shop.Orders;
 
 namespace Orchestrator.Node.Shop;
 
 /// <summary>
 /// The demo shop: <c>GET /shop/home/{userId}[?deadlineMs=300]</c>, <c>GET /shop/product/{productId}</c>,
-/// <c>POST /shop/checkout</c>, <c>GET /shop/orders/{orderId}</c>.
+/// <c>POST /shop/checkout</c>, <c>GET /shop/orders/{orderId}</c>, <c>GET /shop/orders?status=pending_payment&amp;limit=100</c>.
 /// </summary>
 public static class ShopEndpoints
 {
@@ -24,8 +25,51 @@ public static class ShopEndpoints
         group.MapGet("/product/{productId}", (string productId, ShopService shop, CancellationToken ct) => shop.ProductAsync(productId, ct));
         group.MapPost("/checkout", (CheckoutRequest request, ShopService shop, CancellationToken ct) => shop.CheckoutAsync(request, ct));
         group.MapGet("/orders/{orderId}", (string orderId, ShopService shop, CancellationToken ct) => shop.OrderAsync(orderId, ct));
+        group.MapGet("/orders", (HttpRequest request, ShopService shop, CancellationToken ct) =>
+            TryReadOrderQuery(request, out var status, out var limit, out var error)
+                ? shop.OrdersAsync(status, limit, ct)
+                : Task.FromResult(ErrorBody.BadRequest(error!)));
         return app;
     }
+
+    /// <summary>The most orders one list may show, and how many it shows unless <c>?limit=</c> says.</summary>
+    public const int MaxOrderLimit = 1000, DefaultOrderLimit = 100;
+
+    /// <summary>
+    /// The order list's query: <c>?status=</c> (<c>pending_payment</c> or <c>paid</c>; every order when absent) and
+    /// <c>?limit=</c> (1 to <see cref="MaxOrderLimit"/>, default <see cref="DefaultOrderLimit"/>); false with the
+    /// reason for anything else.
+    /// </summary>
+    internal static bool TryReadOrderQuery(HttpRequest request, out string? status, out int limit, out string? error)
+    {
+        status = null;
+        limit = DefaultOrderLimit;
+        error = null;
+        foreach (var name in request.Query.Keys)
+            if (name is not ("status" or "limit"))
+            {
+                error = $"The order list takes status and limit, not '{(name.Length <= 32 ? name : name[..32] + "...")}'.";
+                return false;
+            }
+        if (request.Query.TryGetValue("status", out var statuses))
+        {
+            if (statuses.Count != 1 || !OrderStatus.All.Contains(statuses[0]))
+            {
+                error = $"status must be one of {string.Join(", ", OrderStatus.All)}, not '{Shorten(statuses.ToString())}'.";
+                return false;
+            }
+            status = statuses[0];
+        }
+        if (request.Query.TryGetValue("limit", out var limits)
+            && (limits.Count != 1 || !int.TryParse(limits[0], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxOrderLimit))
+        {
+            error = $"limit must be a whole number from 1 to {MaxOrderLimit}, not '{Shorten(limits.ToString())}'.";
+            return false;
+        }
+        return true;
+    }
+
+    private static string Shorten(string text) => text.Length <= 32 ? text : text[..32] + "...";
 
     /// <summary>
     /// The page's time: <c>?deadlineMs=</c> (a whole number of milliseconds, 1 to 10 000) when given, else

@@ -3,6 +3,7 @@ using Orchestrator.Actors.Composition;
 using Orchestrator.Actors.WriteQueue;
 using Orchestrator.Contracts;
 using Orchestrator.Node.Api;
+using Orchestrator.Node.Configuration;
 using Orchestrator.Node.Downstream;
 using Orchestrator.Node.Shop.Orders;
 
@@ -14,7 +15,7 @@ namespace Orchestrator.Node.Shop;
 /// (<see cref="PageComposer"/>).
 /// </summary>
 public sealed class ShopService(IGuardedCalls calls, PageComposer composer, DownstreamClient downstream, OrderStore orders, IWriteQueue writes,
-    TimeProvider time)
+    TimeProvider time, ILogger<ShopService> log)
 {
     /// <summary>The names of the homepage's parts, as they appear in its JSON.</summary>
     private const string ProfilePart = "profile", RecommendationsPart = "recommendations", NotificationsPart = "notifications";
@@ -135,13 +136,64 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
 
         var queued = await writes.EnqueueAsync(new EnqueueWrite(DemoServices.Payments, request.UserId, PaymentWriteTarget.Payload(chargeRequest), orderId), ct);
         if (!queued.Accepted)
-            return ErrorBody.Result(StatusCodes.Status503ServiceUnavailable,
-                $"The checkout cannot be served: the payment failed ({charge.Reason}) and could not be queued: {queued.Error}");
+            return Results.Json(new UnqueuedCheckout(
+                $"The checkout cannot be completed now: the payment failed ({reason}) and its charge could not be queued: {queued.Error} " +
+                $"The order is stored as {OrderStatus.PendingPayment}; the node's payment recovery queues its charge within " +
+                $"{ShopSettings.SectionName}:PaymentRecoveryInterval, and a charge with idempotency key '{orderId}' is applied once, however often it is repeated.",
+                orderId, orderId, OrderStatus.PendingPayment), statusCode: StatusCodes.Status503ServiceUnavailable);
+        try
+        {
+            await orders.RecordChargeQueuedAsync(orderId, queued.Id!, ct);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Akka.Actor.AskTimeoutException)
+        {
+            // The charge is queued (durably): it is delivered and marks the order paid all the same. The payment
+            // recovery, finding no queued charge recorded, queues it again, and the queue answers with the same entry.
+            log.LogWarning("Order {OrderId}: its charge is queued as {WriteId}, but the order book did not record that: {Error}",
+                orderId, queued.Id, e.Message);
+        }
         return Results.Json(new PendingCheckout(OrderStatus.PendingPayment, orderId, queued.Id!, reservation.Value!, reason),
             statusCode: StatusCodes.Status202Accepted);
     }
 
-    /// <summary>An order: 200 with its status, or 404.</summary>
-    public async Task<IResult> OrderAsync(string orderId, CancellationToken ct) =>
-        await orders.FindAsync(orderId, ct) is { } order ? Results.Ok(order) : ErrorBody.NotFound($"There is no order '{orderId}'.");
+    /// <summary>
+    /// An order: 200 with its status and the charges the payments service recorded for it (an OPTIONAL guarded call:
+    /// when payments cannot answer, <c>charges</c> is null and <c>chargesUnavailable</c> says why), or 404.
+    /// </summary>
+    public async Task<IResult> OrderAsync(string orderId, CancellationToken ct)
+    {
+        Order? order;
+        try
+        {
+            order = await orders.FindAsync(orderId, ct);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Akka.Actor.AskTimeoutException)
+        {
+            return OrderBookUnavailable(e);
+        }
+        if (order is null) return ErrorBody.NotFound($"There is no order '{orderId}'.");
+
+        var charges = await calls.CallAsync(new GuardedCall<OrderCharges>(DemoServices.Payments, t => downstream.GetChargesAsync(orderId, t))
+        {
+            Tier = Tier.Optional,
+        }, ct);
+        return Results.Ok(OrderView.From(order, charges.IsSuccess ? charges.Value!.Charges : null,
+            charges.IsSuccess ? null : $"payments: {charges.Reason}{(charges.Detail is { } detail ? $" ({detail})" : "")}"));
+    }
+
+    /// <summary>Orders with <paramref name="status"/> (every order when null), oldest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IResult> OrdersAsync(string? status, int limit, CancellationToken ct)
+    {
+        try
+        {
+            return Results.Ok(await orders.ListAsync(status, limit, ct));
+        }
+        catch (Exception e) when (e is InvalidOperationException or Akka.Actor.AskTimeoutException)
+        {
+            return OrderBookUnavailable(e);
+        }
+    }
+
+    private static IResult OrderBookUnavailable(Exception e) =>
+        ErrorBody.Result(StatusCodes.Status503ServiceUnavailable, $"The order book is not available: {e.Message}");
 }

@@ -12,6 +12,7 @@ namespace Orchestrator.Node.Shop.Orders;
 /// <param name="PlacedAt">When it was placed.</param>
 /// <param name="ChargeId">The charge that paid it.</param>
 /// <param name="PaidAt">When it was paid.</param>
+/// <param name="PaymentWriteId">The write-queue entry that charges it, once its charge was queued.</param>
 public sealed record Order(
     string OrderId,
     string UserId,
@@ -23,7 +24,8 @@ public sealed record Order(
     string Status,
     DateTimeOffset PlacedAt,
     string? ChargeId = null,
-    DateTimeOffset? PaidAt = null);
+    DateTimeOffset? PaidAt = null,
+    string? PaymentWriteId = null);
 
 /// <summary>The states of an order, as they appear in JSON.</summary>
 public static class OrderStatus
@@ -33,4 +35,7 @@ public static class OrderStatus
 
     /// <summary>Charged.</summary>
     public const string Paid = "paid";
+
+    /// <summary>Every status, as the order list accepts them.</summary>
+    public static readonly IReadOnlyList<string> All = [PendingPayment, Paid];
 }

@@ -26,9 +26,16 @@ public sealed class OrderBook : ReceivePersistentActor
         _time = time;
         Recover<OrderPlaced>(Apply);
         Recover<OrderPaid>(Apply);
+        Recover<OrderChargeQueued>(Apply);
         Command<PlaceOrder>(Place);
         Command<MarkOrderPaid>(MarkPaid);
+        Command<RecordChargeQueued>(RecordChargeQueued);
         Command<GetOrder>(get => Sender.Tell(_orders.TryGetValue(get.OrderId, out var order) ? order : new OrderNotFound(get.OrderId)));
+        Command<ListOrders>(list => Sender.Tell(Select(list.Status, _ => true, list.Limit)));
+        Command<GetOrdersAwaitingCharge>(get =>
+            Sender.Tell(Select(OrderStatus.PendingPayment, o => o.PaymentWriteId is null && o.PlacedAt < get.PlacedBefore, get.Limit)));
+        // Persist holds commands back until its event is written: this answer comes after every earlier one's.
+        Command<FlushOrders>(_ => Sender.Tell(new OrdersFlushed(_orders.Count)));
     }
 
     /// <inheritdoc />
@@ -74,6 +81,40 @@ public sealed class OrderBook : ReceivePersistentActor
             _log.Info("Order {OrderId} paid by charge {ChargeId}", e.OrderId, e.ChargeId);
             replyTo.Tell(new OrderStored(_orders[e.OrderId]));
         });
+    }
+
+    private void RecordChargeQueued(RecordChargeQueued queued)
+    {
+        var replyTo = Sender;
+        if (!_orders.TryGetValue(queued.OrderId, out var order))
+        {
+            replyTo.Tell(new OrderNotFound(queued.OrderId));
+            return;
+        }
+        if (order.Status == OrderStatus.Paid || order.PaymentWriteId == queued.WriteId)
+        {
+            replyTo.Tell(new OrderStored(order));
+            return;
+        }
+        Persist(new OrderChargeQueued(queued.OrderId, queued.WriteId), e =>
+        {
+            Apply(e);
+            _log.Info("Order {OrderId}: its charge waits in the write queue as {WriteId}", e.OrderId, e.WriteId);
+            replyTo.Tell(new OrderStored(_orders[e.OrderId]));
+        });
+    }
+
+    /// <summary>The orders with <paramref name="status"/> (any when null) that match, oldest first, at most <paramref name="limit"/>.</summary>
+    private OrderList Select(string? status, Func<Order, bool> match, int limit)
+    {
+        var matching = _orders.Values.Where(o => (status is null || o.Status == status) && match(o)).ToList();
+        var first = matching.OrderBy(o => o.PlacedAt).ThenBy(o => o.OrderId, StringComparer.Ordinal).Take(Math.Max(0, limit)).ToList();
+        return new OrderList(status, matching.Count, first);
+    }
+
+    private void Apply(OrderChargeQueued e)
+    {
+        if (_orders.TryGetValue(e.OrderId, out var order)) _orders[e.OrderId] = order with { PaymentWriteId = e.WriteId };
     }
 
     private void Apply(OrderPlaced e) => _orders[e.Order.OrderId] = e.Order;

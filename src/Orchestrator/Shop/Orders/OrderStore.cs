@@ -6,7 +6,11 @@ namespace Orchestrator.Node.Shop.Orders;
 /// <summary>The order book for the shop's handlers and the payment write target: asks to the <see cref="OrderBook"/>.</summary>
 public sealed class OrderStore(IRequiredActor<OrderBook> book)
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The longest the order book may take to answer. Short, so that a checkout never hangs on it: a journal that
+    /// does not answer in time is a failure the caller is told about, and the order recovery puts right later.
+    /// </summary>
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(5);
 
     /// <summary>Stores a new order; the error names the problem when it could not be stored.</summary>
     public async Task<(Order? Order, string? Error)> PlaceAsync(Order order, CancellationToken ct)
@@ -33,6 +37,26 @@ public sealed class OrderStore(IRequiredActor<OrderBook> book)
         if (answer is not OrderStored)
             throw new InvalidOperationException($"Order {orderId} could not be marked paid: the order book answered {answer.GetType().Name}.");
     }
+
+    /// <summary>Records that the order's charge is queued as <paramref name="writeId"/>; throws when that could not be stored.</summary>
+    public async Task RecordChargeQueuedAsync(string orderId, string writeId, CancellationToken ct)
+    {
+        var answer = await (await book.GetAsync(ct)).Ask<object>(new RecordChargeQueued(orderId, writeId), Limit, ct);
+        if (answer is not OrderStored)
+            throw new InvalidOperationException($"Order {orderId}: its queued charge could not be recorded: the order book answered {answer.GetType().Name}.");
+    }
+
+    /// <summary>Orders with <paramref name="status"/> (all when null), oldest first, at most <paramref name="limit"/>.</summary>
+    public async Task<OrderList> ListAsync(string? status, int limit, CancellationToken ct) =>
+        await (await book.GetAsync(ct)).Ask<OrderList>(new ListOrders(status, limit), Limit, ct);
+
+    /// <summary>Unpaid orders placed before <paramref name="placedBefore"/> whose charge was never queued.</summary>
+    public async Task<OrderList> AwaitingChargeAsync(DateTimeOffset placedBefore, int limit, CancellationToken ct) =>
+        await (await book.GetAsync(ct)).Ask<OrderList>(new GetOrdersAwaitingCharge(placedBefore, limit), Limit, ct);
+
+    /// <summary>Waits until every order event asked for so far is in the journal.</summary>
+    public async Task<OrdersFlushed> FlushAsync(CancellationToken ct) =>
+        await (await book.GetAsync(ct)).Ask<OrdersFlushed>(FlushOrders.Instance, Limit, ct);
 
     /// <summary>The order, or null when there is none with this id.</summary>
     public async Task<Order?> FindAsync(string orderId, CancellationToken ct) =>

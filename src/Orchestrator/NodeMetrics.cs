@@ -1,0 +1,21 @@
+using System.Diagnostics.Metrics;
+
+namespace Orchestrator.Node;
+
+/// <summary>The node's own metrics, on the same <c>Orchestrator</c> meter as the orchestrator's.</summary>
+public static class NodeMetrics
+{
+    private static readonly Meter Meter = new("Orchestrator", "1.0");
+
+    private static readonly Counter<long> RecoveredCharges =
+        Meter.CreateCounter<long>("orchestrator.shop.recovered_charges", "{order}", "Unpaid orders whose charge the payment recovery queued, or failed to.");
+
+    private static readonly Counter<long> RefusedWhileStopping =
+        Meter.CreateCounter<long>("orchestrator.node.refused_while_stopping", "{request}", "Requests answered 503 because the node was stopping.");
+
+    /// <summary>The payment recovery queued (<c>queued</c>) or could not queue (<c>failed</c>) an order's charge.</summary>
+    public static void ChargeRecovered(string result) => RecoveredCharges.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    /// <summary>A request arrived while the node was stopping and was refused.</summary>
+    public static void RequestRefusedWhileStopping() => RefusedWhileStopping.Add(1);
+}
