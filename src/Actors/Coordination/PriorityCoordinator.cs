@@ -16,6 +16,12 @@ namespace Orchestrator.Actors.Coordination;
 /// feature flags (by tier, by hand, or off for a cool-down while the feature's dependency keeps failing), and
 /// publishes the result on the <see cref="DegradationBoard"/> that the hot path reads.
 /// </summary>
+/// <remarks>
+/// A cool-down starts when a sample finds that the feature's dependency's breaker opened (on its own failures, or
+/// on the cluster's evidence) since the last one; never for a breaker isolated by hand (the operator holds it open,
+/// and its calls say so). An operator's reset of the breaker (<see cref="BreakerResetByOperator"/>, from the event
+/// stream) ends the cool-down of every feature on that dependency at once, and the openings before it start none.
+/// </remarks>
 public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
 {
     private const string SampleTimerKey = "sample";
@@ -51,6 +57,7 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
         Receive<SampleStress>(_ => Sample());
         Receive<ClusterStressLevel>(OnClusterStress);
         Receive<SetFeature>(OnSetFeature);
+        Receive<BreakerResetByOperator>(OnBreakerReset);
         Receive<GetDegradation>(_ => Sender.Tell(_board.Current with { Admission = _admission?.Snapshot() }));
         dependencies.Tell(GetDependencyDirectory.Instance);
     }
@@ -65,10 +72,14 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
     /// <inheritdoc />
     protected override void PreStart()
     {
+        Context.System.EventStream.Subscribe(Self, typeof(BreakerResetByOperator));
         Context.System.EventStream.Publish(new LocalStressChanged(_evaluator.Level));
         Publish();
         Timers.StartPeriodicTimer(SampleTimerKey, SampleStress.Instance, _options.Stress.SampleInterval);
     }
+
+    /// <inheritdoc />
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     private void Sample()
     {
@@ -96,7 +107,10 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
         Publish();
     }
 
-    /// <summary>A feature whose dependency's breaker opened again is switched off for its cool-down; after it, it is tried again.</summary>
+    /// <summary>
+    /// A feature whose dependency's breaker opened again is switched off for its cool-down; after it, it is tried
+    /// again. A breaker isolated by hand starts no cool-down: it is open by the operator's choice, not for failures.
+    /// </summary>
     private void CoolDownFailingFeatures()
     {
         var now = _time.GetUtcNow();
@@ -115,12 +129,32 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
             var openings = handle.Breaker.Openings;
             var seen = _openingsSeen.GetValueOrDefault(feature);
             _openingsSeen[feature] = openings;
-            if (openings <= seen || _coolingDown.ContainsKey(feature)) continue;
+            if (openings <= seen || _coolingDown.ContainsKey(feature) || handle.Breaker.State == BreakerState.Isolated) continue;
             _coolingDown[feature] = now + options.CoolDown;
             _log.Warning("Feature {Feature} switched off for {CoolDown}: its dependency {Dependency} keeps failing (breaker opened)",
                 feature, options.CoolDown, dependency);
             OrchestratorMetrics.FeatureSwitched(feature, enabled: false);
         }
+    }
+
+    /// <summary>
+    /// An operator reset the breaker of <see cref="BreakerResetByOperator.Dependency"/> by hand: "try it again now".
+    /// Every feature on that dependency leaves its cool-down, and the breaker's openings up to the reset count as
+    /// handled, so the next sample does not start the cool-down again from an opening before it.
+    /// </summary>
+    private void OnBreakerReset(BreakerResetByOperator reset)
+    {
+        var cleared = false;
+        foreach (var (feature, options) in _options.Features)
+        {
+            if (options.Dependency != reset.Dependency) continue;
+            _openingsSeen[feature] = Math.Max(_openingsSeen.GetValueOrDefault(feature), reset.Openings);
+            if (!_coolingDown.Remove(feature)) continue;
+            cleared = true;
+            _log.Info("Feature {Feature} switched back on: cool-down cleared by an operator reset of {Dependency}, to try again", feature, reset.Dependency);
+            OrchestratorMetrics.FeatureSwitched(feature, enabled: true);
+        }
+        if (cleared) Publish();
     }
 
     /// <summary>Stress is shared across the cluster: this node degrades to the highest level of any reachable node.</summary>

@@ -122,6 +122,9 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         Receive<ResetBreaker>(_ =>
         {
             Breaker.Reset();
+            // For the coordinator: the operator's reset also ends the cool-down of the features on this dependency.
+            // Published before the answer, so that it is in the coordinator's mailbox before the operator hears back.
+            Context.System.EventStream.Publish(new BreakerResetByOperator(Name, _handle.Breaker.Openings));
             Sender.Tell(new BreakerCommandAccepted(Name, Breaker.State));
             _desk.Drain();
         });

@@ -1,6 +1,9 @@
 using Akka.Actor;
 using Akka.Configuration;
+using Orchestrator.Actors.Coordination;
 using Orchestrator.Actors.Dependencies;
+using Orchestrator.Actors.Pipeline;
+using Orchestrator.Actors.Telemetry;
 using Orchestrator.Actors.Time;
 using Orchestrator.Actors.WriteQueue;
 using Orchestrator.Contracts;
@@ -152,6 +155,58 @@ public sealed class LoggingTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("\"customer-2\"", firstPoisoned.Properties["Key"].ToString());
         Assert.Contains("rejected", firstPoisoned.Properties["Error"].ToString());
         Assert.Equal("\"customer-2\"", Assert.Single(events, e => e.MessageTemplate.Text.Contains("re-driven")).Properties["Key"].ToString());
+    }
+
+    [Fact]
+    public void An_operator_reset_that_ends_a_cool_down_is_a_structured_event_with_the_feature_and_the_dependency_and_is_counted()
+    {
+        const string dependency = "logged-cool-down";
+        var feature = $"cooled-{Guid.NewGuid():N}"[..20]; // the meter is shared by every test running: count only this one
+        var switches = new System.Collections.Concurrent.ConcurrentQueue<bool>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == OrchestratorMetrics.MeterName && instrument.Name == "orchestrator.feature.switches") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            string? name = null;
+            bool? enabled = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "feature") name = tag.Value as string;
+                if (tag.Key == "enabled") enabled = tag.Value as bool?;
+            }
+            if (name == feature && enabled is { } on) switches.Enqueue(on);
+        });
+        listener.Start();
+
+        var scheduler = (Akka.TestKit.TestScheduler)Sys.Scheduler;
+        var time = new SchedulerTimeProvider(Sys.Scheduler);
+        var options = new OrchestratorOptions { TimeProvider = time }
+            .AddDependency(dependency, d => d.Breaker.FailureThreshold = 1)
+            .AddFeature(feature, Tier.Important, f => f.Dependency = dependency);
+        var controls = new NodeControls(new DegradationBoard(), null);
+        var dependencies = Sys.ActorOf(DependencySupervisor.Props(options, controls), "cool-down-dependencies");
+        var coordinator = Sys.ActorOf(PriorityCoordinator.Props(options, controls, dependencies, time), "cool-down-coordinator");
+
+        dependencies.Tell(new GuardedCall<int>(dependency, _ => throw new HttpRequestException("down")), TestActor);
+        ExpectMsg<CallResult<int>>();
+        AwaitCondition(() =>
+        {
+            scheduler.Advance(options.Stress.SampleInterval);
+            coordinator.Tell(GetDegradation.Instance, TestActor);
+            return ExpectMsg<DegradationStatus>().Features.Single().Switch == FeatureSwitch.Temporary;
+        }, TimeSpan.FromSeconds(5));
+        dependencies.Tell(new ResetBreaker(dependency), TestActor);
+        ExpectMsg<BreakerCommandAccepted>();
+
+        WaitFor(() => EventsOf(feature, "Feature").Any(e => e.MessageTemplate.Text.Contains("operator reset")) && switches.Count == 2);
+        var cleared = Assert.Single(EventsOf(feature, "Feature"), e => e.MessageTemplate.Text.Contains("operator reset"));
+        Assert.Equal(LogEventLevel.Information, cleared.Level);
+        Assert.Equal($"\"{dependency}\"", cleared.Properties["Dependency"].ToString());
+        Assert.Contains("cool-down cleared by an operator reset of", cleared.MessageTemplate.Text);
+        Assert.Equal([false, true], switches.ToArray()); // off for the cool-down, on again by the reset
     }
 
     private List<LogEvent> EventsOf(string value, string property) =>

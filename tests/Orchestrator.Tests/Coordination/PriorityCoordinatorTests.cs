@@ -159,6 +159,137 @@ public sealed class PriorityCoordinatorTests(ITestOutputHelper output) : ActorTe
         Assert.True(_controls.Board.Current.Features.Single().Enabled);
     }
 
+    /// <summary>Two features on recommendations, one on notifications, each dependency's breaker opening on its first failure.</summary>
+    private void StartWithFeaturesOnTwoDependencies() => Start(o => o
+        .AddDependency("recommendations", d => d.Breaker.FailureThreshold = 1)
+        .AddDependency("notifications", d => d.Breaker.FailureThreshold = 1)
+        .AddFeature("recs", Tier.Optional, f => { f.Dependency = "recommendations"; f.CoolDown = TimeSpan.FromSeconds(30); })
+        .AddFeature("recs-carousel", Tier.Important, f => { f.Dependency = "recommendations"; f.CoolDown = TimeSpan.FromSeconds(30); })
+        .AddFeature("notes", Tier.Optional, f => { f.Dependency = "notifications"; f.CoolDown = TimeSpan.FromSeconds(30); }));
+
+    /// <summary>Opens <paramref name="dependency"/>'s breaker with one failed call, and waits until its board shows the opening.</summary>
+    private void OpenBreaker(string dependency)
+    {
+        _dependencies.Tell(GetDependencyDirectory.Instance, TestActor);
+        var board = ExpectMsg<DependencyDirectory>().Handles[dependency].Breaker;
+        var before = board.Openings;
+        _dependencies.Tell(new GuardedCall<int>(dependency, _ => throw new HttpRequestException("down")) { ReplyTo = TestActor });
+        ExpectResult<int>();
+        AwaitCondition(() => board.Openings == before + 1 && board.State == BreakerState.Open, TimeSpan.FromSeconds(5));
+    }
+
+    private BreakerState Command(object command)
+    {
+        _dependencies.Tell(command, TestActor);
+        return ExpectMsg<BreakerCommandAccepted>().State;
+    }
+
+    /// <summary>The board as the coordinator has it now (after every message sent to it before).</summary>
+    private DegradationStatus Board()
+    {
+        _coordinator.Tell(GetDegradation.Instance, TestActor);
+        return ExpectMsg<DegradationStatus>();
+    }
+
+    private static FeatureStatus Feature(DegradationStatus status, string name) => status.Features.Single(f => f.Name == name);
+
+    /// <summary>Moves virtual time on second by second (one sample each), asserting after each that <paramref name="feature"/> is on by its tier.</summary>
+    private void SecondsStaysOn(int seconds, params string[] features)
+    {
+        for (var s = 0; s < seconds; s++)
+        {
+            Advance(TimeSpan.FromSeconds(1));
+            var status = Board();
+            foreach (var feature in features)
+            {
+                var f = Feature(status, feature);
+                Assert.True(f.Enabled && f.Switch == FeatureSwitch.ByTier, $"After {s + 1} s, {feature} is {f}");
+            }
+        }
+    }
+
+    private CallResult<string> CallFeature(string dependency, string feature)
+    {
+        _dependencies.Tell(new GuardedCall<string>(dependency, _ => Task.FromResult("live")) { Feature = feature, ReplyTo = TestActor });
+        return ExpectResult<string>();
+    }
+
+    [Fact]
+    public void An_operator_reset_ends_the_cool_down_of_every_feature_on_that_dependency_and_of_no_other()
+    {
+        StartWithFeaturesOnTwoDependencies();
+        OpenBreaker("recommendations");
+        OpenBreaker("notifications");
+        Seconds(3, s => s.Features.All(f => f.Switch == FeatureSwitch.Temporary));
+        Assert.Equal(DegradationReason.FeatureDisabled, CallFeature("recommendations", "recs").Reason);
+
+        // At once: the coordinator hears of the reset before anything sent to it after the operator's answer.
+        Assert.Equal(BreakerState.Closed, Command(new ResetBreaker("recommendations")));
+        var status = Board();
+        foreach (var name in new[] { "recs", "recs-carousel" })
+        {
+            var feature = Feature(status, name);
+            Assert.True(feature.Enabled);
+            Assert.Equal(FeatureSwitch.ByTier, feature.Switch);
+            Assert.Null(feature.Until);
+            Assert.Null(feature.Reason);
+        }
+        var notes = Feature(status, "notes");
+        Assert.False(notes.Enabled);
+        Assert.Equal(FeatureSwitch.Temporary, notes.Switch);
+        Assert.True(CallFeature("recommendations", "recs").IsSuccess);
+        Assert.True(CallFeature("recommendations", "recs-carousel").IsSuccess);
+        Assert.Equal(DegradationReason.FeatureDisabled, CallFeature("notifications", "notes").Reason);
+
+        // Later samples do not start the cool-down again from the opening before the reset.
+        SecondsStaysOn(5, "recs", "recs-carousel");
+        Assert.Equal(FeatureSwitch.Temporary, Feature(Board(), "notes").Switch);
+        Assert.True(CallFeature("recommendations", "recs").IsSuccess);
+    }
+
+    [Fact]
+    public void An_opening_the_coordinator_had_not_yet_seen_when_the_operator_reset_starts_no_cool_down_but_a_new_one_does()
+    {
+        StartWithFeaturesOnTwoDependencies();
+        OpenBreaker("recommendations");
+        Command(new ResetBreaker("recommendations")); // before any sample saw the opening
+        SecondsStaysOn(5, "recs", "recs-carousel");
+
+        // The reset is no pardon for later failures: a new opening starts a cool-down again.
+        OpenBreaker("recommendations");
+        Seconds(3, s => Feature(s, "recs").Switch == FeatureSwitch.Temporary);
+        var status = Board();
+        Assert.Equal(FeatureSwitch.Temporary, Feature(status, "recs-carousel").Switch);
+        Assert.Contains("keeps failing", Feature(status, "recs").Reason);
+        Assert.Equal(DegradationReason.FeatureDisabled, CallFeature("recommendations", "recs").Reason);
+
+        // And a reset ends that one too.
+        Command(new ResetBreaker("recommendations"));
+        Assert.True(Feature(Board(), "recs").Enabled);
+        SecondsStaysOn(3, "recs", "recs-carousel");
+    }
+
+    [Fact]
+    public void A_breaker_isolated_by_hand_starts_no_cool_down_and_its_calls_say_it_is_isolated()
+    {
+        StartWithFeaturesOnTwoDependencies();
+        Assert.Equal(BreakerState.Isolated, Command(new IsolateBreaker("recommendations")));
+        SecondsStaysOn(5, "recs", "recs-carousel");
+        var isolated = CallFeature("recommendations", "recs");
+        Assert.Equal(DegradationReason.BreakerOpen, isolated.Reason);
+        Assert.Contains("isolated by hand", isolated.Detail);
+
+        // Opened by failures, then isolated before the coordinator sampled: the operator holds it now; no cool-down either.
+        Command(new ResetBreaker("recommendations"));
+        OpenBreaker("recommendations");
+        Command(new IsolateBreaker("recommendations"));
+        SecondsStaysOn(5, "recs", "recs-carousel");
+        Assert.Contains("isolated by hand", CallFeature("recommendations", "recs").Detail);
+        Command(new ResetBreaker("recommendations"));
+        SecondsStaysOn(3, "recs", "recs-carousel");
+        Assert.True(CallFeature("recommendations", "recs").IsSuccess);
+    }
+
     [Fact]
     public void With_ten_times_more_optional_work_than_capacity_every_critical_call_succeeds_and_optional_is_shed_at_once()
     {
