@@ -12,6 +12,7 @@ using Orchestrator.Node.Api;
 using Orchestrator.Node.Chaos;
 using Orchestrator.Node.Configuration;
 using Orchestrator.Node.Downstream;
+using Orchestrator.Node.Lifecycle;
 using Orchestrator.Node.Logging;
 using Orchestrator.Node.Shop;
 using Orchestrator.Node.Shop.Orders;
@@ -89,7 +90,6 @@ public static class NodeHost
         builder.Services.AddTransient<ShopService>();
         builder.Services.AddSingleton(_ => ledger); // from a factory, so the container disposes it
         builder.Services.AddSingleton<OrderStore>();
-        builder.Services.AddHostedService<PaymentRecovery>();
         builder.Services.AddWriteQueue();
 
         builder.Services.AddAkka(ActorSystemName, (akka, services) =>
@@ -113,6 +113,9 @@ public static class NodeHost
                     SplitBrainResolver = new KeepMajorityOption(),
                 })
                 .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {(long)cluster.StableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend)
+                // Akka's own SIGTERM hook would run the coordinated shutdown at once, inside the signal handler,
+                // before the host drains HTTP (NodeShutdown): the host's stop runs it instead, last.
+                .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 .WithOrchestrator(orchestratorSection, DeclareDemoDependencies)
                 .WithWriteQueue(orchestrator, [new PaymentWriteTarget(services)])
                 .WithOrderBook(TimeProvider.System);
@@ -127,11 +130,18 @@ public static class NodeHost
                 });
         });
         builder.Services.AddGuardedCalls();
+        // Registered after the actor system, so stopped before it (hosted services stop in reverse order).
+        builder.Services.AddHostedService<PaymentRecovery>();
+        builder.Services.AddSingleton(settings.Shutdown);
+        builder.Services.AddSingleton<NodeLifecycle>();
+        builder.Services.AddHostedService<NodeShutdown>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.HostShutdownTimeout);
         builder.Services.AddSingleton(sp => new PageComposer(sp.GetRequiredService<IGuardedCalls>(), TimeProvider.System));
 
         var app = builder.Build();
         app.UseSerilogRequestLogging(o => o.GetLevel = RequestLevel);
         app.UseJsonErrors();
+        app.UseStopGate();
         app.UseRouting();
         app.UseIdLimits();
         if (!settings.Admin.HasToken)
@@ -148,7 +158,7 @@ public static class NodeHost
             node = ActorSystemName,
             endpoints = new[]
             {
-                "GET /health", "GET /api/status", "POST /api/dependencies/{name}/isolate", "POST /api/dependencies/{name}/reset",
+                "GET /health", "GET /health/ready", "GET /api/status", "POST /api/dependencies/{name}/isolate", "POST /api/dependencies/{name}/reset",
                 "GET /api/features", "PUT /api/features/{name}",
                 "GET /api/chaos", "GET|POST|DELETE /api/chaos/{dependency}",
                 "GET /shop/home/{userId}?deadlineMs=800", "GET /shop/product/{productId}", "POST /shop/checkout", "GET /shop/orders/{orderId}",

@@ -65,12 +65,17 @@ public class NodeFixture : IAsyncLifetime
         }, s => s == "Up", "the node becomes an Up cluster member");
     }
 
+    /// <summary>Stops the node as SIGTERM would (the host's stop: drain, write queue, HTTP, order book, cluster, actor system).</summary>
+    public Task StopNodeAsync() => _stop ??= _app!.StopAsync();
+
+    private Task? _stop;
+
     public async Task DisposeAsync()
     {
         Http?.Dispose();
         if (_app is not null)
         {
-            await _app.StopAsync();
+            await StopNodeAsync();
             await _app.DisposeAsync();
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

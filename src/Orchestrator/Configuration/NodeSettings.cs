@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 
 namespace Orchestrator.Node.Configuration;
 
-/// <summary>The node's own settings (sections <c>Cluster</c>, <c>Downstream</c>, <c>Shop</c> and <c>Admin</c>), bound strictly and validated together at start-up.</summary>
-public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Downstream, ShopSettings Shop, AdminSettings Admin)
+/// <summary>The node's own settings (sections <c>Cluster</c>, <c>Downstream</c>, <c>Shop</c>, <c>Admin</c> and <c>Shutdown</c>), bound strictly and validated together at start-up.</summary>
+public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Downstream, ShopSettings Shop, AdminSettings Admin, ShutdownSettings Shutdown)
 {
     /// <summary>Binds and validates; throws <see cref="NodeConfigurationException"/> listing every problem.</summary>
     public static NodeSettings Load(IConfiguration configuration, string systemName)
@@ -26,7 +26,11 @@ public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Do
         var admin = StrictBinder.Bind(configuration.GetSection(AdminSettings.SectionName), new AdminSettings(), errors);
         if (errors.Count == before) admin.Validate(errors);
 
+        before = errors.Count;
+        var shutdown = StrictBinder.Bind(configuration.GetSection(ShutdownSettings.SectionName), new ShutdownSettings(), errors);
+        if (errors.Count == before) shutdown.Validate(errors);
+
         if (errors.Count > 0) throw new NodeConfigurationException(errors);
-        return new NodeSettings(cluster, downstream, shop, admin);
+        return new NodeSettings(cluster, downstream, shop, admin, shutdown);
     }
 }

@@ -1,0 +1,63 @@
+namespace Orchestrator.Node.Lifecycle;
+
+/// <summary>
+/// Where the node is in its life (starting, ready, stopping), and how many requests are in flight through the
+/// <see cref="StopGate"/>. Lock-free: read on every request.
+/// </summary>
+public sealed class NodeLifecycle
+{
+    private const int Starting = 0, Ready = 1, Stopping = 2;
+    private int _phase;
+    private int _inFlight;
+
+    /// <summary>The phase's name, as <c>/health/ready</c> shows it.</summary>
+    public string Phase => Volatile.Read(ref _phase) switch { Starting => "Starting", Ready => "Ready", _ => "Stopping" };
+
+    /// <summary>Whether the node takes requests: started, and not stopping.</summary>
+    public bool IsReady => Volatile.Read(ref _phase) == Ready;
+
+    /// <summary>Whether the stop has begun.</summary>
+    public bool IsStopping => Volatile.Read(ref _phase) == Stopping;
+
+    /// <summary>Requests in flight through the gate.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>The host has started (a stop already begun stays begun).</summary>
+    public void MarkReady() => Interlocked.CompareExchange(ref _phase, Ready, Starting);
+
+    /// <summary>The stop begins: readiness turns 503, and the gate refuses new requests.</summary>
+    public void MarkStopping() => Interlocked.Exchange(ref _phase, Stopping);
+
+    /// <summary>
+    /// A request wants in: false once stopping. The count goes up before the phase is read, so a stop that sees no
+    /// request in flight cannot miss one that got in.
+    /// </summary>
+    public bool TryEnter()
+    {
+        Interlocked.Increment(ref _inFlight);
+        if (!IsStopping) return true;
+        Interlocked.Decrement(ref _inFlight);
+        return false;
+    }
+
+    /// <summary>A request let in by <see cref="TryEnter"/> is answered.</summary>
+    public void Exit() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>Waits until no request is in flight, or <paramref name="timeout"/> passed; the number still in flight.</summary>
+    public async Task<int> WaitForDrainAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    {
+        var until = time.GetUtcNow() + timeout;
+        while (InFlight > 0 && time.GetUtcNow() < until && !ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), time, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        return InFlight;
+    }
+}

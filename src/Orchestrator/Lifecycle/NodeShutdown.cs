@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Orchestrator.Actors.WriteQueue;
+using Orchestrator.Node.Configuration;
+using Orchestrator.Node.Shop.Orders;
+
+namespace Orchestrator.Node.Lifecycle;
+
+/// <summary>
+/// Stops the node in order on SIGTERM or Ctrl-C, before any hosted service stops (the host runs every
+/// <see cref="IHostedLifecycleService.StoppingAsync"/> first):
+/// <list type="number">
+/// <item>readiness (<c>/health/ready</c>) turns 503, and new requests are answered 503 "stopping" at once (<see cref="StopGate"/>);</item>
+/// <item>the requests in flight finish, each within its own deadline, for at most <see cref="ShutdownSettings.DrainTimeout"/>;</item>
+/// <item>the write queue starts no new delivery and waits for those in flight, at most <see cref="ShutdownSettings.WriteQueueWait"/>
+/// (what it holds is stored, and delivered after the next start);</item>
+/// <item>the HTTP server stops;</item>
+/// <item>the order book confirms that every order event is written;</item>
+/// </list>
+/// then the host stops its services, and the actor system's coordinated shutdown leaves the cluster and terminates.
+/// Each step is logged with its duration; a step that fails is logged and the stop goes on.
+/// </summary>
+public sealed partial class NodeShutdown(NodeLifecycle lifecycle, ShutdownSettings settings, IWriteQueue writeQueue, OrderStore orders, IServer server,
+    TimeProvider time, ILogger<NodeShutdown> log) : IHostedLifecycleService
+{
+    /// <summary>How long the HTTP server may take to close its connections once no request is in flight.</summary>
+    public static readonly TimeSpan ServerStopWait = TimeSpan.FromSeconds(1);
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        lifecycle.MarkReady();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        lifecycle.MarkStopping();
+        LogStopping(lifecycle.InFlight, settings.DrainTimeout);
+
+        var left = await lifecycle.WaitForDrainAsync(settings.DrainTimeout, time, cancellationToken);
+        if (left == 0) LogDrained(watch.ElapsedMilliseconds);
+        else LogNotDrained(left, settings.DrainTimeout);
+
+        await StepAsync("write queue", async () =>
+        {
+            var stopped = await writeQueue.StopDeliveriesAsync(settings.WriteQueueWait, cancellationToken);
+            LogQueueStopped(stopped.Depth, stopped.StillInFlight);
+        });
+
+        await StepAsync("HTTP server", async () =>
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(ServerStopWait);
+            await server.StopAsync(limit.Token);
+        });
+
+        await StepAsync("order book", async () =>
+        {
+            var flushed = await orders.FlushAsync(cancellationToken);
+            LogOrdersFlushed(flushed.Orders);
+        });
+
+        LogStoppingDone(watch.ElapsedMilliseconds);
+    }
+
+    private async Task StepAsync(string step, Func<Task> run)
+    {
+        try
+        {
+            await run();
+        }
+        catch (Exception e)
+        {
+            LogStepFailed(step, e.GetBaseException().Message);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The node is stopping: readiness is off and new requests are refused; {InFlight} requests in flight may take up to {DrainTimeout} to finish")]
+    private partial void LogStopping(int inFlight, TimeSpan drainTimeout);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Every request in flight was answered after {ElapsedMs} ms")]
+    private partial void LogDrained(long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{InFlight} requests were still in flight after {DrainTimeout}; the stop goes on and the HTTP server closes their connections")]
+    private partial void LogNotDrained(int inFlight, TimeSpan drainTimeout);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The write queue delivers no more: {Depth} writes wait for the next start, {StillInFlight} deliveries unfinished")]
+    private partial void LogQueueStopped(int depth, int stillInFlight);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The order book has written every order event ({Orders} orders)")]
+    private partial void LogOrdersFlushed(int orders);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping the {Step} failed: {Error}; the stop goes on")]
+    private partial void LogStepFailed(string step, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The node has stopped taking work after {ElapsedMs} ms; it leaves the cluster and stops its actor system")]
+    private partial void LogStoppingDone(long elapsedMs);
+}
