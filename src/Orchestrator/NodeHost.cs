@@ -59,6 +59,8 @@ public static class NodeHost
         orchestrator.Validate();
         // The write queue's SQLite file: its directory is created now, and a file that cannot be written stops the node here.
         if (WriteQueueStorage.Prepare(orchestrator.WriteQueue) is { Count: > 0 } storageErrors) throw new OrchestratorOptionsException(storageErrors);
+        PortCheck.EnsureFree($"{ClusterSettings.SectionName}:Port", settings.Cluster.Hostname, settings.Cluster.Port);
+        PortCheck.EnsureHttpFree(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey));
         var ledger = OpenPaymentLedger(settings.Downstream, orchestrator.WriteQueue);
 
         builder.Services.AddSerilog((services, logger) => logger
@@ -120,6 +122,10 @@ public static class NodeHost
                 .WithWriteQueue(orchestrator, [new PaymentWriteTarget(services)])
                 .WithOrderBook(TimeProvider.System);
 
+            akka.AddStartup((system, _) =>
+                NodeExit.StopServingWhenTheClusterStopsTheNode(system, services.GetRequiredService<NodeLifecycle>(),
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(NodeExit))));
+
             // No seed nodes: this node is its own seed. Joining its own address (rather than listing it as a seed)
             // works on port 0 too, where the address is only known once remoting has bound.
             if (cluster.SeedNodes.Count == 0)
@@ -134,6 +140,8 @@ public static class NodeHost
         builder.Services.AddHostedService<PaymentRecovery>();
         builder.Services.AddSingleton(settings.Shutdown);
         builder.Services.AddSingleton<NodeLifecycle>();
+        builder.Services.AddSingleton<ClusterReadiness>();
+        builder.Services.AddNodeHealthChecks();
         builder.Services.AddHostedService<NodeShutdown>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.HostShutdownTimeout);
         builder.Services.AddSingleton(sp => new PageComposer(sp.GetRequiredService<IGuardedCalls>(), TimeProvider.System));
@@ -158,7 +166,7 @@ public static class NodeHost
             node = ActorSystemName,
             endpoints = new[]
             {
-                "GET /health", "GET /health/ready", "GET /api/status", "POST /api/dependencies/{name}/isolate", "POST /api/dependencies/{name}/reset",
+                "GET /health", "GET /health/live", "GET /health/ready", "GET /api/status", "POST /api/dependencies/{name}/isolate", "POST /api/dependencies/{name}/reset",
                 "GET /api/features", "PUT /api/features/{name}",
                 "GET /api/chaos", "GET|POST|DELETE /api/chaos/{dependency}",
                 "GET /shop/home/{userId}?deadlineMs=800", "GET /shop/product/{productId}", "POST /shop/checkout", "GET /shop/orders/{orderId}",

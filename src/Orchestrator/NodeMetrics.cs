@@ -13,6 +13,13 @@ public static class NodeMetrics
     private static readonly Counter<long> RefusedWhileStopping =
         Meter.CreateCounter<long>("orchestrator.node.refused_while_stopping", "{request}", "Requests answered 503 because the node was stopping.");
 
+    private static readonly Counter<long> RefusedNotServing =
+        Meter.CreateCounter<long>("orchestrator.node.refused_not_serving", "{request}",
+            "Requests answered 503 because the cluster said this node should not serve (not Up, or cut off from the majority).");
+
+    /// <summary>A request arrived while the cluster said this node should not serve, and was refused.</summary>
+    public static void RequestRefusedNotServing() => RefusedNotServing.Add(1);
+
     /// <summary>The payment recovery queued (<c>queued</c>) or could not queue (<c>failed</c>) an order's charge.</summary>
     public static void ChargeRecovered(string result) => RecoveredCharges.Add(1, new KeyValuePair<string, object?>("result", result));
 

@@ -1,20 +1,30 @@
 using Orchestrator.Contracts;
 using Orchestrator.Node;
 using Orchestrator.Node.Configuration;
+using Orchestrator.Node.Lifecycle;
 using Serilog;
 
 // The orchestrator node: see NodeHost. Exit codes: 0 after a clean shutdown (Ctrl-C / SIGTERM), 2 for invalid
-// configuration (the message names each bad setting), 1 for any other failure at start-up.
+// configuration (the message names each bad setting), 3 when the cluster downed or removed the node (a restart
+// policy starts it again), 1 for any other failure (a port in use, ...).
 try
 {
     var app = NodeHost.Build(args);
+    var lifecycle = app.Services.GetRequiredService<NodeLifecycle>(); // read after the run, when the services are disposed
     await app.RunAsync();
-    return 0;
+    var code = lifecycle.ExitCode;
+    if (code != 0) await Console.Error.WriteLineAsync($"The orchestrator node stopped because the cluster downed or removed it; exit code {code}.");
+    return code;
 }
 catch (Exception e) when (e is NodeConfigurationException or OrchestratorOptionsException)
 {
     await Console.Error.WriteLineAsync(e.Message);
     return 2;
+}
+catch (PortInUseException e)
+{
+    await Console.Error.WriteLineAsync($"The orchestrator node failed: {e.Message}");
+    return 1;
 }
 catch (Exception e)
 {

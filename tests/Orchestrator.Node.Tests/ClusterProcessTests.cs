@@ -126,7 +126,7 @@ public sealed class ClusterProcessTests : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
-    private static int[] FreePorts(int count)
+    internal static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         listeners.ForEach(l => l.Start());

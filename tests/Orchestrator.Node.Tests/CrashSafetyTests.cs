@@ -57,7 +57,7 @@ public sealed class CrashSafetyTests : IAsyncLifetime
         var accepted = new Dictionary<string, List<string>>();
         using (var node = StartNode())
         {
-            using var http = new HttpClient { BaseAddress = await node.ListeningAsync(Limit), Timeout = Limit };
+            using var http = new HttpClient { BaseAddress = await node.ReadyAsync(Limit), Timeout = Limit };
             var perUser = await Task.WhenAll(Enumerable.Range(0, Users).Select(async u =>
             {
                 var user = $"crash-user-{u}";
@@ -87,7 +87,7 @@ public sealed class CrashSafetyTests : IAsyncLifetime
 
         // 2. The node starts again on the same file; payments comes back.
         using var restarted = StartNode();
-        using var client = new HttpClient { BaseAddress = await restarted.ListeningAsync(Limit), Timeout = Limit };
+        using var client = new HttpClient { BaseAddress = await restarted.ReadyAsync(Limit), Timeout = Limit };
         _payments.Up = true;
 
         await Poll.UntilAsync(async () =>

@@ -50,12 +50,16 @@ public class NodeFixture : IAsyncLifetime
     /// <summary>Settings of this fixture's node beyond <see cref="Args"/>'s.</summary>
     protected virtual string[] ExtraArgs => [];
 
-    public async Task InitializeAsync()
+    public virtual Task InitializeAsync() => StartAsync(waitUntilUp: true);
+
+    /// <summary>Starts the node; with <paramref name="waitUntilUp"/>, waits until it is an Up member and serves.</summary>
+    protected async Task StartAsync(bool waitUntilUp)
     {
         _app = NodeHost.Build(Args([$"--Orchestrator:WriteQueue:DatabasePath={DatabasePath}", .. ExtraArgs]));
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.Single());
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (!waitUntilUp) return;
 
         // The node joins itself as it starts; wait until it is an Up member.
         await Poll.UntilAsync(async () =>
@@ -63,6 +67,11 @@ public class NodeFixture : IAsyncLifetime
             using var status = await GetJsonAsync("/api/status");
             return status.RootElement.GetProperty("node").GetProperty("memberStatus").GetString();
         }, s => s == "Up", "the node becomes an Up cluster member");
+        await Poll.UntilAsync(async () =>
+        {
+            using var ready = await Http.GetAsync("/health/ready");
+            return (int)ready.StatusCode;
+        }, s => s == 200, "the node is ready");
     }
 
     /// <summary>Stops the node as SIGTERM would (the host's stop: drain, write queue, HTTP, order book, cluster, actor system).</summary>

@@ -71,6 +71,29 @@ public sealed partial class NodeProcess : IDisposable
         return await _listening.Task;
     }
 
+    /// <summary>
+    /// The HTTP address, once the node serves: <c>/health/ready</c> answers 200 (an Up member with a majority,
+    /// its write queue recovered). Until then the node answers the shop and the operator API with 503.
+    /// </summary>
+    public async Task<Uri> ReadyAsync(TimeSpan limit)
+    {
+        var address = await ListeningAsync(limit);
+        using var http = new HttpClient { BaseAddress = address, Timeout = limit };
+        await Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                using var response = await http.GetAsync("/health/ready");
+                return (int)response.StatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return 0;
+            }
+        }, status => status == 200, "the node is ready", limit);
+        return address;
+    }
+
     /// <summary>Waits for the process to end; its exit code.</summary>
     public async Task<int> ExitCodeAsync(TimeSpan limit)
     {
@@ -96,6 +119,18 @@ public sealed partial class NodeProcess : IDisposable
     public void Terminate()
     {
         if (kill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill(SIGTERM) failed: {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Freezes the process (SIGSTOP), as a long GC pause or a stalled VM would.</summary>
+    public void Pause()
+    {
+        if (kill(_process.Id, 19) != 0) throw new InvalidOperationException($"kill(SIGSTOP) failed: {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Lets a paused process run again (SIGCONT).</summary>
+    public void Resume()
+    {
+        if (kill(_process.Id, 18) != 0) throw new InvalidOperationException($"kill(SIGCONT) failed: {Marshal.GetLastPInvokeError()}");
     }
 
     /// <summary>Kills the process with SIGKILL, as <c>kill -9</c> does (no shutdown of any kind), and waits until it is gone.</summary>

@@ -43,7 +43,7 @@ public sealed class StopAndKillTests(ITestOutputHelper output) : IDisposable
     ], new Dictionary<string, string>());
 
     private static async Task<HttpClient> ClientAsync(NodeProcess node) =>
-        new() { BaseAddress = await node.ListeningAsync(Limit), Timeout = Limit };
+        new() { BaseAddress = await node.ReadyAsync(Limit), Timeout = Limit };
 
     private static async Task<int> IntAsync(HttpClient http, string path, string property)
     {

@@ -1,19 +1,36 @@
 using Akka.Actor;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orchestrator.Node.Lifecycle;
 
 namespace Orchestrator.Node.Api;
 
 /// <summary>
-/// <c>GET /health</c> (liveness): 200 while the actor system runs, 503 once it is terminating or gone.
-/// <c>GET /health/ready</c> (readiness): 200 once the node has started and until it begins to stop, 503 otherwise;
-/// a load balancer stops sending requests as soon as a stop begins.
+/// Health, on ASP.NET Core health checks (<see cref="NodeHealthChecks"/>):
+/// <list type="bullet">
+/// <item><c>GET /health/live</c> (liveness: restart the process when it fails): the actor system runs.</item>
+/// <item><c>GET /health/ready</c> (readiness: send requests here or not): the node has started and is not stopping,
+/// is an Up cluster member that sees a majority, and its write queue has recovered. A load balancer stops sending
+/// requests as soon as a stop begins, and a node cut off from the majority takes none.</item>
+/// <item><c>GET /health</c>: liveness, with the actor system's name and this node's member status.</item>
+/// </list>
+/// Each answers 200 or 503, with every check's verdict.
 /// </summary>
 public static class HealthEndpoints
 {
     /// <summary>The answer of <c>/health</c>.</summary>
     public sealed record HealthBody(string Status, string ActorSystem, string MemberStatus);
 
-    /// <summary>The answer of <c>/health/ready</c>: <c>Starting</c>, <c>Ready</c> or <c>Stopping</c>, and the requests in flight.</summary>
-    public sealed record ReadinessBody(string Status, int InFlight);
+    /// <summary>One check's verdict.</summary>
+    public sealed record CheckBody(string Name, string Status, string? Description);
+
+    /// <summary>
+    /// The answer of <c>/health/ready</c>: <c>Ready</c>, <c>Starting</c>, <c>Stopping</c> or <c>NotReady</c> (a check
+    /// failed), the requests in flight, and every check.
+    /// </summary>
+    public sealed record ReadinessBody(string Status, int InFlight, IReadOnlyList<CheckBody> Checks);
+
+    /// <summary>The answer of <c>/health/live</c>.</summary>
+    public sealed record LivenessBody(string Status, IReadOnlyList<CheckBody> Checks);
 
     /// <summary>Maps the health endpoints.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
@@ -25,9 +42,26 @@ public static class HealthEndpoints
             var body = new HealthBody(terminated ? "Unhealthy" : "Healthy", system.Name, member);
             return Results.Json(body, statusCode: terminated ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         });
-        app.MapGet("/health/ready", (Lifecycle.NodeLifecycle lifecycle) =>
-            Results.Json(new ReadinessBody(lifecycle.Phase, lifecycle.InFlight),
-                statusCode: lifecycle.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable));
+
+        app.MapGet("/health/live", async (HealthCheckService health, CancellationToken ct) =>
+        {
+            var report = await health.CheckHealthAsync(c => c.Tags.Contains(NodeHealthChecks.Live), ct);
+            var healthy = report.Status == HealthStatus.Healthy;
+            return Results.Json(new LivenessBody(healthy ? "Healthy" : "Unhealthy", Checks(report)),
+                statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+
+        app.MapGet("/health/ready", async (HealthCheckService health, NodeLifecycle lifecycle, CancellationToken ct) =>
+        {
+            var report = await health.CheckHealthAsync(c => c.Tags.Contains(NodeHealthChecks.Ready), ct);
+            var healthy = report.Status == HealthStatus.Healthy;
+            var status = lifecycle.IsStopping ? "Stopping" : !lifecycle.IsReady ? "Starting" : healthy ? "Ready" : "NotReady";
+            return Results.Json(new ReadinessBody(status, lifecycle.InFlight, Checks(report)),
+                statusCode: status == "Ready" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
         return app;
     }
+
+    private static List<CheckBody> Checks(HealthReport report) =>
+        [.. report.Entries.Select(e => new CheckBody(e.Key, e.Value.Status == HealthStatus.Healthy ? "Healthy" : "Unhealthy", e.Value.Description))];
 }

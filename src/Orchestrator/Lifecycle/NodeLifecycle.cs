@@ -25,6 +25,18 @@ public sealed class NodeLifecycle
     /// <summary>The host has started (a stop already begun stays begun).</summary>
     public void MarkReady() => Interlocked.CompareExchange(ref _phase, Ready, Starting);
 
+    /// <summary>The process's exit code once the host has stopped: 0, or <see cref="NodeExit.RemovedByCluster"/>.</summary>
+    public int ExitCode => Volatile.Read(ref _exitCode);
+
+    private int _exitCode;
+
+    /// <summary>The cluster downed or removed this node: it stops serving, and the process will exit non-zero.</summary>
+    public void MarkRemovedByCluster()
+    {
+        Volatile.Write(ref _exitCode, NodeExit.RemovedByCluster);
+        MarkStopping();
+    }
+
     /// <summary>The stop begins: readiness turns 503, and the gate refuses new requests.</summary>
     public void MarkStopping() => Interlocked.Exchange(ref _phase, Stopping);
 

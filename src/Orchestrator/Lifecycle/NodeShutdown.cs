@@ -21,7 +21,7 @@ namespace Orchestrator.Node.Lifecycle;
 /// Each step is logged with its duration; a step that fails is logged and the stop goes on.
 /// </summary>
 public sealed partial class NodeShutdown(NodeLifecycle lifecycle, ShutdownSettings settings, IWriteQueue writeQueue, OrderStore orders, IServer server,
-    TimeProvider time, ILogger<NodeShutdown> log) : IHostedLifecycleService
+    Akka.Actor.ActorSystem system, TimeProvider time, ILogger<NodeShutdown> log) : IHostedLifecycleService
 {
     /// <summary>How long the HTTP server may take to close its connections once no request is in flight.</summary>
     public static readonly TimeSpan ServerStopWait = TimeSpan.FromSeconds(1);
@@ -44,7 +44,10 @@ public sealed partial class NodeShutdown(NodeLifecycle lifecycle, ShutdownSettin
         if (left == 0) LogDrained(watch.ElapsedMilliseconds);
         else LogNotDrained(left, settings.DrainTimeout);
 
-        await StepAsync("write queue", async () =>
+        var actorsGone = system.WhenTerminated.IsCompleted; // the cluster downed this node: nothing to ask the actors
+        if (actorsGone) LogActorSystemGone();
+
+        if (!actorsGone) await StepAsync("write queue", async () =>
         {
             var stopped = await writeQueue.StopDeliveriesAsync(settings.WriteQueueWait, cancellationToken);
             LogQueueStopped(stopped.Depth, stopped.StillInFlight);
@@ -57,7 +60,7 @@ public sealed partial class NodeShutdown(NodeLifecycle lifecycle, ShutdownSettin
             await server.StopAsync(limit.Token);
         });
 
-        await StepAsync("order book", async () =>
+        if (!actorsGone) await StepAsync("order book", async () =>
         {
             var flushed = await orders.FlushAsync(cancellationToken);
             LogOrdersFlushed(flushed.Orders);
@@ -104,6 +107,9 @@ public sealed partial class NodeShutdown(NodeLifecycle lifecycle, ShutdownSettin
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The order book has written every order event ({Orders} orders)")]
     private partial void LogOrdersFlushed(int orders);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The actor system has already stopped (the cluster downed or removed this node): the write queue and the order book hold what they stored")]
+    private partial void LogActorSystemGone();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping the {Step} failed: {Error}; the stop goes on")]
     private partial void LogStepFailed(string step, string error);

@@ -3,10 +3,12 @@ using Orchestrator.Node.Api;
 namespace Orchestrator.Node.Lifecycle;
 
 /// <summary>
-/// Counts the requests in flight, and once the node is stopping answers new ones at once: 503, a JSON error saying
-/// so, and <c>Connection: close</c> (the client's next request goes to another node). Health probes and the
-/// simulated services (<c>/downstream</c>, which this node's own calls and write queue still use while it drains)
-/// pass through uncounted.
+/// Counts the requests in flight, and answers new ones at once with 503, a JSON error saying why, and
+/// <c>Connection: close</c> (the client's next request goes to another node) when the node does not serve: once it
+/// is stopping, and while the cluster says it should not (<see cref="ClusterReadiness"/>: not yet an Up member, or
+/// downed, removed, or cut off from the majority). Health probes, <c>GET /api/status</c> and <c>GET /</c> (so that an
+/// operator can see why) and the simulated services (<c>/downstream</c>, which this node's own calls and write queue
+/// still use while it drains) pass through uncounted.
 /// </summary>
 public static class StopGate
 {
@@ -17,12 +19,23 @@ public static class StopGate
     public static IApplicationBuilder UseStopGate(this IApplicationBuilder app)
     {
         var lifecycle = app.ApplicationServices.GetRequiredService<NodeLifecycle>();
+        // Resolved on the first request: the actor system is built when the host starts, not when the pipeline is.
+        var cluster = new Lazy<ClusterReadiness>(() => app.ApplicationServices.GetRequiredService<ClusterReadiness>());
         return app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
-            if (path.StartsWithSegments("/health") || path.StartsWithSegments("/downstream"))
+            if (path.StartsWithSegments("/health") || path.StartsWithSegments("/downstream")
+                || (HttpMethods.IsGet(context.Request.Method) && (path == "/" || path.StartsWithSegments("/api/status"))))
             {
                 await next(context);
+                return;
+            }
+            if (!lifecycle.IsStopping && cluster.Value.WhyNotServing() is { } why)
+            {
+                NodeMetrics.RequestRefusedNotServing();
+                context.Response.Headers.Connection = "close";
+                await ErrorResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+                    $"This node does not serve now: {why}. Send this request to another node; /health/ready says when this one serves again.");
                 return;
             }
             if (!lifecycle.TryEnter())

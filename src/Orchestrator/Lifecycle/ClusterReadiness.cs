@@ -1,0 +1,112 @@
+using Akka.Actor;
+using Akka.Cluster;
+
+namespace Orchestrator.Node.Lifecycle;
+
+/// <summary>
+/// Whether this node may serve as far as the cluster is concerned: it is an <c>Up</c> member, and it sees a majority
+/// of the members reachable (on a tie, the side holding the member with the lowest address, as the split brain
+/// resolver's keep-majority decides). A node that is joining, leaving, downed or removed, or that is on the minority
+/// side of a partition, does not serve: the split brain resolver will down one side, and a node cut off from the
+/// majority must not go on taking orders meanwhile. Reads the cluster's current view; cheap enough for every request.
+/// <para>
+/// A process that was frozen (a long GC pause, a stopped container or VM) still holds the view it had before: for a
+/// moment after it resumes, it believes the cluster is as it was, though the others may have downed it meanwhile. A
+/// timer ticking every <see cref="TickInterval"/> notices such a freeze (a gap of <see cref="FreezeThreshold"/> or
+/// more, beyond which the others' failure detectors find this node unreachable), and the node does not serve until
+/// <see cref="SettleAfterFreeze"/> later, when its own failure detector and gossip have caught up. A freeze longer
+/// than the others need to down this node (their failure detection, <see cref="FreezeThreshold"/>, plus the split
+/// brain resolver's <c>Cluster:StableAfter</c>) means they have downed it: its own view is stale, and its own split
+/// brain resolver, acting on it, could keep this node as a cluster of its own. So the node downs itself at once: it
+/// stops serving and exits with <see cref="NodeExit.RemovedByCluster"/>, and a restart policy brings it back as a
+/// new member. (Not in a cluster of one: nobody else could have downed it.)
+/// </para>
+/// </summary>
+public sealed class ClusterReadiness : IDisposable
+{
+    /// <summary>How often the freeze detector ticks.</summary>
+    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>A gap between ticks this long means the process was frozen: 3 s, Akka's acceptable heartbeat pause.</summary>
+    public static readonly TimeSpan FreezeThreshold = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long after a freeze the node waits for its view of the cluster to catch up.</summary>
+    public static readonly TimeSpan SettleAfterFreeze = TimeSpan.FromSeconds(3);
+
+    private readonly ActorSystem _system;
+    private readonly Cluster _cluster;
+    private readonly TimeProvider _time;
+    private readonly ITimer _ticker;
+    private readonly TimeSpan _downedAfter;
+    private readonly ILogger<ClusterReadiness> _log;
+    private int _downedSelf;
+    private long _lastTick;
+    private long _suspectUntil;
+
+    /// <summary>Creates the readiness view of <paramref name="system"/>, with its freeze detector.</summary>
+    public ClusterReadiness(ActorSystem system, TimeProvider time, Configuration.ClusterSettings settings, ILogger<ClusterReadiness> log)
+    {
+        _system = system;
+        _downedAfter = FreezeThreshold + settings.StableAfter;
+        _log = log;
+        _cluster = Cluster.Get(system);
+        _time = time;
+        _lastTick = time.GetTimestamp();
+        _ticker = time.CreateTimer(_ => NoticeFreeze(), null, TickInterval, TickInterval);
+    }
+
+    /// <summary>Null when the node may serve; else why not, in a sentence.</summary>
+    public string? WhyNotServing()
+    {
+        if (NoticeFreeze() is { } frozen) return frozen;
+        if (_system.WhenTerminated.IsCompleted || CoordinatedShutdown.Get(_system).ShutdownReason is not null)
+            return "the actor system is shutting down";
+        var self = _cluster.SelfMember;
+        var state = _cluster.State;
+        if (!state.Members.Any(m => m.UniqueAddress == self.UniqueAddress))
+            return "this node has not joined the cluster (yet)";
+        if (self.Status != MemberStatus.Up)
+            return $"this node is {self.Status} in the cluster, not Up";
+
+        var members = state.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving).ToList();
+        if (members.Count == 0) return null;
+        var unreachable = state.Unreachable.Select(m => m.UniqueAddress).ToHashSet();
+        var reachable = members.Where(m => !unreachable.Contains(m.UniqueAddress)).ToList();
+        if (reachable.Count * 2 > members.Count) return null;
+        if (reachable.Count * 2 == members.Count)
+        {
+            var lowest = members.Select(m => m.Address).Min(Member.AddressOrdering)!;
+            if (reachable.Any(m => m.Address == lowest)) return null;
+        }
+        return $"this node sees only {reachable.Count} of the cluster's {members.Count} members reachable, not a majority";
+    }
+
+    /// <summary>Records a tick; a gap since the last one of <see cref="FreezeThreshold"/> or more starts a settling period.</summary>
+    private string? NoticeFreeze()
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Exchange(ref _lastTick, now);
+        var gap = _time.GetElapsedTime(last, now);
+        if (gap >= FreezeThreshold)
+            Interlocked.Exchange(ref _suspectUntil, now + (long)(SettleAfterFreeze.TotalSeconds * _time.TimestampFrequency));
+        if (gap >= _downedAfter) DownSelfAfterFreeze(gap);
+        var until = Interlocked.Read(ref _suspectUntil);
+        return until > now
+            ? $"this process was frozen for {Math.Max(gap.TotalSeconds, FreezeThreshold.TotalSeconds):0.#} s or more (a long pause: the cluster may have downed it meanwhile); it serves again once its view of the cluster has caught up"
+            : null;
+    }
+
+    private void DownSelfAfterFreeze(TimeSpan gap)
+    {
+        var state = _cluster.State;
+        if (state.Members.Count(m => m.UniqueAddress != _cluster.SelfUniqueAddress) == 0) return;
+        if (Interlocked.Exchange(ref _downedSelf, 1) == 1) return;
+        _log.LogWarning("This process was frozen for {Seconds:0.#} s, longer than the cluster takes to down an unreachable member ({DownedAfter}): " +
+            "the others have downed it, and its own view is stale. It downs itself, stops serving and exits, to be restarted as a new member",
+            gap.TotalSeconds, _downedAfter);
+        _cluster.Down(_cluster.SelfAddress);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _ticker.Dispose();
+}

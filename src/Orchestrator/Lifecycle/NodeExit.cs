@@ -1,0 +1,30 @@
+using Akka.Actor;
+
+namespace Orchestrator.Node.Lifecycle;
+
+/// <summary>
+/// The node's exit code after it ran: 0 when the host stopped it (Ctrl-C, SIGTERM), <see cref="RemovedByCluster"/>
+/// when the actor system stopped on its own because the cluster downed or removed this node, or it could not join:
+/// a restart policy (<c>restart: on-failure</c>, Kubernetes) then starts it again, and it rejoins.
+/// </summary>
+public static class NodeExit
+{
+    /// <summary>The exit code of a node the cluster downed or removed, or that could not join.</summary>
+    public const int RemovedByCluster = 3;
+
+    /// <summary>
+    /// From the moment the actor system's coordinated shutdown starts for any reason other than the host's stop,
+    /// the node stops serving: readiness 503, every request 503 (the node is being downed or removed).
+    /// </summary>
+    public static void StopServingWhenTheClusterStopsTheNode(ActorSystem system, NodeLifecycle lifecycle, ILogger log) =>
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "node-stop-serving", () =>
+        {
+            if (CoordinatedShutdown.Get(system).ShutdownReason is { } reason and not CoordinatedShutdown.ClrExitReason)
+            {
+                lifecycle.MarkRemovedByCluster();
+                log.LogWarning("The actor system is shutting down ({Reason}): this node stops serving at once, and exits with {ExitCode} so that it is restarted",
+                    reason.GetType().Name, RemovedByCluster);
+            }
+            return Task.FromResult(Akka.Done.Instance);
+        });
+}
