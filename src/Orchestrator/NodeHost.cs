@@ -224,6 +224,8 @@ public static class NodeHost
 
     private static LogEventLevel RequestLevel(HttpContext context, double elapsedMs, Exception? error)
     {
+        // Readiness is 503 by design while the node joins, stops or is cut off: the node logs those changes itself.
+        if (context.Request.Path.StartsWithSegments("/health") && error is null) return LogEventLevel.Debug;
         if (error is not null || context.Response.StatusCode >= 500 && !context.Request.Path.StartsWithSegments("/downstream"))
             return LogEventLevel.Warning;
         // The simulated services and health probes are called constantly: keep them out of the normal log.

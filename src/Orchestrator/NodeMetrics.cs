@@ -17,6 +17,12 @@ public static class NodeMetrics
         Meter.CreateCounter<long>("orchestrator.node.refused_not_serving", "{request}",
             "Requests answered 503 because the cluster said this node should not serve (not Up, or cut off from the majority).");
 
+    private static readonly Counter<long> ServingChanges =
+        Meter.CreateCounter<long>("orchestrator.node.serving_changes", "{change}", "This node started or stopped serving, as the cluster says (tag serving).");
+
+    /// <summary>This node started (<paramref name="serving"/>) or stopped serving.</summary>
+    public static void ServingChanged(bool serving) => ServingChanges.Add(1, new KeyValuePair<string, object?>("serving", serving));
+
     /// <summary>A request arrived while the cluster said this node should not serve, and was refused.</summary>
     public static void RequestRefusedNotServing() => RefusedNotServing.Add(1);
 

@@ -40,8 +40,12 @@ public sealed class ClusterReadiness : IDisposable
     private readonly TimeSpan _downedAfter;
     private readonly ILogger<ClusterReadiness> _log;
     private int _downedSelf;
+    private string? _verdict = NotStarted;
+    private const string NotStarted = "not started";
     private long _lastTick;
     private long _suspectUntil;
+    private long _lastFreezeTicks;
+    private bool _servedOnce;
 
     /// <summary>Creates the readiness view of <paramref name="system"/>, with its freeze detector.</summary>
     public ClusterReadiness(ActorSystem system, TimeProvider time, Configuration.ClusterSettings settings, ILogger<ClusterReadiness> log)
@@ -52,7 +56,7 @@ public sealed class ClusterReadiness : IDisposable
         _cluster = Cluster.Get(system);
         _time = time;
         _lastTick = time.GetTimestamp();
-        _ticker = time.CreateTimer(_ => NoticeFreeze(), null, TickInterval, TickInterval);
+        _ticker = time.CreateTimer(_ => Tick(), null, TickInterval, TickInterval);
     }
 
     /// <summary>Null when the node may serve; else why not, in a sentence.</summary>
@@ -81,6 +85,34 @@ public sealed class ClusterReadiness : IDisposable
         return $"this node sees only {reachable.Count} of the cluster's {members.Count} members reachable, not a majority";
     }
 
+    /// <summary>Every tick: notices a freeze, and logs (and counts) each change of whether, and why not, the node serves.</summary>
+    private void Tick()
+    {
+        var why = WhyNotServing();
+        var before = _verdict;
+        if (why == before) return;
+        _verdict = why;
+        if (why is null)
+        {
+            _servedOnce = true;
+            _log.LogInformation("This node serves: an Up member with a majority of the cluster reachable");
+            NodeMetrics.ServingChanged(true);
+        }
+        else if (!_servedOnce)
+        {
+            // Starting: not joined, then Joining, as usual; the first "serves" is the news.
+        }
+        else if (before is null)
+        {
+            _log.LogWarning("This node does not serve now: {Reason}", why);
+            NodeMetrics.ServingChanged(false);
+        }
+        else
+        {
+            _log.LogWarning("This node still does not serve: {Reason}", why);
+        }
+    }
+
     /// <summary>Records a tick; a gap since the last one of <see cref="FreezeThreshold"/> or more starts a settling period.</summary>
     private string? NoticeFreeze()
     {
@@ -88,11 +120,14 @@ public sealed class ClusterReadiness : IDisposable
         var last = Interlocked.Exchange(ref _lastTick, now);
         var gap = _time.GetElapsedTime(last, now);
         if (gap >= FreezeThreshold)
+        {
+            Interlocked.Exchange(ref _lastFreezeTicks, gap.Ticks);
             Interlocked.Exchange(ref _suspectUntil, now + (long)(SettleAfterFreeze.TotalSeconds * _time.TimestampFrequency));
+        }
         if (gap >= _downedAfter) DownSelfAfterFreeze(gap);
         var until = Interlocked.Read(ref _suspectUntil);
         return until > now
-            ? $"this process was frozen for {Math.Max(gap.TotalSeconds, FreezeThreshold.TotalSeconds):0.#} s or more (a long pause: the cluster may have downed it meanwhile); it serves again once its view of the cluster has caught up"
+            ? $"this process was frozen for {TimeSpan.FromTicks(Interlocked.Read(ref _lastFreezeTicks)).TotalSeconds:0.#} s (a long pause: the cluster may have downed it meanwhile); it serves again once its view of the cluster has caught up"
             : null;
     }
 

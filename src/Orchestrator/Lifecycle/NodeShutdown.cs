@@ -21,7 +21,7 @@ namespace Orchestrator.Node.Lifecycle;
 /// Each step is logged with its duration; a step that fails is logged and the stop goes on.
 /// </summary>
 public sealed partial class NodeShutdown(NodeLifecycle lifecycle, ShutdownSettings settings, IWriteQueue writeQueue, OrderStore orders, IServer server,
-    Akka.Actor.ActorSystem system, TimeProvider time, ILogger<NodeShutdown> log) : IHostedLifecycleService
+    Akka.Actor.ActorSystem system, IServiceProvider services, TimeProvider time, ILogger<NodeShutdown> log) : IHostedLifecycleService
 {
     /// <summary>How long the HTTP server may take to close its connections once no request is in flight.</summary>
     public static readonly TimeSpan ServerStopWait = TimeSpan.FromSeconds(1);
@@ -29,6 +29,7 @@ public sealed partial class NodeShutdown(NodeLifecycle lifecycle, ShutdownSettin
     /// <inheritdoc />
     public Task StartedAsync(CancellationToken cancellationToken)
     {
+        services.GetRequiredService<ClusterReadiness>(); // its freeze detector and its log of serving changes run from now
         lifecycle.MarkReady();
         return Task.CompletedTask;
     }
