@@ -55,7 +55,7 @@ public static class NodeHost
         var settings = NodeSettings.Load(configuration, ActorSystemName);
         var orchestratorSection = configuration.GetSection(OrchestratorOptions.SectionName);
         var orchestrator = OrchestratorOptionsBinder.Bind(orchestratorSection);
-        DeclareDemoDependencies(orchestrator);
+        DeclareDemoDependencies(orchestrator, client: null); // for validation only: the probes need the services, below
         orchestrator.Validate();
         // The write queue's SQLite file: its directory is created now, and a file that cannot be written stops the node here.
         if (WriteQueueStorage.Prepare(orchestrator.WriteQueue) is { Count: > 0 } storageErrors) throw new OrchestratorOptionsException(storageErrors);
@@ -118,7 +118,8 @@ public static class NodeHost
                 // Akka's own SIGTERM hook would run the coordinated shutdown at once, inside the signal handler,
                 // before the host drains HTTP (NodeShutdown): the host's stop runs it instead, last.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
-                .WithOrchestrator(orchestratorSection, DeclareDemoDependencies)
+                // Each probe resolves the typed client when it runs (IHttpClientFactory rotates its handlers).
+                .WithOrchestrator(orchestratorSection, o => DeclareDemoDependencies(o, services.GetRequiredService<DownstreamClient>))
                 .WithWriteQueue(orchestrator, [new PaymentWriteTarget(services)])
                 .WithOrderBook(TimeProvider.System);
 
@@ -198,15 +199,18 @@ public static class NodeHost
     /// Every demo service is a guarded dependency even when configuration leaves it out (it then gets the
     /// defaults); configuration may still change any of its settings. Their breakers ignore a 504 given because the
     /// request's deadline had passed (<see cref="DownstreamDeadlineException"/>): that is the caller running out of
-    /// time, not the service failing.
+    /// time, not the service failing. Each gets a health probe (its <c>/downstream/health/{service}</c> through
+    /// <paramref name="client"/>), so its breaker recovers without traffic; null <paramref name="client"/>: no probes
+    /// (the options are only validated).
     /// </summary>
-    private static void DeclareDemoDependencies(OrchestratorOptions options)
+    private static void DeclareDemoDependencies(OrchestratorOptions options, Func<DownstreamClient>? client)
     {
         var deadlinePassed = typeof(DownstreamDeadlineException).FullName!;
         foreach (var name in DemoServices.All)
             options.AddDependency(name, d =>
             {
                 if (d.Breaker?.IgnoredExceptions is { } ignored && !ignored.Contains(deadlinePassed)) ignored.Add(deadlinePassed);
+                if (client is not null) d.Probe ??= ct => client().CheckHealthAsync(name, ct);
             });
     }
 

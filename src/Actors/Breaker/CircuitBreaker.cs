@@ -190,13 +190,17 @@ public sealed class CircuitBreaker
         return true;
     }
 
-    /// <summary>A breaker that follows the cluster becomes this node's own: open for the reset timeout, then half-open (this node now probes).</summary>
+    /// <summary>
+    /// A breaker that follows the cluster becomes this node's own (this node now probes): open for the reset timeout,
+    /// then half-open; or half-open at once when <paramref name="probeNow"/> (it has waited long enough already).
+    /// </summary>
     /// <returns>Whether the breaker moved.</returns>
-    public bool TakeOverProbing(string reason)
+    public bool TakeOverProbing(string reason, bool probeNow = false)
     {
         if (_state != BreakerState.Open || !FollowsCluster) return false;
         _trips = 0; // its own first open period: the reset timeout
-        Trip(reason);
+        if (probeNow) Move(BreakerState.HalfOpen, reason);
+        else Trip(reason);
         return true;
     }
 

@@ -22,11 +22,17 @@ public sealed record ClusterBreakerView(
     long ProberVersion,
     string? RecoveredOn)
 {
+    /// <summary>
+    /// Whether the prober's breaker is half-open: its probe is due. A prober that stays so without news has nothing to
+    /// probe with (no traffic, no probe of its own); one that probes re-opens or closes at once.
+    /// </summary>
+    public bool ProberHalfOpen { get; init; }
+
     /// <summary>Whether another node probes the dependency while it recovers.</summary>
     public bool ProbesElsewhere => Prober is not null && !ProbesHere;
 
     /// <summary>Whether <paramref name="other"/> says the same (the lists compared by content).</summary>
     public bool SaysTheSameAs(ClusterBreakerView other) =>
         Dependency == other.Dependency && Policy == other.Policy && PolicyOpens == other.PolicyOpens && Prober == other.Prober &&
-        ProbesHere == other.ProbesHere && ProberVersion == other.ProberVersion && RecoveredOn == other.RecoveredOn && OpenedOn.SequenceEqual(other.OpenedOn);
+        ProbesHere == other.ProbesHere && ProberVersion == other.ProberVersion && ProberHalfOpen == other.ProberHalfOpen && RecoveredOn == other.RecoveredOn && OpenedOn.SequenceEqual(other.OpenedOn);
 }

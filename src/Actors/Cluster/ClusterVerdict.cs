@@ -38,9 +38,14 @@ public static class ClusterVerdict
     }
 
     /// <summary>The view pushed to the dependency's actor on node <paramref name="self"/>.</summary>
-    public static ClusterBreakerView ViewFor(ClusterBreakerStatus status, string self, string? recoveredOn) =>
-        new(status.Dependency, status.Policy, status.PolicyOpens, status.OpenedOn, status.Prober, status.Prober == self,
-            status.Nodes.FirstOrDefault(n => n.Node == status.Prober)?.Version ?? 0, recoveredOn);
+    public static ClusterBreakerView ViewFor(ClusterBreakerStatus status, string self, string? recoveredOn)
+    {
+        var prober = status.Nodes.FirstOrDefault(n => n.Node == status.Prober);
+        return new(status.Dependency, status.Policy, status.PolicyOpens, status.OpenedOn, status.Prober, status.Prober == self, prober?.Version ?? 0, recoveredOn)
+        {
+            ProberHalfOpen = prober?.State == BreakerState.HalfOpen,
+        };
+    }
 
     /// <summary>
     /// Whether going from <paramref name="before"/> to <paramref name="after"/> (one node's entry) says the dependency

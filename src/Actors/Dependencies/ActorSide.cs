@@ -17,7 +17,9 @@ internal readonly struct ActorSide(CallDesk desk, PendingCall pending) : IPipeli
     public BreakerCheck CheckBreaker()
     {
         desk.Breaker.Refresh(); // a call arriving after the open period moves the breaker, as its timer would
-        return desk.Breaker.IsCallPermitted ? BreakerCheck.Passes : BreakerCheck.Rejects;
+        if (desk.Breaker.IsCallPermitted) return BreakerCheck.Passes;
+        if (desk.Breaker.FollowsCluster) desk.Handle.NoteWantedWhileFollowing();
+        return BreakerCheck.Rejects;
     }
 
     public GateCheck TryEnterGate(GuardedCall call) => desk.Handle.TryEnterGate();

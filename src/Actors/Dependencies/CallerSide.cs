@@ -26,9 +26,16 @@ internal readonly struct CallerSide(DependencyHandle handle) : IPipelineSide
         {
             BreakerState.Closed => BreakerCheck.Passes,
             BreakerState.HalfOpen => probesLeft > 0 ? BreakerCheck.Passes : BreakerCheck.Rejects,
-            BreakerState.Open => board.OpenPeriodEndedAt(Now) ? BreakerCheck.Defer : BreakerCheck.Rejects,
+            BreakerState.Open => board.OpenPeriodEndedAt(Now) ? BreakerCheck.Defer : OpenRejects(board),
             _ => BreakerCheck.Rejects,
         };
+    }
+
+    /// <summary>An open breaker turns the call away; one that follows the cluster (no end of its own) hears that callers want the dependency.</summary>
+    private BreakerCheck OpenRejects(BreakerBoard board)
+    {
+        if (board.OpenUntil is null) handle.NoteWantedWhileFollowing();
+        return BreakerCheck.Rejects;
     }
 
     public GateCheck TryEnterGate(GuardedCall call) => handle.TryEnterGate();

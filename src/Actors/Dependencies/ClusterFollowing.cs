@@ -8,7 +8,7 @@ namespace Orchestrator.Actors.Dependencies;
 /// How a dependency's breaker acts on what the cluster says of the dependency (the cluster-state actor sends no
 /// views under LocalOnly): a closed breaker opens when the policy says so (without spending its own failures); an
 /// open one closes when the node that probed saw the dependency recover; one that follows the cluster takes over
-/// probing when this node is chosen, or when the prober stays silent too long. Used on the actor's thread only.
+/// probing when this node is chosen, or when the prober stays silent too long (see <see cref="OnFollowCheck"/>). Used on the actor's thread only.
 /// </summary>
 internal sealed class ClusterFollowing(DependencyHandle handle, DependencyState state)
 {
@@ -22,7 +22,10 @@ internal sealed class ClusterFollowing(DependencyHandle handle, DependencyState 
         var now = handle.Time.GetUtcNow();
         // News from the prober: it changed, or its entry did (a silent prober is replaced, see OnFollowCheck).
         if (state.LastView is not { } last || last.Prober != view.Prober || last.ProberVersion != view.ProberVersion)
+        {
             state.LastClusterNews = now;
+            handle.ForgetWanted(); // silence is counted anew, and so is the traffic that makes it matter
+        }
         state.LastView = view;
         breaker.ProbesElsewhere = view.ProbesElsewhere && view.Prober != state.SilentProber;
         breaker.Refresh(); // an open period that ended turns into following while another node probes
@@ -49,19 +52,34 @@ internal sealed class ClusterFollowing(DependencyHandle handle, DependencyState 
     }
 
     /// <summary>
-    /// A prober that sends no news (no transition at all) for twice the longest open period gets no traffic, or is
-    /// stuck: this node stops waiting for it and probes the dependency itself. False when the check is no longer needed.
+    /// A prober that sends no news (no transition at all) gets no traffic, or is stuck: this node stops waiting for it
+    /// and probes the dependency itself, half-open at once (it has waited long enough). For a dependency without a
+    /// probe of its own whose prober was last seen half-open (its probe due, and a prober with traffic re-opens or
+    /// closes at once), that is after one <c>ResetTimeout</c> of silence once callers here want the dependency
+    /// (<see cref="DependencyHandle.IsWantedWhileFollowing"/>); otherwise (no callers here, a prober inside its open
+    /// period, or a dependency whose prober runs its own probe on schedule) after twice the longest open period. False when the check is no longer
+    /// needed; <paramref name="lookAgainIn"/>: when callers want the dependency but the silence is not yet long enough,
+    /// when to look again.
     /// </summary>
-    public bool OnFollowCheck()
+    public bool OnFollowCheck(out TimeSpan? lookAgainIn)
     {
+        lookAgainIn = null;
         var breaker = state.Breaker;
         if (!breaker.FollowsCluster) return false;
+        var options = handle.Options.Breaker;
         var silence = handle.Time.GetUtcNow() - state.LastClusterNews;
-        if (silence < handle.Options.Breaker.MaxResetTimeout * 2) return true;
+        var wanted = handle.Options.Probe is null && handle.IsWantedWhileFollowing && state.LastView is { ProberHalfOpen: true };
+        var limit = wanted ? options.ResetTimeout : options.MaxResetTimeout * 2;
+        if (silence < limit)
+        {
+            if (wanted) lookAgainIn = limit - silence;
+            return true;
+        }
         var prober = state.LastView?.Prober;
         state.SilentProber = prober;
         breaker.ProbesElsewhere = false;
-        if (breaker.TakeOverProbing($"no news from {prober ?? "the node that probes for the cluster"} for {silence.TotalSeconds:0.#} s"))
+        var why = wanted ? ", while callers here want it" : "";
+        if (breaker.TakeOverProbing($"no news from {prober ?? "the node that probes for the cluster"} for {silence.TotalSeconds:0.#} s{why}", probeNow: true))
             OrchestratorMetrics.ClusterBreakerAction(handle.Name, "took-over-probing");
         return true;
     }

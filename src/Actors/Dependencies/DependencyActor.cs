@@ -25,6 +25,7 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
 {
     private const string BreakerTimerKey = "breaker-due";
     private const string FollowTimerKey = "follow-check";
+    private const string FollowDueTimerKey = "follow-due";
 
     /// <summary>How often a rejecting bulkhead looks whether it still rejects.</summary>
     public static readonly TimeSpan RejectingCheckInterval = TimeSpan.FromSeconds(1);
@@ -36,6 +37,7 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     private CallDesk _desk = null!;
     private ClusterFollowing _following = null!;
     private RejectionWatch _rejections = null!;
+    private ActiveProbe _probe = null!;
 
     private DependencyActor(DependencyHandle handle, Func<double>? random)
     {
@@ -109,8 +111,11 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         });
         Receive<FollowCheck>(_ =>
         {
-            if (!_following.OnFollowCheck()) Timers.Cancel(FollowTimerKey);
+            if (!CheckFollowing()) Timers.Cancel(FollowTimerKey);
         });
+        Receive<WantedWhileFollowing>(_ => CheckFollowing());
+        Receive<ProbeDue>(_ => _probe.OnDue());
+        Receive<ProbeEnded>(m => Recorded(() => _probe.OnEnded(m)));
         Receive<BulkheadRejectingStarted>(_rejections.OnStarted);
         Receive<RejectingCheck>(_ => _rejections.OnCheck());
         Receive<GetStatus>(_ => Sender.Tell(Status()));
@@ -143,6 +148,15 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
             Become(Ready);
         });
         ReceiveAny(_ => Stash.Stash());
+    }
+
+    /// <summary>Whether the prober is still heard from (see <see cref="ClusterFollowing.OnFollowCheck"/>); false when no longer following.</summary>
+    private bool CheckFollowing()
+    {
+        var following = _following.OnFollowCheck(out var lookAgainIn);
+        if (lookAgainIn is { } due) Timers.StartSingleTimer(FollowDueTimerKey, FollowCheck.Instance, due);
+        _desk.Drain();
+        return following;
     }
 
     /// <summary>Successes counted on the callers' side: into the breaker's window and the retry budget.</summary>
@@ -186,6 +200,7 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         _desk = new CallDesk(_handle, state, Timers, Self, _log, _random);
         _following = new ClusterFollowing(_handle, state);
         _rejections = new RejectionWatch(_handle, state, Timers, _log);
+        _probe = new ActiveProbe(_handle, state, Self, _log);
         state.Breaker.Transitioned = OnBreakerTransition;
     }
 
@@ -194,6 +209,8 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         OrchestratorMetrics.BreakerTransitioned(Name, t.From, t.To);
         // For the cluster, if any; a release by the cluster is not a recovery seen here.
         Context.System.EventStream.Publish(new LocalBreakerChanged(Name, t.To, t.FollowsCluster, Recovered: t.To == BreakerState.Closed && !_following.Releasing));
+        if (t.To == BreakerState.HalfOpen && _handle.Options.Probe is not null) Self.Tell(ProbeDue.Instance); // the probe runs off this call
+        _handle.ForgetWanted(); // callers' wish counts while following, from its start
         if (t.FollowsCluster)
         {
             _state.LastClusterNews = _handle.Time.GetUtcNow();
@@ -203,6 +220,7 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         else
         {
             Timers.Cancel(FollowTimerKey);
+            Timers.Cancel(FollowDueTimerKey);
         }
         switch (t.To)
         {
@@ -231,7 +249,12 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         _desk.RearmTimers();
         if (Breaker.OpenUntil is { } until) Timers.StartSingleTimer(BreakerTimerKey, BreakerDue.Instance, CallDesk.NotNegative(until - _handle.Time.GetUtcNow()));
         _rejections.Rearm();
-        if (Breaker.FollowsCluster) Timers.StartPeriodicTimer(FollowTimerKey, FollowCheck.Instance, _handle.Options.Breaker.MaxResetTimeout);
+        if (Breaker.FollowsCluster)
+        {
+            Timers.StartPeriodicTimer(FollowTimerKey, FollowCheck.Instance, _handle.Options.Breaker.MaxResetTimeout);
+            if (_handle.IsWantedWhileFollowing) CheckFollowing();
+        }
+        if (Breaker.State == BreakerState.HalfOpen && _handle.Options.Probe is not null) Self.Tell(ProbeDue.Instance);
     }
 
     /// <inheritdoc />

@@ -27,6 +27,7 @@ public sealed class DependencyHandle : IDependencyEntry, IChainHost
     private volatile IActorRef _actor = ActorRefs.Nobody;
     private volatile string? _stoppedReason;
     private volatile string? _clusterNote;
+    private int _wantedWhileFollowing;
 
     internal DependencyHandle(string name, DependencyOptions options, TimeProvider time, NodeControls controls, BulkheadGate? gate = null)
     {
@@ -83,6 +84,23 @@ public sealed class DependencyHandle : IDependencyEntry, IChainHost
         get => _clusterNote;
         set => _clusterNote = value;
     }
+
+    /// <summary>Whether a caller wanted the dependency while its breaker followed the cluster, since the actor last forgot it.</summary>
+    internal bool IsWantedWhileFollowing => Volatile.Read(ref _wantedWhileFollowing) == 1;
+
+    /// <summary>
+    /// A call was turned away because the breaker follows the cluster: for a dependency without a probe of its own,
+    /// the first such call since the actor last forgot it tells the actor (one message, however many calls), which
+    /// then takes over probing if the prober stays silent (see <see cref="ClusterFollowing.OnFollowCheck"/>).
+    /// </summary>
+    internal void NoteWantedWhileFollowing()
+    {
+        if (Options.Probe is null && Volatile.Read(ref _wantedWhileFollowing) == 0 && Interlocked.Exchange(ref _wantedWhileFollowing, 1) == 0)
+            Actor.Tell(WantedWhileFollowing.Instance);
+    }
+
+    /// <summary>The actor forgets that callers wanted the dependency (the prober sent news, or the breaker stopped following).</summary>
+    internal void ForgetWanted() => Volatile.Write(ref _wantedWhileFollowing, 0);
 
     /// <summary>
     /// The gate for a dependency: as many places as its bulkhead has slots and queue, plus, when it caches, the

@@ -37,6 +37,15 @@ internal sealed record AttemptFailed(TimeSpan Duration, BreakerPermit Permit, lo
 /// </summary>
 internal sealed record RetryHandover(GuardedCall Call, Holdings Held, long Arrived, Judgement Failure, TimeSpan Duration, BreakerPermit Permit, long Round);
 
+/// <summary>
+/// A caller wanted the dependency while its breaker follows the cluster (sent once until the actor forgets it: see
+/// <see cref="DependencyHandle.NoteWantedWhileFollowing"/>).
+/// </summary>
+internal sealed record WantedWhileFollowing
+{
+    public static readonly WantedWhileFollowing Instance = new();
+}
+
 /// <summary>A call was turned away by the gate: the bulkhead started rejecting (after <paramref name="RejectedBefore"/> rejections since start).</summary>
 internal sealed record BulkheadRejectingStarted(long RejectedBefore);
 
@@ -59,6 +68,15 @@ internal sealed record BreakerDue
 {
     public static readonly BreakerDue Instance = new();
 }
+
+/// <summary>The breaker went half-open (or the probe may run again): run the dependency's own probe if it has one.</summary>
+internal sealed record ProbeDue
+{
+    public static readonly ProbeDue Instance = new();
+}
+
+/// <summary>A run of the dependency's own probe, handed out in half-open round <paramref name="Round"/>, ended.</summary>
+internal sealed record ProbeEnded(long Round, AttemptOutcome<object?> Outcome);
 
 /// <summary>Periodic look at whether the bulkhead still rejects.</summary>
 internal sealed record RejectingCheck

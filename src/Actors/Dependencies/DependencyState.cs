@@ -36,6 +36,9 @@ internal sealed class DependencyState(CircuitBreaker breaker, Bulkhead<PendingCa
     /// <summary>A prober this node stopped waiting for (it sent no news); not deferred to again until the breaker closes.</summary>
     public string? SilentProber { get; set; }
 
+    /// <summary>Whether a run of the dependency's own probe is in flight (its end comes back as <see cref="ProbeEnded"/>).</summary>
+    public bool ProbeRunning { get; set; }
+
     /// <summary>While the bulkhead rejects: the gate's rejection count when it started, and at the last look.</summary>
     public long RejectedWhenStarted { get; set; }
     public long RejectedAtLastCheck { get; set; }

@@ -43,6 +43,14 @@ public static class OrchestratorMetrics
         Meter.CreateCounter<long>("orchestrator.cluster.breaker_actions", "{action}",
             "Breakers moved by the cluster's view, by dependency and action (followed, released, took-over-probing).");
 
+    private static readonly Counter<long> BreakerProbes =
+        Meter.CreateCounter<long>("orchestrator.breaker.probes", "{probe}",
+            "Runs of a dependency's own health probe while its breaker is half-open, by dependency and outcome (succeeded, failed, timed-out).");
+
+    /// <summary>Counts a run of a dependency's own health probe.</summary>
+    public static void BreakerProbed(string dependency, string outcome) =>
+        BreakerProbes.Add(1, new TagList { { "dependency", dependency }, { "outcome", outcome } });
+
     private static readonly Counter<long> MembershipChanges =
         Meter.CreateCounter<long>("orchestrator.cluster.membership_changes", "{change}", "Cluster membership events seen by this node, by event.");
 

@@ -34,10 +34,26 @@ public sealed class DependencyOptions
     /// </summary>
     public object? DefaultFallback { get; set; }
 
+    /// <summary>
+    /// In code only: a cheap health call of the dependency (completes: healthy; throws or times out: unhealthy). When
+    /// set, the breaker does not wait for callers' traffic to learn whether the dependency recovered: once its open
+    /// period ends (on the node that probes for the cluster, or on a node alone), the dependency's actor runs this as
+    /// the half-open probe itself. Callers' calls may still be probes as well. Null (default): only calls probe.
+    /// </summary>
+    public Func<CancellationToken, Task>? Probe { get; set; }
+
+    /// <summary>The timeout of one run of <see cref="Probe"/>. Null (default): the dependency's <see cref="Timeout"/>.</summary>
+    public TimeSpan? ProbeTimeout { get; set; }
+
+    /// <summary>The timeout of one run of <see cref="Probe"/>: <see cref="ProbeTimeout"/>, else <see cref="Timeout"/>.</summary>
+    public TimeSpan EffectiveProbeTimeout => ProbeTimeout ?? Timeout;
+
     internal void Validate(string path, List<string> errors)
     {
         if (Timeout <= TimeSpan.Zero || Timeout > GuardedCall.MaxTimeout)
             errors.Add($"{path}:Timeout must be positive and at most {GuardedCall.MaxTimeout}, not {Timeout}.");
+        if (ProbeTimeout is { } probeTimeout && (probeTimeout <= TimeSpan.Zero || probeTimeout > GuardedCall.MaxTimeout))
+            errors.Add($"{path}:ProbeTimeout must be positive and at most {GuardedCall.MaxTimeout}, or empty (the Timeout), not {probeTimeout}.");
         if (Breaker is null) errors.Add($"{path}:Breaker is missing.");
         else Breaker.Validate($"{path}:Breaker", errors);
         if (Bulkhead is null) errors.Add($"{path}:Bulkhead is missing.");

@@ -50,6 +50,13 @@ public sealed class DownstreamClient(HttpClient http, DownstreamBaseAddress base
     public Task<ReviewList> GetReviewsAsync(string productId, CancellationToken ct) =>
         GetAsync<ReviewList>(DemoServices.Reviews, $"downstream/reviews/{Escape(productId)}", ct);
 
+    /// <summary>
+    /// The cheap health call of <paramref name="service"/> (one of <see cref="DemoServices.All"/>): it passes through the
+    /// service's chaos like its real calls, so it throws while an outage or errors are injected there.
+    /// </summary>
+    public Task<ServiceHealth> CheckHealthAsync(string service, CancellationToken ct) =>
+        GetAsync<ServiceHealth>(service, $"downstream/health/{Escape(service)}", ct);
+
     private Task<T> GetAsync<T>(string service, string path, CancellationToken ct) =>
         SendAsync<T>(service, new HttpRequestMessage(HttpMethod.Get, new Uri(baseAddress.Get(), path)), ct);
 

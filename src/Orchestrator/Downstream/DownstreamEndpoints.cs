@@ -58,6 +58,13 @@ public static class DownstreamEndpoints
         group.MapGet("/reviews/{productId}", (string productId, HttpContext http, ChaosInjector chaos) =>
             Serve(http, chaos, DemoServices.Reviews, () => DemoData.IsProductId(productId) ? Results.Ok(DemoData.Reviews(productId)) : NoSuchProduct(productId)));
 
+        // Each service's cheap health call (the orchestrator's health probe of it): 200 through the service's chaos,
+        // so an outage or errors injected there fail it as they fail the real calls.
+        group.MapGet("/health/{service}", (string service, HttpContext http, ChaosInjector chaos) =>
+            DemoServices.Order(service) < 0
+                ? Task.FromResult(ErrorBody.NotFound($"There is no service '{Shorten(service)}'."))
+                : Serve(http, chaos, service, () => Results.Ok(new ServiceHealth(service, "healthy"))));
+
         return app;
     }
 

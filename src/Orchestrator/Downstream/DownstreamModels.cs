@@ -37,6 +37,9 @@ public sealed record Reservation(string ReservationId, string ProductId, int Qua
 /// <summary>How many of a product are in stock (service <c>inventory</c>).</summary>
 public sealed record StockLevel(string ProductId, int Available);
 
+/// <summary>The answer of a simulated service's health endpoint (what the orchestrator's health probe of it reads).</summary>
+public sealed record ServiceHealth(string Service, string Status);
+
 /// <summary>One review of a product.</summary>
 public sealed record Review(string Author, int Rating, string Text);
 

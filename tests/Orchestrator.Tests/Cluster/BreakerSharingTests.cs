@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Orchestrator.Contracts;
 
@@ -144,6 +145,51 @@ public sealed class BreakerSharingTests
             "the prober closes");
         foreach (var node in nodes) await Eventually.Until(node.BreakerAsync, s => s.State == BreakerState.Closed, $"{node.Address} closes");
         foreach (var node in nodes) Assert.True((await node.CallAsync()).IsSuccess);
+    }
+
+    [Fact]
+    public async Task A_healed_dependency_with_a_probe_closes_on_every_node_without_any_traffic()
+    {
+        var down = new StrongBox<bool>(true);
+        var probes = 0;
+        await using var cluster = await TestCluster.StartAsync(3, AnyOpen, o => o.Dependencies[ClusterNode.Dependency].Probe = _ =>
+        {
+            Interlocked.Increment(ref probes);
+            return Volatile.Read(ref down.Value) ? Task.FromException(new InvalidOperationException("inventory is down")) : Task.CompletedTask;
+        });
+        var nodes = cluster.Nodes;
+        cluster.DependencyDown = true;
+        await TestCluster.OpenBreakerOnAsync(nodes[0]);
+        foreach (var node in nodes) await Eventually.Until(node.BreakerAsync, s => s.State == BreakerState.Open, $"{node.Address} opens");
+
+        // Healed, and nobody calls: the prober's own probe finds it back when its open period ends, and every node closes.
+        var calls = nodes.Select(n => n.CallsReachingDependency).ToArray();
+        Volatile.Write(ref down.Value, false);
+        cluster.DependencyDown = false;
+        foreach (var node in nodes) await Eventually.Until(node.BreakerAsync, s => s.State == BreakerState.Closed, $"{node.Address} closes");
+        Assert.Equal(calls, nodes.Select(n => n.CallsReachingDependency).ToArray()); // no call was needed
+        Assert.True(Volatile.Read(ref probes) >= 1);
+    }
+
+    [Fact]
+    public async Task Without_a_probe_a_follower_with_traffic_takes_over_from_an_idle_prober_within_one_reset_timeout()
+    {
+        // Reset timeout 1 s; the old rule (twice MaxResetTimeout of silence) would wait a minute.
+        await using var cluster = await TestCluster.StartAsync(3, AnyOpen, o => o.Dependencies[ClusterNode.Dependency].Breaker.MaxResetTimeout = TimeSpan.FromSeconds(30));
+        var (a, b, c) = (cluster.Nodes[0], cluster.Nodes[1], cluster.Nodes[2]);
+        cluster.DependencyDown = true;
+        await TestCluster.OpenBreakerOnAsync(a);
+        await Eventually.Until(b.BreakerAsync, s => s.State == BreakerState.Open && s.FollowsCluster, "B follows A");
+        await Eventually.Until(c.BreakerAsync, s => s.State == BreakerState.Open && s.FollowsCluster, "C follows A");
+
+        // Healed; only B's callers want it. A goes half-open and has nothing to probe with; B takes over and recovers.
+        cluster.DependencyDown = false;
+        var callsOnA = a.CallsReachingDependency;
+        await Eventually.Until(async () => { await b.CallAsync(); return await b.BreakerAsync(); }, s => s.State == BreakerState.Closed,
+            "B takes over probing and closes", TimeSpan.FromSeconds(10));
+        await Eventually.Until(a.BreakerAsync, s => s.State == BreakerState.Closed, "A closes on B's recovery");
+        await Eventually.Until(c.BreakerAsync, s => s.State == BreakerState.Closed, "C closes on B's recovery");
+        Assert.Equal(callsOnA, a.CallsReachingDependency);
     }
 
     [Fact]

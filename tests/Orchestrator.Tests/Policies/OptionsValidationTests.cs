@@ -30,6 +30,24 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void A_probe_timeout_must_be_positive_and_defaults_to_the_dependency_timeout()
+    {
+        var dependency = new DependencyOptions { Timeout = TimeSpan.FromSeconds(3) };
+        Assert.Null(dependency.Probe);
+        Assert.Null(dependency.ProbeTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), dependency.EffectiveProbeTimeout);
+
+        var error = SingleError(With(d => d.ProbeTimeout = TimeSpan.Zero));
+        Assert.Contains($"{Payments}:ProbeTimeout", error);
+        Assert.Contains("00:00:00", error);
+        Assert.Empty(With(d =>
+        {
+            d.ProbeTimeout = TimeSpan.FromMilliseconds(500);
+            d.Probe = _ => Task.CompletedTask;
+        }).GetErrors());
+    }
+
+    [Fact]
     public void The_documented_defaults_hold()
     {
         var dependency = new DependencyOptions();
