@@ -39,26 +39,13 @@ install() { # install PACKAGE... (Debian); a package that cannot be installed sh
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null || true
 }
 
-# --- 1. The engine --------------------------------------------------------------------------------------------
-if ! command -v docker >/dev/null 2>&1 || ! command -v docker-compose >/dev/null 2>&1; then install docker.io docker-compose; fi
-command -v docker >/dev/null 2>&1 && command -v docker-compose >/dev/null 2>&1 || cannot_run "docker and docker-compose could not be installed"
-if ! docker info >/dev/null 2>&1; then
-  export DOCKER_HOST="unix://$work/docker.sock"
-  if ! docker info >/dev/null 2>&1; then
-    log "starting a Docker engine (data in $work/docker)"
-    $sudo dockerd --data-root "$work/docker" --exec-root "$work/docker-exec" --pidfile "$work/docker.pid" \
-      --host "$DOCKER_HOST" > "$work/dockerd.log" 2>&1 &
-    started_engine=1
-    for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-    docker info >/dev/null 2>&1 || { tail -20 "$work/dockerd.log"; cannot_run "the Docker engine did not start (its log is above)"; }
-  fi
-fi
-
 cleanup() {
   local status=$?
   log "tearing down"
-  docker-compose -p "$project" -f "$root/docker-compose.yml" down -v --remove-orphans >/dev/null 2>&1 || true
-  if [ -z "${KEEP_IMAGES:-}" ]; then docker rmi -f orchestrator-node >/dev/null 2>&1 || true; fi
+  if docker info >/dev/null 2>&1; then
+    docker-compose -p "$project" -f "$root/docker-compose.yml" down -v --remove-orphans >/dev/null 2>&1 || true
+    if [ -z "${KEEP_IMAGES:-}" ]; then docker rmi -f orchestrator-node >/dev/null 2>&1 || true; fi
+  fi
   if [ -n "$started_engine" ]; then
     $sudo kill "$(cat "$work/docker.pid")" 2>/dev/null || true
     for _ in $(seq 1 30); do [ -e "$work/docker.pid" ] || break; sleep 1; done
@@ -67,6 +54,23 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT
+
+# --- 1. The engine --------------------------------------------------------------------------------------------
+if ! command -v docker >/dev/null 2>&1 || ! command -v docker-compose >/dev/null 2>&1; then install docker.io docker-compose; fi
+command -v docker >/dev/null 2>&1 && command -v docker-compose >/dev/null 2>&1 || cannot_run "docker and docker-compose could not be installed"
+if ! docker info >/dev/null 2>&1; then
+  export DOCKER_HOST="unix://$work/docker.sock"
+  if ! docker info >/dev/null 2>&1; then
+    log "starting a Docker engine (data in $work/docker)"
+    # --group: the socket belongs to this user's group, so docker works here without root.
+    $sudo dockerd --data-root "$work/docker" --exec-root "$work/docker-exec" --pidfile "$work/docker.pid" \
+      --host "$DOCKER_HOST" --group "$(id -g)" > "$work/dockerd.log" 2>&1 &
+    started_engine=1
+    for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+    docker info >/dev/null 2>&1 || { tail -20 "$work/dockerd.log"; cannot_run "the Docker engine did not start (its log is above)"; }
+  fi
+fi
+
 
 # --- 2. Base images -------------------------------------------------------------------------------------------
 sdk_image=mcr.microsoft.com/dotnet/sdk:10.0
@@ -81,20 +85,24 @@ else
   else
     install mmdebstrap
     # This machine's own Debian source (deb822 .sources or a one-line .list), read now: no mirror is written here.
+    # The source whose suites include this machine's release (VERSION_CODENAME in /etc/os-release), component main;
+    # a third-party repository does not carry that suite.
+    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
     source_line=""
     for f in /etc/apt/sources.list.d/*.sources; do
       [ -e "$f" ] || continue
-      uri=$(awk '/^URIs:/ {print $2; exit}' "$f"); suite=$(awk '/^Suites:/ {print $2; exit}' "$f")
-      if [ -n "$uri" ] && [ -n "$suite" ]; then source_line="deb $uri $suite main"; break; fi
+      uri=$(awk '/^URIs:/ {print $2; exit}' "$f"); suites=$(awk '/^Suites:/ {$1=""; print; exit}' "$f")
+      case " $suites " in *" $codename "*) [ -n "$uri" ] && source_line="deb $uri $codename main" ;; esac
+      [ -n "$source_line" ] && break
     done
     if [ -z "$source_line" ]; then
-      source_line=$(grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -1 || true)
+      # One-line sources: "deb [options] URI SUITE COMPONENTS"; the options, if any, are dropped.
+      source_line=$(grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+        | sed -E 's/^deb +\[[^]]*\] +/deb /' | awk -v c="$codename" '$3 == c {print "deb " $2 " " $3 " main"; exit}' || true)
     fi
-    [ -n "$source_line" ] || cannot_run "no Debian apt source found for a base image"
-    command -v mmdebstrap >/dev/null 2>&1 || cannot_run "mmdebstrap could not be installed"
     suite=$(echo "$source_line" | awk '{print $3}')
     log "building a Debian $suite root filesystem with mmdebstrap (a few minutes)"
-    $sudo mmdebstrap --variant=minbase --include=ca-certificates,libicu72 "$suite" "$work/rootfs.tar" "$source_line" > "$work/mmdebstrap.log" 2>&1 \
+    $sudo mmdebstrap --variant=minbase --include=ca-certificates "$suite" "$work/rootfs.tar" "$source_line" > "$work/mmdebstrap.log" 2>&1 \
       || { tail -20 "$work/mmdebstrap.log"; cannot_run "mmdebstrap could not build a base image (its log is above)"; }
     docker import "$work/rootfs.tar" orchestrator-local/debian:"$suite" >/dev/null || cannot_run "the engine could not import the base image"
     rm -f "$work/rootfs.tar"

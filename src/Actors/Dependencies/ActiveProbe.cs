@@ -16,8 +16,10 @@ namespace Orchestrator.Actors.Dependencies;
 /// breaker is half-open only where this node probes (alone, or chosen by the cluster): a node that follows the
 /// cluster never gets here. Used on the actor's thread only.
 /// </summary>
-internal sealed class ActiveProbe(DependencyHandle handle, DependencyState state, IActorRef self, ILoggingAdapter log)
+internal sealed class ActiveProbe(DependencyHandle handle, DependencyState state, IActorRef self, ITimerScheduler timers, ILoggingAdapter log)
 {
+    private const string RecheckTimerKey = "probe-recheck";
+
     private CircuitBreaker Breaker => state.Breaker;
 
     /// <summary>Starts a run if the dependency has a probe, the breaker is half-open, none runs, and a probe is left in the round.</summary>
@@ -26,7 +28,13 @@ internal sealed class ActiveProbe(DependencyHandle handle, DependencyState state
         if (handle.Options.Probe is not { } probe || state.ProbeRunning) return;
         Breaker.Refresh();
         if (Breaker.State != BreakerState.HalfOpen) return;
-        if (Breaker.TryAcquire(out var round) != BreakerPermit.Probe) return; // callers took this round's probes
+        if (Breaker.TryAcquire(out var round) != BreakerPermit.Probe)
+        {
+            // Callers took this round's probes. One may be handed back without a verdict (its caller's deadline
+            // passed, ...): look again after a probe's time, so that recovery never waits on traffic that stopped.
+            timers.StartSingleTimer(RecheckTimerKey, ProbeDue.Instance, handle.Options.EffectiveProbeTimeout);
+            return;
+        }
         state.ProbeRunning = true;
         AttemptRunner.RunAsync<object?>(handle.Name, async ct =>
                 {

@@ -200,7 +200,7 @@ public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         _desk = new CallDesk(_handle, state, Timers, Self, _log, _random);
         _following = new ClusterFollowing(_handle, state);
         _rejections = new RejectionWatch(_handle, state, Timers, _log);
-        _probe = new ActiveProbe(_handle, state, Self, _log);
+        _probe = new ActiveProbe(_handle, state, Self, Timers, _log);
         state.Breaker.Transitioned = OnBreakerTransition;
     }
 

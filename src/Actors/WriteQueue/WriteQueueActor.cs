@@ -127,6 +127,15 @@ public sealed partial class WriteQueueActor : ReceivePersistentActor, IWithTimer
         }
         if (!string.IsNullOrWhiteSpace(command.IdempotencyKey) && _state.TryFindByIdempotencyKey(command.Target, command.IdempotencyKey, out var held))
         {
+            if (_state.Find(held) is { } heldWrite && (heldWrite.Key != command.Key || heldWrite.Payload != command.Payload))
+            {
+                var conflict = $"The idempotency key '{command.IdempotencyKey}' of target '{command.Target}' is already held by entry {held} " +
+                    "with a different key or payload; a different write needs a different idempotency key.";
+                _log.Warning("Write for {Target} key {Key} refused: {Error}", command.Target, command.Key, conflict);
+                OrchestratorMetrics.WriteQueueEvent(command.Target, "refused");
+                replyTo.Tell(new EnqueueFailed(conflict));
+                return;
+            }
             // The same write again (a caller retrying after a timeout, a recovery re-queueing): the entry held stands for it.
             _log.Info("Write for {Target} key {Key} has idempotency key {IdempotencyKey}, which entry {WriteId} already holds; nothing new stored",
                 command.Target, command.Key, command.IdempotencyKey, held);

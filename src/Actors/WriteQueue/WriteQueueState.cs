@@ -42,6 +42,10 @@ public sealed class WriteQueueState
     public bool TryFindByIdempotencyKey(string target, string idempotencyKey, out string id) =>
         _byIdempotencyKey.TryGetValue(IdempotencyIndex(target, idempotencyKey), out id!);
 
+    /// <summary>The waiting or poisoned entry <paramref name="id"/>, if any.</summary>
+    public QueuedWrite? Find(string id) =>
+        _pending.TryGetValue(id, out var write) ? write : _poisoned.TryGetValue(id, out var poisoned) ? poisoned.Write : null;
+
     /// <summary>The first entry of every lane (the only ones that may be delivered), oldest first.</summary>
     public IEnumerable<QueuedWrite> Heads() =>
         _lanes.Values.Select(lane => _pending[lane.First!.Value]).OrderBy(w => w.Sequence);

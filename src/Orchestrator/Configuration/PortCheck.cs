@@ -9,6 +9,9 @@ namespace Orchestrator.Node.Configuration;
 /// </summary>
 public static class PortCheck
 {
+    /// <summary>How long the check waits for a connection to the port.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Checks every explicit port of the HTTP <paramref name="urls"/> (<c>;</c>-separated, as <c>--urls</c> takes
     /// them): HTTP binds after the actor system has joined the cluster, so a node whose HTTP port is taken would
@@ -42,17 +45,24 @@ public static class PortCheck
         }
         foreach (var address in addresses)
         {
-            using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { ExclusiveAddressUse = true };
+            // Is anything listening there? A connection is the test: binding is not, since DotNetty binds with
+            // SO_REUSEADDR and a second process could bind the same port next to a live node, while a bind without
+            // it fails on connections of a killed earlier instance left in TIME_WAIT.
+            var target = address.Equals(IPAddress.Any) ? IPAddress.Loopback : address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : address;
+            using var probe = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            bool listening;
             try
             {
-                probe.Bind(new IPEndPoint(address, port));
+                listening = probe.ConnectAsync(new IPEndPoint(target, port)).Wait(ConnectTimeout);
             }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+            catch (AggregateException)
             {
+                listening = false; // refused (or unreachable): nobody listens
+            }
+            if (listening)
                 throw new PortInUseException(
                     $"{setting} {port} on {address} is already in use by another process (another node?); a node needs a port of its own. " +
                     "Stop the other process, or choose another port (0 picks a free one).");
-            }
         }
     }
 }

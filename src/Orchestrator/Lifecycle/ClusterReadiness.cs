@@ -88,6 +88,19 @@ public sealed class ClusterReadiness : IDisposable
     /// <summary>Every tick: notices a freeze, and logs (and counts) each change of whether, and why not, the node serves.</summary>
     private void Tick()
     {
+        try
+        {
+            TickCore();
+        }
+        catch (Exception e)
+        {
+            // A timer callback that throws would end the process: log it, and tick again next time.
+            _log.LogError(e, "The readiness check failed");
+        }
+    }
+
+    private void TickCore()
+    {
         var why = WhyNotServing();
         var before = _verdict;
         if (why == before) return;

@@ -46,7 +46,7 @@ public static class ShopEndpoints
         limit = DefaultOrderLimit;
         error = null;
         foreach (var name in request.Query.Keys)
-            if (name is not ("status" or "limit"))
+            if (!name.Equals("status", StringComparison.OrdinalIgnoreCase) && !name.Equals("limit", StringComparison.OrdinalIgnoreCase))
             {
                 error = $"The order list takes status and limit, not '{(name.Length <= 32 ? name : name[..32] + "...")}'.";
                 return false;

@@ -109,4 +109,18 @@ public sealed class WriteQueueIdempotencyTests(ITestOutputHelper output) : Write
         }
         Assert.Equal(3, StatusOf(again).Depth);
     }
+
+    [Fact]
+    public void The_same_key_for_a_different_payload_is_refused_naming_the_entry_that_holds_it()
+    {
+        Dependencies.Tell(new IsolateBreaker(Ledger), TestActor); // nothing is delivered: the entry stays
+        ExpectMsg<BreakerCommandAccepted>();
+        var queue = StartQueue();
+        var first = EnqueueAnswer(queue, "user-1", "charge 10", "order-1");
+
+        queue.Tell(new EnqueueWrite(Ledger, "user-1", "charge 99", "order-1"), TestActor);
+        var refused = ExpectMsg<EnqueueFailed>(TimeSpan.FromSeconds(5));
+        Assert.Contains($"already held by entry {first.Id} with a different key or payload", refused.Error);
+        Assert.Equal(1, StatusOf(queue).Depth);
+    }
 }

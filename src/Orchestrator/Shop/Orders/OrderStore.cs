@@ -47,18 +47,36 @@ public sealed class OrderStore(IRequiredActor<OrderBook> book)
     }
 
     /// <summary>Orders with <paramref name="status"/> (all when null), oldest first, at most <paramref name="limit"/>.</summary>
-    public async Task<OrderList> ListAsync(string? status, int limit, CancellationToken ct) =>
-        await (await book.GetAsync(ct)).Ask<OrderList>(new ListOrders(status, limit), Limit, ct);
+    public Task<OrderList> ListAsync(string? status, int limit, CancellationToken ct) => AskAsync<OrderList>(new ListOrders(status, limit), ct);
 
     /// <summary>Unpaid orders placed before <paramref name="placedBefore"/> whose charge was never queued.</summary>
-    public async Task<OrderList> AwaitingChargeAsync(DateTimeOffset placedBefore, int limit, CancellationToken ct) =>
-        await (await book.GetAsync(ct)).Ask<OrderList>(new GetOrdersAwaitingCharge(placedBefore, limit), Limit, ct);
+    public Task<OrderList> AwaitingChargeAsync(DateTimeOffset placedBefore, int limit, CancellationToken ct) =>
+        AskAsync<OrderList>(new GetOrdersAwaitingCharge(placedBefore, limit), ct);
 
     /// <summary>Waits until every order event asked for so far is in the journal.</summary>
-    public async Task<OrdersFlushed> FlushAsync(CancellationToken ct) =>
-        await (await book.GetAsync(ct)).Ask<OrdersFlushed>(FlushOrders.Instance, Limit, ct);
+    public Task<OrdersFlushed> FlushAsync(CancellationToken ct) => AskAsync<OrdersFlushed>(FlushOrders.Instance, ct);
 
-    /// <summary>The order, or null when there is none with this id.</summary>
+    /// <summary>The order, or null when there is none with this id; throws while the order book is not running.</summary>
     public async Task<Order?> FindAsync(string orderId, CancellationToken ct) =>
-        await (await book.GetAsync(ct)).Ask<object>(new GetOrder(orderId), Limit, ct) as Order;
+        await AskAsync<object>(new GetOrder(orderId), ct) switch
+        {
+            Order order => order,
+            OrderNotFound => null,
+            var other => throw new InvalidOperationException($"The order book answered {other.GetType().Name}."),
+        };
+
+    /// <summary>
+    /// Asks the order book; throws <see cref="InvalidOperationException"/> naming the problem while it is not running
+    /// (its backoff supervisor answers <see cref="OrderNotStored"/> then), and <see cref="AskTimeoutException"/> after <see cref="Limit"/>.
+    /// </summary>
+    private async Task<T> AskAsync<T>(object message, CancellationToken ct)
+    {
+        var answer = await (await book.GetAsync(ct)).Ask<object>(message, Limit, ct);
+        return answer switch
+        {
+            OrderNotStored down => throw new InvalidOperationException(down.Error),
+            T value => value,
+            _ => throw new InvalidOperationException($"The order book answered {answer.GetType().Name} to {message.GetType().Name}."),
+        };
+    }
 }
