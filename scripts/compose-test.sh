@@ -102,7 +102,10 @@ else
     fi
     suite=$(echo "$source_line" | awk '{print $3}')
     log "building a Debian $suite root filesystem with mmdebstrap (a few minutes)"
-    $sudo mmdebstrap --variant=minbase --include=ca-certificates "$suite" "$work/rootfs.tar" "$source_line" > "$work/mmdebstrap.log" 2>&1 \
+    # The .NET SDK needs ICU (the node itself runs with invariant globalization): this machine's libicu package,
+    # which exists in the same release.
+    icu=$(dpkg-query -W -f='${Package}\n' 'libicu[0-9]*' 2>/dev/null | grep -E '^libicu[0-9]+$' | head -1 || true)
+    $sudo mmdebstrap --variant=minbase --include="ca-certificates${icu:+,$icu}" "$suite" "$work/rootfs.tar" "$source_line" > "$work/mmdebstrap.log" 2>&1 \
       || { tail -20 "$work/mmdebstrap.log"; cannot_run "mmdebstrap could not build a base image (its log is above)"; }
     docker import "$work/rootfs.tar" orchestrator-local/debian:"$suite" >/dev/null || cannot_run "the engine could not import the base image"
     rm -f "$work/rootfs.tar"
@@ -114,12 +117,14 @@ else
     dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
     cp -a "$dotnet_root" "$context/dotnet"
     cp /usr/local/share/ca-certificates/*.crt "$context/ca/" 2>/dev/null || true
+    globalization=""
+    [ -n "$icu" ] || globalization=" DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1" # no ICU in the image: the SDK runs without it
     cat > "$context/Dockerfile" <<EOF
 FROM orchestrator-local/debian:$suite
 COPY dotnet /usr/share/dotnet
 COPY ca/ /usr/local/share/ca-certificates/
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet && update-ca-certificates >/dev/null
-ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1$globalization
 EOF
     log "building the local .NET image $sdk_image"
     docker build -q -t "$sdk_image" "$context" >/dev/null || cannot_run "the local .NET image could not be built"
