@@ -46,6 +46,17 @@ public sealed partial class WriteQueueActor
             .PipeTo(Self, success: r => new DeliveryFinished(write.Id, r, null), failure: e => new DeliveryFinished(write.Id, null, e));
     }
 
+    /// <summary>Stores that <paramref name="write"/> was applied, then runs <paramref name="then"/>.</summary>
+    private void RecordDelivered(QueuedWrite write, Action then) =>
+        Persist(new WriteDelivered(write.Id, _time.GetUtcNow()), e =>
+        {
+            Applied(e);
+            _log.Info("Write {WriteId} delivered to {Target} key {Key} after {Attempts} failed attempts; {Depth} waiting",
+                write.Id, write.Target, write.Key, write.Attempts, _state.PendingCount);
+            OrchestratorMetrics.WriteQueueEvent(write.Target, "delivered");
+            then();
+        });
+
     private void OnDeliveryFinished(DeliveryFinished finished)
     {
         if (!_inFlight.Remove(finished.Id) || !_state.TryGetPending(finished.Id, out var write))
@@ -56,14 +67,7 @@ public sealed partial class WriteQueueActor
 
         if (finished.Result is { Outcome: CallOutcome.Succeeded })
         {
-            Persist(new WriteDelivered(write.Id, _time.GetUtcNow()), e =>
-            {
-                Applied(e);
-                _log.Info("Write {WriteId} delivered to {Target} key {Key} after {Attempts} failed attempts; {Depth} waiting",
-                    write.Id, write.Target, write.Key, write.Attempts, _state.PendingCount);
-                OrchestratorMetrics.WriteQueueEvent(write.Target, "delivered");
-                Pump();
-            });
+            RecordDelivered(write, Pump);
             return;
         }
 

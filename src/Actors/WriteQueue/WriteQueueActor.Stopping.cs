@@ -1,6 +1,5 @@
 using Akka.Event;
 using Akka.Actor;
-using Orchestrator.Actors.Telemetry;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.WriteQueue;
@@ -55,14 +54,7 @@ public sealed partial class WriteQueueActor
         }
         if (finished.Result is { Outcome: CallOutcome.Succeeded })
         {
-            Persist(new WriteDelivered(write.Id, _time.GetUtcNow()), e =>
-            {
-                Applied(e);
-                _log.Info("Write {WriteId} delivered to {Target} key {Key} as the queue stops; {Depth} waiting", write.Id, write.Target, write.Key,
-                    _state.PendingCount);
-                OrchestratorMetrics.WriteQueueEvent(write.Target, "delivered");
-                FinishStopWhenIdle();
-            });
+            RecordDelivered(write, FinishStopWhenIdle);
             return;
         }
         _log.Info("Write {WriteId} for {Target} key {Key} was not delivered as the queue stops; not counted as an attempt, it is delivered after the next start",

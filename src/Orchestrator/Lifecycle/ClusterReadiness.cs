@@ -40,8 +40,7 @@ public sealed class ClusterReadiness : IDisposable
     private readonly TimeSpan _downedAfter;
     private readonly ILogger<ClusterReadiness> _log;
     private int _downedSelf;
-    private string? _verdict = NotStarted;
-    private const string NotStarted = "not started";
+    private volatile string? _verdict;
     private long _lastTick;
     private long _suspectUntil;
     private long _lastFreezeTicks;
@@ -56,13 +55,24 @@ public sealed class ClusterReadiness : IDisposable
         _cluster = Cluster.Get(system);
         _time = time;
         _lastTick = time.GetTimestamp();
+        _verdict = ClusterVerdict();
         _ticker = time.CreateTimer(_ => Tick(), null, TickInterval, TickInterval);
     }
 
-    /// <summary>Null when the node may serve; else why not, in a sentence.</summary>
+    /// <summary>
+    /// Null when the node may serve; else why not, in a sentence. Read on every request: the verdict the last tick
+    /// made, unless the ticks have stopped for <see cref="FreezeThreshold"/> (the process was frozen and has just
+    /// resumed: the next tick has not run yet).
+    /// </summary>
     public string? WhyNotServing()
     {
-        if (NoticeFreeze() is { } frozen) return frozen;
+        var gap = _time.GetElapsedTime(Interlocked.Read(ref _lastTick));
+        return gap >= FreezeThreshold ? Frozen(gap) : _verdict;
+    }
+
+    /// <summary>Why the cluster says this node should not serve now, from its current view; null when it may.</summary>
+    private string? ClusterVerdict()
+    {
         if (_system.WhenTerminated.IsCompleted || CoordinatedShutdown.Get(_system).ShutdownReason is not null)
             return "the actor system is shutting down";
         var self = _cluster.SelfMember;
@@ -85,7 +95,7 @@ public sealed class ClusterReadiness : IDisposable
         return $"this node sees only {reachable.Count} of the cluster's {members.Count} members reachable, not a majority";
     }
 
-    /// <summary>Every tick: notices a freeze, and logs (and counts) each change of whether, and why not, the node serves.</summary>
+    /// <summary>Every tick: notices a freeze, makes the verdict requests read, and logs (and counts) each change of it.</summary>
     private void Tick()
     {
         try
@@ -101,7 +111,7 @@ public sealed class ClusterReadiness : IDisposable
 
     private void TickCore()
     {
-        var why = WhyNotServing();
+        var why = NoticeFreeze() ?? ClusterVerdict();
         var before = _verdict;
         if (why == before) return;
         _verdict = why;
@@ -130,19 +140,18 @@ public sealed class ClusterReadiness : IDisposable
     private string? NoticeFreeze()
     {
         var now = _time.GetTimestamp();
-        var last = Interlocked.Exchange(ref _lastTick, now);
-        var gap = _time.GetElapsedTime(last, now);
+        var gap = _time.GetElapsedTime(Interlocked.Exchange(ref _lastTick, now), now);
         if (gap >= FreezeThreshold)
         {
             Interlocked.Exchange(ref _lastFreezeTicks, gap.Ticks);
             Interlocked.Exchange(ref _suspectUntil, now + (long)(SettleAfterFreeze.TotalSeconds * _time.TimestampFrequency));
         }
         if (gap >= _downedAfter) DownSelfAfterFreeze(gap);
-        var until = Interlocked.Read(ref _suspectUntil);
-        return until > now
-            ? $"this process was frozen for {TimeSpan.FromTicks(Interlocked.Read(ref _lastFreezeTicks)).TotalSeconds:0.#} s (a long pause: the cluster may have downed it meanwhile); it serves again once its view of the cluster has caught up"
-            : null;
+        return Interlocked.Read(ref _suspectUntil) > now ? Frozen(TimeSpan.FromTicks(Interlocked.Read(ref _lastFreezeTicks))) : null;
     }
+
+    private static string Frozen(TimeSpan gap) =>
+        $"this process was frozen for {gap.TotalSeconds:0.#} s (a long pause: the cluster may have downed it meanwhile); it serves again once its view of the cluster has caught up";
 
     private void DownSelfAfterFreeze(TimeSpan gap)
     {

@@ -31,20 +31,11 @@ public sealed class OrderStore(IRequiredActor<OrderBook> book)
     }
 
     /// <summary>Marks an order paid; throws when that could not be stored (the caller retries).</summary>
-    public async Task MarkPaidAsync(string orderId, string chargeId, CancellationToken ct)
-    {
-        var answer = await (await book.GetAsync(ct)).Ask<object>(new MarkOrderPaid(orderId, chargeId), Limit, ct);
-        if (answer is not OrderStored)
-            throw new InvalidOperationException($"Order {orderId} could not be marked paid: the order book answered {answer.GetType().Name}.");
-    }
+    public Task MarkPaidAsync(string orderId, string chargeId, CancellationToken ct) => AskAsync<OrderStored>(new MarkOrderPaid(orderId, chargeId), ct);
 
     /// <summary>Records that the order's charge is queued as <paramref name="writeId"/>; throws when that could not be stored.</summary>
-    public async Task RecordChargeQueuedAsync(string orderId, string writeId, CancellationToken ct)
-    {
-        var answer = await (await book.GetAsync(ct)).Ask<object>(new RecordChargeQueued(orderId, writeId), Limit, ct);
-        if (answer is not OrderStored)
-            throw new InvalidOperationException($"Order {orderId}: its queued charge could not be recorded: the order book answered {answer.GetType().Name}.");
-    }
+    public Task RecordChargeQueuedAsync(string orderId, string writeId, CancellationToken ct) =>
+        AskAsync<OrderStored>(new RecordChargeQueued(orderId, writeId), ct);
 
     /// <summary>Orders with <paramref name="status"/> (all when null), oldest first, at most <paramref name="limit"/>.</summary>
     public Task<OrderList> ListAsync(string? status, int limit, CancellationToken ct) => AskAsync<OrderList>(new ListOrders(status, limit), ct);
