@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
 # A cluster of orchestrator nodes on 127.0.0.1, for trying things by hand.
 #
-#   scripts/local-cluster.sh up N        build the node, start nodes 1..N (HTTP on 5081.., remoting on 4053..)
+#   scripts/local-cluster.sh up N        build the node, start nodes 1..N (HTTP on 5081.., remoting on 4053..,
+#                                        management on 8558..)
 #   scripts/local-cluster.sh status      each node: pid, ports, readiness, member status
 #   scripts/local-cluster.sh kill I      SIGKILL node I (kill -9: no shutdown of any kind)
 #   scripts/local-cluster.sh stop I      SIGTERM node I (it stops in order and leaves the cluster)
-#   scripts/local-cluster.sh start I     start node I again, on its own ports and data
+#   scripts/local-cluster.sh start I     start node I again, on its own ports and data (or a new node I > N)
 #   scripts/local-cluster.sh down        SIGTERM every node, wait for them to exit
 #
-# Options (before the command): --http-base P (default 5081), --akka-base P (default 4053),
-# --dir D (default ${XDG_STATE_HOME:-$HOME/.local/state}/orchestrator-local-cluster): each node keeps its data
-# (journal, payments ledger), its log (node-I.log) and its pid there. The bases given to 'up' are kept there too,
-# and used by the later commands. STABLE_AFTER (default 00:00:10) sets Cluster:StableAfter.
+# Options (before the command): --http-base P (default 5081), --akka-base P (default 4053), --management-base P
+# (default 8558), --dir D (default ${XDG_STATE_HOME:-$HOME/.local/state}/orchestrator-local-cluster): each node
+# keeps its data (journal, payments ledger), its log (node-I.log) and its pid there. The bases and N given to 'up'
+# are kept there too, and used by the later commands. STABLE_AFTER (default 00:00:10) sets Cluster:StableAfter.
 #
-# Nodes 1 and 2 are the seeds, listed on every node in that order: a restarted node 1 joins through node 2 (and
-# node 2 through node 1), so restarting one seed never forms a second cluster. Only when both seeds are down at once
-# does a restarted node 1 form a new cluster.
+# The nodes form their cluster with Cluster Bootstrap: nodes 1..N of 'up' are the contact points (their management
+# endpoints), listed on every node. A starting node joins the cluster any contact point is in, so a restarted node,
+# whichever it is, never forms a second cluster while another node is up. A new cluster forms only when all N
+# contact points answer and none is in a cluster (after 'down', or when every node was killed: start them all).
 set -euo pipefail
 
 http_base=5081
 akka_base=4053
+management_base=8558
+size=0
 dir="${XDG_STATE_HOME:-$HOME/.local/state}/orchestrator-local-cluster"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -29,6 +33,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --http-base) http_base="$2"; shift 2 ;;
     --akka-base) akka_base="$2"; shift 2 ;;
+    --management-base) management_base="$2"; shift 2 ;;
     --dir) dir="$2"; shift 2 ;;
     -h|--help) usage 0 ;;
     --*) echo "Unknown option $1" >&2; usage ;;
@@ -43,8 +48,9 @@ number() { # number NAME VALUE MIN
 }
 number --http-base "$http_base" 1
 number --akka-base "$akka_base" 1
-# The bases chosen at 'up' hold for the cluster's later commands.
-if [ "$command" != up ] && [ -f "$dir/cluster.conf" ]; then read -r http_base akka_base < "$dir/cluster.conf"; fi
+number --management-base "$management_base" 1
+# The bases and the size chosen at 'up' hold for the cluster's later commands.
+if [ "$command" != up ] && [ -f "$dir/cluster.conf" ]; then read -r http_base akka_base management_base size < "$dir/cluster.conf"; fi
 
 dll="$root/src/Orchestrator/bin/Release/net10.0/Orchestrator.dll"
 pid_of() { cat "$dir/node-$1.pid" 2>/dev/null || true; }
@@ -59,15 +65,19 @@ build() {
 start_node() { # start_node I
   local i="$1"
   if alive "$i"; then echo "node $i already runs (pid $(pid_of "$i"))"; return; fi
-  local http=$((http_base + i - 1)) akka=$((akka_base + i - 1))
-  local seed2=$((akka_base + 1))
+  local http=$((http_base + i - 1)) akka=$((akka_base + i - 1)) management=$((management_base + i - 1))
   mkdir -p "$dir/node-$i"
-  echo "$http $akka" > "$dir/node-$i.conf"
+  echo "$http $akka $management" > "$dir/node-$i.conf"
+  # The contact points: the management endpoints of nodes 1..N of 'up', on every node.
+  local contact=() c
+  for c in $(seq 1 "$size"); do
+    contact+=("Cluster__Bootstrap__ContactPoints__$((c - 1))=127.0.0.1:$((management_base + c - 1))")
+  done
   # setsid: the node is not in this shell's process group, so Ctrl-C here does not reach it.
-  ASPNETCORE_URLS="http://127.0.0.1:$http" \
+  env ASPNETCORE_URLS="http://127.0.0.1:$http" \
   Cluster__Hostname=127.0.0.1 Cluster__Port="$akka" \
-  Cluster__SeedNodes__0="akka.tcp://orchestrator@127.0.0.1:$akka_base" \
-  Cluster__SeedNodes__1="akka.tcp://orchestrator@127.0.0.1:$seed2" \
+  Cluster__Bootstrap__Discovery=Config Cluster__Bootstrap__ManagementPort="$management" "${contact[@]}" \
+  Cluster__Bootstrap__StableMargin="${STABLE_MARGIN:-00:00:03}" \
   Cluster__StableAfter="${STABLE_AFTER:-00:00:10}" \
   Orchestrator__WriteQueue__DatabasePath="$dir/node-$i/orchestrator.db" \
     setsid dotnet "$dll" >>"$dir/node-$i.log" 2>&1 < /dev/null &
@@ -108,7 +118,8 @@ case "$command" in
     [ $# -eq 1 ] || usage
     number N "$1" 1
     mkdir -p "$dir"
-    echo "$http_base $akka_base" > "$dir/cluster.conf"
+    size="$1"
+    echo "$http_base $akka_base $management_base $size" > "$dir/cluster.conf"
     build
     for i in $(seq 1 "$1"); do start_node "$i"; done
     for i in $(seq 1 "$1"); do wait_ready "$i"; done
@@ -130,18 +141,18 @@ case "$command" in
     done
     ;;
   status)
-    printf '%-5s %-8s %-24s %-16s %-10s %s\n' node pid http remoting ready member
+    printf '%-5s %-8s %-24s %-16s %-16s %-10s %s\n' node pid http remoting management ready member
     for conf in "$dir"/node-*.conf; do
       [ -e "$conf" ] || { echo "No nodes in $dir"; exit 0; }
       i="${conf##*/node-}"; i="${i%.conf}"
-      read -r http akka < "$conf"
+      read -r http akka management < "$conf"
       pid="-"; ready="-"; member="-"
       if alive "$i"; then
         pid="$(pid_of "$i")"
         ready=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$http/health/ready" || true)
         member=$(curl -s "http://127.0.0.1:$http/health" | sed -n 's/.*"memberStatus":"\([A-Za-z]*\)".*/\1/p' || true)
       fi
-      printf '%-5s %-8s %-24s %-16s %-10s %s\n' "$i" "$pid" "http://127.0.0.1:$http" "127.0.0.1:$akka" "$ready" "${member:--}"
+      printf '%-5s %-8s %-24s %-16s %-16s %-10s %s\n' "$i" "$pid" "http://127.0.0.1:$http" "127.0.0.1:$akka" "127.0.0.1:${management:--}" "$ready" "${member:--}"
     done
     ;;
   *) echo "Unknown command '$command'." >&2; usage ;;

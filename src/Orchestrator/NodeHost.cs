@@ -12,6 +12,7 @@ using Orchestrator.Node.Api;
 using Orchestrator.Node.Chaos;
 using Orchestrator.Node.Configuration;
 using Orchestrator.Node.Downstream;
+using Orchestrator.Node.Formation;
 using Orchestrator.Node.Lifecycle;
 using Orchestrator.Node.Logging;
 using Orchestrator.Node.Shop;
@@ -60,6 +61,8 @@ public static class NodeHost
         // The write queue's SQLite file: its directory is created now, and a file that cannot be written stops the node here.
         if (WriteQueueStorage.Prepare(orchestrator.WriteQueue) is { Count: > 0 } storageErrors) throw new OrchestratorOptionsException(storageErrors);
         PortCheck.EnsureFree($"{ClusterSettings.SectionName}:Port", settings.Cluster.Hostname, settings.Cluster.Port);
+        if (settings.Cluster.Bootstrap.Enabled)
+            PortCheck.EnsureFree($"{BootstrapSettings.SectionName}:ManagementPort", settings.Cluster.Hostname, settings.Cluster.Bootstrap.ManagementPort);
         PortCheck.EnsureHttpFree(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey));
         var ledger = OpenPaymentLedger(settings.Downstream, orchestrator.WriteQueue);
 
@@ -127,15 +130,19 @@ public static class NodeHost
                 NodeExit.StopServingWhenTheClusterStopsTheNode(system, services.GetRequiredService<NodeLifecycle>(),
                     services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(NodeExit))));
 
+            if (cluster.Bootstrap.Enabled)
+                ClusterFormation.UseBootstrap(akka, cluster);
             // No seed nodes: this node is its own seed. Joining its own address (rather than listing it as a seed)
             // works on port 0 too, where the address is only known once remoting has bound.
-            if (cluster.SeedNodes.Count == 0)
+            else if (cluster.SeedNodes.Count == 0)
                 akka.AddStartup((system, _) =>
                 {
                     var self = Akka.Cluster.Cluster.Get(system);
                     self.Join(self.SelfAddress);
                 });
         });
+        // After the actor system (it needs it): serves the contact point, then starts the bootstrap.
+        if (settings.Cluster.Bootstrap.Enabled) builder.Services.AddHostedService<ManagementEndpoint>();
         builder.Services.AddGuardedCalls();
         // Registered after the actor system, so stopped before it (hosted services stop in reverse order).
         builder.Services.AddHostedService<PaymentRecovery>();

@@ -29,27 +29,43 @@ public sealed class ConfigurationTests
     [InlineData("--Cluster:SeedNodes:0=not-an-address", "Cluster:SeedNodes:0")]
     [InlineData("--Cluster:SeedNodes:0=akka.tcp://other@127.0.0.1:4053", "Cluster:SeedNodes:0")]
     [InlineData("--Cluster:Prot=4054", "Prot")]
+    [InlineData("--Cluster:Bootstrap:Discovery=Dns", "Cluster:Bootstrap")]
+    [InlineData("--Cluster:Bootstrap:Discovery=Config", "Cluster:Bootstrap:ContactPoints")]
+    [InlineData("--Cluster:Bootstrap:ContactPoints:0=127.0.0.1:8558", "Cluster:Bootstrap:Discovery")]
+    [InlineData("--Cluster:Bootstrap:Discovery=Config --Cluster:Bootstrap:ContactPoints:0=node1", "Cluster:Bootstrap:ContactPoints:0")]
+    [InlineData("--Cluster:Bootstrap:Discovery=Config --Cluster:Bootstrap:ContactPoints:0=node1:99999", "Cluster:Bootstrap:ContactPoints:0")]
+    [InlineData("--Cluster:Bootstrap:Discovery=Config --Cluster:Bootstrap:ContactPoints:0=node1:8558 --Cluster:Bootstrap:ContactPoints:1=node1:8558", "Cluster:Bootstrap:ContactPoints:1")]
+    [InlineData("--Cluster:Bootstrap:Discovery=Config --Cluster:Bootstrap:ContactPoints:0=node1:8558 --Cluster:Bootstrap:RequiredContactPoints=2", "Cluster:Bootstrap:RequiredContactPoints")]
+    [InlineData("--Cluster:Bootstrap:Discovery=Config --Cluster:Bootstrap:ContactPoints:0=node1:8558 --Cluster:Bootstrap:ManagementPort=0", "Cluster:Bootstrap:ManagementPort")]
+    [InlineData("--Cluster:Bootstrap:Discovery=Config --Cluster:Bootstrap:ContactPoints:0=node1:8558 --Cluster:SeedNodes:0=akka.tcp://orchestrator@node1:4053", "Cluster:SeedNodes")]
+    [InlineData("--Cluster:Bootstrap:Discovery=Config --Cluster:Bootstrap:ContactPoints:0=node1:8558 --Cluster:Hostname=0.0.0.0", "Cluster:PublicHostname")]
+    [InlineData("--Cluster:Bootstrap:Discovery=Kubernetes --Cluster:Bootstrap:PortName= ", "Cluster:Bootstrap:PortName")]
     [InlineData("--Downstream:BaseUrl=ftp://127.0.0.1/", "Downstream:BaseUrl")]
     [InlineData("--Downstream:ReplicaLag=-00:00:01", "Downstream:ReplicaLag")]
     [InlineData("--Shop:HomeDeadline=00:00:00", "Shop:HomeDeadline")]
     [InlineData("--Shop:HomeDeadline=00:00:10.001", "Shop:HomeDeadline")]
     [InlineData("--Shop:HomeDeadline=soon", "Shop:HomeDeadline")]
     [InlineData("--Shop:HomeDedline=00:00:01", "HomeDedline")]
-    public void Bad_node_settings_are_refused_naming_the_setting(string arg, string named)
+    public void Bad_node_settings_are_refused_naming_the_setting(string args, string named)
     {
-        var e = Assert.Throws<NodeConfigurationException>(() => NodeHost.Build(NodeFixture.Args(arg)));
+        var e = Assert.Throws<NodeConfigurationException>(() => NodeHost.Build(NodeFixture.Args(args.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
         Assert.Contains(named, e.Message);
     }
 
     [Fact]
     public async Task The_settings_of_docker_compose_yml_are_accepted()
     {
-        // docker-compose.yml: bind every interface, be reached as node1, node1 is the seed. Built, not started.
+        // docker-compose.yml: bind every interface, be reached as node1, form the cluster with the three nodes'
+        // contact points. Built, not started.
         await using var app = NodeHost.Build(NodeFixture.Args(
             "--Cluster:Hostname=0.0.0.0", "--Cluster:PublicHostname=node1", "--Cluster:Port=4053",
-            "--Cluster:SeedNodes:0=akka.tcp://orchestrator@node1:4053"));
+            "--Cluster:Bootstrap:Discovery=Config", "--Cluster:Bootstrap:ContactPoints:0=node1:8558",
+            "--Cluster:Bootstrap:ContactPoints:1=node2:8558", "--Cluster:Bootstrap:ContactPoints:2=node3:8558"));
         var cluster = (ClusterSettings)app.Services.GetService(typeof(ClusterSettings))!;
-        Assert.Equal(["akka.tcp://orchestrator@node1:4053"], cluster.SeedNodes);
+        Assert.Empty(cluster.SeedNodes);
+        Assert.Equal(DiscoveryMethod.Config, cluster.Bootstrap.Discovery);
+        Assert.Equal(3, cluster.Bootstrap.EffectiveRequiredContactPoints);
+        Assert.Equal(BootstrapSettings.DefaultManagementPort, cluster.Bootstrap.ManagementPort);
         Assert.Equal("node1", cluster.PublicHostname);
     }
 

@@ -23,7 +23,12 @@ public sealed class ClusterSettings
     /// <summary>The host name other nodes reach this one by, when it differs from <see cref="Hostname"/> (NAT, containers). Default: none.</summary>
     public string? PublicHostname { get; set; }
 
-    /// <summary>Addresses of the seed nodes, like <c>akka.tcp://orchestrator@127.0.0.1:4053</c>. Empty: the node joins itself (a one-node cluster).</summary>
+    /// <summary>
+    /// Addresses of the seed nodes, like <c>akka.tcp://orchestrator@127.0.0.1:4053</c>. Empty, and no
+    /// <see cref="Bootstrap"/>: the node joins itself (a one-node cluster). List at least two seeds on every node:
+    /// a restarted first seed that reaches none of the others forms a cluster of its own. <see cref="Bootstrap"/>
+    /// has no such case.
+    /// </summary>
     public List<string> SeedNodes { get; set; } = [];
 
     /// <summary>
@@ -34,6 +39,9 @@ public sealed class ClusterSettings
 
     /// <summary>The node's cluster roles. Default: none.</summary>
     public List<string> Roles { get; set; } = [];
+
+    /// <summary>Cluster formation by Akka.Management's Cluster Bootstrap (instead of <see cref="SeedNodes"/>); section <c>Cluster:Bootstrap</c>.</summary>
+    public BootstrapSettings Bootstrap { get; set; } = new();
 
     /// <summary>Adds every problem to <paramref name="errors"/>, naming the setting; <paramref name="systemName"/> is the actor system's name seed nodes must carry.</summary>
     public void Validate(string systemName, List<string> errors)
@@ -59,6 +67,9 @@ public sealed class ClusterSettings
             errors.Add($"{SectionName}:StableAfter must be between 1 second and 1 hour, not {StableAfter}.");
         for (var i = 0; i < Roles.Count; i++)
             if (string.IsNullOrWhiteSpace(Roles[i])) errors.Add($"{SectionName}:Roles:{i} is empty.");
+        Bootstrap.Validate(SeedNodes, errors);
+        if (Bootstrap.Enabled && PublicHostname is null && Hostname.Trim() is "0.0.0.0" or "::" or "[::]")
+            errors.Add($"{SectionName}:PublicHostname must name the host other nodes reach this one by: {SectionName}:Hostname is {Hostname} (any address), and Cluster Bootstrap hands this node's address to the others.");
     }
 
     private static bool TryParse(string? text, out Address address)
