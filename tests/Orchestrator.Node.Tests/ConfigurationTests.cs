@@ -53,20 +53,50 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public async Task The_settings_of_docker_compose_yml_are_accepted()
+    public async Task The_cluster_settings_of_docker_compose_yml_are_accepted()
     {
-        // docker-compose.yml: bind every interface, be reached as node1, form the cluster with the three nodes'
-        // contact points. Built, not started.
-        await using var app = NodeHost.Build(NodeFixture.Args(
-            "--Cluster:Hostname=0.0.0.0", "--Cluster:PublicHostname=node1", "--Cluster:Port=4053",
-            "--Cluster:Bootstrap:Discovery=Config", "--Cluster:Bootstrap:ContactPoints:0=node1:8558",
-            "--Cluster:Bootstrap:ContactPoints:1=node2:8558", "--Cluster:Bootstrap:ContactPoints:2=node3:8558"));
+        // Every Cluster__ variable of node1 in docker-compose.yml (the shared block, then node1's own). Built, not started.
+        var compose = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docker-compose.yml"));
+        var settings = new Dictionary<string, string>();
+        var node1 = Array.FindIndex(compose, l => l.TrimEnd() == "  node1:");
+        var node2 = Array.FindIndex(compose, l => l.TrimEnd() == "  node2:");
+        foreach (var line in compose.Take(node2).Where((_, i) => i < node1 || i > node1))
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(line, @"^\s+(Cluster__\w+):\s*""?([^""#]*)""?\s*$");
+            if (match.Success) settings[match.Groups[1].Value] = match.Groups[2].Value.Trim();
+        }
+        await using var app = NodeHost.Build(NodeFixture.Args(settings.Select(s => $"--{s.Key.Replace("__", ":")}={s.Value}").ToArray()));
         var cluster = (ClusterSettings)app.Services.GetService(typeof(ClusterSettings))!;
         Assert.Empty(cluster.SeedNodes);
         Assert.Equal(DiscoveryMethod.Config, cluster.Bootstrap.Discovery);
+        Assert.Equal(["node1:8558", "node2:8558", "node3:8558"], cluster.Bootstrap.ContactPoints);
         Assert.Equal(3, cluster.Bootstrap.EffectiveRequiredContactPoints);
-        Assert.Equal(BootstrapSettings.DefaultManagementPort, cluster.Bootstrap.ManagementPort);
         Assert.Equal("node1", cluster.PublicHostname);
+        Assert.Equal(4053, cluster.Port);
+    }
+
+    [Fact]
+    public async Task The_cluster_settings_of_the_kubernetes_manifest_are_accepted()
+    {
+        // Every Cluster__ variable with a plain value in deploy/kubernetes/orchestrator.yaml; the pod IP stands in for $(POD_IP).
+        var manifest = File.ReadAllText(Path.Combine(RepositoryRoot(), "deploy", "kubernetes", "orchestrator.yaml"));
+        var settings = System.Text.RegularExpressions.Regex.Matches(manifest, @"- name: (Cluster__\w+)\s+value: ""?([^""\n]*)""?")
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim() == "$(POD_IP)" ? "10.1.2.3" : m.Groups[2].Value.Trim());
+        Assert.Contains("Cluster__Bootstrap__Discovery", settings.Keys);
+        await using var app = NodeHost.Build(NodeFixture.Args(settings.Select(s => $"--{s.Key.Replace("__", ":")}={s.Value}").ToArray()));
+        var cluster = (ClusterSettings)app.Services.GetService(typeof(ClusterSettings))!;
+        Assert.Equal(DiscoveryMethod.Kubernetes, cluster.Bootstrap.Discovery);
+        Assert.Equal(3, cluster.Bootstrap.EffectiveRequiredContactPoints);
+        Assert.Equal("10.1.2.3", cluster.PublicHostname);
+        Assert.Equal("management", cluster.Bootstrap.PortName);
+        Assert.Contains("name: management", manifest); // the container port the bootstrap probes
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Orchestrator.sln not found above " + AppContext.BaseDirectory);
     }
 
     [Fact]
