@@ -15,6 +15,7 @@ using Orchestrator.Node.Downstream;
 using Orchestrator.Node.Formation;
 using Orchestrator.Node.Lifecycle;
 using Orchestrator.Node.Logging;
+using Orchestrator.Node.Remoting;
 using Orchestrator.Node.Shop;
 using Orchestrator.Node.Shop.Orders;
 using Serilog;
@@ -83,6 +84,7 @@ public static class NodeHost
         builder.Services.AddSingleton(settings.Admin);
         builder.Services.AddSingleton<OperatorAccess>();
         builder.Services.AddSingleton(settings.Cluster);
+        builder.Services.AddRemotingTls(settings.Tls);
         builder.Services.AddSingleton(settings.Downstream);
         builder.Services.AddSingleton(settings.Shop);
         builder.Services.AddSingleton(new ShedRetryAfter(orchestrator.Admission.RetryAfter));
@@ -110,7 +112,7 @@ public static class NodeHost
                     HostName = cluster.Hostname,
                     Port = cluster.Port,
                     PublicHostName = cluster.PublicHostname,
-                })
+                }.WithTls(services)) // Remoting:Tls (RemotingTlsHosting)
                 .WithClustering(new ClusterOptions
                 {
                     SeedNodes = cluster.SeedNodes.ToArray(),

@@ -20,6 +20,13 @@ public static class NodeMetrics
     private static readonly Counter<long> ServingChanges =
         Meter.CreateCounter<long>("orchestrator.node.serving_changes", "{change}", "This node started or stopped serving, as the cluster says (tag serving).");
 
+    private static readonly Counter<long> RemotingPeersRefused =
+        Meter.CreateCounter<long>("orchestrator.remoting.tls.refused_peers", "{connection}",
+            "Remoting connections whose peer certificate did not chain to the cluster's trust anchor (Remoting:Tls), refused.");
+
+    /// <summary>A remoting peer's certificate was refused (Remoting:Tls).</summary>
+    public static void RemotingPeerRefused() => RemotingPeersRefused.Add(1);
+
     /// <summary>This node started (<paramref name="serving"/>) or stopped serving.</summary>
     public static void ServingChanged(bool serving) => ServingChanges.Add(1, new KeyValuePair<string, object?>("serving", serving));
 

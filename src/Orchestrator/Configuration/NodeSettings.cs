@@ -1,9 +1,14 @@
 using Microsoft.Extensions.Configuration;
+using Orchestrator.Node.Remoting;
 
 namespace Orchestrator.Node.Configuration;
 
-/// <summary>The node's own settings (sections <c>Cluster</c>, <c>Downstream</c>, <c>Shop</c>, <c>Admin</c> and <c>Shutdown</c>), bound strictly and validated together at start-up.</summary>
-public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Downstream, ShopSettings Shop, AdminSettings Admin, ShutdownSettings Shutdown)
+/// <summary>
+/// The node's own settings (sections <c>Cluster</c>, <c>Downstream</c>, <c>Shop</c>, <c>Admin</c>, <c>Shutdown</c> and
+/// <c>Remoting</c>), bound strictly and validated together at start-up. <paramref name="Tls"/>: the certificate and
+/// trust anchors <c>Remoting:Tls</c> loaded, or null when TLS is off.
+/// </summary>
+public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Downstream, ShopSettings Shop, AdminSettings Admin, ShutdownSettings Shutdown, RemotingTls? Tls)
 {
     /// <summary>Binds and validates; throws <see cref="NodeConfigurationException"/> listing every problem.</summary>
     public static NodeSettings Load(IConfiguration configuration, string systemName)
@@ -13,6 +18,10 @@ public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Do
         var before = errors.Count;
         var cluster = StrictBinder.Bind(configuration.GetSection(ClusterSettings.SectionName), new ClusterSettings(), errors);
         if (errors.Count == before) cluster.Validate(systemName, errors);
+
+        before = errors.Count;
+        var remoting = StrictBinder.Bind(configuration.GetSection(RemotingSettings.SectionName), new RemotingSettings(), errors);
+        var tls = errors.Count == before ? remoting.Tls.Load(cluster.SeedNodes, errors, TimeProvider.System) : null;
 
         before = errors.Count;
         var downstream = StrictBinder.Bind(configuration.GetSection(DownstreamSettings.SectionName), new DownstreamSettings(), errors);
@@ -31,6 +40,6 @@ public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Do
         if (errors.Count == before) shutdown.Validate(errors);
 
         if (errors.Count > 0) throw new NodeConfigurationException(errors);
-        return new NodeSettings(cluster, downstream, shop, admin, shutdown);
+        return new NodeSettings(cluster, downstream, shop, admin, shutdown, tls);
     }
 }
