@@ -11,7 +11,8 @@
 # 3. The node image, from src/Orchestrator/Dockerfile unchanged (its base images are build arguments).
 # 4. docker-compose up; then the checks: three members Up and ready; an outage seen by node1's container opens
 #    recommendations' breaker (AnyOpen) on all three; node3 killed: the survivors serve, node3 is removed; node3
-#    started again: it rejoins, and all three are Up.
+#    started again: it rejoins (Cluster Bootstrap: through a contact point), and all three are Up; members talk over
+#    mutual TLS (akka.ssl.tcp).
 # 5. Tear down: containers, volumes, the network (and the engine, if started here).
 #
 # WORK (default /tmp/orchestrator-compose-test) holds the engine's data and the base image's root filesystem;
@@ -159,6 +160,10 @@ all_open() { for i in 1 2 3; do [ "$(breaker "$i")" = Open ] || return 1; done; 
 healthy() { [ "$(docker inspect -f '{{.State.Health.Status}}' "$(compose ps -q "node$1")" 2>/dev/null)" = healthy ]; }
 
 until_true 120 "three members Up on every node" all_up 3 1 2 3
+# Mutual TLS is on in docker-compose.yml (demo certificate): every member's address is akka.ssl.tcp://.
+tls_members() { json 1 /api/status | python3 -c 'import json,sys
+d=json.load(sys.stdin); m=d["cluster"]["members"]; sys.exit(0 if m and all(x["address"].startswith("akka.ssl.tcp://") for x in m) else 1)' 2>/dev/null; }
+until_true 10 "the members talk over mutual TLS (akka.ssl.tcp)" tls_members
 until_true 60 "every node ready" bash -c "$(declare -f ready port); ready 1 && ready 2 && ready 3"
 until_true 60 "every container healthy (the image's health check)" bash -c "$(declare -f healthy compose); project=$project root=$root token=$token; healthy 1 && healthy 2 && healthy 3"
 
@@ -178,4 +183,11 @@ until_true 90 "node3 is removed (two members on node1 and node2)" all_up 2 1 2
 compose start node3 >/dev/null
 log "node3 started again"
 until_true 120 "node3 rejoins: three members Up on every node" all_up 3 1 2 3
+# Cluster Bootstrap: node3 joined the running cluster through a contact point both times (first start and restart),
+# and never formed a cluster of its own.
+rejoined_through_bootstrap() {
+  local logs; logs="$(compose logs --no-color node3 2>/dev/null)"
+  [ "$(grep -c "to existing cluster" <<<"$logs")" -ge 2 ] && ! grep -q "Initiating new cluster" <<<"$logs"
+}
+until_true 10 "node3 joined the existing cluster through Cluster Bootstrap" rejoined_through_bootstrap
 log "all checks passed"
