@@ -15,6 +15,7 @@ using Orchestrator.Node.Downstream;
 using Orchestrator.Node.Formation;
 using Orchestrator.Node.Lifecycle;
 using Orchestrator.Node.Logging;
+using Orchestrator.Node.Observability;
 using Orchestrator.Node.Remoting;
 using Orchestrator.Node.Shop;
 using Orchestrator.Node.Shop.Orders;
@@ -71,7 +72,8 @@ public static class NodeHost
             .ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly))
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
-            .Enrich.With<AkkaLogSourceEnricher>());
+            .Enrich.With<AkkaLogSourceEnricher>()
+            .Enrich.With<TraceContextEnricher>());
 
         builder.Services.ConfigureHttpJsonOptions(o => NodeJson.Configure(o.SerializerOptions));
         // Bounded input: bodies, request lines; a body that does not bind throws, so that ErrorResponses names the problem in JSON.
@@ -152,6 +154,7 @@ public static class NodeHost
         builder.Services.AddSingleton<NodeLifecycle>();
         builder.Services.AddSingleton<ClusterReadiness>();
         builder.Services.AddNodeHealthChecks();
+        builder.AddNodeTelemetry(); // metrics (/metrics, OTLP), traces, the degradation check
         builder.Services.AddHostedService<NodeShutdown>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.HostShutdownTimeout);
         builder.Services.AddSingleton(sp => new PageComposer(sp.GetRequiredService<IGuardedCalls>(), TimeProvider.System));
@@ -165,6 +168,7 @@ public static class NodeHost
         if (!settings.Admin.HasToken)
             app.Logger.LogWarning("Admin:Token is not set: the operator endpoints that change something (chaos, features, breaker commands, the write queue's poison list) answer only callers on this machine (loopback); set Admin:Token (Admin__Token) to require a bearer token instead");
         app.MapHealth();
+        app.MapNodeTelemetry();
         app.MapStatusApi();
         app.MapFeatureApi();
         app.MapChaosApi();
@@ -176,7 +180,7 @@ public static class NodeHost
             node = ActorSystemName,
             endpoints = new[]
             {
-                "GET /health", "GET /health/live", "GET /health/ready", "GET /api/status", "POST /api/dependencies/{name}/isolate", "POST /api/dependencies/{name}/reset",
+                "GET /health", "GET /health/live", "GET /health/ready", "GET /health/degradation", "GET /metrics", "GET /api/status", "POST /api/dependencies/{name}/isolate", "POST /api/dependencies/{name}/reset",
                 "GET /api/features", "PUT /api/features/{name}",
                 "GET /api/chaos", "GET|POST|DELETE /api/chaos/{dependency}",
                 "GET /shop/home/{userId}?deadlineMs=800", "GET /shop/product/{productId}", "POST /shop/checkout", "GET /shop/orders/{orderId}",

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Orchestrator.Actors.Breaker;
@@ -44,30 +45,37 @@ internal sealed class CallDesk
     // ---- arrivals -------------------------------------------------------------------------------------------------
 
     /// <summary>A call told straight to the actor: the whole pipeline, from its deadline on.</summary>
-    public void TakeIn(GuardedCall call, IActorRef replyTo) =>
-        Process(NewPending(call, replyTo, _handle.Time.GetTimestamp(), Holdings.None), PipelineStage.Deadline);
+    public void TakeIn(GuardedCall call, IActorRef replyTo)
+    {
+        _handle.NoteTier(call.Tier);
+        var before = Activity.Current;
+        var span = OrchestratorTracing.StartCall(Name, call);
+        if (span is not null) Activity.Current = before; // the span goes with the call, not with this actor's thread
+        Process(NewPending(call, replyTo, _handle.Time.GetTimestamp(), Holdings.None, span), PipelineStage.Deadline);
+    }
 
     /// <summary>A call the caller's side handed over: the pipeline from where it stopped.</summary>
     public void Resume(AdmittedCall admitted, IActorRef replyTo) =>
-        Process(NewPending(admitted.Call, replyTo, admitted.Arrived, admitted.Held), admitted.ResumeAt);
+        Process(NewPending(admitted.Call, replyTo, admitted.Arrived, admitted.Held, admitted.Span), admitted.ResumeAt);
 
     /// <summary>A failed first attempt from the caller's side that may be retried: recorded, then retried or degraded here.</summary>
     public void TakeOver(RetryHandover handover, IActorRef replyTo)
     {
         Breaker.RecordFailure(handover.Duration, handover.Permit, handover.Round);
         _state.Budget.RecordAttempt();
-        var pending = NewPending(handover.Call, replyTo, handover.Arrived, handover.Held);
+        var pending = NewPending(handover.Call, replyTo, handover.Arrived, handover.Held, handover.Span);
         pending.Attempts = 1;
         var detail = handover.Failure.Detail!;
         if (!TryScheduleRetry(pending, ref detail)) _replies.Degrade(pending, handover.Failure.Reason, handover.Failure.Error, detail);
         Drain();
     }
 
-    private PendingCall NewPending(GuardedCall call, IActorRef replyTo, long arrived, Holdings held) =>
+    private PendingCall NewPending(GuardedCall call, IActorRef replyTo, long arrived, Holdings held, Activity? span) =>
         new(_state.NextId++, call, replyTo, arrived, call.Timeout ?? Options.Timeout)
         {
             CacheKey = _handle.Cache is not null ? CacheKeys.For(call) : null,
             Held = held,
+            Span = span,
         };
 
     private void Process(PendingCall pending, PipelineStage from)
@@ -155,10 +163,14 @@ internal sealed class CallDesk
         pending.Attempts++;
         _state.Running[pending.Id] = pending;
         var (id, attempt) = (pending.Id, pending.Attempts);
+        // Current while the work is started elsewhere (it takes this context along): the work's own spans are the attempt's children.
+        var before = Activity.Current;
+        pending.AttemptSpan = OrchestratorTracing.StartAttempt(pending.Span, Name, attempt);
         AttemptRunner.RunAsync<object?>(Name, pending.Call.InvokeAsync, pending.Deadline, pending.Timeout, _handle.Time, _handle.Pool,
                 (TaskScheduler?)_handle.Threads ?? TaskScheduler.Default, _handle.Time.GetTimestamp())
             .AsTask()
             .PipeTo(_self, success: outcome => new AttemptEnded(id, attempt, outcome));
+        if (pending.AttemptSpan is not null) Activity.Current = before;
     }
 
     /// <summary>A single-flight follower reached its own deadline.</summary>
@@ -176,6 +188,11 @@ internal sealed class CallDesk
         var answerFailed = outcome.End == AttemptEnd.Answered && OutcomeClassifier.IsFailedAnswer(pending.Call, outcome.Value, Options.Breaker, out problem);
         var judged = Judgement.Of(Name, pending.Call, outcome, answerFailed, Options.Breaker, out var endProblem);
         _handle.WarnAbout(problem ?? endProblem);
+        if (pending.AttemptSpan is { } attemptSpan)
+        {
+            OrchestratorTracing.EndAttempt(attemptSpan, outcome.End.ToString(), judged.Class == OutcomeClass.Success, judged.Error);
+            pending.AttemptSpan = null;
+        }
         if (outcome.End == AttemptEnd.TimedOut) _handle.Stats.CountTimeout();
         string? retryProblem = null;
         var retryable = judged.Class == OutcomeClass.Failure && !pending.IsRefresh && pending.Attempts < Options.Retry.MaxAttempts
@@ -239,6 +256,7 @@ internal sealed class CallDesk
         pending.RetryAt = now + delay;
         _state.BackingOff[pending.Id] = pending;
         _timers.StartSingleTimer(new RetryTimerKey(pending.Id), new RetryDue(pending), delay);
+        OrchestratorTracing.RetryScheduled(pending.Span, pending.Attempts + 1, delay);
         return true;
     }
 
@@ -266,7 +284,7 @@ internal sealed class CallDesk
     public void AnswerCrashed(GuardedCall call, IActorRef replyTo, long arrived, Holdings held, Exception reason)
     {
         if (AllInHand().Any(p => ReferenceEquals(p.Call, call))) return;
-        _replies.Reply(NewPending(call, replyTo, arrived, held), new CallReport(CallOutcome.Failed, null, DegradationReason.ActorFailure, null, reason,
+        _replies.Reply(NewPending(call, replyTo, arrived, held, null), new CallReport(CallOutcome.Failed, null, DegradationReason.ActorFailure, null, reason,
             $"The actor of '{Name}' crashed while taking the call in: {reason.Message}", TimeSpan.Zero, 0));
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Orchestrator.Actors.Pipeline;
@@ -62,13 +63,18 @@ internal sealed class CallReplies(DependencyHandle handle, DependencyState state
             return;
         }
         if (!Finish(pending)) return;
-        var walk = FallbackChain.Walk(handle, new ChainRequest(pending.Call, reason, error, detail, pending.Attempts, Offload: true) { Before = pending.Trail });
+        var walk = FallbackChain.Walk(handle, new ChainRequest(pending.Call, reason, error, detail, pending.Attempts, Offload: true)
+        {
+            Before = pending.Trail,
+            Span = pending.Span,
+        });
         if (walk.IsCompletedSuccessfully) Send(pending, walk.Result);
-        else _ = SendLater(handle, pending.Call, pending.ReplyTo, pending.Held, pending.Arrived, walk);
+        else _ = SendLater(handle, pending.Call, pending.ReplyTo, pending.Held, pending.Arrived, walk, pending.Span);
     }
 
-    private static async Task SendLater(DependencyHandle handle, GuardedCall call, IActorRef replyTo, Holdings held, long arrived, ValueTask<CallReport> walk) =>
-        replyTo.Tell(handle.Answer(call, await walk.ConfigureAwait(false), held, arrived));
+    private static async Task SendLater(DependencyHandle handle, GuardedCall call, IActorRef replyTo, Holdings held, long arrived, ValueTask<CallReport> walk,
+        Activity? span) =>
+        replyTo.Tell(handle.Answer(call, await walk.ConfigureAwait(false), held, arrived, span));
 
     /// <summary>The one answer of a call: out of the actor's books, given back what it held, counted, told to its caller.</summary>
     public void Reply(PendingCall pending, CallReport report)
@@ -78,7 +84,7 @@ internal sealed class CallReplies(DependencyHandle handle, DependencyState state
 
     private void Send(PendingCall pending, CallReport report)
     {
-        if (!pending.IsRefresh) pending.ReplyTo.Tell(handle.Answer(pending.Call, report, pending.Held, pending.Arrived));
+        if (!pending.IsRefresh) pending.ReplyTo.Tell(handle.Answer(pending.Call, report, pending.Held, pending.Arrived, pending.Span));
     }
 
     /// <summary>Takes a call out of the actor's books; false if it was answered already.</summary>

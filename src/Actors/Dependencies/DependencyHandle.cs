@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Orchestrator.Actors.Breaker;
@@ -28,6 +29,7 @@ public sealed class DependencyHandle : IDependencyEntry, IChainHost
     private volatile string? _stoppedReason;
     private volatile string? _clusterNote;
     private int _wantedWhileFollowing;
+    private volatile bool _carriedCritical;
 
     internal DependencyHandle(string name, DependencyOptions options, TimeProvider time, NodeControls controls, BulkheadGate? gate = null)
     {
@@ -83,6 +85,15 @@ public sealed class DependencyHandle : IDependencyEntry, IChainHost
     {
         get => _clusterNote;
         set => _clusterNote = value;
+    }
+
+    /// <summary>Whether the dependency has carried a CRITICAL call since start (it then counts as CRITICAL for the degradation health).</summary>
+    public bool HasCarriedCritical => _carriedCritical;
+
+    /// <summary>Notes the tier of a call that arrives (one write, the first time a CRITICAL call does).</summary>
+    internal void NoteTier(Tier tier)
+    {
+        if (tier == Tier.Critical && !_carriedCritical) _carriedCritical = true;
     }
 
     /// <summary>Whether a caller wanted the dependency while its breaker followed the cluster, since the actor last forgot it.</summary>
@@ -160,14 +171,19 @@ public sealed class DependencyHandle : IDependencyEntry, IChainHost
         return GateCheck.Full;
     }
 
-    /// <summary>The one answer of a call, wherever it is given: what it held given back, counted, and built as its typed result.</summary>
-    internal ICallResult Answer(GuardedCall call, CallReport report, Holdings held, long arrived)
+    /// <summary>
+    /// The one answer of a call, wherever it is given: what it held given back, counted, its span (if any) ended, and
+    /// built as its typed result.
+    /// </summary>
+    internal ICallResult Answer(GuardedCall call, CallReport report, Holdings held, long arrived, Activity? span)
     {
         var elapsed = Time.GetElapsedTime(arrived);
         Release(held, elapsed, ran: report.Attempts > 0, succeeded: report.Outcome == CallOutcome.Succeeded);
         Stats.Count(report.Outcome, elapsed, report.Reason);
         OrchestratorMetrics.CallAnswered(Name, report.Outcome, report.Reason, elapsed);
-        return call.ToResult(report with { Elapsed = elapsed });
+        var answered = report with { Elapsed = elapsed };
+        OrchestratorTracing.EndCall(span, answered);
+        return call.ToResult(answered);
     }
 
     internal void Release(Holdings held, TimeSpan elapsed, bool ran, bool succeeded)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orchestrator.Actors.Breaker;
 using Orchestrator.Actors.Pipeline;
 using Orchestrator.Contracts;
@@ -9,9 +10,10 @@ namespace Orchestrator.Actors.Dependencies;
 /// <summary>
 /// A call the caller's side took through the pipeline up to <paramref name="ResumeAt"/>, where only the actor can go
 /// on (the breaker's open period just ended, the cache and its single flight, a queue wait); it holds
-/// <paramref name="Held"/>. <paramref name="Arrived"/> is its arrival, by the dependency's clock's timestamp.
+/// <paramref name="Held"/>. <paramref name="Arrived"/> is its arrival, by the dependency's clock's timestamp;
+/// <paramref name="Span"/> its span, which the actor ends when it answers (null while nobody traces).
 /// </summary>
-internal sealed record AdmittedCall(GuardedCall Call, PipelineStage ResumeAt, Holdings Held, long Arrived);
+internal sealed record AdmittedCall(GuardedCall Call, PipelineStage ResumeAt, Holdings Held, long Arrived, Activity? Span);
 
 /// <summary>Calls run on the callers' side succeeded: take them from the <see cref="SuccessTally"/>.</summary>
 internal sealed record SuccessesReady
@@ -33,9 +35,10 @@ internal sealed record AttemptFailed(TimeSpan Duration, BreakerPermit Permit, lo
 
 /// <summary>
 /// An attempt run on the caller's side failed and may be retried: the actor records the failure and owns the call
-/// from here (retry after a backoff, or the fallback chain), answering its sender.
+/// from here (retry after a backoff, or the fallback chain), answering its sender and ending its <paramref name="Span"/>.
 /// </summary>
-internal sealed record RetryHandover(GuardedCall Call, Holdings Held, long Arrived, Judgement Failure, TimeSpan Duration, BreakerPermit Permit, long Round);
+internal sealed record RetryHandover(GuardedCall Call, Holdings Held, long Arrived, Judgement Failure, TimeSpan Duration, BreakerPermit Permit, long Round,
+    Activity? Span);
 
 /// <summary>
 /// A caller wanted the dependency while its breaker follows the cluster (sent once until the actor forgets it: see

@@ -98,10 +98,16 @@ public sealed class DependencySupervisor : ReceiveActor
             GuardedCall c => (c, (long?)null, Pipeline.Holdings.None),
             _ => (null, null, Pipeline.Holdings.None),
         };
+        var span = dead.Message switch
+        {
+            AdmittedCall a => a.Span,
+            RetryHandover h => h.Span,
+            _ => null,
+        };
         if (call is null || !_directory.Handles.TryGetValue(call.Dependency, out var handle)
             || dead.Recipient.Path.Parent != Self.Path || dead.Recipient.Path.Name != call.Dependency) return;
         (call.ReplyTo ?? dead.Sender).Tell(handle.Answer(call, new CallReport(CallOutcome.Rejected, null, DegradationReason.ActorFailure, null, null,
-            $"The actor of '{call.Dependency}' has stopped; the call was not run.", TimeSpan.Zero, 0), held, arrived ?? handle.Time.GetTimestamp()));
+            $"The actor of '{call.Dependency}' has stopped; the call was not run.", TimeSpan.Zero, 0), held, arrived ?? handle.Time.GetTimestamp(), span));
     }
 
     /// <summary>Every dependency's status; one that does not answer is reported as unavailable, not as a failure of the whole.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Orchestrator.Actors.Breaker;
 using Orchestrator.Actors.Pipeline;
@@ -37,6 +38,12 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
 
     /// <summary>The cache key, when the dependency caches and the call has a key.</summary>
     public string? CacheKey { get; init; }
+
+    /// <summary>The call's span, ended with its answer (null while nobody traces).</summary>
+    public Activity? Span { get; init; }
+
+    /// <summary>The span of the attempt running now, ended when it ends.</summary>
+    public Activity? AttemptSpan { get; set; }
 
     /// <summary>A background refresh (stale-while-revalidate): nobody waits for its answer.</summary>
     public bool IsRefresh { get; init; }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Pipeline;
@@ -13,4 +14,7 @@ public sealed record ChainRequest(GuardedCall Call, DegradationReason Reason, Ex
 {
     /// <summary>Steps that already gave no answer before the chain began (a retry the budget refused).</summary>
     public IReadOnlyList<ChainStep> Before { get; init; } = [];
+
+    /// <summary>The call's span: the walk's own span is its child (null while nobody traces).</summary>
+    public Activity? Span { get; init; }
 }

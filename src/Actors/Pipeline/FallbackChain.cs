@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Orchestrator.Actors.Caching;
+using Orchestrator.Actors.Telemetry;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Pipeline;
@@ -16,8 +18,38 @@ public static class FallbackChain
     /// <summary>The longest a fallback is given (a CancellationTokenSource cannot wait longer than about 49 days).</summary>
     private static readonly TimeSpan MaxFallbackTime = TimeSpan.FromDays(1);
 
-    /// <summary>Walks the chain; completes at once unless a step runs user code (the replica, the call's fallback).</summary>
+    /// <summary>
+    /// Walks the chain; completes at once unless a step runs user code (the replica, the call's fallback). When the
+    /// call has a span, the walk has its own (<see cref="OrchestratorTracing.FallbackSpan"/>), current while the steps
+    /// start, so that the replica's call and the call's fallback are its children.
+    /// </summary>
     public static ValueTask<CallReport> Walk(IChainHost host, ChainRequest request)
+    {
+        if (request.Span is null) return WalkSteps(host, request);
+        var before = Activity.Current;
+        var span = OrchestratorTracing.StartFallback(request.Span, host.Name, request.Reason);
+        ValueTask<CallReport> walk;
+        try
+        {
+            walk = WalkSteps(host, request);
+        }
+        finally
+        {
+            Activity.Current = before;
+        }
+        if (!walk.IsCompletedSuccessfully) return new(EndLaterAsync(walk, span));
+        OrchestratorTracing.EndFallback(span, walk.Result);
+        return walk;
+    }
+
+    private static async Task<CallReport> EndLaterAsync(ValueTask<CallReport> walk, Activity? span)
+    {
+        var report = await walk.ConfigureAwait(false);
+        OrchestratorTracing.EndFallback(span, report);
+        return report;
+    }
+
+    private static ValueTask<CallReport> WalkSteps(IChainHost host, ChainRequest request)
     {
         var trail = new List<ChainStep>(request.Before.Count + 3);
         trail.AddRange(request.Before);

@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Coordination;
 using Orchestrator.Actors.Dependencies;
+using Orchestrator.Actors.Observability;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Root;
@@ -53,6 +54,8 @@ public sealed class OrchestratorGuardian : ReceiveActor
     protected override void PreStart()
     {
         var options = _runtime.Options;
+        // What the orchestrator publishes (breakers, bulkheads, board) is read by the observable instruments and the degradation health.
+        TelemetrySources.Track(Context.System, _runtime.DirectoryFor(Context.System), _runtime.Controls, _runtime.Options.Features);
         _dependencies = Context.ActorOf(DependencySupervisor.Props(_runtime), DependenciesName);
         _coordinator = Context.ActorOf(PriorityCoordinator.Props(options, _runtime.Controls, _dependencies, options.TimeProvider), CoordinatorName);
         if (options.Cluster.Enabled && ClusterSharing.IsClustered(Context.System))

@@ -6,20 +6,39 @@ namespace Orchestrator.Actors.Telemetry;
 
 /// <summary>
 /// The orchestrator's metrics, on the <c>Orchestrator</c> meter (read them with OpenTelemetry, dotnet-counters or
-/// a <see cref="MeterListener"/>). Every instrument is tagged with the dependency.
+/// a <see cref="MeterListener"/>). Names follow OpenTelemetry's conventions (dotted, lower case, durations in
+/// seconds); tag values come from configuration and enums only, never from a request. The write queue's observable
+/// instruments are in <c>OrchestratorMetrics.WriteQueue.cs</c>; those that read an orchestrator's published state (breaker
+/// states, bulkheads, stress, features, cluster members) in <c>Observability/OrchestratorGauges.cs</c>.
+/// docs/operations.md lists every instrument with its unit and tags.
 /// </summary>
-public static class OrchestratorMetrics
+public static partial class OrchestratorMetrics
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "Orchestrator";
 
-    private static readonly Meter Meter = new(MeterName, "1.0");
+    /// <summary>The meter's version.</summary>
+    public const string MeterVersion = "1.0";
+
+    // After every field initializer (in either file): the observable instruments, on the meter made above.
+    static OrchestratorMetrics() => CreateObservableInstruments();
+
+    private static readonly Meter Meter = new(MeterName, MeterVersion);
+
+    /// <summary>The meter, for the observable instruments that read an orchestrator's published state (<c>Observability</c>).</summary>
+    internal static Meter Instance => Meter;
+
+    /// <summary>Makes sure the instruments exist (an orchestrator that starts registers its state before any call is counted).</summary>
+    internal static void EnsureCreated()
+    {
+    }
 
     private static readonly Counter<long> Calls =
         Meter.CreateCounter<long>("orchestrator.calls", "{call}", "Guarded calls answered, by dependency, outcome and reason.");
 
     private static readonly Histogram<double> CallDuration =
-        Meter.CreateHistogram<double>("orchestrator.call.duration", "ms", "Time from a call's arrival at its dependency to its answer.");
+        Meter.CreateHistogram<double>("orchestrator.call.duration", "s", "Time from a call's arrival at its dependency to its answer.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 
     private static readonly Counter<long> BreakerTransitions =
         Meter.CreateCounter<long>("orchestrator.breaker.transitions", "{transition}", "Circuit breaker state changes, by dependency and new state.");
@@ -92,7 +111,7 @@ public static class OrchestratorMetrics
         if (!Calls.Enabled && !CallDuration.Enabled) return;
         var tags = new TagList { { "dependency", dependency }, { "outcome", OutcomeNames[(int)outcome] }, { "reason", ReasonNames[(int)reason] } };
         Calls.Add(1, tags);
-        CallDuration.Record(elapsed.TotalMilliseconds, tags);
+        CallDuration.Record(elapsed.TotalSeconds, tags);
     }
 
     /// <summary>Counts a breaker transition.</summary>

@@ -35,6 +35,7 @@ public sealed partial class WriteQueueActor : ReceivePersistentActor, IWithTimer
     private readonly Dictionary<string, IActorRef> _awaitingStore = new(StringComparer.Ordinal);
     private WriteQueueState _state = new();
     private int _eventsSinceSnapshot;
+    private readonly WriteQueueGauge _gauge;
 
     /// <summary>Creates the queue; use <see cref="Props"/>.</summary>
     public WriteQueueActor(WriteQueueOptions options, IEnumerable<IWriteTarget> targets, IActorRef dependencies, string store,
@@ -47,6 +48,7 @@ public sealed partial class WriteQueueActor : ReceivePersistentActor, IWithTimer
         _time = time ?? new SchedulerTimeProvider(Context.System.Scheduler);
         _random = random ?? Random.Shared.NextDouble;
         PersistenceId = options.PersistenceId;
+        _gauge = new WriteQueueGauge(options.PersistenceId);
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -121,7 +123,8 @@ public sealed partial class WriteQueueActor : ReceivePersistentActor, IWithTimer
         if (error is not null)
         {
             _log.Warning("Write for {Target} key {Key} refused: {Error}", command.Target, command.Key, error);
-            OrchestratorMetrics.WriteQueueEvent(command.Target, "refused");
+            // The target tag names configured targets only: a caller's unknown name must not make a series.
+            OrchestratorMetrics.WriteQueueEvent(_targets.ContainsKey(command.Target) ? command.Target : "unknown", "refused");
             replyTo.Tell(new EnqueueFailed(error));
             return;
         }
@@ -231,15 +234,34 @@ public sealed partial class WriteQueueActor : ReceivePersistentActor, IWithTimer
     private void Applied(object @event)
     {
         _state.Apply(@event);
+        PublishDepth();
         if (++_eventsSinceSnapshot < _options.SnapshotEvery) return;
         _eventsSinceSnapshot = 0;
         SaveSnapshot(_state.ToSnapshot());
+    }
+
+    /// <summary>Publishes the depth and the oldest write for the observable instruments (read off the actor's thread).</summary>
+    private void PublishDepth() => _gauge.Publish(_state.PendingCount, _state.Oldest?.EnqueuedAt);
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        WriteQueueGauges.Add(_gauge);
+        base.PreStart();
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        WriteQueueGauges.Remove(_gauge);
+        base.PostStop();
     }
 
     /// <inheritdoc />
     protected override void OnReplaySuccess()
     {
         _recovered = true;
+        PublishDepth();
         _log.Info("Write queue recovered from {Store}: {Depth} waiting, {Poisoned} poisoned", _store, _state.PendingCount, _state.PoisonedCount);
         Pump();
     }

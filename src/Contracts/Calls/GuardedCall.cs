@@ -80,6 +80,12 @@ public abstract record GuardedCall
     /// <summary>The feature this call serves, if any (for feature flags and logs).</summary>
     public string? Feature { get; init; }
 
+    /// <summary>
+    /// The caller's span when the call was built (<see cref="System.Diagnostics.Activity.Current"/> then, if any): the
+    /// parent of the call's own span when it is sent from where no span is current (through an actor, say).
+    /// </summary>
+    public System.Diagnostics.ActivityContext TraceParent { get; init; } = System.Diagnostics.Activity.Current?.Context ?? default;
+
     /// <summary>Where to send the result; when null the result goes to the sender of the message.</summary>
     public IActorRef? ReplyTo { get; init; }
 

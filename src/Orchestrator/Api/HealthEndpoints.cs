@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orchestrator.Node.Lifecycle;
+using Orchestrator.Node.Observability;
 
 namespace Orchestrator.Node.Api;
 
@@ -11,14 +12,19 @@ namespace Orchestrator.Node.Api;
 /// <item><c>GET /health/ready</c> (readiness: send requests here or not): the node has started and is not stopping,
 /// is an Up cluster member that sees a majority, and its write queue has recovered. A load balancer stops sending
 /// requests as soon as a stop begins, and a node cut off from the majority takes none.</item>
-/// <item><c>GET /health</c>: liveness, with the actor system's name and this node's member status.</item>
+/// <item><c>GET /health</c>: liveness, with the actor system's name, this node's member status and its degradation.</item>
+/// <item><c>GET /health/degradation</c> (<see cref="DegradationEndpoint"/>): Healthy, Degraded or Unhealthy, and why;
+/// it does not take part in readiness.</item>
 /// </list>
 /// Each answers 200 or 503, with every check's verdict.
 /// </summary>
 public static class HealthEndpoints
 {
-    /// <summary>The answer of <c>/health</c>.</summary>
-    public sealed record HealthBody(string Status, string ActorSystem, string MemberStatus);
+    /// <summary>
+    /// The answer of <c>/health</c>; <paramref name="Degradation"/> is the degradation check's verdict (Healthy, Degraded,
+    /// Unhealthy: details at <c>/health/degradation</c>), which does not change the status code.
+    /// </summary>
+    public sealed record HealthBody(string Status, string ActorSystem, string MemberStatus, string? Degradation = null);
 
     /// <summary>One check's verdict.</summary>
     public sealed record CheckBody(string Name, string Status, string? Description);
@@ -35,11 +41,11 @@ public static class HealthEndpoints
     /// <summary>Maps the health endpoints.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", (ActorSystem system) =>
+        app.MapGet("/health", (ActorSystem system, DegradationCheck degradation) =>
         {
             var terminated = system.WhenTerminated.IsCompleted || CoordinatedShutdown.Get(system).ShutdownReason is not null;
             var member = Akka.Cluster.Cluster.Get(system).SelfMember.Status.ToString();
-            var body = new HealthBody(terminated ? "Unhealthy" : "Healthy", system.Name, member);
+            var body = new HealthBody(terminated ? "Unhealthy" : "Healthy", system.Name, member, degradation.Evaluate()?.State.ToString());
             return Results.Json(body, statusCode: terminated ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         });
 
