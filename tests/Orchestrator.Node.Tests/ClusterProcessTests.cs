@@ -70,7 +70,11 @@ public sealed class ClusterProcessTests : IDisposable
         // kill -9 node 0: the other two keep serving, take node 0's entry out of the count once it is unreachable,
         // choose one of them to probe, find their own recommendations service healthy, and close.
         a.Process.KillHard();
-        foreach (var other in new[] { b, c }) Assert.Equal(HttpStatusCode.OK, (await other.Http.GetAsync("/shop/home/u2")).StatusCode);
+        foreach (var other in new[] { b, c })
+        {
+            using var home = await other.Http.GetAsync("/shop/home/u2");
+            Assert.True(home.StatusCode == HttpStatusCode.OK, $"{other.Address} answered {(int)home.StatusCode}: {await home.Content.ReadAsStringAsync()}");
+        }
         foreach (var other in new[] { b, c }) await UpMembers(other.Http, 2);
         foreach (var other in new[] { b, c })
         {
