@@ -20,7 +20,8 @@ namespace Orchestrator.Actors.Cluster;
 /// is as fast as later ones, the actor greets every other member as soon as it joins (<see cref="PeerHello"/>,
 /// retried on a timer until answered): the answer resolves the peer's actor, which the news then go to, and warms
 /// remoting and the serializers on both nodes, which otherwise the first news would pay for (hundreds of
-/// milliseconds in a fresh process).
+/// milliseconds in a fresh process). At start it also rehearses, off its thread, what the first news runs in this
+/// process: the serializers of an entry and of the replicated map, and the verdict (<see cref="NewsPathRehearsed"/>).
 /// </remarks>
 /// <remarks>
 /// Entries are keyed by (dependency, node, incarnation) and only their own node writes them, each write with a
@@ -104,6 +105,8 @@ public sealed class ClusterStateActor : ReceiveActor, IWithTimers
         Receive<PeerHelloAck>(a => Learn(a.Node, a.Uid, Sender, "answered our hello"));
         Receive<RetryPeerHello>(r => { if (_peers.TryGetValue(r.Peer, out var link) && link.State == PeerLinkState.Warming) SayHello(r.Peer, link); });
         Receive<Terminated>(OnPeerTerminated);
+        Receive<NewsPathRehearsed>(r => _log.Debug("Rehearsed the breaker news path (serializers, verdict) in {Took} ms", (long)r.Took.TotalMilliseconds));
+        Receive<Akka.Actor.Status.Failure>(f => _log.Debug("Rehearsing the breaker news path failed (the first news pays for it): {Error}", f.Cause.Message));
         Receive<GetPeerLinks>(_ => Sender.Tell(new PeerLinks([.. _peers.Values.OrderBy(l => l.Node, StringComparer.Ordinal).ThenBy(l => l.Uid)])));
     }
 
@@ -124,6 +127,7 @@ public sealed class ClusterStateActor : ReceiveActor, IWithTimers
             Context.System.EventStream.Subscribe(Self, typeof(LocalStressChanged));
         }
         _log.Info("Sharing breaker state with the cluster as {Node} (stress shared: {ShareStress})", _self, _options.Cluster.ShareStress);
+        RehearseNewsPath(Context.System, _cluster, _options, _sample).PipeTo(Self);
     }
 
     /// <inheritdoc />
@@ -426,6 +430,33 @@ public sealed class ClusterStateActor : ReceiveActor, IWithTimers
         Timers.Cancel(HelloTimer(member));
         if (link.Peer is { } peer) Context.Unwatch(peer);
     }
+
+    /// <summary>
+    /// Runs once, on samples and off the actor's thread, what the first breaker news runs in this process: the
+    /// default serializer on an entry and a hello, Akka.DistributedData's on a map holding an entry (the replicators'
+    /// writes carry it), and the verdict. Nothing is sent or kept; it only spares the first news the serializers'
+    /// first use and the JIT.
+    /// </summary>
+    private static Task<NewsPathRehearsed> RehearseNewsPath(ActorSystem system, Akka.Cluster.Cluster cluster, OrchestratorOptions options, NodeBreakerEntry sample) =>
+        Task.Run(() =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var serialization = system.Serialization;
+            var map = LWWDictionary<string, NodeBreakerEntry>.Empty.SetItem(cluster, sample.Key, sample);
+            foreach (var message in new object[] { sample, new PeerHello(sample.Node, sample.Uid, sample), map })
+            {
+                var serializer = serialization.FindSerializerFor(message);
+                serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, message));
+            }
+            foreach (var (name, dependency) in options.Dependencies.Take(1))
+            {
+                var entry = sample with { Dependency = name, State = BreakerState.Open, Version = 1 };
+                var status = ClusterVerdict.Judge(name, dependency.Cluster, [entry], 2);
+                _ = ClusterVerdict.ViewFor(status, sample.Node, null).SaysTheSameAs(ClusterVerdict.ViewFor(status, sample.Node, entry.Node));
+                _ = ClusterVerdict.Recovered(entry, entry with { State = BreakerState.Closed, Version = 2, Recoveries = 1 });
+            }
+            return new NewsPathRehearsed(clock.Elapsed);
+        });
 
     // ---- stress -----------------------------------------------------------------------------------------
 

@@ -1,11 +1,18 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
 using Akka.Serialization;
 using Orchestrator.Actors.Cluster;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Tests.Cluster;
 
-/// <summary>The greetings between cluster-state actors cross the wire: they survive the actor system's serializer, as the breaker entries do.</summary>
-public sealed class PeerHelloSerializationTests : Akka.TestKit.Xunit2.TestKit
+/// <summary>
+/// The greetings between cluster-state actors cross the wire: they survive the actor system's serializer, as the
+/// breaker entries do; so does the replicated map the cluster-state actor rehearses at start (with the orchestrator's
+/// Akka.DistributedData configuration, as on a node).
+/// </summary>
+public sealed class PeerHelloSerializationTests() : Akka.TestKit.Xunit2.TestKit(ClusterSharing.DefaultConfig(new ClusterSharingOptions()))
 {
     private static readonly NodeBreakerEntry Sample = new("", "akka.tcp://orchestrator@127.0.0.1:4053", 42, BreakerState.Closed, false, 0);
 
@@ -26,5 +33,17 @@ public sealed class PeerHelloSerializationTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(hello, RoundTrip(hello));
         Assert.Equal(ack, RoundTrip(ack));
         Assert.Equal(Sample, RoundTrip(Sample));
+    }
+
+    [Fact]
+    public void A_replicated_map_holding_an_entry_round_trips_with_the_replicators_serializer()
+    {
+        var node = new UniqueAddress(new Address("akka.tcp", "orchestrator", "127.0.0.1", 4053), 42);
+        var map = LWWDictionary<string, NodeBreakerEntry>.Empty.SetItem(node, Sample.Key, Sample);
+
+        Assert.IsNotType<NewtonSoftJsonSerializer>(Sys.Serialization.FindSerializerFor(map));
+        var back = RoundTrip(map);
+
+        Assert.Equal(Sample, back[Sample.Key]);
     }
 }
