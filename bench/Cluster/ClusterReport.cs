@@ -151,9 +151,12 @@ public static class ClusterReport
             Row(md, "reset by hand on the origin: all closed (10 ms polling)", p["resetAllClosedMs"]);
             md.AppendLine();
         }
-        if (root["processes"] is JsonObject r)
+        // "processes" is the latest run; other "processes…" sections are earlier runs kept by hand (with a label).
+        foreach (var (key, node) in root.Where(e => e.Key.StartsWith("processes", StringComparison.Ordinal)).OrderBy(e => e.Key != "processes").ToList())
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"## Propagation between node processes ({r["policy"]}, {r["starts"]} fresh clusters, {r["warmTrialsPerStart"]} warm trials each, {r["failedTrials"]} failed, measured {r["measuredAt"]}{(r["quick"]?.GetValue<bool>() == true ? ", quick" : "")})");
+            if (node is not JsonObject r) continue;
+            var label = r["label"] is { } l ? $"{l}: " : "";
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Propagation between node processes ({label}{r["policy"]}, {r["starts"]} fresh clusters, {r["warmTrialsPerStart"]} warm trials each, {r["failedTrials"]} failed, measured {r["measuredAt"]}{(r["quick"]?.GetValue<bool>() == true ? ", quick" : "")})");
             md.AppendLine();
             md.AppendLine("Cold: the first transition after every node sees three members Up. Warm: the later ones. From \"isolated\" on the origin to \"opened by the cluster\" on the followers, by the nodes' log timestamps.");
             md.AppendLine();

@@ -19,7 +19,8 @@ public enum BreakerLogKind
 /// <param name="Timestamp">When the node logged it (Serilog's timestamp, same machine clock for every node).</param>
 /// <param name="Dependency">The dependency.</param>
 /// <param name="Kind">The transition.</param>
-public sealed record NodeLogLine(DateTimeOffset Timestamp, string Dependency, BreakerLogKind Kind)
+/// <param name="Detail">The rest of the message (for an opening by the cluster, the nodes it opened on).</param>
+public sealed record NodeLogLine(DateTimeOffset Timestamp, string Dependency, BreakerLogKind Kind, string Detail = "")
 {
     /// <summary>
     /// The output template the benchmark gives the nodes (<c>Serilog__WriteTo__0__Args__outputTemplate</c>): the
@@ -49,6 +50,6 @@ public sealed record NodeLogLine(DateTimeOffset Timestamp, string Dependency, Br
             _ when what.StartsWith("moved ", StringComparison.Ordinal) && what.Contains("-> Closed", StringComparison.Ordinal) => BreakerLogKind.Closed,
             _ => null,
         };
-        return kind is { } k ? new NodeLogLine(timestamp, dependency, k) : null;
+        return kind is { } k ? new NodeLogLine(timestamp, dependency, k, what) : null;
     }
 }

@@ -22,9 +22,10 @@ public sealed class NodeProcess : IDisposable
     private readonly StreamWriter _log;
     private bool _closed;
 
-    private NodeProcess(int index, int httpPort, Process process, StreamWriter log)
+    private NodeProcess(int index, int httpPort, int akkaPort, Process process, StreamWriter log)
     {
         _log = log;
+        AkkaPort = akkaPort;
         Index = index;
         HttpPort = httpPort;
         _process = process;
@@ -35,6 +36,12 @@ public sealed class NodeProcess : IDisposable
 
     /// <summary>The node's HTTP port on 127.0.0.1.</summary>
     public int HttpPort { get; }
+
+    /// <summary>The node's remoting port on 127.0.0.1.</summary>
+    public int AkkaPort { get; }
+
+    /// <summary>The node's Akka address, as its log lines name it.</summary>
+    public string Address => $"akka.tcp://orchestrator@127.0.0.1:{AkkaPort}";
 
     /// <summary>Whether the process has exited.</summary>
     public bool HasExited => _process.HasExited;
@@ -59,7 +66,7 @@ public sealed class NodeProcess : IDisposable
         info.Environment["Orchestrator__WriteQueue__DatabasePath"] = Path.Combine(dataDirectory, "orchestrator.db");
         info.Environment["Serilog__WriteTo__0__Args__outputTemplate"] = NodeLogLine.OutputTemplate;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}");
-        var node = new NodeProcess(index, httpPort, process, new StreamWriter(Path.Combine(dataDirectory, "node.log")));
+        var node = new NodeProcess(index, httpPort, akkaPort, process, new StreamWriter(Path.Combine(dataDirectory, "node.log")));
         process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => node.OnLine(e.Data);
         process.BeginOutputReadLine();

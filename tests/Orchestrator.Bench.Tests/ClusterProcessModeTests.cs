@@ -39,12 +39,14 @@ public sealed class ClusterProcessModeTests
     public void Breaker_transitions_are_read_from_the_node_log_with_their_precise_timestamps()
     {
         var isolated = NodeLogLine.Parse("2026-11-30T03:17:06.8651611+00:00 WRN akka.tcp://orchestrator@127.0.0.1:4053/user/orchestrator/dependencies/recommendations: Circuit breaker of recommendations isolated (Closed -> Isolated): isolated by hand");
-        var followed = NodeLogLine.Parse("2026-11-30T03:17:06.8751611+00:00 WRN x: Circuit breaker of recommendations opened by the cluster (Closed -> Open): the cluster policy AnyOpen opens it");
+        var followed = NodeLogLine.Parse("2026-11-30T03:17:06.8751611+00:00 WRN x: Circuit breaker of recommendations opened by the cluster (Closed -> Open): the cluster policy AnyOpen opens it; opened on akka.tcp://orchestrator@127.0.0.1:4053");
         var closed = NodeLogLine.Parse("2026-11-30T03:17:07.0000000+00:00 INF x: Circuit breaker of recommendations moved Open -> Closed: node y closed its breaker");
 
-        Assert.Equal(new NodeLogLine(new DateTimeOffset(2026, 11, 30, 3, 17, 6, TimeSpan.Zero).AddTicks(8651611), "recommendations", BreakerLogKind.Isolated), isolated);
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 3, 17, 6, TimeSpan.Zero).AddTicks(8651611), isolated!.Timestamp);
+        Assert.Equal(("recommendations", BreakerLogKind.Isolated), (isolated.Dependency, isolated.Kind));
         Assert.Equal(BreakerLogKind.OpenedByCluster, followed!.Kind);
-        Assert.Equal(10.0, (followed.Timestamp - isolated!.Timestamp).TotalMilliseconds, 3);
+        Assert.Contains("opened on akka.tcp://orchestrator@127.0.0.1:4053", followed.Detail, StringComparison.Ordinal);
+        Assert.Equal(10.0, (followed.Timestamp - isolated.Timestamp).TotalMilliseconds, 3);
         Assert.Equal(BreakerLogKind.Closed, closed!.Kind);
         Assert.Null(NodeLogLine.Parse("2026-11-30T03:17:07.0000000+00:00 WRN x: Circuit breaker of recommendations opened (Open -> Open): this node now probes"));
         Assert.Null(NodeLogLine.Parse("[03:17:07 INF] x: Circuit breaker of recommendations isolated (Closed -> Isolated)"));
