@@ -16,17 +16,19 @@ namespace Orchestrator.Actors.Cluster;
 /// and tells the coordinator the highest level among the other nodes.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Each transition also goes straight to the other members' cluster-state actors. So that the first one after start
 /// is as fast as later ones, the actor greets every other member as soon as it joins (<see cref="PeerHello"/>,
 /// retried on a timer until answered): the answer resolves the peer's actor, which the news then go to, and warms
 /// remoting and the serializers on both nodes, which otherwise the first news would pay for (hundreds of
 /// milliseconds in a fresh process). At start it also rehearses, off its thread, what the first news runs in this
 /// process: the serializers of an entry and of the replicated map, and the verdict (<see cref="NewsPathRehearsed"/>).
-/// </remarks>
-/// <remarks>
+/// </para>
+/// <para>
 /// Entries are keyed by (dependency, node, incarnation) and only their own node writes them, each write with a
 /// higher version: readers keep the highest version, so clocks never order anything. Entries of nodes that are
 /// unreachable or not members do not count; those of removed nodes are deleted from the map.
+/// </para>
 /// </remarks>
 public sealed class ClusterStateActor : ReceiveActor, IWithTimers
 {
