@@ -16,12 +16,16 @@ public static class ClusterBenchmarks
             Console.Error.WriteLine(RunnerArguments.Usage);
             return 2;
         }
-        var output = Path.Combine(FindRepositoryRoot(), "docs", "benchmarks");
+        var root = FindRepositoryRoot();
+        var output = Path.Combine(root, "docs", "benchmarks");
         var clock = Stopwatch.StartNew();
         PropagationResult? propagation = null;
+        ProcessPropagationResult? processes = null;
         var wasted = new List<WastedResult>();
         try
         {
+            if (arguments.Processes)
+                processes = await ProcessPropagationBenchmark.RunAsync(Path.GetFullPath(arguments.Node, root), arguments.Starts, arguments.WarmPerStart, Console.Out);
             if (arguments.Propagation)
                 propagation = await PropagationBenchmark.RunAsync(arguments.Trials, Console.Out);
             if (arguments.Wasted)
@@ -43,7 +47,7 @@ public static class ClusterBenchmarks
             Console.Error.WriteLine($"error: the run failed: {e}");
             return 1;
         }
-        var report = ClusterReport.Write(output, arguments, propagation, wasted, clock.Elapsed);
+        var report = ClusterReport.Write(output, arguments, propagation, wasted, clock.Elapsed, processes);
         Console.WriteLine(report);
         Console.WriteLine($"wrote {Path.Combine(output, "cluster.json")} and {Path.Combine(output, "cluster.md")} ({clock.Elapsed.TotalSeconds:0} s)");
         return 0;

@@ -15,7 +15,8 @@ public static class ClusterReport
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Writes both files into <paramref name="directory"/> and returns the markdown.</summary>
-    public static string Write(string directory, RunnerArguments arguments, PropagationResult? propagation, IReadOnlyList<WastedResult> wasted, TimeSpan elapsed)
+    public static string Write(string directory, RunnerArguments arguments, PropagationResult? propagation, IReadOnlyList<WastedResult> wasted, TimeSpan elapsed,
+        ProcessPropagationResult? processes = null)
     {
         Directory.CreateDirectory(directory);
         var jsonPath = Path.Combine(directory, "cluster.json");
@@ -49,6 +50,32 @@ public static class ClusterReport
                 ["eachFollowerMs"] = Summary(propagation.EachFollowerMs),
                 ["resetAllClosedMs"] = Summary(propagation.ResetMs),
                 ["allNodesSamplesMs"] = new JsonArray([.. propagation.AllNodesMs.Select(v => (JsonNode)Math.Round(v, 2))]),
+            };
+        }
+        if (processes is not null)
+        {
+            root["processes"] = new JsonObject
+            {
+                ["measuredAt"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture),
+                ["machine"] = new JsonObject
+                {
+                    ["cores"] = Environment.ProcessorCount,
+                    ["os"] = RuntimeInformation.OSDescription,
+                    ["runtime"] = RuntimeInformation.FrameworkDescription,
+                    ["note"] = "three node processes (src/Orchestrator, Release) on 127.0.0.1; times from the nodes' own log timestamps; the machine is shared",
+                },
+                ["quick"] = arguments.Quick,
+                ["policy"] = "AnyOpen",
+                ["dependency"] = ProcessPropagationBenchmark.Dependency,
+                ["starts"] = processes.Starts,
+                ["warmTrialsPerStart"] = arguments.WarmPerStart,
+                ["failedTrials"] = processes.FailedTrials,
+                ["coldEachFollowerMs"] = Summary(processes.ColdEachFollowerMs),
+                ["coldAllNodesMs"] = Summary(processes.ColdAllNodesMs),
+                ["warmEachFollowerMs"] = Summary(processes.WarmEachFollowerMs),
+                ["warmAllNodesMs"] = Summary(processes.WarmAllNodesMs),
+                ["upToIsolateMs"] = Summary(processes.UpToIsolateMs),
+                ["coldSamplesMs"] = new JsonArray([.. processes.ColdEachFollowerMs.Select(v => (JsonNode)Math.Round(v, 2))]),
             };
         }
         if (wasted.Count > 0)
@@ -95,6 +122,7 @@ public static class ClusterReport
             ["min"] = Math.Round(sorted[0], 2),
             ["p50"] = Math.Round(Percentile(sorted, 0.50), 2),
             ["p90"] = Math.Round(Percentile(sorted, 0.90), 2),
+            ["p95"] = Math.Round(Percentile(sorted, 0.95), 2),
             ["p99"] = Math.Round(Percentile(sorted, 0.99), 2),
             ["max"] = Math.Round(sorted[^1], 2),
             ["mean"] = Math.Round(sorted.Average(), 2),
@@ -110,7 +138,7 @@ public static class ClusterReport
         var md = new StringBuilder();
         md.AppendLine("# Cluster benchmarks (generated)");
         md.AppendLine();
-        md.AppendLine("Written by `dotnet run -c Release --project bench/Cluster -- [propagation|wasted|all] [--trials N] [--quick]`; see docs/benchmarks.md, section Cluster.");
+        md.AppendLine("Written by `dotnet run -c Release --project bench/Cluster -- [propagation|wasted|all|processes] [--trials N] [--quick] [--starts N] [--warm N]`; see docs/benchmarks.md, section Cluster.");
         md.AppendLine();
         if (root["propagation"] is JsonObject p)
         {
@@ -121,6 +149,23 @@ public static class ClusterReport
             Row(md, "all three nodes open (the later follower)", p["allNodesMs"]);
             Row(md, "one follower open (each follower, each trial)", p["eachFollowerMs"]);
             Row(md, "reset by hand on the origin: all closed (10 ms polling)", p["resetAllClosedMs"]);
+            md.AppendLine();
+        }
+        // "processes" is the latest run; other "processes…" sections are earlier runs kept by hand (with a label).
+        foreach (var (key, node) in root.Where(e => e.Key.StartsWith("processes", StringComparison.Ordinal)).OrderBy(e => e.Key != "processes").ToList())
+        {
+            if (node is not JsonObject r) continue;
+            var label = r["label"] is { } l ? $"{l}: " : "";
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Propagation between node processes ({label}{r["policy"]}, {r["starts"]} fresh clusters, {r["warmTrialsPerStart"]} warm trials each, {r["failedTrials"]} failed, measured {r["measuredAt"]}{(r["quick"]?.GetValue<bool>() == true ? ", quick" : "")})");
+            md.AppendLine();
+            md.AppendLine("Cold: the first transition after every node sees three members Up. Warm: the later ones. From \"isolated\" on the origin to \"opened by the cluster\" on the followers, by the nodes' log timestamps.");
+            md.AppendLine();
+            md.AppendLine("| Time from the isolation on one node to | n | p50 ms | p95 ms | p99 ms | max ms | mean ms |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            Row95(md, "cold: each follower open", r["coldEachFollowerMs"]);
+            Row95(md, "cold: both followers open", r["coldAllNodesMs"]);
+            Row95(md, "warm: each follower open", r["warmEachFollowerMs"]);
+            Row95(md, "warm: both followers open", r["warmAllNodesMs"]);
             md.AppendLine();
         }
         if (root["wasted"] is JsonObject w)
@@ -140,6 +185,17 @@ public static class ClusterReport
             md.AppendLine();
         }
         return md.ToString();
+    }
+
+    private static void Row95(StringBuilder md, string label, JsonNode? summary)
+    {
+        if (summary is not JsonObject s || s["count"]?.GetValue<int>() is null or 0)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {label} | 0 | | | | | |");
+            return;
+        }
+        string F(string key) => s[key]!.GetValue<double>().ToString("0.0", CultureInfo.InvariantCulture);
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {s["count"]} | {F("p50")} | {F("p95")} | {F("p99")} | {F("max")} | {F("mean")} |");
     }
 
     private static void Row(StringBuilder md, string label, JsonNode? summary)

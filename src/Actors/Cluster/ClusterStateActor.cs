@@ -16,11 +16,21 @@ namespace Orchestrator.Actors.Cluster;
 /// and tells the coordinator the highest level among the other nodes.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Each transition also goes straight to the other members' cluster-state actors. So that the first one after start
+/// is as fast as later ones, the actor greets every other member as soon as it joins (<see cref="PeerHello"/>,
+/// retried on a timer until answered): the answer resolves the peer's actor, which the news then go to, and warms
+/// remoting and the serializers on both nodes, which otherwise the first news would pay for (hundreds of
+/// milliseconds in a fresh process). At start it also rehearses, off its thread, what the first news runs in this
+/// process: the serializers of an entry and of the replicated map, and the verdict (<see cref="NewsPathRehearsed"/>).
+/// </para>
+/// <para>
 /// Entries are keyed by (dependency, node, incarnation) and only their own node writes them, each write with a
 /// higher version: readers keep the highest version, so clocks never order anything. Entries of nodes that are
 /// unreachable or not members do not count; those of removed nodes are deleted from the map.
+/// </para>
 /// </remarks>
-public sealed class ClusterStateActor : ReceiveActor
+public sealed class ClusterStateActor : ReceiveActor, IWithTimers
 {
     /// <summary>The actor's name under the orchestrator guardian.</summary>
     public const string Name = ActorNames.ClusterState;
@@ -48,6 +58,17 @@ public sealed class ClusterStateActor : ReceiveActor
     private readonly Dictionary<string, NodeStressEntry> _stress = new(StringComparer.Ordinal);
     private long _stressVersion;
     private ClusterStressLevel _sentStress = new(StressLevel.Normal, null);
+    private readonly Dictionary<UniqueAddress, PeerLink> _peers = new();
+    private readonly NodeBreakerEntry _sample;
+
+    /// <summary>The first wait before a hello is sent again; it doubles up to <see cref="MaxHelloInterval"/>.</summary>
+    public static readonly TimeSpan FirstHelloInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest wait between hellos to a member that does not answer.</summary>
+    public static readonly TimeSpan MaxHelloInterval = TimeSpan.FromSeconds(5);
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
     public ClusterStateActor(OrchestratorOptions options, IActorRef dependencies, IActorRef coordinator)
@@ -57,6 +78,7 @@ public sealed class ClusterStateActor : ReceiveActor
         _coordinator = coordinator;
         _self = _cluster.SelfAddress.ToString();
         _selfUid = _cluster.SelfUniqueAddress.Uid;
+        _sample = new NodeBreakerEntry("", _self, _selfUid, BreakerState.Closed, false, 0);
 
         Receive<LocalBreakerChanged>(Publish);
         Receive<NodeBreakerEntry>(OnPeerEntry);
@@ -81,6 +103,13 @@ public sealed class ClusterStateActor : ReceiveActor
         Receive<ClusterEvent.ReachableMember>(OnReachable);
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<GetClusterStatus>(_ => Sender.Tell(Status()));
+        Receive<PeerHello>(OnHello);
+        Receive<PeerHelloAck>(a => Learn(a.Node, a.Uid, Sender, "answered our hello"));
+        Receive<RetryPeerHello>(r => { if (_peers.TryGetValue(r.Peer, out var link) && link.State == PeerLinkState.Warming) SayHello(r.Peer, link); });
+        Receive<Terminated>(OnPeerTerminated);
+        Receive<NewsPathRehearsed>(r => _log.Debug("Rehearsed the breaker news path (serializers, verdict) in {Took} ms", (long)r.Took.TotalMilliseconds));
+        Receive<Akka.Actor.Status.Failure>(f => _log.Debug("Rehearsing the breaker news path failed (the first news pays for it): {Error}", f.Cause.Message));
+        Receive<GetPeerLinks>(_ => Sender.Tell(new PeerLinks([.. _peers.Values.OrderBy(l => l.Node, StringComparer.Ordinal).ThenBy(l => l.Uid)])));
     }
 
     /// <summary>Props for the bridge of <paramref name="options"/>' dependencies; views go to <paramref name="dependencies"/>, shared stress to <paramref name="coordinator"/>.</summary>
@@ -100,6 +129,7 @@ public sealed class ClusterStateActor : ReceiveActor
             Context.System.EventStream.Subscribe(Self, typeof(LocalStressChanged));
         }
         _log.Info("Sharing breaker state with the cluster as {Node} (stress shared: {ShareStress})", _self, _options.Cluster.ShareStress);
+        RehearseNewsPath(Context.System, _cluster, _options, _sample).PipeTo(Self);
     }
 
     /// <inheritdoc />
@@ -129,8 +159,12 @@ public sealed class ClusterStateActor : ReceiveActor
             d => d.SetItem(cluster, entry.Key, entry)));
         // Also straight to the other members' cluster-state actors: the fastest way, and it does not depend on the
         // replicators' notification (the map stays the source for nodes that join or missed a message).
+        // Members greeted already get it on their resolved actor; the others (still warming) by actor selection.
         foreach (var member in _members.Values.Where(m => !m.UniqueAddress.Equals(_cluster.SelfUniqueAddress) && m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving))
-            Context.ActorSelection(new RootActorPath(member.Address) / "user" / ActorNames.Guardian / Name).Tell(entry);
+        {
+            if (_peers.TryGetValue(member.UniqueAddress, out var link) && link is { State: PeerLinkState.Warm, Peer: { } peer }) peer.Tell(entry);
+            else PeerSelection(member.Address).Tell(entry);
+        }
         Recompute(null);
     }
 
@@ -250,6 +284,7 @@ public sealed class ClusterStateActor : ReceiveActor
         var known = _members.TryGetValue(member.UniqueAddress, out var before);
         var isNew = !known || before!.Status != member.Status;
         _members[member.UniqueAddress] = member;
+        if (member.Status is MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up) StartWarming(member);
         if (!isNew) return;
         if (!known)
         {
@@ -274,6 +309,7 @@ public sealed class ClusterStateActor : ReceiveActor
     {
         var member = removed.Member;
         _members.Remove(member.UniqueAddress);
+        ForgetPeer(member.UniqueAddress);
         _unreachable.Remove(member.UniqueAddress);
         OrchestratorMetrics.MembershipChanged("removed");
         var node = member.Address.ToString();
@@ -319,6 +355,110 @@ public sealed class ClusterStateActor : ReceiveActor
         Recompute(null);
         RecomputeStress();
     }
+
+    // ---- warm links to the other members -----------------------------------------------------------------
+
+    private static ActorPath PeerPath(Address node) => new RootActorPath(node) / "user" / ActorNames.Guardian / Name;
+
+    private ActorSelection PeerSelection(Address node) => Context.ActorSelection(PeerPath(node));
+
+    /// <summary>
+    /// Greets <paramref name="member"/> unless a link to it (this incarnation) exists already. From Joining on, not
+    /// only Up: the greeting then has the time the member takes to become Up, before any news can be for it.
+    /// </summary>
+    private void StartWarming(Member member)
+    {
+        if (member.UniqueAddress.Equals(_cluster.SelfUniqueAddress) || _peers.ContainsKey(member.UniqueAddress)) return;
+        var link = new PeerLink(member.Address.ToString(), member.UniqueAddress.Uid, PeerLinkState.Warming, 0, null);
+        _peers[member.UniqueAddress] = link;
+        SayHello(member.UniqueAddress, link);
+    }
+
+    /// <summary>Sends one more hello to a member still warming, and sets the timer for the next one (the wait doubling).</summary>
+    private void SayHello(UniqueAddress member, PeerLink link)
+    {
+        var hellos = link.Hellos + 1;
+        _peers[member] = link with { Hellos = hellos };
+        PeerSelection(member.Address).Tell(new PeerHello(_self, _selfUid, _sample), Self);
+        var wait = TimeSpan.FromTicks(Math.Min(MaxHelloInterval.Ticks, FirstHelloInterval.Ticks << Math.Min(hellos - 1, 16)));
+        Timers.StartSingleTimer(HelloTimer(member), new RetryPeerHello(member), wait);
+    }
+
+    private static string HelloTimer(UniqueAddress member) => $"hello:{member}";
+
+    /// <summary>A hello from another member's cluster-state actor: answer it, and keep its sender as that member's actor.</summary>
+    private void OnHello(PeerHello hello)
+    {
+        Sender.Tell(new PeerHelloAck(_self, _selfUid, _sample), Self);
+        Learn(hello.Node, hello.Uid, Sender, "greeted us");
+    }
+
+    /// <summary>
+    /// <paramref name="peer"/>, the cluster-state actor of the member <paramref name="node"/> (incarnation
+    /// <paramref name="uid"/>), answered or greeted: the link is warm. Idempotent; a node not (or no longer) a member is ignored.
+    /// </summary>
+    private void Learn(string node, long uid, IActorRef peer, string how)
+    {
+        var member = _members.Keys.FirstOrDefault(m => m.Uid == uid && m.Address.ToString() == node);
+        if (member is null || member.Equals(_cluster.SelfUniqueAddress))
+        {
+            _log.Debug("Ignoring a greeting of {Node} (uid {Uid}): not a member here (yet)", node, uid);
+            return;
+        }
+        var before = _peers.GetValueOrDefault(member);
+        if (before is { State: PeerLinkState.Warm } && before.Peer!.Equals(peer)) return;
+        if (before?.Peer is { } old && !old.Equals(peer)) Context.Unwatch(old);
+        Timers.Cancel(HelloTimer(member));
+        Context.Watch(peer);
+        _peers[member] = new PeerLink(node, uid, PeerLinkState.Warm, before?.Hellos ?? 0, peer);
+        _log.Debug("Breaker news path to {Node} (uid {Uid}) is warm: its cluster-state actor {Peer} {How} (hellos sent: {Hellos})",
+            node, uid, peer.Path, how, before?.Hellos ?? 0);
+    }
+
+    /// <summary>A peer's resolved actor stopped (its orchestrator restarted, say): greet that member again while it is one.</summary>
+    private void OnPeerTerminated(Terminated terminated)
+    {
+        foreach (var (member, link) in _peers.Where(p => terminated.ActorRef.Equals(p.Value.Peer)).ToList())
+        {
+            _log.Debug("The cluster-state actor of {Node} stopped; greeting that member again", link.Node);
+            _peers[member] = link with { State = PeerLinkState.Warming, Peer = null };
+            SayHello(member, _peers[member]);
+        }
+    }
+
+    private void ForgetPeer(UniqueAddress member)
+    {
+        if (!_peers.Remove(member, out var link)) return;
+        Timers.Cancel(HelloTimer(member));
+        if (link.Peer is { } peer) Context.Unwatch(peer);
+    }
+
+    /// <summary>
+    /// Runs once, on samples and off the actor's thread, what the first breaker news runs in this process: the
+    /// default serializer on an entry and a hello, Akka.DistributedData's on a map holding an entry (the replicators'
+    /// writes carry it), and the verdict. Nothing is sent or kept; it only spares the first news the serializers'
+    /// first use and the JIT.
+    /// </summary>
+    private static Task<NewsPathRehearsed> RehearseNewsPath(ActorSystem system, Akka.Cluster.Cluster cluster, OrchestratorOptions options, NodeBreakerEntry sample) =>
+        Task.Run(() =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var serialization = system.Serialization;
+            var map = LWWDictionary<string, NodeBreakerEntry>.Empty.SetItem(cluster, sample.Key, sample);
+            foreach (var message in new object[] { sample, new PeerHello(sample.Node, sample.Uid, sample), map })
+            {
+                var serializer = serialization.FindSerializerFor(message);
+                serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, message));
+            }
+            foreach (var (name, dependency) in options.Dependencies.Take(1))
+            {
+                var entry = sample with { Dependency = name, State = BreakerState.Open, Version = 1 };
+                var status = ClusterVerdict.Judge(name, dependency.Cluster, [entry], 2);
+                _ = ClusterVerdict.ViewFor(status, sample.Node, null).SaysTheSameAs(ClusterVerdict.ViewFor(status, sample.Node, entry.Node));
+                _ = ClusterVerdict.Recovered(entry, entry with { State = BreakerState.Closed, Version = 2, Recoveries = 1 });
+            }
+            return new NewsPathRehearsed(clock.Elapsed);
+        });
 
     // ---- stress -----------------------------------------------------------------------------------------
 

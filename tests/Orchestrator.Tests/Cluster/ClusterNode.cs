@@ -60,9 +60,9 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>Calls whose work ran on this node (probes included).</summary>
     public int CallsReachingDependency => Volatile.Read(ref _calls);
 
-    /// <summary>Starts a node guarding <see cref="Dependency"/> under <paramref name="policy"/>.</summary>
+    /// <summary>Starts a node guarding <see cref="Dependency"/> under <paramref name="policy"/>, with remoting on <paramref name="port"/> (0: any free one).</summary>
     public static async Task<ClusterNode> StartAsync(string name, ClusterBreakerOptions policy, Func<bool> dependencyDown, ConcurrentQueue<string>? log = null,
-        Action<OrchestratorOptions>? configure = null)
+        Action<OrchestratorOptions>? configure = null, int port = 0)
     {
         var options = new OrchestratorOptions();
         options.AddDependency(Dependency, d =>
@@ -77,7 +77,8 @@ public sealed class ClusterNode : IAsyncDisposable
         options.Stress.SampleInterval = TimeSpan.FromHours(1);
         configure?.Invoke(options);
         options.Validate();
-        var config = BaseConfig.WithFallback(ClusterSharing.DefaultConfig(options.Cluster));
+        var config = ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.port = {port}")
+            .WithFallback(BaseConfig).WithFallback(ClusterSharing.DefaultConfig(options.Cluster));
         var system = ActorSystem.Create("cluster-test", config);
         var guardian = system.ActorOf(OrchestratorGuardian.Props(options), OrchestratorGuardian.Name);
         var children = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, TimeSpan.FromSeconds(10));
