@@ -201,7 +201,7 @@ public sealed class BreakerSharingTests
         await Eventually.Until(cluster.Nodes[1].BreakerAsync, s => s.State == BreakerState.Open, "the second node follows");
 
         var late = await cluster.AddNodeAsync(AnyOpen);
-        var breaker = await Eventually.Until(late.BreakerAsync, s => s.State == BreakerState.Open, "the late joiner opens", TimeSpan.FromSeconds(5));
+        var breaker = await Eventually.Until(late.BreakerAsync, s => s.State == BreakerState.Open, "the late joiner opens", TimeSpan.FromSeconds(15));
         Assert.True(breaker.FollowsCluster);
         Assert.Equal(0, late.CallsReachingDependency);
     }
