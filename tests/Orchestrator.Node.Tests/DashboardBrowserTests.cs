@@ -13,6 +13,7 @@ namespace Orchestrator.Node.Tests;
 /// breaker opening, then closed on every node once healed. With <c>DASHBOARD_SCREENSHOT=path</c> the test saves a
 /// screenshot of the page while the breaker is open (docs/images/dashboard.png was taken so).
 /// </summary>
+[Collection(DashboardBrowserCollection.Name)]
 public sealed class DashboardBrowserTests : IDisposable
 {
     private const string Chromium = "/usr/bin/chromium";
@@ -134,4 +135,15 @@ public sealed class DashboardBrowserTests : IDisposable
             // a file still held by a process that is going away
         }
     }
+}
+
+/// <summary>
+/// The browser test runs alone, after the parallel tests: its three node processes and chromium, beside the other
+/// process tests on a two-core machine, would slow every cluster's failure detection and make timings flaky.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DashboardBrowserCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "dashboard-browser";
 }
