@@ -11,6 +11,7 @@ using Orchestrator.Contracts;
 using Orchestrator.Node.Api;
 using Orchestrator.Node.Chaos;
 using Orchestrator.Node.Configuration;
+using Orchestrator.Node.Dashboard;
 using Orchestrator.Node.Downstream;
 using Orchestrator.Node.Formation;
 using Orchestrator.Node.Lifecycle;
@@ -100,6 +101,7 @@ public static class NodeHost
         builder.Services.AddSingleton(_ => ledger); // from a factory, so the container disposes it
         builder.Services.AddSingleton<OrderStore>();
         builder.Services.AddWriteQueue();
+        builder.Services.AddDashboard();
 
         builder.Services.AddAkka(ActorSystemName, (akka, services) =>
         {
@@ -128,7 +130,8 @@ public static class NodeHost
                 // Each probe resolves the typed client when it runs (IHttpClientFactory rotates its handlers).
                 .WithOrchestrator(orchestratorSection, o => DeclareDemoDependencies(o, services.GetRequiredService<DownstreamClient>))
                 .WithWriteQueue(orchestrator, [new PaymentWriteTarget(services)])
-                .WithOrderBook(TimeProvider.System);
+                .WithOrderBook(TimeProvider.System)
+                .WithDashboard(services); // /user/dashboard (Dashboard/DashboardHosting.cs)
 
             akka.AddStartup((system, _) =>
                 NodeExit.StopServingWhenTheClusterStopsTheNode(system, services.GetRequiredService<NodeLifecycle>(),
@@ -175,12 +178,13 @@ public static class NodeHost
         app.MapShop();
         app.MapWriteQueueApi();
         app.MapDownstreamServices();
+        app.MapDashboard();
         app.MapGet("/", () => Results.Ok(new
         {
             node = ActorSystemName,
             endpoints = new[]
             {
-                "GET /health", "GET /health/live", "GET /health/ready", "GET /health/degradation", "GET /metrics", "GET /api/status", "POST /api/dependencies/{name}/isolate", "POST /api/dependencies/{name}/reset",
+                "GET /health", "GET /health/live", "GET /health/ready", "GET /health/degradation", "GET /metrics", "GET /dashboard", "GET /dashboard/events", "GET /api/status", "POST /api/dependencies/{name}/isolate", "POST /api/dependencies/{name}/reset",
                 "GET /api/features", "PUT /api/features/{name}",
                 "GET /api/chaos", "GET|POST|DELETE /api/chaos/{dependency}",
                 "GET /shop/home/{userId}?deadlineMs=800", "GET /shop/product/{productId}", "POST /shop/checkout", "GET /shop/orders/{orderId}",

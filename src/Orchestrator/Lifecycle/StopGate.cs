@@ -6,8 +6,8 @@ namespace Orchestrator.Node.Lifecycle;
 /// Counts the requests in flight, and answers new ones at once with 503, a JSON error saying why, and
 /// <c>Connection: close</c> (the client's next request goes to another node) when the node does not serve: once it
 /// is stopping, and while the cluster says it should not (<see cref="ClusterReadiness"/>: not yet an Up member, or
-/// downed, removed, or cut off from the majority). Health probes, <c>GET /api/status</c> and <c>GET /</c> (so that an
-/// operator can see why), the Prometheus scrape (<c>/metrics</c>, read-only) and the simulated services (<c>/downstream</c>, which this node's own calls and write queue
+/// downed, removed, or cut off from the majority). Health probes, <c>GET /api/status</c>, <c>GET /dashboard</c> (and its
+/// event stream) and <c>GET /</c> (so that an operator can see why), the Prometheus scrape (<c>/metrics</c>, read-only) and the simulated services (<c>/downstream</c>, which this node's own calls and write queue
 /// still use while it drains) pass through uncounted.
 /// </summary>
 public static class StopGate
@@ -25,7 +25,7 @@ public static class StopGate
         {
             var path = context.Request.Path;
             if (path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/downstream")
-                || (HttpMethods.IsGet(context.Request.Method) && (path == "/" || path.StartsWithSegments("/api/status"))))
+                || (HttpMethods.IsGet(context.Request.Method) && (path == "/" || path.StartsWithSegments("/api/status") || path.StartsWithSegments("/dashboard"))))
             {
                 await next(context);
                 return;

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Hosting;
+using Orchestrator.Actors.Dashboard;
+using Orchestrator.Node.Api;
+using Orchestrator.Node.Lifecycle;
+
+namespace Orchestrator.Node.Dashboard;
+
+/// <summary>
+/// <c>GET /dashboard</c>: the live cluster dashboard (one HTML page with its script and styles inline, an embedded
+/// resource: no build step, no library); <c>GET /dashboard/events</c>: Server-Sent Events, one <c>data: {json}</c>
+/// event every <see cref="EventInterval"/> with the <see cref="ClusterDashboard"/> of this node's <see cref="DashboardActor"/>. Both are
+/// read-only and public like <c>GET /api/status</c>; the page's operator buttons call the operator API, which needs
+/// the admin token (or a loopback caller when none is set). At most <see cref="DashboardStreams.Limit"/> streams at
+/// once (then 503); a stream ends when its client goes, and within a second when the node starts stopping.
+/// </summary>
+public static class DashboardEndpoints
+{
+    /// <summary>How often a stream sends the view (twice a second: a change shows within about half a second of arriving).</summary>
+    public static readonly TimeSpan EventInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The page's path.</summary>
+    public const string Path = "/dashboard";
+
+    /// <summary>The embedded page.</summary>
+    private static readonly Lazy<byte[]> Page = new(() =>
+    {
+        using var stream = typeof(DashboardEndpoints).Assembly.GetManifestResourceStream("Orchestrator.Node.Dashboard.dashboard.html")
+                           ?? throw new InvalidOperationException("The dashboard page is not embedded in the assembly.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    });
+
+    /// <summary>Maps the page and its event stream.</summary>
+    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(Path, (HttpContext context) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            // The page loads nothing from elsewhere: its own script and styles, and this node's API.
+            context.Response.Headers["Content-Security-Policy"] =
+                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.Bytes(Page.Value, "text/html; charset=utf-8");
+        });
+        app.MapGet(Path + "/events", Events);
+        return app;
+    }
+
+    private static async Task Events(HttpContext context, DashboardStreams streams, ActorRegistry registry, NodeLifecycle lifecycle,
+        IHostApplicationLifetime lifetime)
+    {
+        if (!streams.TryOpen())
+        {
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+                $"Too many dashboard streams are open on this node (at most {DashboardStreams.Limit}); close one, or try again later.");
+            return;
+        }
+        try
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+            var ct = stop.Token;
+            context.Response.Headers.ContentType = "text/event-stream";
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers["X-Accel-Buffering"] = "no";
+            await context.Response.WriteAsync("retry: 2000\n\n", ct);
+            await context.Response.Body.FlushAsync(ct);
+            var dashboard = registry.Get<DashboardActor>();
+            while (!ct.IsCancellationRequested && !lifecycle.IsStopping)
+            {
+                var view = await dashboard.Ask<ClusterDashboard>(GetDashboard.Instance, TimeSpan.FromSeconds(2), ct);
+                await context.Response.WriteAsync("data: " + JsonSerializer.Serialize(view, NodeJson.Options) + "\n\n", ct);
+                await context.Response.Body.FlushAsync(ct);
+                await Task.Delay(EventInterval, ct);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or AskTimeoutException or IOException)
+        {
+            // the client went, the node stops, or the actor did not answer (the client's EventSource reconnects)
+        }
+        finally
+        {
+            streams.Close();
+        }
+    }
+}
