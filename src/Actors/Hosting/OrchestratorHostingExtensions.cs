@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestrator.Actors.Client;
 using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Dependencies;
@@ -62,10 +63,10 @@ public static class OrchestratorHostingExtensions
         return builder.WithOrchestrator(options);
     }
 
-    /// <summary>Registers <see cref="IGuardedCalls"/>, the typed client for code that is not an actor.</summary>
+    /// <summary>Registers <see cref="IGuardedCalls"/>, the typed client for code that is not an actor, unless it is registered already (calling it twice is harmless).</summary>
     public static IServiceCollection AddGuardedCalls(this IServiceCollection services)
     {
-        services.AddSingleton<IGuardedCalls>(sp =>
+        services.TryAddSingleton<IGuardedCalls>(sp =>
             new GuardedCallsClient(sp.GetRequiredService<IRequiredActor<DependencySupervisor>>()));
         return services;
     }

@@ -4,6 +4,7 @@ using Akka.Pattern;
 using Akka.Persistence.Sql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestrator.Actors.Dependencies;
 using Orchestrator.Actors.Hosting;
 using Orchestrator.Contracts;
@@ -96,10 +97,10 @@ public static class WriteQueueHostingExtensions
         return builder.WithWriteQueue(options, targets);
     }
 
-    /// <summary>Registers <see cref="IWriteQueue"/>, the client of the write queue for code that is not an actor.</summary>
+    /// <summary>Registers <see cref="IWriteQueue"/>, the client of the write queue for code that is not an actor, unless it is registered already (calling it twice is harmless).</summary>
     public static IServiceCollection AddWriteQueue(this IServiceCollection services)
     {
-        services.AddSingleton<IWriteQueue>(sp => new WriteQueueClient(sp.GetRequiredService<IRequiredActor<WriteQueueActor>>()));
+        services.TryAddSingleton<IWriteQueue>(sp => new WriteQueueClient(sp.GetRequiredService<IRequiredActor<WriteQueueActor>>()));
         return services;
     }
 }

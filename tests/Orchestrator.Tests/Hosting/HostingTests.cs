@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Actors.Client;
 using Orchestrator.Actors.Hosting;
+using Orchestrator.Actors.WriteQueue;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Tests.Hosting;
@@ -19,6 +20,16 @@ public sealed class HostingTests
             akka.WithOrchestrator(builder.Configuration.GetSection(OrchestratorOptions.SectionName)));
         builder.Services.AddGuardedCalls();
         return builder.Build();
+    }
+
+    [Fact]
+    public void Registering_the_clients_twice_registers_each_once()
+    {
+        var services = new ServiceCollection();
+        services.AddGuardedCalls().AddGuardedCalls();
+        services.AddWriteQueue().AddWriteQueue();
+        Assert.Single(services, d => d.ServiceType == typeof(IGuardedCalls));
+        Assert.Single(services, d => d.ServiceType == typeof(IWriteQueue));
     }
 
     [Fact]
