@@ -105,7 +105,7 @@ public sealed class ClusterProcessTests : IDisposable
         await UpMembers(b.Http, 1);
     }
 
-    private static async Task UpMembers(HttpClient http, int count) =>
+    internal static async Task UpMembers(HttpClient http, int count) =>
         await Poll.UntilAsync(async () =>
         {
             using var status = JsonDocument.Parse(await http.GetStringAsync("/api/status"));
@@ -113,9 +113,9 @@ public sealed class ClusterProcessTests : IDisposable
             return (Up: members.Count(m => m.GetProperty("status").GetString() == "Up" && m.GetProperty("reachable").GetBoolean()), All: members.Count);
         }, m => m.Up == count && m.All == count, $"{count} reachable members Up and no others", Limit);
 
-    private sealed record BreakerView(string State, bool FollowsCluster);
+    internal sealed record BreakerView(string State, bool FollowsCluster);
 
-    private static async Task<BreakerView> Breaker(HttpClient http, string dependency)
+    internal static async Task<BreakerView> Breaker(HttpClient http, string dependency)
     {
         using var status = JsonDocument.Parse(await http.GetStringAsync("/api/status"));
         var breaker = status.RootElement.GetProperty("dependencies").EnumerateArray()
@@ -130,7 +130,7 @@ public sealed class ClusterProcessTests : IDisposable
             .Single(d => d.GetProperty("dependency").GetString() == dependency).Clone();
     }
 
-    private static async Task Post(HttpClient http, string path, string json)
+    internal static async Task Post(HttpClient http, string path, string json)
     {
         var response = await http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
         response.EnsureSuccessStatusCode();

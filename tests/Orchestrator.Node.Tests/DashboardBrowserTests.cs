@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace Orchestrator.Node.Tests;
@@ -101,23 +99,11 @@ public sealed class DashboardBrowserTests : IDisposable
     private static ILocator BreakerCell(IPage page, string node) =>
         page.Locator($"#dependencies tr[data-node=\"{node}\"][data-dependency=\"{Dependency}\"] .breaker");
 
-    private static async Task UpMembers(HttpClient http, int count) =>
-        await Poll.UntilAsync(async () =>
-        {
-            using var status = JsonDocument.Parse(await http.GetStringAsync("/api/status"));
-            var members = status.RootElement.GetProperty("cluster").GetProperty("members").EnumerateArray().ToList();
-            return (Up: members.Count(m => m.GetProperty("status").GetString() == "Up" && m.GetProperty("reachable").GetBoolean()), All: members.Count);
-        }, m => m.Up == count && m.All == count, $"{count} reachable members Up", Limit);
+    private static async Task UpMembers(HttpClient http, int count) => await ClusterProcessTests.UpMembers(http, count);
 
-    private static async Task<string> BreakerState(HttpClient http)
-    {
-        using var status = JsonDocument.Parse(await http.GetStringAsync("/api/status"));
-        return status.RootElement.GetProperty("dependencies").EnumerateArray()
-            .Single(d => d.GetProperty("name").GetString() == Dependency).GetProperty("breaker").GetProperty("state").GetString()!;
-    }
+    private static async Task<string> BreakerState(HttpClient http) => (await ClusterProcessTests.Breaker(http, Dependency)).State;
 
-    private static async Task Post(HttpClient http, string path, string json) =>
-        (await http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+    private static Task Post(HttpClient http, string path, string json) => ClusterProcessTests.Post(http, path, json);
 
     public void Dispose()
     {
