@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;
 using Orchestrator.Actors.Cluster;
+using Orchestrator.Clustering;
 using Orchestrator.Actors.Dependencies;
 using Orchestrator.Actors.Root;
 using Orchestrator.Contracts;
@@ -90,7 +91,8 @@ public sealed class BenchNode : IAsyncDisposable
         system.EventStream.Subscribe(listener, typeof(LocalBreakerChanged));
         var guardian = system.ActorOf(OrchestratorGuardian.Props(options), OrchestratorGuardian.Name);
         var children = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, AskTimeout);
-        return new BenchNode(index, system, children.Dependencies, children.ClusterState, dependency);
+        var clusterState = await ClusterSharing.StartAsync(guardian, options, AskTimeout);
+        return new BenchNode(index, system, children.Dependencies, clusterState, dependency);
     }
 
     /// <summary>Joins the cluster through <paramref name="seed"/> (itself, for the first node).</summary>

@@ -30,7 +30,7 @@ public sealed class InProcessOrchestrator : IAsyncDisposable
     public IActorRef Dependencies { get; }
 
     /// <summary>The dependency's handle from the directory (what the typed client uses).</summary>
-    public DependencyHandle Handle { get; }
+    internal DependencyHandle Handle { get; }
 
     /// <summary>The typed client.</summary>
     public IGuardedCalls Client { get; }

@@ -1,7 +1,7 @@
 namespace Orchestrator.Actors;
 
 /// <summary>The names of the orchestrator's actors: <c>/user/orchestrator/{dependencies, coordinator, cluster-state}</c>.</summary>
-public static class ActorNames
+internal static class ActorNames
 {
     /// <summary>The orchestrator's root actor.</summary>
     public const string Guardian = "orchestrator";

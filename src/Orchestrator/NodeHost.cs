@@ -6,7 +6,8 @@ using Akka.Remote.Hosting;
 using Orchestrator.Actors.Client;
 using Orchestrator.Actors.Composition;
 using Orchestrator.Actors.Hosting;
-using Orchestrator.Actors.WriteQueue;
+using Orchestrator.Clustering;
+using Orchestrator.WriteQueue;
 using Orchestrator.Contracts;
 using Orchestrator.Node.Api;
 using Orchestrator.Node.Chaos;
@@ -129,6 +130,7 @@ public static class NodeHost
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 // Each probe resolves the typed client when it runs (IHttpClientFactory rotates its handlers).
                 .WithOrchestrator(orchestratorSection, o => DeclareDemoDependencies(o, services.GetRequiredService<DownstreamClient>))
+                .WithOrchestratorClustering() // breaker (and stress) sharing: Orchestrator.Clustering
                 .WithWriteQueue(orchestrator, [new PaymentWriteTarget(services)])
                 .WithOrderBook(TimeProvider.System)
                 .WithDashboard(services); // /user/dashboard (Dashboard/DashboardHosting.cs)

@@ -8,7 +8,7 @@ namespace Orchestrator.Actors.Admission;
 /// <c>ImportantShare</c>, so the rest is always kept for CRITICAL calls and the lower tiers are shed first. A
 /// rejection is immediate: nothing waits. With <c>Adaptive</c> the limit follows latency (AIMD). Thread-safe.
 /// </summary>
-public sealed class AdmissionController
+internal sealed class AdmissionController
 {
     private readonly AdmissionOptions _options;
     private int _inFlight;

@@ -13,7 +13,7 @@ namespace Orchestrator.Actors.Breaker;
 /// always a probe of the round that was read, and a new round (published by the owner) can never be drained by a
 /// taker that read the round before.
 /// </remarks>
-public sealed class BreakerBoard
+internal sealed class BreakerBoard
 {
     private const int ProbeBits = 16;
     private const int StateBits = 4;

@@ -1,7 +1,7 @@
 namespace Orchestrator.Actors.Breaker;
 
 /// <summary>The breaker's answer to "may this call run?".</summary>
-public enum BreakerPermit
+internal enum BreakerPermit
 {
     /// <summary>No: the breaker is open, isolated, or half-open with every probe taken.</summary>
     Rejected,

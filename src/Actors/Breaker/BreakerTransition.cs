@@ -7,7 +7,7 @@ namespace Orchestrator.Actors.Breaker;
 /// <param name="To">The state after.</param>
 /// <param name="Reason">Why, in words ("5 consecutive failures", "probe succeeded").</param>
 /// <param name="OpenFor">For a transition to Open: how long it stays open.</param>
-public sealed record BreakerTransition(BreakerState From, BreakerState To, string Reason, TimeSpan? OpenFor = null)
+internal sealed record BreakerTransition(BreakerState From, BreakerState To, string Reason, TimeSpan? OpenFor = null)
 {
     /// <summary>Whether the breaker is now open on other nodes' evidence, not its own.</summary>
     public bool FollowsCluster { get; init; }

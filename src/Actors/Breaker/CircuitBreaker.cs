@@ -19,7 +19,7 @@ namespace Orchestrator.Actors.Breaker;
 /// this node is chosen to probe (<see cref="TakeOverProbing"/>). While another node probes
 /// (<see cref="ProbesElsewhere"/>), an open period that ends turns into following instead of half-open.
 /// </remarks>
-public sealed class CircuitBreaker
+internal sealed class CircuitBreaker
 {
     private readonly CircuitBreakerOptions _options;
     private readonly TimeProvider _time;

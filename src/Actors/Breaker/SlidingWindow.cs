@@ -4,7 +4,7 @@ namespace Orchestrator.Actors.Breaker;
 /// Counts calls, failures and slow calls over the last <c>window</c> of time, in buckets, so that old outcomes
 /// fall out as time moves on. Not thread-safe: owned by one actor.
 /// </summary>
-public sealed class SlidingWindow
+internal sealed class SlidingWindow
 {
     private const int BucketCount = 10;
     private readonly long _bucketTicks;

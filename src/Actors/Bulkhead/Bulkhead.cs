@@ -8,7 +8,7 @@ namespace Orchestrator.Actors.Bulkhead;
 /// <see cref="BulkheadGate"/> first, so a flood is turned away before it reaches the actor.)
 /// </summary>
 /// <typeparam name="T">The waiting item (a pending call).</typeparam>
-public sealed class Bulkhead<T> where T : class
+internal sealed class Bulkhead<T> where T : class
 {
     private readonly LinkedList<T> _queue = new();
     private readonly Dictionary<T, LinkedListNode<T>> _nodes = new(ReferenceEqualityComparer.Instance);

@@ -1,7 +1,7 @@
 namespace Orchestrator.Actors.Bulkhead;
 
 /// <summary>The bulkhead's answer to a call that arrives.</summary>
-public enum BulkheadAdmission
+internal enum BulkheadAdmission
 {
     /// <summary>A slot was free and is now the call's: run it.</summary>
     Run,

@@ -6,7 +6,7 @@ namespace Orchestrator.Actors.Bulkhead;
 /// the dependency actor; a full gate rejects the call on the sender's thread, so a flood of calls never reaches
 /// (and never grows) the actor's mailbox. The actor leaves the gate once per admitted call, when it answers.
 /// </summary>
-public sealed class BulkheadGate
+internal sealed class BulkheadGate
 {
     private int _admitted;
     private long _rejected;

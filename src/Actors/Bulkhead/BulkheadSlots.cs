@@ -5,7 +5,7 @@ namespace Orchestrator.Actors.Bulkhead;
 /// when a place is free and nobody waits) and its actor (which keeps the waiting queue, see <see cref="Bulkhead{T}"/>).
 /// At most <see cref="MaxConcurrency"/> calls hold a place, wherever they run.
 /// </summary>
-public sealed class BulkheadSlots
+internal sealed class BulkheadSlots
 {
     private int _inFlight;
     private int _queued;

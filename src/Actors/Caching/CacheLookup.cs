@@ -1,7 +1,7 @@
 namespace Orchestrator.Actors.Caching;
 
 /// <summary>How fresh a cached answer is.</summary>
-public enum CacheHit
+internal enum CacheHit
 {
     /// <summary>Nothing usable is cached.</summary>
     Miss,
@@ -15,7 +15,7 @@ public enum CacheHit
 /// <param name="Hit">Miss, fresh or stale.</param>
 /// <param name="Value">The cached value (for a hit).</param>
 /// <param name="Age">How old the value is (for a hit).</param>
-public readonly record struct CacheLookup(CacheHit Hit, object? Value, TimeSpan Age)
+internal readonly record struct CacheLookup(CacheHit Hit, object? Value, TimeSpan Age)
 {
     /// <summary>Nothing usable is cached.</summary>
     public static readonly CacheLookup Missed = new(CacheHit.Miss, null, TimeSpan.Zero);

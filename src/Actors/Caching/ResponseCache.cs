@@ -8,7 +8,7 @@ namespace Orchestrator.Actors.Caching;
 /// (<see cref="Get"/>, <see cref="Set"/>, <see cref="Invalidate"/>); <see cref="Peek"/> may be called from any thread at
 /// any time, which is how a caller turned away before it reached the actor still finds a cached answer.
 /// </summary>
-public sealed class ResponseCache
+internal sealed class ResponseCache
 {
     private sealed record Entry(string Key, object? Value, DateTimeOffset StoredAt);
 

@@ -12,7 +12,7 @@ namespace Orchestrator.Actors.Client;
 /// needs the dependency's actor is asked of it, waiting at most until the call's deadline, or else the longest the
 /// dependency can take (queue wait, every attempt and backoff, the fallback chain), plus <see cref="Grace"/>.
 /// </summary>
-public sealed class GuardedCallsClient : IGuardedCalls
+internal sealed class GuardedCallsClient : IGuardedCalls
 {
     private readonly IActorRef? _dependencies;
     private readonly IRequiredActor<DependencySupervisor>? _required;
@@ -86,21 +86,21 @@ public sealed class GuardedCallsClient : IGuardedCalls
     }
 
     /// <inheritdoc />
-    public Task<BreakerState> IsolateAsync(string dependency, CancellationToken cancellationToken = default) =>
+    public Task<BreakerCommandResult> IsolateAsync(string dependency, CancellationToken cancellationToken = default) =>
         Command(new IsolateBreaker(dependency), cancellationToken);
 
     /// <inheritdoc />
-    public Task<BreakerState> ResetAsync(string dependency, CancellationToken cancellationToken = default) =>
+    public Task<BreakerCommandResult> ResetAsync(string dependency, CancellationToken cancellationToken = default) =>
         Command(new ResetBreaker(dependency), cancellationToken);
 
-    private async Task<BreakerState> Command(object command, CancellationToken ct)
+    private async Task<BreakerCommandResult> Command(object command, CancellationToken ct)
     {
         var target = await Supervisor(ct).ConfigureAwait(false);
         var answer = await target.Ask<object>(command, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         return answer switch
         {
-            BreakerCommandAccepted a => a.State,
-            UnknownDependency u => throw new ArgumentException(u.Message, "dependency"),
+            BreakerCommandAccepted a => new BreakerCommandResult(a.Dependency, a.State, null),
+            UnknownDependency u => new BreakerCommandResult(u.Dependency, null, u.Message),
             _ => throw new InvalidOperationException($"Unexpected answer {answer.GetType().Name} to {command.GetType().Name}."),
         };
     }

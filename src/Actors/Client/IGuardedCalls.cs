@@ -19,9 +19,9 @@ public interface IGuardedCalls
     /// <summary>The status of every dependency.</summary>
     Task<OrchestratorStatus> StatusAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Opens a dependency's breaker by hand; throws <see cref="ArgumentException"/> for an unknown name.</summary>
-    Task<BreakerState> IsolateAsync(string dependency, CancellationToken cancellationToken = default);
+    /// <summary>Opens a dependency's breaker by hand; an unknown name is a refused result naming the declared ones.</summary>
+    Task<BreakerCommandResult> IsolateAsync(string dependency, CancellationToken cancellationToken = default);
 
-    /// <summary>Closes a dependency's breaker by hand; throws <see cref="ArgumentException"/> for an unknown name.</summary>
-    Task<BreakerState> ResetAsync(string dependency, CancellationToken cancellationToken = default);
+    /// <summary>Closes a dependency's breaker by hand; an unknown name is a refused result naming the declared ones.</summary>
+    Task<BreakerCommandResult> ResetAsync(string dependency, CancellationToken cancellationToken = default);
 }

@@ -12,7 +12,7 @@ namespace Orchestrator.Actors.Cluster;
 /// <param name="ProbesHere">Whether <see cref="Prober"/> is this node.</param>
 /// <param name="ProberVersion">The version of the prober's entry: it changes with every transition there, so followers hear that the prober is alive.</param>
 /// <param name="RecoveredOn">A node whose own open breaker just closed (its probe succeeded, or it was reset by hand); null if none did since the last view.</param>
-public sealed record ClusterBreakerView(
+internal sealed record ClusterBreakerView(
     string Dependency,
     string Policy,
     bool PolicyOpens,

@@ -10,4 +10,4 @@ namespace Orchestrator.Actors.Cluster;
 /// <param name="State">The breaker's new state.</param>
 /// <param name="FollowsCluster">Whether it is open on other nodes' evidence.</param>
 /// <param name="Recovered">Whether this closing is a recovery seen here (a probe succeeded, or a reset by hand), not a release by the cluster.</param>
-public sealed record LocalBreakerChanged(string Dependency, BreakerState State, bool FollowsCluster, bool Recovered = false);
+internal sealed record LocalBreakerChanged(string Dependency, BreakerState State, bool FollowsCluster, bool Recovered = false);

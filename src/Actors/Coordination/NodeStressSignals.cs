@@ -9,7 +9,7 @@ namespace Orchestrator.Actors.Coordination;
 /// (saturation, error rate, mean latency since the last sample), the thread pool's queue and the process's CPU use.
 /// Each signal says where its value comes from. Not thread-safe: read by the coordinator only.
 /// </summary>
-public sealed class NodeStressSignals(DependencyDirectory directory, StressOptions options, TimeProvider time) : IStressSignalSource
+internal sealed class NodeStressSignals(DependencyDirectory directory, StressOptions options, TimeProvider time) : IStressSignalSource
 {
     /// <summary>Fewer calls than this in a sample say nothing about the error rate.</summary>
     public const int MinimumCallsForErrorRate = 20;

@@ -1,3 +1,4 @@
+using Orchestrator.Actors;
 using Akka.Actor;
 using Akka.Event;
 using Orchestrator.Actors.Cluster;
@@ -40,7 +41,7 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
     private ClusterStressLevel _cluster = new(StressLevel.Normal, null);
 
     /// <summary>Creates the coordinator; use <see cref="Props"/>.</summary>
-    public PriorityCoordinator(OrchestratorOptions options, NodeControls controls, IActorRef dependencies, TimeProvider? time)
+    internal PriorityCoordinator(OrchestratorOptions options, NodeControls controls, IActorRef dependencies, TimeProvider? time)
     {
         _options = options;
         _board = controls.Board;
@@ -66,8 +67,8 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Props for the coordinator of <paramref name="options"/>' features, publishing on the board of <paramref name="controls"/>.</summary>
-    public static Props Props(OrchestratorOptions options, NodeControls controls, IActorRef dependencies, TimeProvider? time = null) =>
-        Akka.Actor.Props.Create(() => new PriorityCoordinator(options, controls, dependencies, time));
+    internal static Props Props(OrchestratorOptions options, NodeControls controls, IActorRef dependencies, TimeProvider? time = null) =>
+        ActorFactory.Props(() => new PriorityCoordinator(options, controls, dependencies, time));
 
     /// <inheritdoc />
     protected override void PreStart()

@@ -10,7 +10,7 @@ namespace Orchestrator.Actors.Coordination;
 /// time between changes, so the level never flaps around a threshold; and recovery goes one step at a time
 /// (Severe, then Stressed, then Normal). Not thread-safe: owned by one actor.
 /// </summary>
-public sealed class StressEvaluator(StressOptions options, TimeProvider time)
+internal sealed class StressEvaluator(StressOptions options, TimeProvider time)
 {
     private readonly StressOptions _options = options ?? throw new ArgumentNullException(nameof(options));
     private readonly TimeProvider _time = time ?? throw new ArgumentNullException(nameof(time));

@@ -11,4 +11,4 @@ namespace Orchestrator.Actors.Dependencies;
 /// The breaker's openings since start (<see cref="Breaker.BreakerBoard.Openings"/>) right after the reset: these the
 /// operator has dealt with; only a later opening starts a cool-down again.
 /// </param>
-public sealed record BreakerResetByOperator(string Dependency, long Openings);
+internal sealed record BreakerResetByOperator(string Dependency, long Openings);

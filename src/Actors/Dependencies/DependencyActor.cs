@@ -21,7 +21,7 @@ namespace Orchestrator.Actors.Dependencies;
 /// States: <c>Ready</c>, and <c>Recovering</c> right after a restart, while it waits for the state its crashed
 /// predecessor handed over (everything else is stashed until then).
 /// </remarks>
-public sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
+internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
 {
     private const string BreakerTimerKey = "breaker-due";
     private const string FollowTimerKey = "follow-check";

@@ -3,7 +3,7 @@ using Akka.Actor;
 namespace Orchestrator.Actors.Dependencies;
 
 /// <summary>Asks the dependencies supervisor for its <see cref="DependencyDirectory"/>.</summary>
-public sealed record GetDependencyDirectory
+internal sealed record GetDependencyDirectory
 {
     /// <summary>The one instance.</summary>
     public static readonly GetDependencyDirectory Instance = new();
@@ -13,7 +13,7 @@ public sealed record GetDependencyDirectory
 /// Every declared dependency's handle, by name, in declaration order. Made once per orchestrator and kept across
 /// restarts of its actors (a restarted supervisor gives its new actors the same handles), so it is safe to cache.
 /// </summary>
-public sealed class DependencyDirectory(IReadOnlyDictionary<string, DependencyHandle> handles, IReadOnlyList<string> names)
+internal sealed class DependencyDirectory(IReadOnlyDictionary<string, DependencyHandle> handles, IReadOnlyList<string> names)
 {
     private volatile IActorRef _supervisor = ActorRefs.Nobody;
 

@@ -20,7 +20,7 @@ namespace Orchestrator.Actors.Dependencies;
 /// what needs the actor (the end of an open period, the cache and its single flight, a queue wait, a retry) is
 /// handed over. Thread-safe; get one from <see cref="DependencyDirectory"/>. It outlives restarts of the actors.
 /// </summary>
-public sealed class DependencyHandle : IDependencyEntry, IChainHost
+internal sealed class DependencyHandle : IDependencyEntry, IChainHost
 {
     /// <summary>Extra time given to the dependency's actor, beyond the call's own limits, before a wait on it is given up.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);

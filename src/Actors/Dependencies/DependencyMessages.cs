@@ -97,7 +97,7 @@ internal sealed record FollowCheck
 internal sealed record AdoptState(DependencyState State);
 
 /// <summary>The exception thrown on purpose by <see cref="CrashDependencyActor"/>.</summary>
-public sealed class ChaosCrashException(string dependency)
+internal sealed class ChaosCrashException(string dependency)
     : Exception($"Chaos: the actor of dependency '{dependency}' was told to crash.");
 
 internal readonly record struct FollowerTimerKey(long Id);

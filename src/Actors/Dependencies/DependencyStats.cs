@@ -6,7 +6,7 @@ namespace Orchestrator.Actors.Dependencies;
 /// How one dependency's calls ended, counted wherever they were answered (on the caller's side or by its actor).
 /// Lock-free; shared by the actor, the callers and the priority coordinator, who read it without any message.
 /// </summary>
-public sealed class DependencyStats
+internal sealed class DependencyStats
 {
     private long _succeeded, _fallbacks, _rejected, _failed, _timedOut, _elapsedTicks, _troubled;
 

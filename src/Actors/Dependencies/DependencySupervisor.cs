@@ -1,3 +1,4 @@
+using Orchestrator.Actors;
 using Akka.Actor;
 using Akka.Event;
 using Orchestrator.Actors.Pipeline;
@@ -24,7 +25,7 @@ public sealed class DependencySupervisor : ReceiveActor
     public static readonly TimeSpan RestartWindow = TimeSpan.FromMinutes(1);
 
     /// <summary>Creates the supervisor; use <see cref="Props(OrchestratorRuntime)"/>.</summary>
-    public DependencySupervisor(OrchestratorRuntime runtime)
+    internal DependencySupervisor(OrchestratorRuntime runtime)
     {
         _runtime = runtime;
 
@@ -52,13 +53,13 @@ public sealed class DependencySupervisor : ReceiveActor
 
     /// <summary>Props for the supervisor of the dependencies in <paramref name="options"/>.</summary>
     /// <remarks><paramref name="controls"/> (the coordinator's board and the load shedder) default to the options' own.</remarks>
-    public static Props Props(OrchestratorOptions options, NodeControls? controls = null) => Props(new OrchestratorRuntime(options, controls));
+    internal static Props Props(OrchestratorOptions options, NodeControls? controls = null) => Props(new OrchestratorRuntime(options, controls));
 
     /// <summary>Props for the supervisor of <paramref name="runtime"/>'s dependencies (restarts keep its handles).</summary>
-    public static Props Props(OrchestratorRuntime runtime)
+    internal static Props Props(OrchestratorRuntime runtime)
     {
         ArgumentNullException.ThrowIfNull(runtime);
-        return Akka.Actor.Props.Create(() => new DependencySupervisor(runtime));
+        return ActorFactory.Props(() => new DependencySupervisor(runtime));
     }
 
     /// <inheritdoc />

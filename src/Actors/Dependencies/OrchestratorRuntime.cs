@@ -13,7 +13,7 @@ namespace Orchestrator.Actors.Dependencies;
 /// Props; a restarted guardian or supervisor takes the same one, so the callers' handles, the typed client and the
 /// coordinator keep working across restarts, and nothing they hold is lost.
 /// </summary>
-public sealed class OrchestratorRuntime
+internal sealed class OrchestratorRuntime
 {
     private readonly Lock _making = new();
     private DependencyDirectory? _directory;
@@ -27,7 +27,6 @@ public sealed class OrchestratorRuntime
 
     /// <summary>The options.</summary>
     public OrchestratorOptions Options { get; }
-
     /// <summary>The node's controls, read by every call.</summary>
     public NodeControls Controls { get; }
 

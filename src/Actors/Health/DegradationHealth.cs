@@ -38,7 +38,7 @@ public sealed class DegradationHealth
         TelemetrySources.For(system) is { } source ? Evaluate(source) : null;
 
     /// <summary>The verdict on the orchestrator of <paramref name="source"/>.</summary>
-    public DegradationReport Evaluate(TelemetrySource source)
+    internal DegradationReport Evaluate(TelemetrySource source)
     {
         ArgumentNullException.ThrowIfNull(source);
         var unhealthy = new List<string>();

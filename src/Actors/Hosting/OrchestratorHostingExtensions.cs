@@ -1,10 +1,11 @@
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestrator.Actors.Client;
-using Orchestrator.Actors.Cluster;
+using Orchestrator.Actors.Coordination;
 using Orchestrator.Actors.Dependencies;
 using Orchestrator.Actors.Root;
 using Orchestrator.Contracts;
@@ -14,54 +15,74 @@ namespace Orchestrator.Actors.Hosting;
 /// <summary>Adds the orchestrator to an Akka.Hosting actor system.</summary>
 public static class OrchestratorHostingExtensions
 {
+    /// <summary>How long start-up waits for the orchestrator's guardian to create its children.</summary>
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
+
+    /// <summary>The orchestrator declared on each builder: one per actor system, whatever the number of calls.</summary>
+    private static readonly ConditionalWeakTable<AkkaConfigurationBuilder, OrchestratorOptions> Declared = new();
+
     /// <summary>
     /// Starts the orchestrator (<c>/user/orchestrator</c>) with <paramref name="options"/>, validated first: invalid
     /// options throw <see cref="OrchestratorOptionsException"/>, naming each bad setting, before anything starts.
+    /// When the actor system starts, the options are validated again and frozen (changing them then throws
+    /// <see cref="InvalidOperationException"/>), and the dependencies supervisor and priority coordinator are in the
+    /// <see cref="ActorRegistry"/> before any later <c>WithActors</c> callback runs.
     /// </summary>
+    /// <remarks>
+    /// Idempotent: the orchestrator starts once per actor system. Calling it again with the same options changes
+    /// nothing; with other options it throws <see cref="OrchestratorOptionsException"/> (add to the first options with
+    /// <see cref="WithOrchestrator(AkkaConfigurationBuilder, Action{OrchestratorOptions})"/> instead).
+    /// </remarks>
     public static AkkaConfigurationBuilder WithOrchestrator(this AkkaConfigurationBuilder builder, OrchestratorOptions options)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
+        if (Declared.TryGetValue(builder, out var declared))
+        {
+            if (!ReferenceEquals(declared, options))
+                throw new OrchestratorOptionsException([
+                    "WithOrchestrator was called again with other options: an actor system has one orchestrator. Declare everything in one " +
+                    "OrchestratorOptions, or add to the first with WithOrchestrator(options => ...)."]);
+            declared.Validate();
+            return builder;
+        }
         options.Validate();
-        return builder
-            .AddHocon(ClusterSharing.DefaultConfig(options.Cluster), HoconAddMode.Append)
-            .WithActors((system, registry) =>
-            {
-                var guardian = system.ActorOf(OrchestratorGuardian.Props(options, registry), OrchestratorGuardian.Name);
-                registry.Register<OrchestratorGuardian>(guardian);
-            })
-            .AddStartup(async (system, registry) =>
-            {
-                // Register the children before the host counts as started, so that nobody waits on the registry
-                // while they are being registered.
-                var guardian = registry.Get<OrchestratorGuardian>();
-                var children = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-                registry.Register<DependencySupervisor>(children.Dependencies, overwrite: true);
-                registry.Register<Coordination.PriorityCoordinator>(children.Coordinator, overwrite: true);
-                if (!children.ClusterState.IsNobody()) registry.Register<ClusterStateActor>(children.ClusterState, overwrite: true);
-            });
+        Declared.Add(builder, options);
+        return builder.WithActors((system, registry) => Start(system, registry, options));
     }
 
-    /// <summary>Starts the orchestrator with options declared in code.</summary>
+    /// <summary>
+    /// Starts the orchestrator with options declared in code. Called again on the same builder, it adds to the
+    /// options of the first call (so that each part of an application can declare its own dependencies).
+    /// </summary>
     public static AkkaConfigurationBuilder WithOrchestrator(this AkkaConfigurationBuilder builder, Action<OrchestratorOptions> configure)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var options = new OrchestratorOptions();
+        var options = Declared.TryGetValue(builder, out var declared) ? declared : new OrchestratorOptions();
         configure(options);
         return builder.WithOrchestrator(options);
     }
 
     /// <summary>
     /// Starts the orchestrator with options bound from <paramref name="section"/> (usually the <c>Orchestrator</c>
-    /// section of appsettings.json), then changed by <paramref name="configure"/> if given.
+    /// section of appsettings.json), then changed by <paramref name="configure"/> if given. Called again on the same
+    /// builder, it binds into the options of the first call.
     /// </summary>
     public static AkkaConfigurationBuilder WithOrchestrator(this AkkaConfigurationBuilder builder, IConfiguration section,
         Action<OrchestratorOptions>? configure = null)
     {
-        var options = OrchestratorOptionsBinder.Bind(section);
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = Declared.TryGetValue(builder, out var declared)
+            ? OrchestratorOptionsBinder.Bind(section, declared)
+            : OrchestratorOptionsBinder.Bind(section);
         configure?.Invoke(options);
         return builder.WithOrchestrator(options);
     }
+
+    /// <summary>The options <c>WithOrchestrator</c> declared on <paramref name="builder"/>; null before it is called.</summary>
+    internal static OrchestratorOptions? OrchestratorOptionsOf(this AkkaConfigurationBuilder builder) =>
+        Declared.TryGetValue(builder, out var options) ? options : null;
 
     /// <summary>Registers <see cref="IGuardedCalls"/>, the typed client for code that is not an actor, unless it is registered already (calling it twice is harmless).</summary>
     public static IServiceCollection AddGuardedCalls(this IServiceCollection services)
@@ -69,5 +90,17 @@ public static class OrchestratorHostingExtensions
         services.TryAddSingleton<IGuardedCalls>(sp =>
             new GuardedCallsClient(sp.GetRequiredService<IRequiredActor<DependencySupervisor>>()));
         return services;
+    }
+
+    private static void Start(ActorSystem system, IActorRegistry registry, OrchestratorOptions options)
+    {
+        options.Validate().Freeze();
+        var guardian = system.ActorOf(OrchestratorGuardian.Props(new OrchestratorRuntime(options), registry), OrchestratorGuardian.Name);
+        registry.Register<OrchestratorGuardian>(guardian);
+        // Akka.Hosting runs WithActors callbacks one after another on a start-up thread (never an actor's): waiting
+        // here for the children, a few milliseconds, puts them in the registry before any later callback looks.
+        var children = guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, StartLimit).GetAwaiter().GetResult();
+        registry.Register<DependencySupervisor>(children.Dependencies, overwrite: true);
+        registry.Register<PriorityCoordinator>(children.Coordinator, overwrite: true);
     }
 }

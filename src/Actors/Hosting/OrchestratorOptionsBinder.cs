@@ -7,10 +7,13 @@ namespace Orchestrator.Actors.Hosting;
 public static class OrchestratorOptionsBinder
 {
     /// <summary>Binds <paramref name="section"/>; throws <see cref="OrchestratorOptionsException"/> on a bad key or value.</summary>
-    public static OrchestratorOptions Bind(IConfiguration section)
+    public static OrchestratorOptions Bind(IConfiguration section) => Bind(section, new OrchestratorOptions());
+
+    /// <summary>Binds <paramref name="section"/> into <paramref name="options"/> (values it gives replace those set); throws <see cref="OrchestratorOptionsException"/> on a bad key or value.</summary>
+    public static OrchestratorOptions Bind(IConfiguration section, OrchestratorOptions options)
     {
         ArgumentNullException.ThrowIfNull(section);
-        var options = new OrchestratorOptions();
+        ArgumentNullException.ThrowIfNull(options);
         try
         {
             section.Bind(options, b => b.ErrorOnUnknownConfiguration = true);

@@ -7,7 +7,7 @@ namespace Orchestrator.Actors.Isolation;
 /// (synchronous I/O, a slow driver) uses up these threads only, never the shared thread pool that the actors and
 /// the other dependencies run on. Continuations of the work's awaits stay on these threads too.
 /// </summary>
-public sealed class DedicatedThreadScheduler : TaskScheduler, IDisposable
+internal sealed class DedicatedThreadScheduler : TaskScheduler, IDisposable
 {
     private readonly BlockingCollection<Task> _tasks = new();
     private readonly Thread[] _threads;

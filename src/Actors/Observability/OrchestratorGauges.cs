@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Akka.Cluster;
 using Orchestrator.Actors.Telemetry;
 using Orchestrator.Contracts;
 
@@ -9,16 +8,12 @@ namespace Orchestrator.Actors.Observability;
 /// <summary>
 /// The observable instruments that read what running orchestrators publish (<see cref="TelemetrySources"/>), on the
 /// <c>Orchestrator</c> meter: breaker state, bulkhead in flight and queued, load shedder, stress level, tiers and
-/// features enabled, cluster members by status. Their callbacks run on the exporter's thread (a Prometheus scrape,
+/// features enabled (the cluster package adds members by status). Their callbacks run on the exporter's thread (a Prometheus scrape,
 /// an OTLP export) and read volatile fields and immutable snapshots only: no lock, no message, no ask.
 /// </summary>
 /// <remarks>Tag values come from configuration (dependency and feature names) and enums, never from a request.</remarks>
-public static class OrchestratorGauges
+internal static class OrchestratorGauges
 {
-    /// <summary>Status names of cluster members, every one reported (0 when none), so that a series never disappears.</summary>
-    private static readonly MemberStatus[] Statuses = Enum.GetValues<MemberStatus>();
-
-    private static readonly string[] StatusNames = Statuses.Select(s => s.ToString().ToLowerInvariant()).ToArray();
     private static readonly string[] TierNames = Enum.GetValues<Tier>().Select(t => t.ToString()).ToArray();
 
     static OrchestratorGauges()
@@ -40,8 +35,6 @@ public static class OrchestratorGauges
             "Whether calls of each tier are switched on (1) or off by the stress level (0).");
         meter.CreateObservableGauge("orchestrator.feature.enabled", ObserveFeatures, "{feature}",
             "Whether each declared feature is switched on (1) or off (0), with its tier.");
-        meter.CreateObservableUpDownCounter("orchestrator.cluster.members", ObserveMembers, "{member}",
-            "Cluster members as this node sees them, by status (only when the actor system is clustered).");
     }
 
     /// <summary>Makes sure the instruments exist.</summary>
@@ -98,17 +91,5 @@ public static class OrchestratorGauges
             foreach (var feature in source.Controls.Board.Current.Features)
                 yield return new Measurement<int>(feature.Enabled ? 1 : 0,
                     new TagList { { "feature", feature.Name }, { "tier", TierNames[(int)feature.Tier] } });
-    }
-
-    private static IEnumerable<Measurement<int>> ObserveMembers()
-    {
-        foreach (var source in TelemetrySources.Orchestrators)
-        {
-            if (source.Cluster is not { } cluster || source.System.WhenTerminated.IsCompleted) continue;
-            var counts = new int[Statuses.Length];
-            foreach (var member in cluster.State.Members) counts[Array.IndexOf(Statuses, member.Status)]++;
-            for (var i = 0; i < Statuses.Length; i++)
-                yield return new Measurement<int>(counts[i], new TagList { { "status", StatusNames[i] } });
-        }
     }
 }

@@ -8,7 +8,7 @@ namespace Orchestrator.Actors.Observability;
 /// <summary>
 /// What one running orchestrator publishes for its observers, all of it readable from any thread without a
 /// message: every dependency's handle (its breaker board, bulkhead slots and gate), the node's controls (the
-/// coordinator's board, the load shedder), and, when the actor system is clustered, its cluster. The observable
+/// coordinator's board, the load shedder). The observable
 /// instruments (<see cref="OrchestratorGauges"/>) and the degradation health (<see cref="Health.DegradationHealth"/>)
 /// read it; nothing here asks an actor.
 /// </summary>
@@ -16,6 +16,5 @@ namespace Orchestrator.Actors.Observability;
 /// <param name="Directory">Every dependency's handle.</param>
 /// <param name="Controls">The node's controls.</param>
 /// <param name="Features">The declared features, by name (their tiers and dependencies).</param>
-/// <param name="Cluster">The cluster, when the actor system is clustered; null otherwise.</param>
-public sealed record TelemetrySource(ActorSystem System, DependencyDirectory Directory, NodeControls Controls,
-    IReadOnlyDictionary<string, FeatureOptions> Features, Akka.Cluster.Cluster? Cluster);
+internal sealed record TelemetrySource(ActorSystem System, DependencyDirectory Directory, NodeControls Controls,
+    IReadOnlyDictionary<string, FeatureOptions> Features);

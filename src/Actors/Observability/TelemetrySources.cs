@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Akka.Actor;
-using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Dependencies;
 using Orchestrator.Actors.Pipeline;
 using Orchestrator.Contracts;
@@ -17,7 +16,7 @@ namespace Orchestrator.Actors.Observability;
 /// A process normally runs one orchestrator. Where it runs several (tests), the observable instruments report each
 /// of them, and two with the same dependency names report the same series.
 /// </remarks>
-public static class TelemetrySources
+internal static class TelemetrySources
 {
     private static ImmutableList<TelemetrySource> _orchestrators = [];
 
@@ -40,8 +39,7 @@ public static class TelemetrySources
     {
         OrchestratorGauges.EnsureCreated();
         if (For(system) is { } known && ReferenceEquals(known.Directory, directory)) return;
-        var cluster = ClusterSharing.IsClustered(system) ? Akka.Cluster.Cluster.Get(system) : null;
-        var source = new TelemetrySource(system, directory, controls, features, cluster);
+        var source = new TelemetrySource(system, directory, controls, features);
         ImmutableInterlocked.Update(ref _orchestrators, list => list.Add(source));
         system.RegisterOnTermination(() => ImmutableInterlocked.Update(ref _orchestrators, list => list.Remove(source)));
     }

@@ -1,7 +1,7 @@
 namespace Orchestrator.Actors.Pipeline;
 
 /// <summary>How an attempt ended, before anyone judged it.</summary>
-public enum AttemptEnd : byte
+internal enum AttemptEnd : byte
 {
     /// <summary>The work returned an answer.</summary>
     Answered,
@@ -21,7 +21,7 @@ public enum AttemptEnd : byte
 /// <param name="Error">The exception, for every other end (a <see cref="TimeoutException"/> for a timeout or a deadline).</param>
 /// <param name="Duration">How long the attempt ran.</param>
 /// <param name="Limit">The most it was given: the timeout, or the time left to the deadline when that was shorter.</param>
-public readonly record struct AttemptOutcome<T>(AttemptEnd End, T Value, Exception? Error, TimeSpan Duration, TimeSpan Limit)
+internal readonly record struct AttemptOutcome<T>(AttemptEnd End, T Value, Exception? Error, TimeSpan Duration, TimeSpan Limit)
 {
     /// <summary>Whether the work ran at all.</summary>
     public bool Started => End != AttemptEnd.NotStarted;

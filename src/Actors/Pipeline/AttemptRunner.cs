@@ -9,7 +9,7 @@ namespace Orchestrator.Actors.Pipeline;
 /// limit even if the work ignores its token (its late end is not waited for). Nested guarded calls made by the work
 /// inherit the deadline (<see cref="GuardedCallContext"/>). Never throws: every end is an <see cref="AttemptOutcome{T}"/>.
 /// </summary>
-public static class AttemptRunner
+internal static class AttemptRunner
 {
     /// <summary>Runs <paramref name="work"/> once.</summary>
     /// <param name="dependency">The dependency's name (for the timeout's message).</param>

@@ -19,7 +19,7 @@ namespace Orchestrator.Actors.Pipeline;
 /// then, after the attempt (<see cref="AfterAttempt"/>): outcome classification, retry, fallback chain
 /// (<see cref="FallbackChain"/>: cache, replica, the call's fallback, the dependency's default).
 /// </summary>
-public static class CallPipeline
+internal static class CallPipeline
 {
     /// <summary>
     /// Takes <paramref name="call"/> through the stages from <paramref name="from"/> on (a call handed over from the
@@ -94,7 +94,7 @@ public static class CallPipeline
 }
 
 /// <summary>What follows an attempt (see <see cref="CallPipeline.AfterAttempt"/>).</summary>
-public enum NextStep : byte
+internal enum NextStep : byte
 {
     /// <summary>The dependency answered: give the answer.</summary>
     Answer,

@@ -9,7 +9,7 @@ namespace Orchestrator.Actors.Pipeline;
 /// one source of the system clock at hand (no shared queue on the common path); the rest wait in a shared queue.
 /// Thread-safe.
 /// </summary>
-public sealed class CancellationPool(TimeProvider time)
+internal sealed class CancellationPool(TimeProvider time)
 {
     private const int MaxKept = 1024;
 

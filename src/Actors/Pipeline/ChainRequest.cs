@@ -10,7 +10,7 @@ namespace Orchestrator.Actors.Pipeline;
 /// <param name="Detail">A sentence naming the dependency and the problem.</param>
 /// <param name="Attempts">How many times the work was started.</param>
 /// <param name="Offload">Whether user code (a replica's work, a fallback) must not run on this thread (an actor's, or a sender's).</param>
-public sealed record ChainRequest(GuardedCall Call, DegradationReason Reason, Exception? Error, string Detail, int Attempts, bool Offload)
+internal sealed record ChainRequest(GuardedCall Call, DegradationReason Reason, Exception? Error, string Detail, int Attempts, bool Offload)
 {
     /// <summary>Steps that already gave no answer before the chain began (a retry the budget refused).</summary>
     public IReadOnlyList<ChainStep> Before { get; init; } = [];

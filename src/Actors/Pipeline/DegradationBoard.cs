@@ -7,7 +7,7 @@ namespace Orchestrator.Actors.Pipeline;
 /// <see cref="DegradationStatus"/> swapped atomically. Reading it costs a volatile read; nobody asks the
 /// coordinator on the way of a call.
 /// </summary>
-public sealed class DegradationBoard
+internal sealed class DegradationBoard
 {
     private volatile DegradationStatus _current = DegradationStatus.AllOn;
 

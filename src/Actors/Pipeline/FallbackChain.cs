@@ -13,7 +13,7 @@ namespace Orchestrator.Actors.Pipeline;
 /// deadline there is no chain: the answer would be useless. The report names the step that answered and, in its
 /// trail, why each earlier step did not.
 /// </summary>
-public static class FallbackChain
+internal static class FallbackChain
 {
     /// <summary>The longest a fallback is given (a CancellationTokenSource cannot wait longer than about 49 days).</summary>
     private static readonly TimeSpan MaxFallbackTime = TimeSpan.FromDays(1);

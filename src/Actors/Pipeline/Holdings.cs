@@ -2,7 +2,7 @@ namespace Orchestrator.Actors.Pipeline;
 
 /// <summary>What a call in the pipeline holds and must give back when it is answered.</summary>
 [Flags]
-public enum Holdings : byte
+internal enum Holdings : byte
 {
     /// <summary>Nothing.</summary>
     None = 0,

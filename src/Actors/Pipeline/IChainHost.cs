@@ -4,7 +4,7 @@ using Orchestrator.Contracts;
 namespace Orchestrator.Actors.Pipeline;
 
 /// <summary>What the <see cref="FallbackChain"/> needs of the dependency whose primary answer is missing.</summary>
-public interface IChainHost
+internal interface IChainHost
 {
     /// <summary>The dependency's name.</summary>
     string Name { get; }

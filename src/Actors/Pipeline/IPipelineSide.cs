@@ -8,7 +8,7 @@ namespace Orchestrator.Actors.Pipeline;
 /// asks it each stage's question in the one fixed order; the side answers from its state and takes what it grants
 /// (a place in the shedder, in the gate, a slot, a probe).
 /// </summary>
-public interface IPipelineSide
+internal interface IPipelineSide
 {
     /// <summary>Now, by the dependency's clock.</summary>
     DateTimeOffset Now { get; }

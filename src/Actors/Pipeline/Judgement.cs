@@ -3,7 +3,7 @@ using Orchestrator.Contracts;
 namespace Orchestrator.Actors.Pipeline;
 
 /// <summary>An attempt judged: its class, and for anything but a success the reason, the error and a sentence for the caller.</summary>
-public readonly record struct Judgement(OutcomeClass Class, DegradationReason Reason, Exception? Error, string? Detail)
+internal readonly record struct Judgement(OutcomeClass Class, DegradationReason Reason, Exception? Error, string? Detail)
 {
     /// <summary>
     /// Judges <paramref name="outcome"/> of a call to <paramref name="dependency"/> (see <see cref="OutcomeClassifier"/>);

@@ -1,7 +1,7 @@
 namespace Orchestrator.Actors.Pipeline;
 
 /// <summary>What an attempt's outcome says about the dependency (see <see cref="OutcomeClassifier"/>).</summary>
-public enum OutcomeClass : byte
+internal enum OutcomeClass : byte
 {
     /// <summary>The dependency answered well: a success for its breaker; the answer goes to the caller.</summary>
     Success,

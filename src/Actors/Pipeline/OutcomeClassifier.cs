@@ -10,7 +10,7 @@ namespace Orchestrator.Actors.Pipeline;
 /// answer is a success. Timeouts always count; a cut by the caller's deadline never does. A predicate that throws
 /// counts the outcome as a failure (the safe side: a bug in a predicate must not hide an outage). Pure and thread-safe.
 /// </summary>
-public static class OutcomeClassifier
+internal static class OutcomeClassifier
 {
     /// <summary>Classifies an attempt that ended without an answer.</summary>
     /// <remarks>When a user predicate throws, <c>problem</c> says what to log.</remarks>

@@ -5,7 +5,7 @@ namespace Orchestrator.Actors.Pipeline;
 /// dependency's handle, or the dependency's actor): see <see cref="CallPipeline"/>. A call handed from the
 /// caller's side to the actor resumes at the stage where it was handed over; no stage is passed twice.
 /// </summary>
-public enum PipelineStage : byte
+internal enum PipelineStage : byte
 {
     /// <summary>A deadline already past: rejected at once (<c>DeadlineExceeded</c>), no work, no fallback.</summary>
     Deadline,

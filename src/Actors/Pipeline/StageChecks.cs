@@ -3,7 +3,7 @@ using Orchestrator.Actors.Breaker;
 namespace Orchestrator.Actors.Pipeline;
 
 /// <summary>What a side's breaker check says.</summary>
-public enum BreakerCheck : byte
+internal enum BreakerCheck : byte
 {
     /// <summary>Calls may pass (closed, or half-open with a probe left).</summary>
     Passes,
@@ -14,7 +14,7 @@ public enum BreakerCheck : byte
 }
 
 /// <summary>What a side's bulkhead gate says.</summary>
-public enum GateCheck : byte
+internal enum GateCheck : byte
 {
     /// <summary>The call has a place in the dependency's room.</summary>
     Entered,
@@ -25,7 +25,7 @@ public enum GateCheck : byte
 }
 
 /// <summary>What a side's cache check says.</summary>
-public enum CacheCheck : byte
+internal enum CacheCheck : byte
 {
     /// <summary>The cache has nothing to say about this call (no cache, no key, or a miss this call fetches).</summary>
     Miss,
@@ -39,7 +39,7 @@ public enum CacheCheck : byte
 /// <param name="Kind">Run, queued, hand over, full, or breaker open.</param>
 /// <param name="Permit">For <see cref="AttemptCheckKind.Run"/>: allowed, or a probe.</param>
 /// <param name="ProbeRound">For a probe: the half-open round it belongs to.</param>
-public readonly record struct AttemptCheck(AttemptCheckKind Kind, BreakerPermit Permit = BreakerPermit.Rejected, long ProbeRound = 0)
+internal readonly record struct AttemptCheck(AttemptCheckKind Kind, BreakerPermit Permit = BreakerPermit.Rejected, long ProbeRound = 0)
 {
     /// <summary>The call holds a slot and the permit: run it.</summary>
     public static AttemptCheck Run(BreakerPermit permit, long round) => new(AttemptCheckKind.Run, permit, round);
@@ -58,7 +58,7 @@ public readonly record struct AttemptCheck(AttemptCheckKind Kind, BreakerPermit 
 }
 
 /// <summary>The kinds of <see cref="AttemptCheck"/>.</summary>
-public enum AttemptCheckKind : byte
+internal enum AttemptCheckKind : byte
 {
     /// <summary>Run now.</summary>
     Run,

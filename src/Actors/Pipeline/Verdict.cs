@@ -4,7 +4,7 @@ using Orchestrator.Contracts;
 namespace Orchestrator.Actors.Pipeline;
 
 /// <summary>What <see cref="CallPipeline.Admit{TSide}"/> decided for a call.</summary>
-public enum VerdictKind : byte
+internal enum VerdictKind : byte
 {
     /// <summary>Run the attempt now: the call holds a slot and the breaker's permit.</summary>
     Run,
@@ -22,7 +22,7 @@ public enum VerdictKind : byte
 /// The pipeline's decision for a call: what to do, at which stage it was made, why (for a degraded or rejected
 /// call), the breaker's permit (to run), and what the call holds by now (to give back when it is answered).
 /// </summary>
-public readonly record struct Verdict(
+internal readonly record struct Verdict(
     VerdictKind Kind,
     PipelineStage Stage,
     Holdings Held,

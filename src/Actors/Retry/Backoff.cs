@@ -5,7 +5,7 @@ namespace Orchestrator.Actors.Retry;
 /// <c>[0, min(MaxDelay, BaseDelay * 2^(n-1))]</c>, so that many callers retrying at once spread out instead of
 /// hitting a recovering dependency together.
 /// </summary>
-public static class Backoff
+internal static class Backoff
 {
     /// <summary>The upper bound of the delay before retry <paramref name="retry"/> (1-based).</summary>
     public static TimeSpan Ceiling(int retry, TimeSpan baseDelay, TimeSpan maxDelay)

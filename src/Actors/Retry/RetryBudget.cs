@@ -8,7 +8,7 @@ namespace Orchestrator.Actors.Retry;
 /// outage the calls that reach the dependency are then at most (1 + Ratio) times the calls made, whatever the
 /// retry policy says. Not thread-safe: owned by one actor.
 /// </summary>
-public sealed class RetryBudget
+internal sealed class RetryBudget
 {
     private readonly SlidingWindow _firstAttempts;
     private readonly SlidingWindow _retries;

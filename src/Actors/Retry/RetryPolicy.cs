@@ -3,7 +3,7 @@ using Orchestrator.Contracts;
 namespace Orchestrator.Actors.Retry;
 
 /// <summary>Which failures a dependency retries: its own predicate, else the transient ones and the types it names.</summary>
-public static class RetryPolicy
+internal static class RetryPolicy
 {
     /// <summary>
     /// Whether <paramref name="error"/> is worth another attempt under <paramref name="retry"/>: never when retries

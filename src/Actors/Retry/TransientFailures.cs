@@ -3,7 +3,7 @@ using System.Net;
 namespace Orchestrator.Actors.Retry;
 
 /// <summary>Which failures are worth retrying by default: timeouts, network errors, HTTP 5xx and 429.</summary>
-public static class TransientFailures
+internal static class TransientFailures
 {
     /// <summary>Whether <paramref name="error"/> is transient: a later attempt may well succeed.</summary>
     public static bool IsTransient(Exception error) => error switch

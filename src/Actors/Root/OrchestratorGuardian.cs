@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Hosting;
-using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Coordination;
 using Orchestrator.Actors.Dependencies;
 using Orchestrator.Actors.Observability;
@@ -10,12 +9,12 @@ namespace Orchestrator.Actors.Root;
 
 /// <summary>
 /// The orchestrator's root actor (<c>/user/orchestrator</c>), its composition root. It creates its children (the
-/// dependencies supervisor and the priority coordinator over one <see cref="OrchestratorRuntime"/>, and, when the
-/// actor system is clustered, the <see cref="ClusterStateActor"/>) and registers them in the Akka.Hosting actor
-/// registry, where <c>IRequiredActor&lt;DependencySupervisor&gt;</c> and <c>IRequiredActor&lt;PriorityCoordinator&gt;</c>
-/// find them. The runtime is made with its Props, so a restarted guardian gives its new children the same handles.
+/// dependencies supervisor and the priority coordinator over one <see cref="OrchestratorRuntime"/>) and the children
+/// other packages ask it to adopt (<see cref="AdoptChild"/>: the cluster package's cluster-state actor), and keeps
+/// the Akka.Hosting actor registry pointing at them. The runtime is made with its Props, so a restarted guardian
+/// gives its new children the same handles and adopts the same children again.
 /// </summary>
-public sealed class OrchestratorGuardian : ReceiveActor
+internal sealed class OrchestratorGuardian : ReceiveActor
 {
     /// <summary>The guardian's actor name.</summary>
     public const string Name = ActorNames.Guardian;
@@ -28,16 +27,22 @@ public sealed class OrchestratorGuardian : ReceiveActor
 
     private readonly OrchestratorRuntime _runtime;
     private readonly IActorRegistry? _registry;
-    private IActorRef _dependencies = ActorRefs.Nobody;
-    private IActorRef _coordinator = ActorRefs.Nobody;
-    private IActorRef _clusterState = ActorRefs.Nobody;
+    private readonly List<AdoptChild> _adoptions;
+    private readonly Dictionary<string, IActorRef> _adopted = new(StringComparer.Ordinal);
+    private OrchestratorChildren _children = new(ActorRefs.Nobody, ActorRefs.Nobody);
 
     /// <summary>Creates the guardian; use <see cref="Props(OrchestratorRuntime, IActorRegistry?)"/>.</summary>
-    public OrchestratorGuardian(OrchestratorRuntime runtime, IActorRegistry? registry)
+    public OrchestratorGuardian(OrchestratorRuntime runtime, IActorRegistry? registry, List<AdoptChild> adoptions)
     {
         _runtime = runtime;
         _registry = registry;
-        Receive<GetOrchestratorChildren>(_ => Sender.Tell(new OrchestratorChildren(_dependencies, _coordinator, _clusterState)));
+        _adoptions = adoptions;
+        Receive<GetOrchestratorChildren>(_ => Sender.Tell(_children));
+        Receive<AdoptChild>(adopt =>
+        {
+            if (!_adopted.ContainsKey(adopt.Name)) _adoptions.Add(adopt);
+            Sender.Tell(Adopt(adopt));
+        });
     }
 
     /// <summary>Props for the guardian; <paramref name="registry"/> (optional) receives the children.</summary>
@@ -47,7 +52,9 @@ public sealed class OrchestratorGuardian : ReceiveActor
     public static Props Props(OrchestratorRuntime runtime, IActorRegistry? registry = null)
     {
         ArgumentNullException.ThrowIfNull(runtime);
-        return Akka.Actor.Props.Create(() => new OrchestratorGuardian(runtime, registry));
+        // Kept with the Props, so that a restarted guardian adopts the same children again (its thread only).
+        var adoptions = new List<AdoptChild>();
+        return Akka.Actor.Props.Create(() => new OrchestratorGuardian(runtime, registry, adoptions));
     }
 
     /// <inheritdoc />
@@ -55,19 +62,27 @@ public sealed class OrchestratorGuardian : ReceiveActor
     {
         var options = _runtime.Options;
         // What the orchestrator publishes (breakers, bulkheads, board) is read by the observable instruments and the degradation health.
-        TelemetrySources.Track(Context.System, _runtime.DirectoryFor(Context.System), _runtime.Controls, _runtime.Options.Features);
-        _dependencies = Context.ActorOf(DependencySupervisor.Props(_runtime), DependenciesName);
-        _coordinator = Context.ActorOf(PriorityCoordinator.Props(options, _runtime.Controls, _dependencies, options.TimeProvider), CoordinatorName);
-        if (options.Cluster.Enabled && ClusterSharing.IsClustered(Context.System))
-            _clusterState = Context.ActorOf(ClusterStateActor.Props(options, _dependencies, _coordinator), ClusterStateActor.Name);
-        // After a restart of the guardian, point the registry at the new children (at start, the hosting
-        // extension registers them once they exist, before the host has started).
+        TelemetrySources.Track(Context.System, _runtime.DirectoryFor(Context.System), _runtime.Controls, new Dictionary<string, FeatureOptions>(_runtime.Options.Features, StringComparer.Ordinal));
+        var dependencies = Context.ActorOf(DependencySupervisor.Props(_runtime), DependenciesName);
+        var coordinator = Context.ActorOf(PriorityCoordinator.Props(options, _runtime.Controls, dependencies, options.TimeProvider), CoordinatorName);
+        _children = new OrchestratorChildren(dependencies, coordinator);
+        // After a restart of the guardian, point the registry at the new children (at start, the hosting extension
+        // registers them as soon as they exist).
         if (_registry?.TryGet<DependencySupervisor>(out _) == true)
         {
-            _registry.Register<DependencySupervisor>(_dependencies, overwrite: true);
-            _registry.Register<PriorityCoordinator>(_coordinator, overwrite: true);
-            if (!_clusterState.IsNobody()) _registry.Register<ClusterStateActor>(_clusterState, overwrite: true);
+            _registry.Register<DependencySupervisor>(dependencies, overwrite: true);
+            _registry.Register<PriorityCoordinator>(coordinator, overwrite: true);
         }
+        foreach (var adopt in _adoptions) Adopt(adopt);
+    }
+
+    private IActorRef Adopt(AdoptChild adopt)
+    {
+        if (_adopted.TryGetValue(adopt.Name, out var known)) return known;
+        var child = Context.ActorOf(adopt.Props(_children), adopt.Name);
+        _adopted[adopt.Name] = child;
+        _registry?.TryRegister(adopt.RegistryKey, child, overwrite: true);
+        return child;
     }
 
     /// <inheritdoc />
@@ -76,11 +91,18 @@ public sealed class OrchestratorGuardian : ReceiveActor
 }
 
 /// <summary>Asks the guardian for its children.</summary>
-public sealed record GetOrchestratorChildren
+internal sealed record GetOrchestratorChildren
 {
     /// <summary>The one instance.</summary>
     public static readonly GetOrchestratorChildren Instance = new();
 }
 
-/// <summary>The guardian's children; <paramref name="ClusterState"/> is <c>Nobody</c> unless the actor system is clustered and sharing is on.</summary>
-public sealed record OrchestratorChildren(IActorRef Dependencies, IActorRef Coordinator, IActorRef ClusterState);
+/// <summary>The guardian's own children.</summary>
+internal sealed record OrchestratorChildren(IActorRef Dependencies, IActorRef Coordinator);
+
+/// <summary>
+/// Asks the guardian to create, supervise and re-create after its own restart a child named <paramref name="Name"/>
+/// from <paramref name="Props"/> (given the guardian's children), and to register it in the actor registry under
+/// <paramref name="RegistryKey"/>. Answered with the child's ref; asking again for the same name answers the same child.
+/// </summary>
+internal sealed record AdoptChild(string Name, Type RegistryKey, Func<OrchestratorChildren, Props> Props);

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 
 namespace Orchestrator.Actors.Telemetry;
 
-public static partial class OrchestratorMetrics
+internal static partial class OrchestratorMetrics
 {
     /// <summary>The observable instruments of the write queues (from the static constructor, after the meter exists; the meter keeps them).</summary>
     private static void CreateObservableInstruments()

@@ -12,7 +12,7 @@ namespace Orchestrator.Actors.Telemetry;
 /// states, bulkheads, stress, features, cluster members) in <c>Observability/OrchestratorGauges.cs</c>.
 /// docs/operations.md lists every instrument with its unit and tags.
 /// </summary>
-public static partial class OrchestratorMetrics
+internal static partial class OrchestratorMetrics
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "Orchestrator";

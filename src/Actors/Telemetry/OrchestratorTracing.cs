@@ -12,7 +12,7 @@ namespace Orchestrator.Actors.Telemetry;
 /// is sent, else the context the call captured when it was built (<see cref="GuardedCall.TraceParent"/>), so that a
 /// call told through an actor still joins its request's trace. Nothing is made while nobody listens.
 /// </summary>
-public static class OrchestratorTracing
+internal static class OrchestratorTracing
 {
     /// <summary>The activity source's name.</summary>
     public const string SourceName = "Orchestrator";

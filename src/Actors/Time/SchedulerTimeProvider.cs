@@ -7,7 +7,7 @@ namespace Orchestrator.Actors.Time;
 /// Akka's <c>TestScheduler</c> the policies, the actors' timers and the calls' timeouts (cancellation tokens made
 /// from this provider) then share one virtual clock, moved by <c>TestScheduler.Advance</c>.
 /// </summary>
-public sealed class SchedulerTimeProvider(IScheduler scheduler) : TimeProvider
+internal sealed class SchedulerTimeProvider(IScheduler scheduler) : TimeProvider
 {
     private readonly IScheduler _scheduler = scheduler ?? throw new ArgumentNullException(nameof(scheduler));
 

@@ -96,19 +96,19 @@ public abstract record GuardedCall
     public abstract bool HasFallback { get; }
 
     /// <summary>Runs the work. Called by the dependency actor, off its own thread.</summary>
-    public abstract Task<object?> InvokeAsync(CancellationToken cancellationToken);
+    internal abstract Task<object?> InvokeAsync(CancellationToken cancellationToken);
 
     /// <summary>Whether the call can be sent to the dependency's replica (it carries replica work).</summary>
     public abstract bool HasReplicaWork { get; }
 
     /// <summary>The same call for <paramref name="replica"/>, running the replica work, with the same key, deadline and tier.</summary>
-    public abstract GuardedCall ForReplica(string replica);
+    internal abstract GuardedCall ForReplica(string replica);
 
     /// <summary>Runs the call's fallback. Called by the dependency actor, off its own thread.</summary>
-    public abstract Task<object?> InvokeFallbackAsync(FallbackContext context, CancellationToken cancellationToken);
+    internal abstract Task<object?> InvokeFallbackAsync(FallbackContext context, CancellationToken cancellationToken);
 
     /// <summary>Builds the typed result message for this call.</summary>
-    public abstract ICallResult ToResult(CallReport report);
+    internal abstract ICallResult ToResult(CallReport report);
 
     /// <summary>
     /// Whether the work's answer <paramref name="value"/> counts as a failure by this call's own
@@ -194,7 +194,7 @@ public sealed record GuardedCall<T> : GuardedCall
     public override bool HasReplicaWork => ReplicaWork is not null;
 
     /// <inheritdoc />
-    public override GuardedCall ForReplica(string replica) =>
+    internal override GuardedCall ForReplica(string replica) =>
         new GuardedCall<T>(replica, ReplicaWork ?? throw new InvalidOperationException($"The call to '{Dependency}' has no replica work."))
         {
             Key = Key,
@@ -206,11 +206,11 @@ public sealed record GuardedCall<T> : GuardedCall
         };
 
     /// <inheritdoc />
-    public override async Task<object?> InvokeAsync(CancellationToken cancellationToken) =>
+    internal override async Task<object?> InvokeAsync(CancellationToken cancellationToken) =>
         await Work(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public override async Task<object?> InvokeFallbackAsync(FallbackContext context, CancellationToken cancellationToken)
+    internal override async Task<object?> InvokeFallbackAsync(FallbackContext context, CancellationToken cancellationToken)
     {
         if (Fallback is null)
             throw new InvalidOperationException($"The call to '{Dependency}' has no fallback.");
@@ -221,7 +221,7 @@ public sealed record GuardedCall<T> : GuardedCall
     public GuardedCall<T> WithFallbackValue(T value) => this with { Fallback = (_, _) => Task.FromResult(value) };
 
     /// <inheritdoc />
-    public override ICallResult ToResult(CallReport report) => new CallResult<T>(Dependency, report);
+    internal override ICallResult ToResult(CallReport report) => new CallResult<T>(Dependency, report);
 
     /// <inheritdoc />
     internal override bool? CountsAsFailure(object? value) =>

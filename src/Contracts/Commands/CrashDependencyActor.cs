@@ -4,4 +4,4 @@ namespace Orchestrator.Contracts;
 /// Chaos: makes a dependency's actor throw, so that its supervisor restarts it. The restarted actor keeps its
 /// breaker state and its calls in flight and queued; every caller still gets exactly one answer.
 /// </summary>
-public sealed record CrashDependencyActor(string Dependency);
+internal sealed record CrashDependencyActor(string Dependency);

@@ -1,37 +1,37 @@
 namespace Orchestrator.Contracts;
 
 /// <summary>The node's load shedder: a limit on calls in flight across all dependencies, with shares per tier.</summary>
-public sealed class AdmissionOptions
+public sealed class AdmissionOptions : FreezableOptions
 {
     /// <summary>Whether calls pass admission control at all. Default false.</summary>
-    public bool Enabled { get; set; }
+    public bool Enabled { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>Calls in flight on this node (all dependencies) beyond which calls are shed. Default 200.</summary>
-    public int Limit { get; set; } = 200;
+    public int Limit { get; set { ThrowIfFrozen(); field = value; } } = 200;
 
     /// <summary>The share of the limit OPTIONAL calls may fill; beyond it they are shed first. Default 0.5.</summary>
-    public double OptionalShare { get; set; } = 0.5;
+    public double OptionalShare { get; set { ThrowIfFrozen(); field = value; } } = 0.5;
 
     /// <summary>The share of the limit IMPORTANT calls may fill; the rest is kept for CRITICAL. Default 0.8.</summary>
-    public double ImportantShare { get; set; } = 0.8;
+    public double ImportantShare { get; set { ThrowIfFrozen(); field = value; } } = 0.8;
 
     /// <summary>Adapt the limit to latency (AIMD: grow by one per limit calls on time, shrink by <see cref="DecreaseFactor"/> on a slow or failed one). Default false.</summary>
-    public bool Adaptive { get; set; }
+    public bool Adaptive { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>The adaptive limit's floor. Default 10.</summary>
-    public int MinLimit { get; set; } = 10;
+    public int MinLimit { get; set { ThrowIfFrozen(); field = value; } } = 10;
 
     /// <summary>The adaptive limit's ceiling. Default 1000.</summary>
-    public int MaxLimit { get; set; } = 1000;
+    public int MaxLimit { get; set { ThrowIfFrozen(); field = value; } } = 1000;
 
     /// <summary>A call slower than this shrinks the adaptive limit. Default 1 s.</summary>
-    public TimeSpan LatencyTarget { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan LatencyTarget { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromSeconds(1);
 
     /// <summary>The factor the adaptive limit shrinks by (0..1). Default 0.9.</summary>
-    public double DecreaseFactor { get; set; } = 0.9;
+    public double DecreaseFactor { get; set { ThrowIfFrozen(); field = value; } } = 0.9;
 
     /// <summary>The Retry-After a shed HTTP request is answered with. Default 1 s.</summary>
-    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RetryAfter { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromSeconds(1);
 
     internal void Validate(string path, List<string> errors)
     {

@@ -1,56 +1,56 @@
 namespace Orchestrator.Contracts;
 
 /// <summary>When a dependency's circuit breaker opens, and how it recovers.</summary>
-public sealed class CircuitBreakerOptions
+public sealed class CircuitBreakerOptions : FreezableOptions
 {
     /// <summary>Opens after this many failures in a row. 0 turns the rule off. Default 5.</summary>
-    public int FailureThreshold { get; set; } = 5;
+    public int FailureThreshold { get; set { ThrowIfFrozen(); field = value; } } = 5;
 
     /// <summary>Opens when failures / calls in the window reach this ratio (0..1]; null turns the rule off. Default 0.5.</summary>
-    public double? FailureRatio { get; set; } = 0.5;
+    public double? FailureRatio { get; set { ThrowIfFrozen(); field = value; } } = 0.5;
 
     /// <summary>Calls the window must have seen before a ratio rule may open the breaker. Default 10.</summary>
-    public int MinimumThroughput { get; set; } = 10;
+    public int MinimumThroughput { get; set { ThrowIfFrozen(); field = value; } } = 10;
 
     /// <summary>How far back the sliding window for the ratio rules reaches. Default 30 s.</summary>
-    public TimeSpan SamplingWindow { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SamplingWindow { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromSeconds(30);
 
     /// <summary>A call that runs at least this long counts as slow; null turns the slow-call rule off. Default null.</summary>
-    public TimeSpan? SlowCallDuration { get; set; }
+    public TimeSpan? SlowCallDuration { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>Opens when slow calls / calls in the window reach this ratio (0..1]. Default 0.8.</summary>
-    public double SlowCallRatio { get; set; } = 0.8;
+    public double SlowCallRatio { get; set { ThrowIfFrozen(); field = value; } } = 0.8;
 
     /// <summary>How long the breaker stays open before it lets probes through. Default 60 s.</summary>
-    public TimeSpan ResetTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ResetTimeout { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromSeconds(60);
 
     /// <summary>Each trip without a recovery in between multiplies the reset timeout by this (>= 1). Default 1 (no growth).</summary>
-    public double ResetTimeoutMultiplier { get; set; } = 1.0;
+    public double ResetTimeoutMultiplier { get; set { ThrowIfFrozen(); field = value; } } = 1.0;
 
     /// <summary>The longest the reset timeout may grow to. Default 10 min.</summary>
-    public TimeSpan MaxResetTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan MaxResetTimeout { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromMinutes(10);
 
     /// <summary>Probe calls half-open lets through; all must succeed to close, one failure reopens. Default 1.</summary>
-    public int HalfOpenProbes { get; set; } = 1;
+    public int HalfOpenProbes { get; set { ThrowIfFrozen(); field = value; } } = 1;
 
     /// <summary>
     /// Full names of exception types (or base types) that count as failures. Empty: every exception counts
     /// except those in <see cref="IgnoredExceptions"/> and the caller's own faults (see <see cref="Handles"/>).
     /// Timeouts always count.
     /// </summary>
-    public List<string> HandledExceptions { get; set; } = [];
+    public IList<string> HandledExceptions { get; set { ThrowIfFrozen(); field = value; } } = [];
 
     /// <summary>Full names of exception types (or base types) that never count as failures (the caller's mistake, not the dependency's).</summary>
-    public List<string> IgnoredExceptions { get; set; } = [];
+    public IList<string> IgnoredExceptions { get; set { ThrowIfFrozen(); field = value; } } = [];
 
     /// <summary>In code only: decides whether an exception counts as a failure; overrides the two lists and the defaults.</summary>
-    public Func<Exception, bool>? ShouldHandle { get; set; }
+    public Func<Exception, bool>? ShouldHandle { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>
     /// In code only: decides whether an answer of the work counts as a failure (an error page returned as a value,
     /// say). Null: every answer is a success. A call's own <c>ShouldHandleResult</c> overrides it.
     /// </summary>
-    public Func<object?, bool>? ShouldHandleResult { get; set; }
+    public Func<object?, bool>? ShouldHandleResult { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>The most probes half-open may let through.</summary>
     public const int MaxHalfOpenProbes = 1000;
@@ -83,12 +83,18 @@ public sealed class CircuitBreakerOptions
         _ => error.GetType().FullName == "System.ComponentModel.DataAnnotations.ValidationException",
     };
 
-    private static bool Matches(Exception error, List<string> typeNames)
+    private static bool Matches(Exception error, IList<string> typeNames)
     {
         if (typeNames.Count == 0) return false;
         for (var t = error.GetType(); t is not null; t = t.BaseType)
             if (typeNames.Contains(t.FullName ?? t.Name) || typeNames.Contains(t.Name)) return true;
         return false;
+    }
+
+    private protected override void FreezeParts()
+    {
+        HandledExceptions = ReadOnly(HandledExceptions);
+        IgnoredExceptions = ReadOnly(IgnoredExceptions);
     }
 
     internal void Validate(string path, List<string> errors)

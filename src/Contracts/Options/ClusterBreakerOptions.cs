@@ -1,20 +1,20 @@
 namespace Orchestrator.Contracts;
 
 /// <summary>How one dependency's breaker takes part in the cluster; section <c>Orchestrator:Dependencies:{name}:Cluster</c>.</summary>
-public sealed class ClusterBreakerOptions
+public sealed class ClusterBreakerOptions : FreezableOptions
 {
     /// <summary>The cluster policy. Default <see cref="ClusterPolicy.Quorum"/> (a majority of reachable nodes).</summary>
-    public ClusterPolicy Policy { get; set; } = ClusterPolicy.Quorum;
+    public ClusterPolicy Policy { get; set { ThrowIfFrozen(); field = value; } } = ClusterPolicy.Quorum;
 
     /// <summary>For <see cref="ClusterPolicy.Quorum"/>: how many reachable nodes must have opened the breaker. Default: none (see <see cref="QuorumFraction"/>).</summary>
-    public int? QuorumCount { get; set; }
+    public int? QuorumCount { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>
     /// For <see cref="ClusterPolicy.Quorum"/>: the share of reachable nodes, in (0, 1], that must have opened the
     /// breaker (rounded up, at least one node). Default: none; with neither this nor <see cref="QuorumCount"/> set, a
     /// majority (more than half).
     /// </summary>
-    public double? QuorumFraction { get; set; }
+    public double? QuorumFraction { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>How many of <paramref name="reachable"/> nodes must have opened the breaker for the policy to open it everywhere; null for <see cref="ClusterPolicy.LocalOnly"/>.</summary>
     public int? RequiredOpen(int reachable) => Policy switch

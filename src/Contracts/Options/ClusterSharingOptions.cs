@@ -4,31 +4,31 @@ namespace Orchestrator.Contracts;
 /// What the nodes of an Akka.Cluster share through Akka.DistributedData; section <c>Orchestrator:Cluster</c>.
 /// Ignored when the actor system is not clustered.
 /// </summary>
-public sealed class ClusterSharingOptions
+public sealed class ClusterSharingOptions : FreezableOptions
 {
     /// <summary>Whether breaker state is shared with the other nodes when the actor system is clustered. Default true.</summary>
-    public bool Enabled { get; set; } = true;
+    public bool Enabled { get; set { ThrowIfFrozen(); field = value; } } = true;
 
     /// <summary>Whether every node degrades to the highest stress level in the cluster, not only its own. Default false.</summary>
-    public bool ShareStress { get; set; }
+    public bool ShareStress { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>
     /// How long a breaker transition's write to every node may take before it is left to gossip (the write is
     /// kept locally either way). Default 1 s.
     /// </summary>
-    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan PublishTimeout { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Akka.DistributedData's gossip interval, unless <c>akka.cluster.distributed-data.gossip-interval</c> is set
     /// explicitly: how soon a node that missed a write (unreachable, joining) catches up. Default 200 ms (Akka's is 2 s).
     /// </summary>
-    public TimeSpan GossipInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan GossipInterval { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
     /// Akka.DistributedData's <c>notify-subscribers-interval</c>, unless set explicitly: how soon a change that
     /// arrived is handed to subscribers. Default 50 ms (Akka's is 500 ms).
     /// </summary>
-    public TimeSpan NotifyInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan NotifyInterval { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromMilliseconds(50);
 
     internal void Validate(string path, List<string> errors)
     {

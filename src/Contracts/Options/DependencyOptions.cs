@@ -1,38 +1,38 @@
 namespace Orchestrator.Contracts;
 
 /// <summary>How one dependency is guarded.</summary>
-public sealed class DependencyOptions
+public sealed class DependencyOptions : FreezableOptions
 {
     /// <summary>The timeout of a call that sets none. Default 5 s.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan Timeout { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromSeconds(5);
 
     /// <summary>The dependency's circuit breaker.</summary>
-    public CircuitBreakerOptions Breaker { get; set; } = new();
+    public CircuitBreakerOptions Breaker { get; set { ThrowIfFrozen(); field = value; } } = new();
 
     /// <summary>The dependency's bulkhead.</summary>
-    public BulkheadOptions Bulkhead { get; set; } = new();
+    public BulkheadOptions Bulkhead { get; set { ThrowIfFrozen(); field = value; } } = new();
 
     /// <summary>The dependency's retries (off by default).</summary>
-    public RetryOptions Retry { get; set; } = new();
+    public RetryOptions Retry { get; set { ThrowIfFrozen(); field = value; } } = new();
 
     /// <summary>The dependency's cache of answers (off by default).</summary>
-    public CacheOptions Cache { get; set; } = new();
+    public CacheOptions Cache { get; set { ThrowIfFrozen(); field = value; } } = new();
 
     /// <summary>How the breaker takes part in the cluster (when the actor system is clustered).</summary>
-    public ClusterBreakerOptions Cluster { get; set; } = new();
+    public ClusterBreakerOptions Cluster { get; set { ThrowIfFrozen(); field = value; } } = new();
 
     /// <summary>
     /// Another declared dependency that can answer the same calls, perhaps with older data (a read replica, an
     /// alternate provider). Calls that carry <c>ReplicaWork</c> fall back to it, guarded by its own breaker and
     /// bulkhead; its answers are marked possibly stale. Default: none.
     /// </summary>
-    public string? Replica { get; set; }
+    public string? Replica { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>
     /// In code only: the answer given when a call fails and carries no fallback of its own, if its type fits the
     /// call's result type. Null: no default.
     /// </summary>
-    public object? DefaultFallback { get; set; }
+    public object? DefaultFallback { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>
     /// In code only: a cheap health call of the dependency (completes: healthy; throws or times out: unhealthy). When
@@ -40,13 +40,22 @@ public sealed class DependencyOptions
     /// period ends (on the node that probes for the cluster, or on a node alone), the dependency's actor runs this as
     /// the half-open probe itself. Callers' calls may still be probes as well. Null (default): only calls probe.
     /// </summary>
-    public Func<CancellationToken, Task>? Probe { get; set; }
+    public Func<CancellationToken, Task>? Probe { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>The timeout of one run of <see cref="Probe"/>. Null (default): the dependency's <see cref="Timeout"/>.</summary>
-    public TimeSpan? ProbeTimeout { get; set; }
+    public TimeSpan? ProbeTimeout { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>The timeout of one run of <see cref="Probe"/>: <see cref="ProbeTimeout"/>, else <see cref="Timeout"/>.</summary>
     public TimeSpan EffectiveProbeTimeout => ProbeTimeout ?? Timeout;
+
+    private protected override void FreezeParts()
+    {
+        Breaker?.Freeze();
+        Bulkhead?.Freeze();
+        Retry?.Freeze();
+        Cache?.Freeze();
+        Cluster?.Freeze();
+    }
 
     internal void Validate(string path, List<string> errors)
     {

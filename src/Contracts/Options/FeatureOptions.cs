@@ -1,19 +1,19 @@
 namespace Orchestrator.Contracts;
 
 /// <summary>A feature that can be switched off to degrade gracefully.</summary>
-public sealed class FeatureOptions
+public sealed class FeatureOptions : FreezableOptions
 {
     /// <summary>How much the feature matters: Stressed switches OPTIONAL off, Severe IMPORTANT too, CRITICAL never. Default Important.</summary>
-    public Tier Tier { get; set; } = Tier.Important;
+    public Tier Tier { get; set { ThrowIfFrozen(); field = value; } } = Tier.Important;
 
     /// <summary>
     /// The dependency the feature leans on. When its breaker stays open the feature is switched off for
     /// <see cref="CoolDown"/>, then tried again. Default: none.
     /// </summary>
-    public string? Dependency { get; set; }
+    public string? Dependency { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>How long a feature whose dependency keeps failing stays off before it is tried again. Default 30 s.</summary>
-    public TimeSpan CoolDown { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan CoolDown { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromSeconds(30);
 
     internal void Validate(string path, List<string> errors, ICollection<string> dependencies)
     {

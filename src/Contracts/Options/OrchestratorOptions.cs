@@ -6,32 +6,33 @@ namespace Orchestrator.Contracts;
 /// Everything the orchestrator guards. Bound from the <c>Orchestrator</c> configuration section, declared in
 /// code, or both; validated once at start-up by <see cref="Validate"/>.
 /// </summary>
-public sealed partial class OrchestratorOptions
+public sealed partial class OrchestratorOptions : FreezableOptions
 {
     /// <summary>The configuration section the options are read from.</summary>
     public const string SectionName = "Orchestrator";
 
     /// <summary>The dependencies, by name. A name is used as an actor name: letters, digits, '-', '_' and '.'.</summary>
-    public Dictionary<string, DependencyOptions> Dependencies { get; set; } = new(StringComparer.Ordinal);
+    public IDictionary<string, DependencyOptions> Dependencies { get; set { ThrowIfFrozen(); field = value; } } = new Dictionary<string, DependencyOptions>(StringComparer.Ordinal);
 
     /// <summary>The features that can be switched off, by name.</summary>
-    public Dictionary<string, FeatureOptions> Features { get; set; } = new(StringComparer.Ordinal);
+    public IDictionary<string, FeatureOptions> Features { get; set { ThrowIfFrozen(); field = value; } } = new Dictionary<string, FeatureOptions>(StringComparer.Ordinal);
 
     /// <summary>How stress is judged.</summary>
-    public StressOptions Stress { get; set; } = new();
+    public StressOptions Stress { get; set { ThrowIfFrozen(); field = value; } } = new();
 
     /// <summary>The node's load shedder.</summary>
-    public AdmissionOptions Admission { get; set; } = new();
+    public AdmissionOptions Admission { get; set { ThrowIfFrozen(); field = value; } } = new();
 
     /// <summary>What the nodes of a cluster share (breaker state, optionally stress).</summary>
-    public ClusterSharingOptions Cluster { get; set; } = new();
+    public ClusterSharingOptions Cluster { get; set { ThrowIfFrozen(); field = value; } } = new();
 
     /// <summary>The durable write queue (used when the host adds it with <c>WithWriteQueue</c>).</summary>
-    public WriteQueueOptions WriteQueue { get; set; } = new();
+    public WriteQueueOptions WriteQueue { get; set { ThrowIfFrozen(); field = value; } } = new();
 
     /// <summary>Declares (or changes) a feature.</summary>
     public OrchestratorOptions AddFeature(string name, Tier tier, Action<FeatureOptions>? configure = null)
     {
+        ThrowIfFrozen();
         if (!Features.TryGetValue(name, out var feature))
         {
             feature = new FeatureOptions();
@@ -43,14 +44,15 @@ public sealed partial class OrchestratorOptions
     }
 
     /// <summary>In code only: where stress is read from. Null: the dependencies' bulkheads, errors and latency, and the process.</summary>
-    public IStressSignalSource? StressSignals { get; set; }
+    public IStressSignalSource? StressSignals { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>In code only: the clock of the policies. Null: the actor system's scheduler clock.</summary>
-    public TimeProvider? TimeProvider { get; set; }
+    public TimeProvider? TimeProvider { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>Declares (or changes) a dependency.</summary>
     public OrchestratorOptions AddDependency(string name, Action<DependencyOptions>? configure = null)
     {
+        ThrowIfFrozen();
         if (!Dependencies.TryGetValue(name, out var dependency))
         {
             dependency = new DependencyOptions();
@@ -58,6 +60,24 @@ public sealed partial class OrchestratorOptions
         }
         configure?.Invoke(dependency);
         return this;
+    }
+
+    private protected override void FreezeParts()
+    {
+        if (Dependencies is not null)
+        {
+            foreach (var dependency in Dependencies.Values) dependency?.Freeze();
+            Dependencies = new System.Collections.ObjectModel.ReadOnlyDictionary<string, DependencyOptions>(new Dictionary<string, DependencyOptions>(Dependencies, StringComparer.Ordinal));
+        }
+        if (Features is not null)
+        {
+            foreach (var feature in Features.Values) feature?.Freeze();
+            Features = new System.Collections.ObjectModel.ReadOnlyDictionary<string, FeatureOptions>(new Dictionary<string, FeatureOptions>(Features, StringComparer.Ordinal));
+        }
+        Stress?.Freeze();
+        Admission?.Freeze();
+        Cluster?.Freeze();
+        WriteQueue?.Freeze();
     }
 
     /// <summary>Every problem with these options, each naming the setting and the bad value; empty when valid.</summary>
@@ -86,7 +106,7 @@ public sealed partial class OrchestratorOptions
                     errors.Add($"{path}:Replica names '{replica}', which is not a declared dependency. Declared: {string.Join(", ", Dependencies.Keys)}.");
             }
         }
-        foreach (var (name, feature) in Features ?? [])
+        foreach (var (name, feature) in Features ?? new Dictionary<string, FeatureOptions>())
         {
             var path = $"{SectionName}:Features:{name}";
             if (!ValidName().IsMatch(name))

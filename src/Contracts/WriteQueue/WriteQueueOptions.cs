@@ -4,7 +4,7 @@ namespace Orchestrator.Contracts;
 /// The durable write queue (section <c>Orchestrator:WriteQueue</c>): where it stores its entries, and how it delivers
 /// them. Validated once at start-up; every error names the setting.
 /// </summary>
-public sealed class WriteQueueOptions
+public sealed class WriteQueueOptions : FreezableOptions
 {
     /// <summary>The Linq2Db provider of the SQLite file that is the default store.</summary>
     public const string SqliteProvider = "SQLite.MS";
@@ -17,52 +17,52 @@ public sealed class WriteQueueOptions
     /// <c>PostgreSQL</c>, <c>SqlServer.2019</c>, <c>MySql</c>... Any provider but SQLite needs
     /// <see cref="ConnectionString"/> and that provider's ADO.NET package in the application.
     /// </summary>
-    public string Provider { get; set; } = SqliteProvider;
+    public string Provider { get; set { ThrowIfFrozen(); field = value; } } = SqliteProvider;
 
     /// <summary>
     /// The connection string. When empty with SQLite, <c>Data Source=</c><see cref="DatabasePath"/>; required for
     /// any other provider.
     /// </summary>
-    public string? ConnectionString { get; set; }
+    public string? ConnectionString { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>
     /// The SQLite file (used when <see cref="ConnectionString"/> is empty). Empty: <c>orchestrator.db</c> in
     /// <see cref="DefaultDirectory"/>. The directory is created when missing.
     /// </summary>
-    public string? DatabasePath { get; set; }
+    public string? DatabasePath { get; set { ThrowIfFrozen(); field = value; } }
 
     /// <summary>Whether the journal and snapshot tables are created when missing. Default true.</summary>
-    public bool AutoInitialize { get; set; } = true;
+    public bool AutoInitialize { get; set { ThrowIfFrozen(); field = value; } } = true;
 
     /// <summary>The queue's persistence id (one queue per id and database). Default <c>write-queue</c>.</summary>
-    public string PersistenceId { get; set; } = "write-queue";
+    public string PersistenceId { get; set { ThrowIfFrozen(); field = value; } } = "write-queue";
 
     /// <summary>Deliveries of one entry that may fail before it moves to the poison list (1..1000). Default 10.</summary>
-    public int MaxAttempts { get; set; } = 10;
+    public int MaxAttempts { get; set { ThrowIfFrozen(); field = value; } } = 10;
 
     /// <summary>The ceiling of the first backoff after a failed delivery; each further failure doubles it. Default 500 ms.</summary>
-    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan BaseDelay { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The most any backoff may be. Default 1 min.</summary>
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan MaxDelay { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// How long deliveries to a target pause when its breaker, bulkhead or load shedder turned one away (that is not
     /// counted as an attempt). Default 1 s.
     /// </summary>
-    public TimeSpan PausedDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan PausedDelay { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromSeconds(1);
 
     /// <summary>Deliveries in flight at once, over all targets and keys (one per key at most). Default 8.</summary>
-    public int MaxInFlight { get; set; } = 8;
+    public int MaxInFlight { get; set { ThrowIfFrozen(); field = value; } } = 8;
 
     /// <summary>How long the queue waits for a delivery's answer from the target's dependency actor. Default 1 min.</summary>
-    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan DeliveryTimeout { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromMinutes(1);
 
     /// <summary>Entries (pending and poisoned) the queue may hold; an enqueue beyond it is refused. Default 100 000.</summary>
-    public int MaxEntries { get; set; } = 100_000;
+    public int MaxEntries { get; set { ThrowIfFrozen(); field = value; } } = 100_000;
 
     /// <summary>A snapshot of the queue is saved after this many journal events, and older events deleted. Default 1000.</summary>
-    public int SnapshotEvery { get; set; } = 1000;
+    public int SnapshotEvery { get; set { ThrowIfFrozen(); field = value; } } = 1000;
 
     /// <summary>The directory of the default database: <c>orchestrator</c> under the user's local application data.</summary>
     public static string DefaultDirectory =>

@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Akka.Hosting;
 using Orchestrator.Actors.Client;
 using Orchestrator.Actors.Cluster;
+using Orchestrator.Clustering;
 using Orchestrator.Actors.Coordination;
-using Orchestrator.Actors.WriteQueue;
+using Orchestrator.WriteQueue;
 using Orchestrator.Contracts;
 using Orchestrator.Node.Downstream;
 
@@ -48,16 +49,12 @@ public static class StatusEndpoints
         return app;
     }
 
-    private static async Task<IResult> Command(string name, Func<string, CancellationToken, Task<Contracts.BreakerState>> command, CancellationToken ct)
+    private static async Task<IResult> Command(string name, Func<string, CancellationToken, Task<Contracts.BreakerCommandResult>> command, CancellationToken ct)
     {
-        try
-        {
-            return Results.Ok(new BreakerCommandResult(name, await command(name, ct)));
-        }
-        catch (ArgumentException e)
-        {
-            return ErrorBody.NotFound(e.Message.Split(" (Parameter", 2)[0]);
-        }
+        var result = await command(name, ct);
+        return result is { Accepted: true, State: { } state }
+            ? Results.Ok(new BreakerCommandResult(name, state))
+            : ErrorBody.NotFound(result.Error ?? $"The breaker of '{name}' did not take the command.");
     }
 
     /// <summary>The write queue's status; null while it does not answer (it restarts after a failure of its database).</summary>

@@ -1,4 +1,4 @@
-using Orchestrator.Actors.WriteQueue;
+using Orchestrator.WriteQueue;
 
 namespace Orchestrator.Node.Api;
 

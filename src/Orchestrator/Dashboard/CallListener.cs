@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Orchestrator.Actors.Dashboard;
+using Orchestrator.Clustering.Dashboard;
 using Orchestrator.Actors.Telemetry;
 
 namespace Orchestrator.Node.Dashboard;
@@ -9,7 +9,7 @@ namespace Orchestrator.Node.Dashboard;
 /// <c>orchestrator.call.duration</c> (one per answered call, tagged with its dependency and outcome). It listens to
 /// the process's meter: a process that runs several nodes (in-process tests) counts their calls together.
 /// </summary>
-public sealed class CallListener : IDisposable
+internal sealed class CallListener : IDisposable
 {
     private const string Instrument = "orchestrator.call.duration";
     private readonly MeterListener _listener = new();

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
-using Orchestrator.Actors.Dashboard;
+using Orchestrator.Clustering.Dashboard;
 using Orchestrator.Node.Api;
 using Orchestrator.Node.Lifecycle;
 

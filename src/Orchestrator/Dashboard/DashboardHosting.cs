@@ -1,5 +1,5 @@
 using Akka.Hosting;
-using Orchestrator.Actors.Dashboard;
+using Orchestrator.Clustering.Dashboard;
 
 namespace Orchestrator.Node.Dashboard;
 

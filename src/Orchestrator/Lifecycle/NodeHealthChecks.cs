@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Orchestrator.Actors.WriteQueue;
+using Orchestrator.WriteQueue;
 
 namespace Orchestrator.Node.Lifecycle;
 

@@ -1,6 +1,6 @@
 using Orchestrator.Actors.Client;
 using Orchestrator.Actors.Composition;
-using Orchestrator.Actors.WriteQueue;
+using Orchestrator.WriteQueue;
 using Orchestrator.Contracts;
 using Orchestrator.Node.Api;
 using Orchestrator.Node.Configuration;

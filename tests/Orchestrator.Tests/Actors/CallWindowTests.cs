@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Orchestrator.Actors.Dashboard;
+using Orchestrator.Clustering.Dashboard;
 
 namespace Orchestrator.Tests.Actors;
 

@@ -5,7 +5,7 @@ using Orchestrator.Actors.Dependencies;
 using Orchestrator.Actors.Pipeline;
 using Orchestrator.Actors.Telemetry;
 using Orchestrator.Actors.Time;
-using Orchestrator.Actors.WriteQueue;
+using Orchestrator.WriteQueue;
 using Orchestrator.Contracts;
 using Serilog;
 using Serilog.Core;

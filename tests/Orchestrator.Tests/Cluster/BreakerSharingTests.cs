@@ -195,12 +195,20 @@ public sealed class BreakerSharingTests
     [Fact]
     public async Task A_node_that_joins_late_learns_the_open_breaker_at_once()
     {
-        await using var cluster = await TestCluster.StartAsync(2, AnyOpen);
+        // Open long enough for the late node to join while it is open: a half-open breaker opens no other node's
+        // (NodeBreakerEntry.CountsAsOpen), and with the nodes' 1 s reset timeout the join raced the open period.
+        static void OpenLong(OrchestratorOptions o)
+        {
+            var breaker = o.Dependencies[ClusterNode.Dependency].Breaker;
+            breaker.ResetTimeout = TimeSpan.FromSeconds(30);
+            breaker.MaxResetTimeout = TimeSpan.FromSeconds(30);
+        }
+        await using var cluster = await TestCluster.StartAsync(2, AnyOpen, OpenLong);
         cluster.DependencyDown = true;
         await TestCluster.OpenBreakerOnAsync(cluster.Nodes[0]);
         await Eventually.Until(cluster.Nodes[1].BreakerAsync, s => s.State == BreakerState.Open, "the second node follows");
 
-        var late = await cluster.AddNodeAsync(AnyOpen);
+        var late = await cluster.AddNodeAsync(AnyOpen, OpenLong);
         var breaker = await Eventually.Until(late.BreakerAsync, s => s.State == BreakerState.Open, "the late joiner opens", TimeSpan.FromSeconds(15));
         Assert.True(breaker.FollowsCluster);
         Assert.Equal(0, late.CallsReachingDependency);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Configuration;
 using Orchestrator.Actors.Cluster;
+using Orchestrator.Clustering;
 using Orchestrator.Actors.Dependencies;
 using Orchestrator.Actors.Root;
 using Orchestrator.Contracts;
@@ -82,7 +83,8 @@ public sealed class ClusterNode : IAsyncDisposable
         var system = ActorSystem.Create("cluster-test", config);
         var guardian = system.ActorOf(OrchestratorGuardian.Props(options), OrchestratorGuardian.Name);
         var children = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, TimeSpan.FromSeconds(10));
-        return new ClusterNode(system, children.Dependencies, children.ClusterState, dependencyDown);
+        var clusterState = await ClusterSharing.StartAsync(guardian, options, TimeSpan.FromSeconds(10));
+        return new ClusterNode(system, children.Dependencies, clusterState, dependencyDown);
     }
 
     /// <summary>Joins the cluster through <paramref name="seed"/> (itself, for the first node).</summary>

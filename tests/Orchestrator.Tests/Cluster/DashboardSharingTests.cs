@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Orchestrator.Contracts;
-using Orchestrator.Actors.Dashboard;
+using Orchestrator.Clustering.Dashboard;
 
 namespace Orchestrator.Tests.Cluster;
 

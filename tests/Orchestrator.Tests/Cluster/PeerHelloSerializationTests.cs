@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.Serialization;
 using Orchestrator.Actors.Cluster;
+using Orchestrator.Clustering;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Tests.Cluster;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Orchestrator.Actors.Cluster;
+using Orchestrator.Clustering;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Tests.Cluster;

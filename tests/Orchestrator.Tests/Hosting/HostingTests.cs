@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Actors.Client;
 using Orchestrator.Actors.Hosting;
-using Orchestrator.Actors.WriteQueue;
+using Orchestrator.WriteQueue;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Tests.Hosting;
@@ -59,9 +59,12 @@ public sealed class HostingTests
             Assert.Equal(TimeSpan.FromSeconds(2), payments.DefaultTimeout);
             Assert.Equal(0, Assert.Single(status.Dependencies, d => d.Name == "inventory").Bulkhead.QueueCapacity);
 
-            Assert.Equal(BreakerState.Closed, await calls.ResetAsync("payments"));
-            var unknown = await Assert.ThrowsAsync<ArgumentException>(() => calls.IsolateAsync("nope"));
-            Assert.Contains("'nope'", unknown.Message);
+            Assert.Equal(BreakerState.Closed, (await calls.ResetAsync("payments")).State);
+            var unknown = await calls.IsolateAsync("nope");
+            Assert.False(unknown.Accepted);
+            Assert.Null(unknown.State);
+            Assert.Contains("'nope'", unknown.Error);
+            Assert.Contains("payments", unknown.Error);
 
             var missing = await calls.CallAsync("nope", _ => Task.FromResult(1));
             Assert.Equal(DegradationReason.UnknownDependency, missing.Reason);
@@ -167,37 +170,5 @@ public sealed class HostingTests
         var error = Assert.Throws<OrchestratorOptionsException>(() =>
             new AkkaConfigurationBuilder(new ServiceCollection(), "x").WithOrchestrator(o => o.AddDependency("payments", d => d.Bulkhead.QueueCapacity = -1)));
         Assert.Contains("Orchestrator:Dependencies:payments:Bulkhead:QueueCapacity must be 0 or more, not -1", error.Message);
-    }
-
-    [Fact]
-    public async Task The_readme_embedding_example_runs()
-    {
-        var result = await EmbeddingExample.RunAsync([], _ => Task.FromResult("charged"));
-        Assert.Equal(CallOutcome.Succeeded, result.Outcome);
-        Assert.Equal("charged", result.Value);
-
-        var degraded = await EmbeddingExample.RunAsync([], _ => throw new HttpRequestException("payments down"));
-        Assert.Equal(CallOutcome.Fallback, degraded.Outcome);
-        Assert.Equal("queued (Error)", degraded.Value);
-    }
-
-    [Fact]
-    public void The_readme_shows_the_embedding_example_as_it_is_compiled()
-    {
-        static string Normalize(string s) => string.Join('\n', s.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
-        var root = FindRepositoryRoot();
-        var source = File.ReadAllText(Path.Combine(root, "tests", "Orchestrator.Tests", "Hosting", "EmbeddingExample.cs"));
-        var start = source.IndexOf("// begin README example", StringComparison.Ordinal);
-        var end = source.IndexOf("// end README example", StringComparison.Ordinal);
-        var example = source[(start + "// begin README example".Length)..end];
-        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
-        Assert.Contains(Normalize(example), Normalize(readme));
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Orchestrator.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -27,8 +27,8 @@ public sealed class DeadlineTests(ITestOutputHelper output) : ActorTestBase(outp
             CallAsync(new GuardedCall<T>(dependency, work), cancellationToken);
 
         public Task<OrchestratorStatus> StatusAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task<BreakerState> IsolateAsync(string dependency, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task<BreakerState> ResetAsync(string dependency, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<BreakerCommandResult> IsolateAsync(string dependency, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<BreakerCommandResult> ResetAsync(string dependency, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 
     private static CallResult<T> Result<T>(string dependency, CallOutcome outcome, T? value, FallbackSource? source = null, DegradationReason reason = DegradationReason.None) =>

@@ -42,7 +42,8 @@ public sealed class CallPipelineTests
         Assert.Equal(new Verdict(VerdictKind.Reject, PipelineStage.Deadline, Holdings.None, DegradationReason.DeadlineExceeded), verdict);
     }
 
-    public static TheoryData<string, VerdictKind, PipelineStage, DegradationReason, Holdings, string> Stops => new()
+    // Pipeline types are internal: the theories take them as object.
+    public static TheoryData<string, object, object, DegradationReason, object, string> Stops => new()
     {
         // the stage that decides, what it decides, and what the call holds by then
         { "feature off", VerdictKind.Degrade, PipelineStage.Feature, DegradationReason.FeatureDisabled, Holdings.None, "feature" },
@@ -61,9 +62,10 @@ public sealed class CallPipelineTests
 
     [Theory]
     [MemberData(nameof(Stops))]
-    public void The_first_stage_that_decides_ends_the_sequence(string stop, VerdictKind kind, PipelineStage stage, DegradationReason reason,
-        Holdings held, string lastAsked)
+    public void The_first_stage_that_decides_ends_the_sequence(string stop, object kindValue, object stageValue, DegradationReason reason,
+        object heldValue, string lastAsked)
     {
+        var (kind, stage, held) = ((VerdictKind)kindValue, (PipelineStage)stageValue, (Holdings)heldValue);
         var side = stop switch
         {
             "feature off" => new ScriptedSide { Feature = false },
@@ -109,6 +111,6 @@ public sealed class CallPipelineTests
     [InlineData(OutcomeClass.DeadlineCut, true, NextStep.AnswerWithoutChain)]
     [InlineData(OutcomeClass.Failure, true, NextStep.Retry)]
     [InlineData(OutcomeClass.Failure, false, NextStep.Degrade)]
-    public void After_the_attempt_classification_decides_then_retry_then_the_chain(OutcomeClass outcome, bool retryable, NextStep next) =>
-        Assert.Equal(next, CallPipeline.AfterAttempt(outcome, retryable));
+    public void After_the_attempt_classification_decides_then_retry_then_the_chain(object outcome, bool retryable, object next) =>
+        Assert.Equal((NextStep)next, CallPipeline.AfterAttempt((OutcomeClass)outcome, retryable));
 }

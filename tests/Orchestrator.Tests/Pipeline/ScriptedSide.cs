@@ -5,7 +5,7 @@ using Orchestrator.Contracts;
 namespace Orchestrator.Tests.Pipeline;
 
 /// <summary>A side of the pipeline whose answers a test sets, and which writes down every question it is asked, in order.</summary>
-public struct ScriptedSide() : IPipelineSide
+internal struct ScriptedSide() : IPipelineSide
 {
     public DateTimeOffset Clock = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
     public bool Feature = true;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Orchestrator.Actors.Cluster;
+using Orchestrator.Clustering;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Tests.Policies;

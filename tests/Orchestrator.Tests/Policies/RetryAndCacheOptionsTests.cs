@@ -164,7 +164,7 @@ public sealed class RetryAndCacheOptionsTests
     [InlineData("   ")]
     public void An_empty_retry_on_entry_is_an_error(string name)
     {
-        var error = SingleError(With(d => d.Retry.RetryOn.AddRange(["System.InvalidOperationException", name])));
+        var error = SingleError(With(d => d.Retry.RetryOn = ["System.InvalidOperationException", name]));
         Assert.StartsWith($"{Payments}:Retry:RetryOn", error);
         Assert.Contains("empty", error);
     }
@@ -172,7 +172,7 @@ public sealed class RetryAndCacheOptionsTests
     [Fact]
     public void Each_empty_retry_on_entry_is_reported()
     {
-        var errors = With(d => d.Retry.RetryOn.AddRange(["", "System.IO.IOException", " "])).GetErrors();
+        var errors = With(d => d.Retry.RetryOn = ["", "System.IO.IOException", " "]).GetErrors();
         Assert.Equal(2, errors.Count);
         Assert.All(errors, e => Assert.StartsWith($"{Payments}:Retry:RetryOn", e));
     }

@@ -4,7 +4,7 @@ using Akka.Actor;
 using Orchestrator.Actors.Dependencies;
 using Orchestrator.Actors.Telemetry;
 using Orchestrator.Actors.Time;
-using Orchestrator.Actors.WriteQueue;
+using Orchestrator.WriteQueue;
 using Orchestrator.Contracts;
 using Xunit.Abstractions;
 

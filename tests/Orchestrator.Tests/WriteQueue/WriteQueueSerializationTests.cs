@@ -1,5 +1,5 @@
 using Akka.Serialization;
-using Orchestrator.Actors.WriteQueue;
+using Orchestrator.WriteQueue;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Tests.WriteQueue;

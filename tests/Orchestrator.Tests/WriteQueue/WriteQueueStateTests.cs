@@ -1,4 +1,4 @@
-using Orchestrator.Actors.WriteQueue;
+using Orchestrator.WriteQueue;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Tests.WriteQueue;

@@ -24,7 +24,7 @@ public sealed class WriteQueueStoreFailureTests(ITestOutputHelper output) : Writ
     [Fact]
     public void Writes_held_back_while_the_failing_write_was_stored_are_answered_with_an_error_too()
     {
-        var deadLetters = Sys.ActorOf(Orchestrator.Actors.WriteQueue.WriteQueueDeadLetters.Props());
+        var deadLetters = Sys.ActorOf(Orchestrator.WriteQueue.WriteQueueDeadLetters.Props());
         // It subscribes in PreStart: wait until it runs, or the queue may fail before anyone listens.
         deadLetters.Tell(new Akka.Actor.Identify(null), TestActor);
         ExpectMsg<Akka.Actor.ActorIdentity>(TimeSpan.FromSeconds(5));

@@ -3,7 +3,7 @@ using Akka.Configuration;
 using Akka.TestKit;
 using Orchestrator.Actors.Dependencies;
 using Orchestrator.Actors.Time;
-using Orchestrator.Actors.WriteQueue;
+using Orchestrator.WriteQueue;
 using Orchestrator.Contracts;
 using Xunit.Abstractions;
 

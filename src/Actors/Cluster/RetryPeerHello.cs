@@ -1,7 +1,0 @@
-using Akka.Cluster;
-
-namespace Orchestrator.Actors.Cluster;
-
-/// <summary>The cluster-state actor's timer: say hello again to <paramref name="Peer"/>, which has not answered yet. Local only.</summary>
-/// <param name="Peer">The member (incarnation) to greet.</param>
-public sealed record RetryPeerHello(UniqueAddress Peer);
