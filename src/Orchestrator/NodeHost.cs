@@ -153,6 +153,7 @@ public static class NodeHost
         // After the actor system (it needs it): serves the contact point, then starts the bootstrap.
         if (settings.Cluster.Bootstrap.Enabled) builder.Services.AddHostedService<ManagementEndpoint>();
         builder.Services.AddGuardedCalls();
+        builder.Services.AddChaos(); // IChaos: /api/faults
         // Registered after the actor system, so stopped before it (hosted services stop in reverse order).
         builder.Services.AddHostedService<PaymentRecovery>();
         builder.Services.AddSingleton(settings.Shutdown);
@@ -177,6 +178,7 @@ public static class NodeHost
         app.MapStatusApi();
         app.MapFeatureApi();
         app.MapChaosApi();
+        app.MapFaultApi(orchestrator);
         app.MapShop();
         app.MapWriteQueueApi();
         app.MapDownstreamServices();

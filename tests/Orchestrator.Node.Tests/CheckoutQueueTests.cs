@@ -16,6 +16,28 @@ public sealed class CheckoutQueueTests(PendingPaymentNodeFixture node) : IClassF
     private async Task<JsonDocument> OrderAsync(string orderId) => await node.GetJsonAsync($"/shop/orders/{orderId}");
 
     [Fact]
+    public async Task With_a_hang_injected_into_payments_through_its_actor_checkout_is_pending_and_the_order_is_paid_once_the_fault_ends()
+    {
+        // The payments service itself is up: the fault is in the orchestrator's payments dependency (/api/faults).
+        using (var fault = await node.OperatorAsync(HttpMethod.Post, $"/api/faults/{DemoServices.Payments}", """{"kind": "hang", "durationSeconds": 60}"""))
+            (await NodeFixture.Read(fault, 200)).Dispose();
+
+        using var response = await node.Http.PostAsJsonAsync("/shop/checkout", new { userId = NodeFixture.NewUser(), productId = "p-104", quantity = 1 });
+        using var pending = await NodeFixture.Read(response, 202);
+        Assert.Equal("pending_payment", pending.RootElement.GetProperty("status").GetString());
+        Assert.Contains("timed out", pending.RootElement.GetProperty("reason").GetString());
+        var orderId = pending.RootElement.GetProperty("orderId").GetString()!;
+
+        (await node.OperatorDeleteAsync($"/api/faults/{DemoServices.Payments}")).EnsureSuccessStatusCode();
+        await Poll.UntilAsync(async () =>
+        {
+            using var order = await OrderAsync(orderId);
+            return order.RootElement.GetProperty("status").GetString();
+        }, s => s == "paid", "the order becomes paid", TimeSpan.FromSeconds(20));
+        Assert.NotNull(await Ledger.FindAsync(orderId));
+    }
+
+    [Fact]
     public async Task When_payment_times_out_the_order_is_pending_and_queued_and_it_is_paid_once_payment_is_back()
     {
         await node.SetChaosAsync(DemoServices.Payments, new { latencyMs = 3000 }); // beyond the 500 ms timeout

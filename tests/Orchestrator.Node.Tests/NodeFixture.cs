@@ -91,12 +91,14 @@ public class NodeFixture : IAsyncLifetime
         if (Directory.Exists(_dataDirectory)) Directory.Delete(_dataDirectory, recursive: true);
     }
 
-    /// <summary>Clears every service's chaos, closes every breaker, and clears every feature's manual setting and cool-down.</summary>
+    /// <summary>Clears every service's chaos and injected fault, closes every breaker, and clears every feature's manual setting and cool-down.</summary>
     public async Task ResetAsync()
     {
         foreach (var name in DemoServices.All)
         {
             (await OperatorDeleteAsync($"/api/chaos/{name}")).EnsureSuccessStatusCode();
+            using (var faults = await OperatorDeleteAsync($"/api/faults/{name}"))
+                if (faults.StatusCode != System.Net.HttpStatusCode.Forbidden) faults.EnsureSuccessStatusCode(); // 403: injection is off on this node
             (await OperatorPostAsync($"/api/dependencies/{name}/reset")).EnsureSuccessStatusCode();
         }
         using var features = await GetJsonAsync("/api/features");

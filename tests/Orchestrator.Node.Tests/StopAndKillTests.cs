@@ -127,7 +127,12 @@ public sealed class StopAndKillTests(ITestOutputHelper output) : IDisposable
         var termSent = 0;
         TimeSpan stopTook;
 
-        using (var node = StartNode("--Serilog:MinimumLevel:Override:Orchestrator.Node.Lifecycle=Information"))
+        // The stop is under test, not latency: twelve workers on a fresh node of a shared 2-core machine can take
+        // longer than the homepage's 800 ms deadline and the 1 to 1.5 s timeouts (a 503 naming the dependency, seen in
+        // CI), so the deadline and timeouts are generous here.
+        using (var node = StartNode("--Serilog:MinimumLevel:Override:Orchestrator.Node.Lifecycle=Information", "--Shop:HomeDeadline=00:00:05",
+                   "--Orchestrator:Dependencies:profile:Timeout=00:00:05", "--Orchestrator:Dependencies:profile-replica:Timeout=00:00:05",
+                   "--Orchestrator:Dependencies:inventory:Timeout=00:00:05"))
         {
             using var http = await ClientAsync(node);
             await SetChaosAsync(http, "payments", """{"failEveryNth": 2}"""); // half the checkouts are paid at once, half queued

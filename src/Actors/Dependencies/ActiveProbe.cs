@@ -36,11 +36,11 @@ internal sealed class ActiveProbe(DependencyHandle handle, DependencyState state
             return;
         }
         state.ProbeRunning = true;
-        AttemptRunner.RunAsync<object?>(handle.Name, async ct =>
+        AttemptRunner.RunAsync<object?>(handle.Name, handle.WorkOf<object?>(async ct =>
                 {
                     await probe(ct).ConfigureAwait(false);
                     return null;
-                }, deadline: null, handle.Options.EffectiveProbeTimeout, handle.Time, handle.Pool, TaskScheduler.Default, handle.Time.GetTimestamp())
+                }), deadline: null, handle.Options.EffectiveProbeTimeout, handle.Time, handle.Pool, TaskScheduler.Default, handle.Time.GetTimestamp())
             .AsTask()
             .PipeTo(self, success: outcome => new ProbeEnded(round, outcome));
     }

@@ -166,7 +166,8 @@ internal sealed class CallDesk
         // Current while the work is started elsewhere (it takes this context along): the work's own spans are the attempt's children.
         var before = Activity.Current;
         pending.AttemptSpan = OrchestratorTracing.StartAttempt(pending.Span, Name, attempt);
-        AttemptRunner.RunAsync<object?>(Name, pending.Call.InvokeAsync, pending.Deadline, pending.Timeout, _handle.Time, _handle.Pool,
+        var fault = _handle.Fault;
+        AttemptRunner.RunAsync<object?>(Name, fault is null ? pending.Call.InvokeAsync : ct => pending.Call.InvokeAsync(fault, ct), pending.Deadline, pending.Timeout, _handle.Time, _handle.Pool,
                 (TaskScheduler?)_handle.Threads ?? TaskScheduler.Default, _handle.Time.GetTimestamp())
             .AsTask()
             .PipeTo(_self, success: outcome => new AttemptEnded(id, attempt, outcome));

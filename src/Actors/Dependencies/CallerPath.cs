@@ -94,7 +94,7 @@ internal static class CallerPath
     private static Task<CallResult<T>> Run<T>(DependencyHandle handle, GuardedCall<T> call, Verdict admitted, long arrived, Activity? span)
     {
         var attemptSpan = OrchestratorTracing.StartAttempt(span, handle.Name, 1); // current while the work starts: its own spans are its children
-        var attempt = AttemptRunner.RunAsync(handle.Name, call.Work, call.Deadline, call.Timeout ?? handle.Options.Timeout, handle.Time, handle.Pool, handle.Threads, started: arrived);
+        var attempt = AttemptRunner.RunAsync(handle.Name, handle.WorkOf(call.Work), call.Deadline, call.Timeout ?? handle.Options.Timeout, handle.Time, handle.Pool, handle.Threads, started: arrived);
         if (attemptSpan is not null) Activity.Current = span;
         return attempt.IsCompletedSuccessfully
             ? FollowUp(handle, call, admitted, attempt.Result, arrived, span, attemptSpan)

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Orchestrator.Actors.Breaker;
 using Orchestrator.Actors.Bulkhead;
+using Orchestrator.Actors.Chaos;
 using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Pipeline;
 using Orchestrator.Actors.Retry;
@@ -26,6 +27,8 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     private const string BreakerTimerKey = "breaker-due";
     private const string FollowTimerKey = "follow-check";
     private const string FollowDueTimerKey = "follow-due";
+    private const string FaultTimerKey = "fault-expires";
+    private static long _faultIds;
 
     /// <summary>How often a rejecting bulkhead looks whether it still rejects.</summary>
     public static readonly TimeSpan RejectingCheckInterval = TimeSpan.FromSeconds(1);
@@ -134,6 +137,41 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
             _desk.Drain();
         });
         Receive<CrashDependencyActor>(_ => throw new ChaosCrashException(Name));
+        Receive<InjectFault>(m => Inject(m.Fault));
+        Receive<ClearFault>(_ =>
+        {
+            EndFault("cleared by an operator");
+            Sender.Tell(new FaultCommandResult(Name, null, 1, null));
+        });
+        Receive<FaultExpired>(m =>
+        {
+            if (_handle.Fault?.Id == m.Id) EndFault("its duration passed");
+        });
+    }
+
+    /// <summary>Publishes <paramref name="fault"/> on the handle, where every path that runs the work reads it, until its duration passes.</summary>
+    private void Inject(Fault fault)
+    {
+        var now = _handle.Time.GetUtcNow();
+        var duration = fault.Duration ?? TimeSpan.FromHours(1);
+        var plan = new FaultPlan(Name, fault, Interlocked.Increment(ref _faultIds), now, now + duration, _handle.Time);
+        var replaced = _handle.Fault;
+        _handle.Fault = plan;
+        Timers.StartSingleTimer(FaultTimerKey, new FaultExpired(plan.Id), duration);
+        OrchestratorMetrics.FaultChanged(Name, fault.Kind.ToString().ToLowerInvariant(), "injected");
+        _log.Warning("Fault injected into {Dependency}: {Fault} until {Until}{Replaced}", Name, fault.ToString(), plan.Until,
+            replaced is null ? "" : $" (it replaces: {replaced.Fault})");
+        Sender.Tell(new FaultCommandResult(Name, plan.Status(), 1, null));
+    }
+
+    /// <summary>Ends the dependency's fault, if it has one.</summary>
+    private void EndFault(string why)
+    {
+        if (_handle.Fault is not { } plan) return;
+        _handle.Fault = null;
+        Timers.Cancel(FaultTimerKey);
+        OrchestratorMetrics.FaultChanged(Name, plan.Fault.Kind.ToString().ToLowerInvariant(), why == "its duration passed" ? "expired" : "cleared");
+        _log.Warning("Fault of {Dependency} ended ({Why}): {Fault}, {Affected} calls affected", Name, why, plan.Fault.ToString(), plan.Status().Affected);
     }
 
     private void Recovering()
@@ -189,6 +227,7 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
                 ? new RetrySnapshot(_state.Retries, _state.RetriesDenied, _state.Budget.Totals().Attempts, _state.Budget.Totals().Retries)
                 : null,
             Replica = options.Replica,
+            Fault = _handle.Fault?.Status(),
         };
     }
 
@@ -255,6 +294,8 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
             if (_handle.IsWantedWhileFollowing) CheckFollowing();
         }
         if (Breaker.State == BreakerState.HalfOpen && _handle.Options.Probe is not null) Self.Tell(ProbeDue.Instance);
+        if (_handle.Fault is { Until: { } faultUntil } fault)
+            Timers.StartSingleTimer(FaultTimerKey, new FaultExpired(fault.Id), CallDesk.NotNegative(faultUntil - _handle.Time.GetUtcNow()));
     }
 
     /// <inheritdoc />

@@ -68,6 +68,18 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
     /// <summary>The dependency's cache, when it caches (written by its actor only).</summary>
     public ResponseCache? Cache { get; }
 
+    private Chaos.FaultPlan? _fault;
+
+    /// <summary>The fault injected into this dependency, if any: written by its actor only, read by every path that runs its work.</summary>
+    internal Chaos.FaultPlan? Fault
+    {
+        get => Volatile.Read(ref _fault);
+        set => Volatile.Write(ref _fault, value);
+    }
+
+    /// <summary><paramref name="work"/>, or the injected fault's version of it.</summary>
+    internal Func<CancellationToken, Task<T>> WorkOf<T>(Func<CancellationToken, Task<T>> work) => Fault is { } fault ? fault.Wrap(work) : work;
+
     internal BulkheadSlots Slots { get; }
     internal NodeControls Controls { get; }
     internal CancellationPool Pool { get; }

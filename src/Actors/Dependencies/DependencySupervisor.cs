@@ -41,6 +41,8 @@ public sealed class DependencySupervisor : ReceiveActor
         Receive<ResetBreaker>(m => Route(m.Dependency, m));
         Receive<CrashDependencyActor>(m => Route(m.Dependency, m));
         Receive<Cluster.ClusterBreakerView>(m => Route(m.Dependency, m));
+        Receive<InjectFault>(m => OnFaultCommand(m.Dependency, m.Scope, m, m.Fault));
+        Receive<ClearFault>(m => OnFaultCommand(m.Dependency, m.Scope, m, null));
         Receive<DeadLetter>(OnDeadLetter);
         Receive<Terminated>(t =>
         {
@@ -87,6 +89,34 @@ public sealed class DependencySupervisor : ReceiveActor
     {
         if (_directory.Handles.TryGetValue(dependency, out var handle)) handle.Actor.Forward(message);
         else Sender.Tell(new UnknownDependency(dependency, _directory.Names));
+    }
+
+    /// <summary>
+    /// A fault command: refused (answered, never thrown) when injection is off, the dependency unknown or the fault
+    /// invalid; for the cluster, handed to the cluster-state actor (which sends it to every member's supervisor, this
+    /// one's included); else carried out by the dependency's actor.
+    /// </summary>
+    private void OnFaultCommand(string dependency, FaultScope scope, object command, Fault? fault)
+    {
+        var chaos = _runtime.Options.Chaos;
+        string? error = null;
+        if (!chaos.Enabled)
+            error = $"Fault injection is switched off on this node ({OrchestratorOptions.SectionName}:Chaos:Enabled is false).";
+        else if (!_directory.Handles.ContainsKey(dependency))
+            error = new UnknownDependency(dependency, _directory.Names).Message;
+        else if (fault?.GetErrors(chaos.MaxDuration) is { Count: > 0 } errors)
+            error = $"The fault for '{dependency}' is not valid: {string.Join(" ", errors)}";
+        else if (!Enum.IsDefined(scope))
+            error = $"Scope must be one of {string.Join(", ", Enum.GetNames<FaultScope>())}, not {(int)scope}.";
+        if (error is not null)
+        {
+            Sender.Tell(new FaultCommandResult(dependency, null, 0, error));
+            return;
+        }
+        if (scope == FaultScope.Cluster && _runtime.ClusterState is { } clusterState) clusterState.Forward(command);
+        else if (command is InjectFault { Fault.Duration: null } open)
+            _directory.Handles[dependency].Actor.Forward(open with { Fault = open.Fault with { Duration = chaos.MaxDuration } });
+        else _directory.Handles[dependency].Actor.Forward(command);
     }
 
     /// <summary>A call that reached one of the dependency actors after it stopped: answered, and what it held given back.</summary>

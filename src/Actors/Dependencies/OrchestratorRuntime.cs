@@ -27,6 +27,15 @@ internal sealed class OrchestratorRuntime
 
     /// <summary>The options.</summary>
     public OrchestratorOptions Options { get; }
+
+    private IActorRef? _clusterState;
+
+    /// <summary>The cluster-state actor, once the guardian adopted one (Orchestrator.Clustering): fault commands for the whole cluster go there.</summary>
+    internal IActorRef? ClusterState
+    {
+        get => Volatile.Read(ref _clusterState);
+        set => Volatile.Write(ref _clusterState, value);
+    }
     /// <summary>The node's controls, read by every call.</summary>
     public NodeControls Controls { get; }
 

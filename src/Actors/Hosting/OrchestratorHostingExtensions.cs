@@ -92,6 +92,16 @@ public static class OrchestratorHostingExtensions
         return services;
     }
 
+    /// <summary>
+    /// Registers <see cref="IChaos"/>, the client that injects faults into the dependencies (refused unless
+    /// <c>Orchestrator:Chaos:Enabled</c> is true), unless it is registered already.
+    /// </summary>
+    public static IServiceCollection AddChaos(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IChaos>(sp => new ChaosClient(sp.GetRequiredService<IRequiredActor<DependencySupervisor>>()));
+        return services;
+    }
+
     private static void Start(ActorSystem system, IActorRegistry registry, OrchestratorOptions options)
     {
         options.Validate().Freeze();

@@ -81,6 +81,7 @@ internal sealed class OrchestratorGuardian : ReceiveActor
         if (_adopted.TryGetValue(adopt.Name, out var known)) return known;
         var child = Context.ActorOf(adopt.Props(_children), adopt.Name);
         _adopted[adopt.Name] = child;
+        if (adopt.Name == ActorNames.ClusterState) _runtime.ClusterState = child;
         _registry?.TryRegister(adopt.RegistryKey, child, overwrite: true);
         return child;
     }

@@ -98,6 +98,20 @@ internal static partial class OrchestratorMetrics
         FeatureSwitches.Add(1, new TagList { { "feature", feature }, { "enabled", enabled } });
 
     /// <summary>Counts a call shed by the load shedder.</summary>
+    private static readonly Counter<long> FaultChanges =
+        Meter.CreateCounter<long>("orchestrator.chaos.fault_changes", "{change}", "Faults injected into, cleared from or expired on a dependency, by kind and event.");
+
+    private static readonly Counter<long> FaultsApplied =
+        Meter.CreateCounter<long>("orchestrator.chaos.calls_affected", "{call}", "Calls (and probes) an injected fault acted on, by dependency and kind.");
+
+    /// <summary>A fault was injected, cleared or expired.</summary>
+    public static void FaultChanged(string dependency, string kind, string @event) =>
+        FaultChanges.Add(1, new TagList { { "dependency", dependency }, { "kind", kind }, { "event", @event } });
+
+    /// <summary>An injected fault acted on one call.</summary>
+    public static void FaultApplied(string dependency, string kind) =>
+        FaultsApplied.Add(1, new TagList { { "dependency", dependency }, { "kind", kind } });
+
     public static void CallShed(string dependency, Tier tier) =>
         Shed.Add(1, new TagList { { "dependency", dependency }, { "tier", tier.ToString() } });
 

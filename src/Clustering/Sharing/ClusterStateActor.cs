@@ -111,12 +111,55 @@ public sealed class ClusterStateActor : ReceiveActor, IWithTimers
         Receive<Terminated>(OnPeerTerminated);
         Receive<NewsPathRehearsed>(r => _log.Debug("Rehearsed the breaker news path (serializers, verdict) in {Took} ms", (long)r.Took.TotalMilliseconds));
         Receive<Akka.Actor.Status.Failure>(f => _log.Debug("Rehearsing the breaker news path failed (the first news pays for it): {Error}", f.Cause.Message));
+        Receive<InjectFault>(m => FanOut(m.Dependency, m with { Scope = FaultScope.Node, Fault = Portable(m.Fault) }));
+        Receive<ClearFault>(m => FanOut(m.Dependency, m with { Scope = FaultScope.Node }));
         Receive<GetPeerLinks>(_ => Sender.Tell(new PeerLinks([.. _peers.Values.OrderBy(l => l.Node, StringComparer.Ordinal).ThenBy(l => l.Uid)])));
     }
 
     /// <summary>Props for the bridge of <paramref name="options"/>' dependencies; views go to <paramref name="dependencies"/>, shared stress to <paramref name="coordinator"/>.</summary>
     internal static Props Props(OrchestratorOptions options, IActorRef dependencies, IActorRef coordinator) =>
         ActorFactory.Props(() => new ClusterStateActor(options, dependencies, coordinator));
+
+    /// <summary>How long a fault command sent to every member waits for their answers.</summary>
+    internal static readonly TimeSpan FanOutLimit = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A fault command for the whole cluster: sent to the dependencies supervisor of every Up, reachable member (this
+    /// one's included) as a command for that node, and answered once all have answered: accepted when every member
+    /// carried it out, else refused, naming the members that did not.
+    /// </summary>
+    private void FanOut(string dependency, object command)
+    {
+        var state = _cluster.State;
+        var members = state.Members.Where(m => m.Status == MemberStatus.Up && !state.Unreachable.Contains(m)).Select(m => m.Address).ToList();
+        var self = _cluster.SelfAddress;
+        var asks = members.Select(async address =>
+        {
+            var supervisor = Context.ActorSelection(new RootActorPath(address) / "user" / ActorNames.Guardian / ActorNames.Dependencies);
+            try
+            {
+                return (address, result: await supervisor.Ask<FaultCommandResult>(command, FanOutLimit).ConfigureAwait(false));
+            }
+            catch (Exception e)
+            {
+                return (address, result: new FaultCommandResult(dependency, null, 0, $"no answer ({e.GetType().Name})"));
+            }
+        }).ToList();
+        _log.Warning("Fault command {Command} for {Dependency} sent to {Members} cluster members", command.GetType().Name, dependency, members.Count);
+        Task.WhenAll(asks).ContinueWith(done =>
+        {
+            var results = done.Result;
+            var local = results.FirstOrDefault(r => r.address.Equals(self)).result;
+            var refused = results.Where(r => !r.result.Accepted).Select(r => $"{r.address}: {r.result.Error}").ToList();
+            var carried = results.Count(r => r.result.Accepted);
+            return new FaultCommandResult(dependency, local?.Fault, carried,
+                refused.Count == 0 ? null : $"Carried out on {carried} of {results.Length} members; not on {string.Join("; ", refused)}");
+        }, TaskScheduler.Default).PipeTo(Sender);
+    }
+
+    /// <summary><paramref name="fault"/> as it can travel to other members: a JSON result as its text.</summary>
+    private static Fault Portable(Fault fault) =>
+        fault.Result is System.Text.Json.JsonElement json ? fault with { Result = new FaultJson(json.GetRawText()) } : fault;
 
     /// <inheritdoc />
     protected override void PreStart()

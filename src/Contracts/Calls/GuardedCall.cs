@@ -98,6 +98,9 @@ public abstract record GuardedCall
     /// <summary>Runs the work. Called by the dependency actor, off its own thread.</summary>
     internal abstract Task<object?> InvokeAsync(CancellationToken cancellationToken);
 
+    /// <summary>Runs the work as <paramref name="wrapper"/> has it run (an injected fault); the work itself when null.</summary>
+    internal abstract Task<object?> InvokeAsync(IWorkWrapper? wrapper, CancellationToken cancellationToken);
+
     /// <summary>Whether the call can be sent to the dependency's replica (it carries replica work).</summary>
     public abstract bool HasReplicaWork { get; }
 
@@ -208,6 +211,10 @@ public sealed record GuardedCall<T> : GuardedCall
     /// <inheritdoc />
     internal override async Task<object?> InvokeAsync(CancellationToken cancellationToken) =>
         await Work(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    internal override async Task<object?> InvokeAsync(IWorkWrapper? wrapper, CancellationToken cancellationToken) =>
+        await (wrapper is null ? Work : wrapper.Wrap(Work))(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     internal override async Task<object?> InvokeFallbackAsync(FallbackContext context, CancellationToken cancellationToken)

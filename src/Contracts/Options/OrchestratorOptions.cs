@@ -29,6 +29,9 @@ public sealed partial class OrchestratorOptions : FreezableOptions
     /// <summary>The durable write queue (used when the host adds it with <c>WithWriteQueue</c>).</summary>
     public WriteQueueOptions WriteQueue { get; set { ThrowIfFrozen(); field = value; } } = new();
 
+    /// <summary>Fault injection (off by default).</summary>
+    public ChaosOptions Chaos { get; set { ThrowIfFrozen(); field = value; } } = new();
+
     /// <summary>Declares (or changes) a feature.</summary>
     public OrchestratorOptions AddFeature(string name, Tier tier, Action<FeatureOptions>? configure = null)
     {
@@ -78,6 +81,7 @@ public sealed partial class OrchestratorOptions : FreezableOptions
         Admission?.Freeze();
         Cluster?.Freeze();
         WriteQueue?.Freeze();
+        Chaos?.Freeze();
     }
 
     /// <summary>Every problem with these options, each naming the setting and the bad value; empty when valid.</summary>
@@ -122,6 +126,8 @@ public sealed partial class OrchestratorOptions : FreezableOptions
         else Cluster.Validate($"{SectionName}:Cluster", errors);
         if (WriteQueue is null) errors.Add($"{SectionName}:WriteQueue is missing.");
         else WriteQueue.Validate($"{SectionName}:WriteQueue", errors);
+        if (Chaos is null) errors.Add($"{SectionName}:Chaos is missing.");
+        else Chaos.Validate($"{SectionName}:Chaos", errors);
         return errors;
     }
 

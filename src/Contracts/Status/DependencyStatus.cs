@@ -14,4 +14,7 @@ public sealed record DependencyStatus(string Name, BreakerSnapshot Breaker, Bulk
 
     /// <summary>Set when the dependency's actor could not report (it stopped): why. The other values are then placeholders.</summary>
     public string? Unavailable { get; init; }
+
+    /// <summary>The fault injected into this dependency on this node, if any (<see cref="InjectFault"/>).</summary>
+    public FaultStatus? Fault { get; init; }
 }

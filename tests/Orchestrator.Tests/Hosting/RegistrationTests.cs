@@ -20,7 +20,7 @@ public sealed class RegistrationTests
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddAkka("registration-test", (akka, _) => configure(akka));
-        builder.Services.AddGuardedCalls();
+        builder.Services.AddGuardedCalls().AddChaos().AddChaos();
         return builder.Build();
     }
 
@@ -109,6 +109,35 @@ public sealed class RegistrationTests
             Assert.Throws<NotSupportedException>(() => options.Dependencies["inventory"] = new DependencyOptions());
             Assert.Throws<NotSupportedException>(() => payments.Retry.RetryOn.Add("System.IO.IOException"));
             Assert.Equal(TimeSpan.FromSeconds(3), (await host.Services.GetRequiredService<IGuardedCalls>().StatusAsync()).Dependencies[0].DefaultTimeout);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_chaos_client_injects_a_fault_that_calls_feel_and_clears_it()
+    {
+        using var host = Build(akka => akka.WithOrchestrator(o =>
+        {
+            o.Chaos.Enabled = true;
+            o.AddDependency("payments", d => d.Breaker.FailureThreshold = 10);
+        }));
+        await host.StartAsync();
+        try
+        {
+            var chaos = host.Services.GetRequiredService<IChaos>();
+            var calls = host.Services.GetRequiredService<IGuardedCalls>();
+            var injected = await chaos.InjectAsync("payments", new Fault(FaultKind.Error) { Duration = TimeSpan.FromMinutes(5) });
+            Assert.True(injected.Accepted, injected.Error);
+            var failed = await calls.CallAsync("payments", _ => Task.FromResult("paid"));
+            Assert.IsType<InjectedFaultException>(failed.Error);
+            Assert.Equal(1, (await calls.StatusAsync()).Dependencies[0].Fault?.Affected);
+
+            Assert.True((await chaos.ClearAsync("payments")).Accepted);
+            Assert.Equal("paid", (await calls.CallAsync("payments", _ => Task.FromResult("paid"))).Value);
+            Assert.False((await chaos.InjectAsync("nope", new Fault(FaultKind.Hang))).Accepted);
         }
         finally
         {
