@@ -39,8 +39,10 @@ for id in Orchestrator.Contracts Orchestrator.Actors Orchestrator.Clustering Orc
   done
   ! grep -q '<description>Package Description</description>' <<<"$nuspec" || fail "$id: the default description"
   grep -q 'commit="[0-9a-f]\{40\}"' <<<"$nuspec" || fail "$id: the repository element names no commit (SourceLink)"
-  unzip -l "$package" | grep -q " README.md$" || fail "$id: README.md is not in the package"
-  unzip -l "$package" | grep -q "lib/net10.0/$id.dll" || fail "$id: lib/net10.0/$id.dll is not in the package"
+  # The listing is read whole first: `unzip | grep -q` can fail under pipefail when grep stops reading early.
+  files="$(unzip -Z1 "$package")"
+  grep -qx "README.md" <<<"$files" || fail "$id: README.md is not in the package"
+  grep -qx "lib/net10.0/$id.dll" <<<"$files" || fail "$id: lib/net10.0/$id.dll is not in the package"
 done
 core_dependencies="$(unzip -p "artifacts/packages/Orchestrator.Actors.$version.nupkg" Orchestrator.Actors.nuspec | grep -o '<dependency id="[^"]*"' | cut -d'"' -f2 | sort | tr '\n' ' ')"
 log "Orchestrator.Actors depends on: $core_dependencies"

@@ -14,6 +14,7 @@ using Orchestrator.Node.Chaos;
 using Orchestrator.Node.Configuration;
 using Orchestrator.Node.Dashboard;
 using Orchestrator.Node.Downstream;
+using Orchestrator.Node.Experiments;
 using Orchestrator.Node.Formation;
 using Orchestrator.Node.Lifecycle;
 using Orchestrator.Node.Logging;
@@ -58,6 +59,7 @@ public static class NodeHost
 
         // Validate everything up front, so a bad setting stops the node with a message naming it.
         var settings = NodeSettings.Load(configuration, ActorSystemName);
+        var experiments = ExperimentSettings.Load(configuration); // Experiments: stored experiments, reports
         var orchestratorSection = configuration.GetSection(OrchestratorOptions.SectionName);
         var orchestrator = OrchestratorOptionsBinder.Bind(orchestratorSection);
         DeclareDemoDependencies(orchestrator, client: null); // for validation only: the probes need the services, below
@@ -179,6 +181,7 @@ public static class NodeHost
         app.MapFeatureApi();
         app.MapChaosApi();
         app.MapFaultApi(orchestrator);
+        app.MapExperimentApi(experiments);
         app.MapShop();
         app.MapWriteQueueApi();
         app.MapDownstreamServices();

@@ -10,6 +10,8 @@ using Serilog;
 // A container's health check: `dotnet Orchestrator.dll --health-check http://127.0.0.1:5080/health/ready` exits 0
 // when the address answers 200 within 3 s, else 1 (no curl in the runtime image).
 if (args is ["--health-check", var url]) return await HealthProbe.RunAsync(url);
+// Chaos experiments (docs/chaos.md): `experiment run FILE [--target URL]`, `experiment list`.
+if (args is ["experiment", .. var experimentArgs]) return await Orchestrator.Node.Experiments.ExperimentCommand.RunAsync(experimentArgs);
 
 try
 {

@@ -8,6 +8,28 @@ public sealed class ProgramTests
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
 
     [Fact]
+    public async Task The_experiment_command_runs_the_broken_variant_on_a_node_of_its_own_and_exits_1_with_the_aborted_report()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Orchestrator.sln"))) root = Path.GetDirectoryName(root)!;
+        var reports = Directory.CreateTempSubdirectory("orchestrator-cli-reports-");
+        using var run = NodeProcess.Start(["experiment", "run", Path.Combine(root, "experiments", "broken", "profile-and-replica-down.json"), "--reports", reports.FullName],
+            new Dictionary<string, string>());
+        Assert.Equal(1, await run.ExitCodeAsync(TimeSpan.FromSeconds(90)));
+        Assert.Contains("Verdict: aborted", run.Output);
+        var markdown = Assert.Single(reports.GetFiles("*.md"));
+        var text = await File.ReadAllTextAsync(markdown.FullName);
+        Assert.Contains("**Verdict: aborted**", text);
+        Assert.Contains("the homepage answers 200 failed :crit, milestone", text); // the failure on the timeline chart
+        Assert.Single(reports.GetFiles("*.json"));
+        reports.Delete(recursive: true);
+
+        using var bad = NodeProcess.Start(["experiment", "run", Path.Combine(root, "README.md")], new Dictionary<string, string>());
+        Assert.Equal(2, await bad.ExitCodeAsync(Limit));
+        Assert.Contains("not valid JSON", bad.Output);
+    }
+
+    [Fact]
     public async Task Bad_settings_from_environment_variables_stop_the_node_with_exit_code_2_naming_them()
     {
         using var node = NodeProcess.Start(["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>

@@ -198,7 +198,7 @@ internal static class CallerPath
     {
         handle.Release(held, elapsed, ran: true, succeeded: true);
         handle.Stats.Count(CallOutcome.Succeeded, elapsed);
-        OrchestratorMetrics.CallAnswered(handle.Name, CallOutcome.Succeeded, DegradationReason.None, elapsed);
+        OrchestratorMetrics.CallAnswered(handle.Name, call.Tier, CallOutcome.Succeeded, DegradationReason.None, elapsed);
         OrchestratorTracing.EndCall(span, new CallReport(CallOutcome.Succeeded, null, DegradationReason.None, null, null, null, elapsed, 1));
         return new CallResult<T>(handle.Name, value, elapsed, 1);
     }

@@ -192,7 +192,7 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
         var elapsed = Time.GetElapsedTime(arrived);
         Release(held, elapsed, ran: report.Attempts > 0, succeeded: report.Outcome == CallOutcome.Succeeded);
         Stats.Count(report.Outcome, elapsed, report.Reason);
-        OrchestratorMetrics.CallAnswered(Name, report.Outcome, report.Reason, elapsed);
+        OrchestratorMetrics.CallAnswered(Name, call.Tier, report.Outcome, report.Reason, elapsed);
         var answered = report with { Elapsed = elapsed };
         OrchestratorTracing.EndCall(span, answered);
         return call.ToResult(answered);

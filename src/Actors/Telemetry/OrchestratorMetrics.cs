@@ -34,7 +34,7 @@ internal static partial class OrchestratorMetrics
     }
 
     private static readonly Counter<long> Calls =
-        Meter.CreateCounter<long>("orchestrator.calls", "{call}", "Guarded calls answered, by dependency, outcome and reason.");
+        Meter.CreateCounter<long>("orchestrator.calls", "{call}", "Guarded calls answered, by dependency, tier, outcome and reason.");
 
     private static readonly Histogram<double> CallDuration =
         Meter.CreateHistogram<double>("orchestrator.call.duration", "s", "Time from a call's arrival at its dependency to its answer.",
@@ -117,13 +117,17 @@ internal static partial class OrchestratorMetrics
 
     // Tag values by enum value, so that counting a call boxes and formats nothing.
     private static readonly string[] OutcomeNames = Enum.GetValues<CallOutcome>().Select(o => o.ToString()).ToArray();
+    private static readonly string[] TierNames = Enum.GetValues<Tier>().Select(t => t.ToString()).ToArray();
     private static readonly string[] ReasonNames = Enum.GetValues<DegradationReason>().Select(r => r.ToString()).ToArray();
 
     /// <summary>Counts an answered call (nothing at all while no listener is attached).</summary>
-    public static void CallAnswered(string dependency, CallOutcome outcome, DegradationReason reason, TimeSpan elapsed)
+    public static void CallAnswered(string dependency, Tier tier, CallOutcome outcome, DegradationReason reason, TimeSpan elapsed)
     {
         if (!Calls.Enabled && !CallDuration.Enabled) return;
-        var tags = new TagList { { "dependency", dependency }, { "outcome", OutcomeNames[(int)outcome] }, { "reason", ReasonNames[(int)reason] } };
+        var tags = new TagList
+        {
+            { "dependency", dependency }, { "tier", TierNames[(int)tier] }, { "outcome", OutcomeNames[(int)outcome] }, { "reason", ReasonNames[(int)reason] },
+        };
         Calls.Add(1, tags);
         CallDuration.Record(elapsed.TotalSeconds, tags);
     }

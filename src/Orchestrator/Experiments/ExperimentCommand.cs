@@ -1,0 +1,113 @@
+namespace Orchestrator.Node.Experiments;
+
+/// <summary>
+/// <c>dotnet run --project src/Orchestrator -- experiment run FILE [--target URL] [--token TOKEN] [--reports DIR] [node settings...]</c>:
+/// runs the experiment in FILE against the node at URL, or, without <c>--target</c>, against a node started here for
+/// the run (on a free port, with the given node settings), and writes its report (JSON and markdown) to DIR (default
+/// <c>experiments/reports</c>). <c>experiment list [DIR]</c> lists the stored experiments. Exit codes: 0 held,
+/// 1 failed or aborted, 2 a bad experiment or bad arguments, 3 it could not run (the node did not start or answer).
+/// </summary>
+public static class ExperimentCommand
+{
+    private const string Usage = "usage: experiment run FILE [--target URL] [--token TOKEN] [--reports DIR] [node settings...] | experiment list [DIR]";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args is ["list", .. var rest] && rest.Length <= 1)
+        {
+            var store = new ExperimentStore(Path.GetFullPath(rest.Length == 1 ? rest[0] : "experiments"), Path.GetTempPath());
+            foreach (var stored in store.List()) Console.WriteLine($"{stored.Name}: {stored.Title ?? stored.Error}");
+            return 0;
+        }
+        if (args is not ["run", var file, .. var options]) return Fail(Usage);
+        string? target = null, token = null, reports = "experiments/reports";
+        var nodeArgs = new List<string>();
+        for (var i = 0; i < options.Length; i++)
+        {
+            switch (options[i])
+            {
+                case "--target" when i + 1 < options.Length: target = options[++i]; break;
+                case "--token" when i + 1 < options.Length: token = options[++i]; break;
+                case "--reports" when i + 1 < options.Length: reports = options[++i]; break;
+                default: nodeArgs.Add(options[i]); break;
+            }
+        }
+        if (!File.Exists(file)) return Fail($"No experiment file '{file}'.");
+        var (experiment, error) = ExperimentReader.Read(await File.ReadAllTextAsync(file));
+        if (experiment is null) return Fail($"{file}: {error}");
+        if (target is not null && (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+            return Fail($"--target must be an http(s) URL, not '{target}'.");
+
+        WebApplication? node = null;
+        var data = Path.Combine(Path.GetTempPath(), $"orchestrator-experiment-{Guid.NewGuid():N}");
+        try
+        {
+            return await RunAsync(experiment, file, target, token, reports, nodeArgs, data, n => node = n);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await Console.Error.WriteLineAsync($"The experiment could not run: {e.GetType().Name}: {e.Message}");
+            return 3;
+        }
+        finally
+        {
+            if (node is not null)
+            {
+                await node.StopAsync();
+                await node.DisposeAsync();
+            }
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static async Task<int> RunAsync(Experiment experiment, string file, string? target, string? token, string reports, List<string> nodeArgs,
+        string data, Action<WebApplication> started)
+    {
+        if (target is null)
+        {
+            // A node of its own: any free ports, and its own data (unless the arguments say otherwise), so that it
+            // never meets a node already running here.
+            if (!nodeArgs.Any(a => a.Contains("WriteQueue:DatabasePath", StringComparison.Ordinal)))
+                nodeArgs.Add($"--Orchestrator:WriteQueue:DatabasePath={Path.Combine(data, "node.db")}");
+            if (!nodeArgs.Any(a => a.Contains("Cluster:Port", StringComparison.Ordinal))) nodeArgs.Add("--Cluster:Port=0");
+            var node = NodeHost.Build([.. nodeArgs, "--urls", "http://127.0.0.1:0"]);
+            started(node);
+            await node.StartAsync();
+            target = node.Urls.First();
+            await WaitUntilReadyAsync(target);
+        }
+        using var http = new HttpClient { BaseAddress = new Uri(target) };
+        if (token is not null) http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        Console.WriteLine($"Running '{experiment.Title}' against {target} ...");
+        var report = await new ExperimentRunner(http, target).RunAsync(experiment, CancellationToken.None);
+        var (json, markdown) = new ExperimentStore(Path.GetDirectoryName(Path.GetFullPath(file))!, Path.GetFullPath(reports)).Write(report);
+        Console.WriteLine($"Verdict: {report.Verdict}. {report.Reason}");
+        Console.WriteLine($"Report: {markdown} ({json})");
+        return report.Verdict == Verdicts.Held ? 0 : 1;
+    }
+
+    private static async Task WaitUntilReadyAsync(string target)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(target), Timeout = TimeSpan.FromSeconds(5) };
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet, or slow to answer while it starts: ask again.
+            }
+            await Task.Delay(500);
+        }
+        throw new TimeoutException($"The node at {target} did not become ready within 60 s.");
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return 2;
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Orchestrator.Node.Api;
+
+namespace Orchestrator.Node.Experiments;
+
+/// <summary>
+/// <c>GET /api/experiments</c> lists the stored experiments; <c>POST /api/experiments/run</c> runs one (the body is
+/// an experiment document, or <c>?name=</c> names a stored one) against this node and answers its report, written
+/// to the reports directory too. An operator endpoint; one run at a time per node (409 while one runs).
+/// </summary>
+public static class ExperimentEndpoints
+{
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    /// <summary>The stored experiments.</summary>
+    public sealed record ExperimentList(string Directory, IReadOnlyList<ExperimentStore.StoredExperiment> Experiments);
+
+    /// <summary>A report and where it was written.</summary>
+    public sealed record RunAnswer(ExperimentReport Report, string JsonReport, string MarkdownReport);
+
+    public static IEndpointRouteBuilder MapExperimentApi(this IEndpointRouteBuilder app, ExperimentStore store)
+    {
+        app.MapGet("/api/experiments", () => Results.Ok(new ExperimentList(store.Directory, store.List())));
+        app.MapPost("/api/experiments/run", async (HttpRequest request, string? name, IServer server, IHttpClientFactory clients, CancellationToken ct) =>
+        {
+            Experiment? experiment;
+            string? error;
+            if (name is not null) (experiment, error) = store.Load(name);
+            else
+            {
+                using var reader = new StreamReader(request.Body);
+                (experiment, error) = ExperimentReader.Read(await reader.ReadToEndAsync(ct));
+            }
+            if (experiment is null) return name is not null && error!.StartsWith("No experiment", StringComparison.Ordinal) ? ErrorBody.NotFound(error) : ErrorBody.BadRequest(error!);
+            if (!await OneAtATime.WaitAsync(TimeSpan.Zero, ct))
+                return ErrorBody.Result(StatusCodes.Status409Conflict, "An experiment is running on this node; run one at a time.");
+            try
+            {
+                var self = SelfAddress(server);
+                using var http = clients.CreateClient(nameof(ExperimentEndpoints));
+                http.BaseAddress = self;
+                if (request.Headers.Authorization is { Count: > 0 } authorization)
+                    http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization.ToString()); // the operator's own token
+                var report = await new ExperimentRunner(http, self.ToString()).RunAsync(experiment, ct);
+                var (json, markdown) = store.Write(report);
+                return Results.Ok(new RunAnswer(report, json, markdown));
+            }
+            finally
+            {
+                OneAtATime.Release();
+            }
+        }).RequireOperator();
+        return app;
+    }
+
+    /// <summary>This node's own HTTP address, on loopback (the runner calls the node it runs on).</summary>
+    private static Uri SelfAddress(IServer server)
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException("The node listens on no plain HTTP address to run experiments against.");
+        var uri = new Uri(address.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1").Replace("://[::]", "://127.0.0.1"));
+        return new UriBuilder(uri) { Host = uri.IsLoopback || uri.Host == "127.0.0.1" ? uri.Host : "127.0.0.1" }.Uri;
+    }
+}

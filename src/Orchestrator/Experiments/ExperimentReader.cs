@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Orchestrator.Node.Chaos;
+
+namespace Orchestrator.Node.Experiments;
+
+/// <summary>
+/// Reads an experiment strictly (unknown fields, wrong types and bad values are errors naming where they are) and
+/// within limits, so that a document cannot make the runner call another host, run for hours or fill memory.
+/// </summary>
+public static class ExperimentReader
+{
+    public const int MaxProbes = 20;
+    public const int MaxSteps = 50;
+    public static readonly TimeSpan MaxLength = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan MinEvery = TimeSpan.FromMilliseconds(200);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.Strict,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE"];
+
+    /// <summary>Parses and validates <paramref name="json"/>; on failure the error names every problem.</summary>
+    public static (Experiment? Experiment, string? Error) Read(string json)
+    {
+        Experiment? experiment;
+        try
+        {
+            experiment = JsonSerializer.Deserialize<Experiment>(json, Json);
+        }
+        catch (JsonException e)
+        {
+            var where = e.Path is { Length: > 1 } path ? $" at {path}" : "";
+            return (null, e.InnerException is JsonException syntax
+                ? $"The experiment is not valid JSON: {syntax.Message}"
+                : $"The experiment is not valid{where}: {(e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "an unknown field" : e.Message)}.");
+        }
+        if (experiment is null) return (null, "The experiment must be a JSON object.");
+        var errors = Validate(experiment);
+        return errors.Count > 0 ? (null, string.Join(" ", errors)) : (experiment, null);
+    }
+
+    /// <summary>Every problem with <paramref name="experiment"/>, each naming where it is.</summary>
+    public static List<string> Validate(Experiment experiment)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(experiment.Title) || experiment.Title.Length > 200) errors.Add("title is required (at most 200 characters).");
+        var probes = experiment.SteadyState?.Probes ?? [];
+        if (probes.Count == 0) errors.Add("steadyState.probes needs at least one probe.");
+        if (probes.Count > MaxProbes) errors.Add($"steadyState.probes has {probes.Count} probes; at most {MaxProbes}.");
+        if (experiment.SteadyState?.EverySeconds is { } every && (double.IsNaN(every) || every < MinEvery.TotalSeconds || every > 60))
+            errors.Add($"steadyState.everySeconds must be between {MinEvery.TotalSeconds} and 60, not {every}.");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < probes.Count; i++)
+        {
+            var probe = probes[i];
+            var at = $"steadyState.probes[{i}]";
+            if (probe is null) { errors.Add($"{at} is empty."); continue; }
+            if (string.IsNullOrWhiteSpace(probe.Name) || probe.Name.Length > 100) errors.Add($"{at}.name is required (at most 100 characters).");
+            else if (!names.Add(probe.Name)) errors.Add($"{at}.name '{probe.Name}' is used twice.");
+            if ((probe.Http is null) == (probe.Metric is null)) errors.Add($"{at} needs exactly one of http and metric.");
+            if (probe.Http is { } http) CheckHttp(http, $"{at}.http", errors, asStep: false);
+            if (probe.Metric is { Tier: { } tier } && !Enum.TryParse<Orchestrator.Contracts.Tier>(tier, ignoreCase: true, out _))
+                errors.Add($"{at}.metric.tier must be Critical, Important or Optional, not '{tier}'.");
+            if (probe.Tolerance is { } t)
+            {
+                if (t.MinPassRatio is { } r && (double.IsNaN(r) || r < 0 || r > 1)) errors.Add($"{at}.tolerance.minPassRatio must be in [0, 1], not {r}.");
+                if (t.MinSuccessRatio is { } s && (double.IsNaN(s) || s < 0 || s > 1)) errors.Add($"{at}.tolerance.minSuccessRatio must be in [0, 1], not {s}.");
+                if (t.MaxP99Ms is { } p && (double.IsNaN(p) || p <= 0 || p > 600_000)) errors.Add($"{at}.tolerance.maxP99Ms must be above 0 and at most 600000, not {p}.");
+                if (probe.Metric is not null && (t.MinPassRatio is not null || t.MaxP99Ms is not null))
+                    errors.Add($"{at}.tolerance: a metric probe takes minSuccessRatio only.");
+                if (probe.Http is not null && t.MinSuccessRatio is not null) errors.Add($"{at}.tolerance: an http probe takes minPassRatio and maxP99Ms only.");
+            }
+        }
+        var length = TimeSpan.Zero;
+        CheckSteps(experiment.Method, "method", errors, ref length, required: true);
+        CheckSteps(experiment.Rollbacks, "rollbacks", errors, ref length, required: false);
+        if (length > MaxLength) errors.Add($"The method and rollbacks may take {length.TotalSeconds:0} s; at most {MaxLength.TotalSeconds:0} s.");
+        return errors;
+    }
+
+    private static void CheckSteps(IReadOnlyList<Step>? steps, string at, List<string> errors, ref TimeSpan length, bool required)
+    {
+        steps ??= [];
+        if (required && steps.Count == 0) errors.Add($"{at} needs at least one step.");
+        if (steps.Count > MaxSteps) errors.Add($"{at} has {steps.Count} steps; at most {MaxSteps}.");
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            var where = $"{at}[{i}]";
+            if (step is null) { errors.Add($"{where} is empty."); continue; }
+            var kinds = (step.Inject is null ? 0 : 1) + (step.Clear is null ? 0 : 1) + (step.Wait is null ? 0 : 1) + (step.Http is null ? 0 : 1);
+            if (kinds != 1) errors.Add($"{where} needs exactly one of inject, clear, wait, http.");
+            if (step.Name is { Length: > 100 }) errors.Add($"{where}.name is longer than 100 characters.");
+            if (step.Inject is { } inject)
+            {
+                CheckDependency(inject.Dependency, $"{where}.inject.dependency", errors);
+                if (inject.Fault is not { ValueKind: JsonValueKind.Object } fault) errors.Add($"{where}.inject.fault must be an object like {{\"kind\": \"error\"}}.");
+                else
+                {
+                    using var body = new MemoryStream(Encoding.UTF8.GetBytes(fault.GetRawText()));
+                    var (_, _, error) = FaultRequest.ReadAsync(body, CancellationToken.None).GetAwaiter().GetResult();
+                    if (error is not null) errors.Add($"{where}.inject.fault: {error}");
+                }
+            }
+            if (step.Clear is { } clear)
+            {
+                CheckDependency(clear.Dependency, $"{where}.clear.dependency", errors);
+                if (clear.Scope is not (null or "node" or "cluster")) errors.Add($"{where}.clear.scope must be node or cluster, not '{clear.Scope}'.");
+            }
+            if (step.Wait is { } wait)
+            {
+                if (wait.Seconds is not { } s || double.IsNaN(s) || s <= 0 || s > MaxLength.TotalSeconds)
+                    errors.Add($"{where}.wait.seconds must be above 0 and at most {MaxLength.TotalSeconds}.");
+                else length += TimeSpan.FromSeconds(s);
+            }
+            if (step.Http is { } http)
+            {
+                CheckHttp(http, $"{where}.http", errors, asStep: true);
+                if (http.WithinSeconds is { } within && within is > 0 && within <= MaxLength.TotalSeconds) length += TimeSpan.FromSeconds(within);
+            }
+        }
+    }
+
+    private static void CheckDependency(string? name, string at, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            errors.Add($"{at} must name a dependency (1 to 64 letters, digits, '-', '_' or '.').");
+    }
+
+    private static void CheckHttp(HttpCheck http, string at, List<string> errors, bool asStep)
+    {
+        if (http.Method is { } method && !Methods.Contains(method.ToUpperInvariant())) errors.Add($"{at}.method must be one of {string.Join(", ", Methods)}, not '{method}'.");
+        // A path on the node under test only: never another host.
+        if (http.Path is not { Length: > 0 and <= 2000 } path || !path.StartsWith('/') || path.StartsWith("//", StringComparison.Ordinal) || path.Contains('\\') || path.Contains("://", StringComparison.Ordinal))
+            errors.Add($"{at}.path must be a path on the node, starting with a single '/' (not '{http.Path}').");
+        if (http.Status is { Count: 0 } || http.Status?.Any(s => s is < 100 or > 599) == true) errors.Add($"{at}.status must list HTTP status codes (100 to 599).");
+        if (http.Json?.Count > 20) errors.Add($"{at}.json checks at most 20 properties.");
+        if (http.Capture?.Count > 10) errors.Add($"{at}.capture keeps at most 10 variables.");
+        if (http.Capture?.Keys.Any(k => k.Length is 0 or > 40 || !k.All(char.IsAsciiLetterOrDigit)) == true) errors.Add($"{at}.capture names must be 1 to 40 letters or digits.");
+        if (http.WithinSeconds is { } within && (!asStep || double.IsNaN(within) || within <= 0 || within > MaxLength.TotalSeconds))
+            errors.Add(asStep ? $"{at}.withinSeconds must be above 0 and at most {MaxLength.TotalSeconds}." : $"{at}.withinSeconds is for method steps, not probes.");
+        if (!asStep && http.Capture is not null) errors.Add($"{at}.capture is for method steps, not probes.");
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text;
+
+namespace Orchestrator.Node.Experiments;
+
+/// <summary>The verdict of an experiment.</summary>
+public static class Verdicts
+{
+    /// <summary>The hypothesis held before, during and after the method, and every step of the method passed.</summary>
+    public const string Held = "held";
+
+    /// <summary>The hypothesis did not hold before (nothing was injected) or after the method, or a step of the method failed.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>The hypothesis broke beyond its tolerance during the method: the run stopped at once and rolled back.</summary>
+    public const string Aborted = "aborted";
+}
+
+/// <summary>What happened, when (milliseconds from the start).</summary>
+public sealed record ReportEvent(long AtMs, string Kind, string Detail);
+
+/// <summary>A phase of the run: before, method, after, rollbacks.</summary>
+public sealed record ReportPhase(string Name, long StartMs, long EndMs);
+
+/// <summary>One probe over one phase.</summary>
+public sealed record ProbeResult(string Probe, string Phase, int Samples, int Passed, double? PassRatio, double? P99Ms, double? SuccessRatio, long? Calls,
+    bool WithinTolerance, string? Problem, long? FirstFailureAtMs);
+
+/// <summary>One step of the method or the rollbacks.</summary>
+public sealed record StepResult(string Phase, string Step, long AtMs, long TookMs, bool Ok, string Detail);
+
+/// <summary>An experiment's report: its verdict, why, and its timeline.</summary>
+public sealed record ExperimentReport(string Title, string Verdict, string Reason, DateTimeOffset StartedAt, long DurationMs, string Target,
+    IReadOnlyList<ReportPhase> Phases, IReadOnlyList<ProbeResult> Probes, IReadOnlyList<StepResult> Steps, IReadOnlyList<ReportEvent> Events)
+{
+    /// <summary>The probe that broke the hypothesis, if one did.</summary>
+    public string? FailedProbe { get; init; }
+
+    /// <summary>When it broke, in milliseconds from the start.</summary>
+    public long? FailedAtMs { get; init; }
+
+    /// <summary>The report in markdown, with a timeline chart (a Mermaid gantt chart: phases, faults, the failure).</summary>
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        md.AppendLine(inv, $"# Experiment: {Title}").AppendLine();
+        md.AppendLine(inv, $"**Verdict: {Verdict}** — {Reason}").AppendLine();
+        md.AppendLine(inv, $"Started {StartedAt:yyyy-MM-dd HH:mm:ss} UTC against {Target}; took {DurationMs / 1000.0:0.0} s.").AppendLine();
+        md.AppendLine("## Timeline").AppendLine();
+        md.AppendLine("```mermaid").AppendLine("gantt").AppendLine("    dateFormat x").AppendLine("    axisFormat %M:%S");
+        md.AppendLine("    section Phases");
+        foreach (var phase in Phases)
+            md.AppendLine(inv, $"    {phase.Name} :{(phase.Name == "method" && Verdict == Verdicts.Aborted ? "crit, " : "")}{phase.StartMs}, {Math.Max(phase.EndMs, phase.StartMs + 1)}");
+        var faults = Events.Where(e => e.Kind is "inject" or "clear").ToList();
+        if (faults.Count > 0)
+        {
+            md.AppendLine("    section Faults");
+            foreach (var inject in faults.Where(e => e.Kind == "inject"))
+            {
+                var dependency = inject.Detail.Split(':')[0];
+                var end = faults.FirstOrDefault(e => e.Kind == "clear" && e.AtMs >= inject.AtMs && e.Detail.StartsWith(dependency, StringComparison.Ordinal))?.AtMs ?? DurationMs;
+                md.AppendLine(inv, $"    {Sanitize(dependency)} fault :active, {inject.AtMs}, {Math.Max(end, inject.AtMs + 1)}");
+            }
+        }
+        if (FailedAtMs is { } failedAt)
+            md.AppendLine("    section Hypothesis").AppendLine(inv, $"    {Sanitize(FailedProbe ?? "probe")} failed :crit, milestone, {failedAt}, 0ms");
+        md.AppendLine("```").AppendLine();
+        md.AppendLine("## Probes").AppendLine();
+        md.AppendLine("| Probe | Phase | Requests passed | p99 ms | Calls | Answered with a value | Within tolerance | Problem |");
+        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | --- | --- |");
+        foreach (var p in Probes)
+            md.AppendLine(inv, $"| {Cell(p.Probe)} | {p.Phase} | {(p.Calls is null ? $"{p.Passed} of {p.Samples}" : "")} | {p.P99Ms?.ToString("0", inv) ?? ""} | {p.Calls?.ToString(inv) ?? ""} | {p.SuccessRatio?.ToString("P1", inv) ?? ""} | {(p.WithinTolerance ? "yes" : "**no**")} | {Cell(p.Problem ?? "")} |");
+        md.AppendLine().AppendLine("## Steps").AppendLine();
+        md.AppendLine("| At (s) | Phase | Step | Took ms | Result |").AppendLine("| ---: | --- | --- | ---: | --- |");
+        foreach (var s in Steps)
+            md.AppendLine(inv, $"| {s.AtMs / 1000.0:0.0} | {s.Phase} | {Cell(s.Step)} | {s.TookMs} | {(s.Ok ? "ok" : "**failed**")}: {Cell(s.Detail)} |");
+        md.AppendLine().AppendLine("## Events").AppendLine();
+        foreach (var e in Events) md.AppendLine(inv, $"- {e.AtMs / 1000.0:0.00} s, {e.Kind}: {e.Detail}");
+        return md.ToString();
+    }
+
+    private static string Cell(string text) => text.Replace("|", "\\|").Replace("\n", " ");
+
+    private static string Sanitize(string text) => new(text.Select(c => c is ':' or '#' or ';' or '\n' ? ' ' : c).Take(60).ToArray());
+}

@@ -1,0 +1,383 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Orchestrator.Node.Experiments;
+
+/// <summary>
+/// Runs an <see cref="Experiment"/> against a node over its HTTP API, the way an operator would: probes are requests
+/// to the node (and its own <c>/metrics</c>), faults go through <c>/api/faults</c>. The hypothesis is checked before
+/// the method, every <c>everySeconds</c> while the method runs (the run aborts and rolls back at once when a probe
+/// leaves its tolerance), and after it; rollbacks always run.
+/// </summary>
+public sealed partial class ExperimentRunner(HttpClient http, string target)
+{
+    private const int MinSamplesForRatio = 3;
+    private static readonly TimeSpan DefaultEvery = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RequestLimit = TimeSpan.FromSeconds(10);
+
+    private readonly Stopwatch _clock = new();
+    private readonly List<ReportEvent> _events = [];
+    private readonly List<ReportPhase> _phases = [];
+    private readonly List<ProbeResult> _probes = [];
+    private readonly List<StepResult> _steps = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _variables = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    private long Now => _clock.ElapsedMilliseconds;
+
+    /// <summary>Runs <paramref name="experiment"/> (validated) and answers its report.</summary>
+    public async Task<ExperimentReport> RunAsync(Experiment experiment, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        _clock.Start();
+        var probes = experiment.SteadyState!.Probes!;
+        var every = experiment.SteadyState.EverySeconds is { } s ? TimeSpan.FromSeconds(s) : DefaultEvery;
+        string verdict, reason;
+        string? failedProbe = null;
+        long? failedAt = null;
+
+        // Before: the system must be in its steady state, or nothing is injected.
+        var before = await PhaseAsync("before", probes, rounds: 3, every, stopOnBreach: false, cancellationToken);
+        if (before.Breach is { } notSteady)
+        {
+            verdict = Verdicts.Failed;
+            reason = $"The hypothesis did not hold before the method, so nothing was injected: probe '{notSteady.Probe}': {notSteady.Problem}";
+            (failedProbe, failedAt) = (notSteady.Probe, notSteady.FirstFailureAtMs);
+        }
+        else
+        {
+            // The method, watched: a probe that leaves its tolerance stops it at once.
+            var methodStart = Now;
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var watch = PhaseAsync("method", probes, rounds: int.MaxValue, every, stopOnBreach: true, stop.Token, onBreach: () => stop.Cancel());
+            var failedStep = await StepsAsync("method", experiment.Method!, stop.Token);
+            var stepsEnded = Now;
+            await stop.CancelAsync(); // the method is over (or was stopped): stop watching
+            var method = await watch;
+            _phases.Add(new ReportPhase("method", methodStart, stepsEnded));
+            if (method.Breach is { } broke)
+            {
+                verdict = Verdicts.Aborted;
+                reason = $"The hypothesis broke during the method: probe '{broke.Probe}' at {broke.FirstFailureAtMs / 1000.0:0.0} s: {broke.Problem}. The method was stopped and rolled back.";
+                (failedProbe, failedAt) = (broke.Probe, broke.FirstFailureAtMs);
+                Event("abort", reason);
+            }
+            else if (failedStep is not null)
+            {
+                verdict = Verdicts.Failed;
+                reason = $"A step of the method failed: {failedStep.Step}: {failedStep.Detail}";
+                failedAt = failedStep.AtMs;
+            }
+            else
+            {
+                // After: the system must be back in its steady state.
+                var after = await PhaseAsync("after", probes, rounds: 3, every, stopOnBreach: false, cancellationToken);
+                if (after.Breach is { } notBack)
+                {
+                    verdict = Verdicts.Failed;
+                    reason = $"The hypothesis did not hold after the method: probe '{notBack.Probe}': {notBack.Problem}";
+                    (failedProbe, failedAt) = (notBack.Probe, notBack.FirstFailureAtMs);
+                }
+                else
+                {
+                    verdict = Verdicts.Held;
+                    reason = $"The hypothesis held before, during and after the method ({probes.Count} probes, {_probes.Sum(p => p.Samples)} samples).";
+                }
+            }
+        }
+        var rollbacksStart = Now;
+        await StepsAsync("rollbacks", experiment.Rollbacks ?? [], CancellationToken.None);
+        _phases.Add(new ReportPhase("rollbacks", rollbacksStart, Now));
+        Event("verdict", $"{verdict}: {reason}");
+        return new ExperimentReport(experiment.Title!, verdict, reason, started, Now, target,
+            _phases.OrderBy(p => p.StartMs).ToList(), _probes, _steps, _events)
+        { FailedProbe = failedProbe, FailedAtMs = failedAt };
+    }
+
+    // ---- the hypothesis ----------------------------------------------------------------------------------------------
+
+    private sealed record PhaseOutcome(ProbeResult? Breach);
+
+    private sealed class ProbeState(Probe probe)
+    {
+        public Probe Probe { get; } = probe;
+        public List<(bool Passed, double Ms, string Detail, long At)> Samples { get; } = [];
+        public (double Success, double Total)? Baseline { get; set; }
+        public (double Success, double Total)? Latest { get; set; }
+        public long? FirstFailureAt { get; set; }
+        public string? LastProblem { get; set; }
+    }
+
+    private async Task<PhaseOutcome> PhaseAsync(string phase, IReadOnlyList<Probe> probes, int rounds, TimeSpan every, bool stopOnBreach,
+        CancellationToken ct, Action? onBreach = null)
+    {
+        var start = Now;
+        var states = probes.Select(p => new ProbeState(p)).ToList();
+        foreach (var state in states.Where(s => s.Probe.Metric is not null))
+            state.Baseline = await MetricAsync(state.Probe.Metric!, CancellationToken.None);
+        ProbeResult? breach = null;
+        for (var round = 0; round < rounds && breach is null; round++)
+        {
+            if (round > 0)
+            {
+                try
+                {
+                    await Task.Delay(every, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+            foreach (var state in states)
+            {
+                if (state.Probe.Http is { } check)
+                {
+                    var (passed, ms, detail) = await RequestAsync(check, capture: false, CancellationToken.None);
+                    state.Samples.Add((passed, ms, detail, Now));
+                    if (!passed) state.FirstFailureAt ??= Now;
+                }
+                else state.Latest = await MetricAsync(state.Probe.Metric!, CancellationToken.None);
+            }
+            if (stopOnBreach) breach = states.Select(s => Judge(s, phase, final: false)).FirstOrDefault(r => !r.WithinTolerance);
+            if (breach is not null)
+            {
+                Event("probe-failed", $"{breach.Probe}: {breach.Problem}");
+                onBreach?.Invoke();
+            }
+        }
+        var results = states.Select(s => Judge(s, phase, final: true)).ToList();
+        lock (_lock) _probes.AddRange(results);
+        if (phase != "method") _phases.Add(new ReportPhase(phase, start, Now));
+        breach ??= results.FirstOrDefault(r => !r.WithinTolerance);
+        if (breach is not null && !stopOnBreach) Event("probe-failed", $"{phase}: {breach.Probe}: {breach.Problem}");
+        return new PhaseOutcome(breach);
+    }
+
+    private static ProbeResult Judge(ProbeState state, string phase, bool final)
+    {
+        var probe = state.Probe;
+        var tolerance = probe.Tolerance;
+        if (probe.Metric is not null)
+        {
+            var min = tolerance?.MinSuccessRatio ?? 0.99;
+            var (success, total) = state.Latest is { } latest && state.Baseline is { } baseline
+                ? (latest.Success - baseline.Success, latest.Total - baseline.Total)
+                : (0, 0);
+            var ratio = total > 0 ? success / total : (double?)null;
+            var ok = ratio is null || ratio >= min;
+            return new ProbeResult(probe.Name!, phase, 0, 0, null, null, ratio, (long)total, ok,
+                ok ? (ratio is null ? "no calls in this phase" : null) : $"{success:0} of {total:0} calls answered with a value ({ratio:P1}), below {min:P1}",
+                ok ? null : state.FirstFailureAt);
+        }
+        var samples = state.Samples;
+        var passed = samples.Count(s => s.Passed);
+        var passRatio = samples.Count > 0 ? passed / (double)samples.Count : (double?)null;
+        var p99 = samples.Count > 0 ? Percentile(samples.Select(s => s.Ms), 0.99) : (double?)null;
+        var minPass = tolerance?.MinPassRatio ?? 1.0;
+        string? problem = null;
+        var enough = final || minPass >= 1 || samples.Count >= MinSamplesForRatio;
+        if (passRatio is { } r && r < minPass && enough)
+            problem = $"{passed} of {samples.Count} samples passed ({r:P0}), below {minPass:P0}; last failure: {samples.Last(s => !s.Passed).Detail}";
+        else if (tolerance?.MaxP99Ms is { } maxP99 && p99 is { } p && p > maxP99 && (final || samples.Count >= MinSamplesForRatio))
+            problem = $"p99 {p:0} ms is above {maxP99:0} ms";
+        return new ProbeResult(probe.Name!, phase, samples.Count, passed, passRatio, p99, null, null, problem is null, problem,
+            problem is null ? null : state.FirstFailureAt ?? samples.LastOrDefault().At);
+    }
+
+    private static double Percentile(IEnumerable<double> values, double q)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    // ---- the method and rollbacks ------------------------------------------------------------------------------------
+
+    private async Task<StepResult?> StepsAsync(string phase, IReadOnlyList<Step> steps, CancellationToken ct)
+    {
+        foreach (var step in steps)
+        {
+            if (ct.IsCancellationRequested) return null;
+            var at = Now;
+            var (ok, name, detail) = await StepAsync(step, ct);
+            var result = new StepResult(phase, name, at, Now - at, ok, detail);
+            lock (_lock) _steps.Add(result);
+            if (!ok && phase == "method" && !ct.IsCancellationRequested) return result;
+        }
+        return null;
+    }
+
+    private async Task<(bool Ok, string Name, string Detail)> StepAsync(Step step, CancellationToken ct)
+    {
+        if (step.Inject is { } inject)
+        {
+            var name = step.Name ?? $"inject into {inject.Dependency}";
+            var (status, body) = await SendAsync(HttpMethod.Post, $"/api/faults/{inject.Dependency}", inject.Fault!.Value.GetRawText(), CancellationToken.None);
+            var ok = status == 200;
+            Event(ok ? "inject" : "inject-failed", $"{inject.Dependency}: {inject.Fault.Value.GetRawText()}{(ok ? "" : $" -> {status} {body}")}");
+            return (ok, name, ok ? "injected" : $"{status}: {body}");
+        }
+        if (step.Clear is { } clear)
+        {
+            var name = step.Name ?? $"clear {clear.Dependency}";
+            var (status, body) = await SendAsync(HttpMethod.Delete, $"/api/faults/{clear.Dependency}?scope={clear.Scope ?? "node"}", null, CancellationToken.None);
+            var ok = status == 200;
+            Event("clear", $"{clear.Dependency}{(ok ? "" : $" -> {status} {body}")}");
+            return (ok, name, ok ? "cleared" : $"{status}: {body}");
+        }
+        if (step.Wait is { Seconds: { } seconds })
+        {
+            var name = step.Name ?? $"wait {seconds:0.#} s";
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(seconds), ct);
+                return (true, name, "waited");
+            }
+            catch (OperationCanceledException)
+            {
+                return (false, name, "stopped: the hypothesis broke");
+            }
+        }
+        var check = step.Http!;
+        var label = step.Name ?? $"{check.Method ?? "GET"} {check.Path}";
+        var deadline = Now + (long)((check.WithinSeconds ?? 0) * 1000);
+        while (true)
+        {
+            var (passed, _, detail) = await RequestAsync(check, capture: true, CancellationToken.None);
+            if (passed || Now >= deadline || ct.IsCancellationRequested)
+            {
+                Event(passed ? "check" : "check-failed", $"{label}: {detail}");
+                return (passed, label, detail);
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return (false, label, "stopped: the hypothesis broke");
+            }
+        }
+    }
+
+    // ---- HTTP --------------------------------------------------------------------------------------------------------
+
+    private async Task<(bool Passed, double Ms, string Detail)> RequestAsync(HttpCheck check, bool capture, CancellationToken ct)
+    {
+        var method = new HttpMethod((check.Method ?? "GET").ToUpperInvariant());
+        var path = Substitute(check.Path!);
+        var body = check.Body is { } b ? Substitute(b.GetRawText()) : null;
+        var watch = Stopwatch.StartNew();
+        var (status, text) = await SendAsync(method, path, body, ct);
+        var ms = watch.Elapsed.TotalMilliseconds;
+        var expected = check.Status ?? [200];
+        if (!expected.Contains(status)) return (false, ms, $"{method} {path} answered {status}, not {string.Join(" or ", expected)}: {Shorten(text)}");
+        if (check.Json is null && check.Capture is null) return (true, ms, $"{method} {path} answered {status} in {ms:0} ms");
+        JsonElement root;
+        try
+        {
+            root = JsonDocument.Parse(text).RootElement;
+        }
+        catch (JsonException)
+        {
+            return (false, ms, $"{method} {path} answered {status} with a body that is not JSON: {Shorten(text)}");
+        }
+        foreach (var (property, want) in check.Json ?? new Dictionary<string, JsonElement>())
+        {
+            var got = Find(root, property);
+            var allowed = want.ValueKind == JsonValueKind.Array ? want.EnumerateArray().ToList() : [want];
+            if (got is not { } value || !allowed.Any(a => JsonEquals(a, value)))
+                return (false, ms, $"{method} {path}: {property} is {got?.GetRawText() ?? "missing"}, not {want.GetRawText()}");
+        }
+        if (capture)
+        {
+            foreach (var (variable, property) in check.Capture ?? new Dictionary<string, string>())
+            {
+                if (Find(root, property) is not { ValueKind: JsonValueKind.String or JsonValueKind.Number } value || !SafeValue().IsMatch(value.ToString()))
+                    return (false, ms, $"{method} {path}: cannot capture {variable} from {property}");
+                _variables[variable] = value.ToString();
+            }
+        }
+        return (true, ms, $"{method} {path} answered {status} in {ms:0} ms as expected");
+    }
+
+    private async Task<(int Status, string Body)> SendAsync(HttpMethod method, string path, string? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        else if (method != HttpMethod.Get) request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(RequestLimit);
+        try
+        {
+            using var response = await http.SendAsync(request, limit.Token);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(limit.Token));
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            return (0, $"no answer: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>A read-only view of the latest /metrics: guarded calls answered with a value, and all, for the probe's tier or dependency.</summary>
+    private async Task<(double Success, double Total)> MetricAsync(MetricCheck metric, CancellationToken ct)
+    {
+        var (status, text) = await SendAsync(HttpMethod.Get, "/metrics", null, ct);
+        if (status != 200) return (0, 0);
+        double success = 0, total = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            if (!line.StartsWith("orchestrator_calls_total{", StringComparison.Ordinal)) continue;
+            var close = line.LastIndexOf('}');
+            var labels = CallLabels().Matches(line[..close]).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
+            if (metric.Tier is { } tier && !string.Equals(labels.GetValueOrDefault("tier"), tier, StringComparison.OrdinalIgnoreCase)) continue;
+            if (metric.Dependency is { } dependency && labels.GetValueOrDefault("dependency") != dependency) continue;
+            var value = double.Parse(line[(close + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            total += value;
+            if (labels.GetValueOrDefault("outcome") is "Succeeded" or "Fallback") success += value;
+        }
+        return (success, total);
+    }
+
+    private static JsonElement? Find(JsonElement root, string path)
+    {
+        var current = root;
+        foreach (var part in path.Split('.'))
+        {
+            if (current.ValueKind == JsonValueKind.Object && current.TryGetProperty(part, out var next)) current = next;
+            else if (current.ValueKind == JsonValueKind.Array && int.TryParse(part, out var index) && index >= 0 && index < current.GetArrayLength()) current = current[index];
+            else return null;
+        }
+        return current;
+    }
+
+    private static bool JsonEquals(JsonElement a, JsonElement b) => a.ValueKind switch
+    {
+        JsonValueKind.Number => b.ValueKind == JsonValueKind.Number && a.GetDouble() == b.GetDouble(),
+        JsonValueKind.String => b.ValueKind == JsonValueKind.String && a.GetString() == b.GetString(),
+        _ => a.GetRawText() == b.GetRawText(),
+    };
+
+    private string Substitute(string text) =>
+        _variables.IsEmpty ? text : Variable().Replace(text, m => _variables.GetValueOrDefault(m.Groups[1].Value) ?? m.Value);
+
+    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "...";
+
+    private void Event(string kind, string detail)
+    {
+        lock (_lock) _events.Add(new ReportEvent(Now, kind, detail));
+    }
+
+    [GeneratedRegex(@"\$\{([A-Za-z0-9]{1,40})\}")]
+    private static partial Regex Variable();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,200}$")]
+    private static partial Regex SafeValue();
+
+    [GeneratedRegex("([a-z_]+)=\"([^\"]*)\"")]
+    private static partial Regex CallLabels();
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Orchestrator.Node.Tests;
+
+/// <summary>A node whose experiment reports go to a folder of the test's own.</summary>
+public sealed class ExperimentNodeFixture : NodeFixture
+{
+    public string ReportsDirectory { get; } = Path.Combine(Path.GetTempPath(), $"orchestrator-reports-{Guid.NewGuid():N}");
+
+    protected override string[] ExtraArgs => [$"--Experiments:ReportsDirectory={ReportsDirectory}"];
+}
+
+/// <summary>
+/// The built-in experiments (experiments/ at the repository's root, beside the node's binaries) run against a real
+/// node through POST /api/experiments/run, and hold; the broken variant aborts on its own, naming the probe and when.
+/// </summary>
+public sealed class ExperimentTests(ExperimentNodeFixture node) : IClassFixture<ExperimentNodeFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => node.ResetAsync();
+    public Task DisposeAsync() => node.ResetAsync();
+
+    private static readonly string Root = FindRepositoryRoot();
+
+    private async Task<JsonElement> RunAsync(string? name = null, string? document = null, int expected = 200)
+    {
+        using var response = await node.OperatorAsync(HttpMethod.Post, "/api/experiments/run" + (name is null ? "" : $"?name={name}"), document ?? "");
+        using var body = await NodeFixture.Read(response, expected);
+        return body.RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task The_stored_experiments_are_the_built_ins()
+    {
+        using var list = await node.GetJsonAsync("/api/experiments");
+        var experiments = list.RootElement.GetProperty("experiments").EnumerateArray().ToList();
+        Assert.Equal(["payments-timeout", "profile-down", "recommendations-down"], experiments.Select(e => e.GetProperty("name").GetString()));
+        Assert.All(experiments, e =>
+        {
+            Assert.Equal(JsonValueKind.Null, e.GetProperty("error").ValueKind);
+            Assert.False(string.IsNullOrEmpty(e.GetProperty("title").GetString()));
+        });
+    }
+
+    [Theory]
+    [InlineData("payments-timeout")]
+    [InlineData("recommendations-down")]
+    [InlineData("profile-down")]
+    public async Task A_built_in_experiment_holds_against_the_node_and_its_report_is_written(string name)
+    {
+        var answer = await RunAsync(name);
+        var report = answer.GetProperty("report");
+        Assert.True(report.GetProperty("verdict").GetString() == "held", report.GetProperty("reason").GetString());
+        Assert.All(report.GetProperty("steps").EnumerateArray(), s => Assert.True(s.GetProperty("ok").GetBoolean(), s.GetProperty("detail").GetString()));
+        Assert.Contains(report.GetProperty("phases").EnumerateArray(), p => p.GetProperty("name").GetString() == "method");
+        Assert.Contains(report.GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "inject");
+        var markdown = answer.GetProperty("markdownReport").GetString()!;
+        Assert.StartsWith(node.ReportsDirectory, markdown);
+        Assert.Contains("**Verdict: held**", await File.ReadAllTextAsync(markdown));
+        Assert.Contains("gantt", await File.ReadAllTextAsync(markdown));
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(answer.GetProperty("jsonReport").GetString()!));
+        Assert.Equal("held", json.RootElement.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public async Task The_broken_variant_aborts_on_its_own_naming_the_failed_probe_and_when_and_rolls_back()
+    {
+        var document = await File.ReadAllTextAsync(Path.Combine(Root, "experiments", "broken", "profile-and-replica-down.json"));
+        var report = (await RunAsync(document: document)).GetProperty("report");
+        Assert.Equal("aborted", report.GetProperty("verdict").GetString());
+        Assert.Equal("the homepage answers 200", report.GetProperty("failedProbe").GetString());
+        var failedAt = report.GetProperty("failedAtMs").GetInt64();
+        Assert.InRange(failedAt, 1, 15_000); // well before the method's 20 s wait ended: it stopped itself
+        Assert.True(report.GetProperty("durationMs").GetInt64() < 15_000);
+        Assert.Contains("answered 503", report.GetProperty("reason").GetString());
+        // Rolled back: neither store keeps its fault, and the homepage is served again.
+        Assert.Equal(JsonValueKind.Null, (await node.DependencyStatusAsync("profile")).GetProperty("fault").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await node.DependencyStatusAsync("profile-replica")).GetProperty("fault").ValueKind);
+        (await node.GetJsonAsync($"/shop/home/{NodeFixture.NewUser()}")).Dispose();
+    }
+
+    [Theory]
+    [InlineData("""{"title": "x"}""", "steadyState.probes needs at least one probe")]
+    [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "http": {"path": "http://elsewhere/"}}]}, "method": [{"wait": {"seconds": 1}}]}""", "must be a path on the node")]
+    [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "http": {"path": "/"}}]}, "method": [{"wait": {"seconds": 900}}]}""", "at most 600")]
+    [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "http": {"path": "/"}}]}, "method": [{"inject": {"dependency": "payments", "fault": {"kind": "boom"}}}]}""", "method[0].inject.fault: kind must be one of")]
+    [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "http": {"path": "/"}}]}, "method": [{"wait": {"seconds": 1}, "clear": {"dependency": "a"}}]}""", "method[0] needs exactly one of")]
+    [InlineData("""{"title": "x", "colour": 1}""", "an unknown field")]
+    [InlineData("""{"title": """, "not valid JSON")]
+    public async Task A_bad_experiment_is_400_naming_the_problem(string document, string expected)
+    {
+        var error = await RunAsync(document: document, expected: 400);
+        Assert.Contains(expected, error.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_stored_experiment_is_404()
+    {
+        var error = await RunAsync(name: "nope", expected: 404);
+        Assert.Contains("'nope'", error.GetProperty("error").GetString());
+        using var response = await node.Http.PostAsync("/api/experiments/run?name=recommendations-down", new StringContent("", Encoding.UTF8, "text/plain"));
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode); // an operator endpoint: not a plain form post
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Orchestrator.sln not found above " + AppContext.BaseDirectory);
+    }
+}
