@@ -44,7 +44,9 @@ for id in Orchestrator.Contracts Orchestrator.Actors Orchestrator.Clustering Orc
   grep -qx "README.md" <<<"$files" || fail "$id: README.md is not in the package"
   grep -qx "lib/net10.0/$id.dll" <<<"$files" || fail "$id: lib/net10.0/$id.dll is not in the package"
 done
-core_dependencies="$(unzip -p "artifacts/packages/Orchestrator.Actors.$version.nupkg" Orchestrator.Actors.nuspec | grep -o '<dependency id="[^"]*"' | cut -d'"' -f2 | sort | tr '\n' ' ')"
+core_nuspec="$(unzip -p "artifacts/packages/Orchestrator.Actors.$version.nupkg" Orchestrator.Actors.nuspec)"
+core_dependencies="$(grep -o '<dependency id="[^"]*"' <<<"$core_nuspec" | cut -d'"' -f2 | sort | tr '\n' ' ' || true)"
+[ -n "$core_dependencies" ] || fail "Orchestrator.Actors lists no dependencies (it needs Akka and Akka.Hosting)"
 log "Orchestrator.Actors depends on: $core_dependencies"
 for dependency in $core_dependencies; do
   case "$dependency" in
@@ -69,11 +71,11 @@ dotnet run --project samples/GuardedHttpApi -c Release --no-build -- --urls "$ba
 api_pid=$!
 for _ in $(seq 1 60); do curl -fsS "$base/status" >/dev/null 2>&1 && break; sleep 1; done
 curl -fsS "$base/status" >/dev/null || { cat "$work/api.log"; fail "GuardedHttpApi did not start"; }
-quote() { curl -fsS "$base/quotes/$1"; }
+quote() { curl -fsS "$base/quotes/$1" || { cat "$work/api.log"; fail "GuardedHttpApi: GET /quotes/$1 did not answer 200"; }; }
 first="$(quote ACME)"; echo "  $first"
 [ "$(jq -r .outcome <<<"$first")" = Succeeded ] || fail "GuardedHttpApi: the first quote did not succeed"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/quotes/no%20pe")" = 400 ] || fail "GuardedHttpApi: a bad symbol is not 400"
-curl -fsS -X POST "$base/upstream/outage" >/dev/null
+curl -fsS -X POST "$base/upstream/outage" >/dev/null || fail "GuardedHttpApi: POST /upstream/outage failed"
 sleep 1.5 # past the cached quote's fresh time (Cache:FreshFor, 1 s): the service is asked again, and fails
 stale="$(quote ACME)"; echo "  $stale"
 [ "$(jq -r .freshness <<<"$stale")" = Stale ] || fail "GuardedHttpApi: no stale quote during the outage"
@@ -81,7 +83,8 @@ stale="$(quote ACME)"; echo "  $stale"
 for _ in 1 2 3; do quote NEW >/dev/null; done
 open="$(quote NEW)"; echo "  $open"
 [ "$(jq -r .reason <<<"$open")" = BreakerOpen ] || fail "GuardedHttpApi: the breaker did not open"
-[ "$(curl -fsS "$base/status" | jq -r .breaker)" = Open ] || fail "GuardedHttpApi: /status does not show the breaker open"
+status_json="$(curl -fsS "$base/status")" || fail "GuardedHttpApi: GET /status failed"
+[ "$(jq -r .breaker <<<"$status_json")" = Open ] || fail "GuardedHttpApi: /status does not show the breaker open"
 kill "$api_pid"; wait "$api_pid" 2>/dev/null || true; api_pid=""
 
 log "README.md's Embed it: the steps, literally, in a new directory"
@@ -92,7 +95,8 @@ block() { # the fenced code between <!-- getting-started:$1 --> and <!-- /gettin
 commands="$(block commands)"; program="$(block program)"; run="$(block run)"
 [ -n "$commands" ] && [ -n "$program" ] && [ -n "$run" ] || fail "README.md has no getting-started blocks"
 grep -q -- "--version $version" <<<"$commands" || fail "README.md's steps do not add version $version"
-app="$(bash -euo pipefail -c "$commands"$'\npwd' 2>&1 | tee "$work/steps.log" | tail -n 1)" || { cat "$work/steps.log"; fail "README.md's steps failed"; }
+# The steps make a directory of their own (mktemp -d): TMPDIR points it into $work, so that it goes with $work.
+app="$(TMPDIR="$work" bash -euo pipefail -c "$commands"$'\npwd' 2>&1 | tee "$work/steps.log" | tail -n 1)" || { cat "$work/steps.log"; fail "README.md's steps failed"; }
 [ -f "$app/Shop.csproj" ] || { cat "$work/steps.log"; fail "README.md's steps made no Shop.csproj"; }
 printf '%s\n' "$program" > "$app/Program.cs"
 out="$(cd "$app" && bash -euo pipefail -c "$run" 2>&1)" || { echo "$out"; fail "the README's program did not run"; }
@@ -100,6 +104,5 @@ echo "$out" | grep '^call ' || true
 grep -q '^call 1: Succeeded: charged$' <<<"$out" || fail "the README's program: call 1 did not succeed"
 grep -q '^call 3: Fallback: queued (Error)$' <<<"$out" || fail "the README's program: call 3 did not fall back"
 grep -q '^call 8: Fallback: queued (BreakerOpen)$' <<<"$out" || fail "the README's program: the breaker did not open by call 8"
-rm -rf "$(dirname "$app")"
 
 log "all checks passed"

@@ -59,7 +59,14 @@ public static class OrchestratorHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var options = Declared.TryGetValue(builder, out var declared) ? declared : new OrchestratorOptions();
+        if (Declared.TryGetValue(builder, out var declared))
+        {
+            // Added to the first declaration: validated with everything else when the actor system starts (one
+            // part may name a dependency that a later part declares).
+            configure(declared);
+            return builder;
+        }
+        var options = new OrchestratorOptions();
         configure(options);
         return builder.WithOrchestrator(options);
     }
@@ -73,9 +80,13 @@ public static class OrchestratorHostingExtensions
         Action<OrchestratorOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = Declared.TryGetValue(builder, out var declared)
-            ? OrchestratorOptionsBinder.Bind(section, declared)
-            : OrchestratorOptionsBinder.Bind(section);
+        if (Declared.TryGetValue(builder, out var declared))
+        {
+            OrchestratorOptionsBinder.Bind(section, declared);
+            configure?.Invoke(declared);
+            return builder; // validated with everything else when the actor system starts
+        }
+        var options = OrchestratorOptionsBinder.Bind(section);
         configure?.Invoke(options);
         return builder.WithOrchestrator(options);
     }

@@ -133,6 +133,12 @@ public sealed class ClusterStateActor : ReceiveActor, IWithTimers
         var state = _cluster.State;
         var members = state.Members.Where(m => m.Status == MemberStatus.Up && !state.Unreachable.Contains(m)).Select(m => m.Address).ToList();
         var self = _cluster.SelfAddress;
+        if (!members.Contains(self))
+        {
+            Sender.Tell(new FaultCommandResult(dependency, null, 0,
+                $"This node is not an Up member of the cluster yet ({_cluster.SelfMember.Status}): a fault for the cluster is refused; try again once it is Up."));
+            return;
+        }
         var asks = members.Select(async address =>
         {
             var supervisor = Context.ActorSelection(new RootActorPath(address) / "user" / ActorNames.Guardian / ActorNames.Dependencies);

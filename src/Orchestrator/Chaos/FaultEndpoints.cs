@@ -52,6 +52,9 @@ public static class FaultEndpoints
     {
         if (result.Accepted) return Results.Ok(result);
         if (!options.Dependencies.ContainsKey(result.Dependency)) return ErrorBody.NotFound(result.Error!);
+        if (result.Error!.StartsWith(Orchestrator.Actors.Client.ChaosClient.NoAnswer, StringComparison.Ordinal)
+            || result.Error.StartsWith("This node is not an Up member", StringComparison.Ordinal))
+            return ErrorBody.Result(StatusCodes.Status503ServiceUnavailable, result.Error);
         // Some members of the cluster did not carry it out: the answer says which, and what the others did.
         if (result.Nodes > 0) return Results.Json(result, statusCode: StatusCodes.Status502BadGateway);
         return ErrorBody.BadRequest(result.Error!);

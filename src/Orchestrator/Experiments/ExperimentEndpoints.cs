@@ -17,7 +17,7 @@ public static class ExperimentEndpoints
     public sealed record ExperimentList(string Directory, IReadOnlyList<ExperimentStore.StoredExperiment> Experiments);
 
     /// <summary>A report and where it was written.</summary>
-    public sealed record RunAnswer(ExperimentReport Report, string JsonReport, string MarkdownReport);
+    public sealed record RunAnswer(ExperimentReport Report, string? JsonReport, string? MarkdownReport, string? ReportNotWritten);
 
     public static IEndpointRouteBuilder MapExperimentApi(this IEndpointRouteBuilder app, ExperimentStore store)
     {
@@ -29,22 +29,40 @@ public static class ExperimentEndpoints
             if (name is not null) (experiment, error) = store.Load(name);
             else
             {
-                using var reader = new StreamReader(request.Body);
-                (experiment, error) = ExperimentReader.Read(await reader.ReadToEndAsync(ct));
+                // A document is small: at most InputLimits.MaxBodyBytes, read in full before anything else.
+                var buffer = new MemoryStream();
+                var chunk = new byte[8192];
+                int read;
+                while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+                {
+                    buffer.Write(chunk, 0, read);
+                    if (buffer.Length > InputLimits.MaxBodyBytes)
+                        return ErrorBody.Result(StatusCodes.Status413PayloadTooLarge, $"An experiment document may be at most {InputLimits.MaxBodyBytes} bytes.");
+                }
+                (experiment, error) = ExperimentReader.Read(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
             }
             if (experiment is null) return name is not null && error!.StartsWith("No experiment", StringComparison.Ordinal) ? ErrorBody.NotFound(error) : ErrorBody.BadRequest(error!);
             if (!await OneAtATime.WaitAsync(TimeSpan.Zero, ct))
                 return ErrorBody.Result(StatusCodes.Status409Conflict, "An experiment is running on this node; run one at a time.");
             try
             {
-                var self = SelfAddress(server);
+                if (SelfAddress(server) is not { } self)
+                    return ErrorBody.Result(StatusCodes.Status503ServiceUnavailable, "The node listens on no plain HTTP address to run experiments against; run them from the command line with --target.");
                 using var http = clients.CreateClient(nameof(ExperimentEndpoints));
                 http.BaseAddress = self;
                 if (request.Headers.Authorization is { Count: > 0 } authorization)
                     http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization.ToString()); // the operator's own token
                 var report = await new ExperimentRunner(http, self.ToString()).RunAsync(experiment, ct);
-                var (json, markdown) = store.Write(report);
-                return Results.Ok(new RunAnswer(report, json, markdown));
+                try
+                {
+                    var (json, markdown) = store.Write(report);
+                    return Results.Ok(new RunAnswer(report, json, markdown, null));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // The run happened: its report is the answer, even where it cannot be kept.
+                    return Results.Ok(new RunAnswer(report, null, null, $"The report could not be written ({ExperimentSettings.SectionName}:ReportsDirectory): {e.Message}"));
+                }
             }
             finally
             {
@@ -55,11 +73,11 @@ public static class ExperimentEndpoints
     }
 
     /// <summary>This node's own HTTP address, on loopback (the runner calls the node it runs on).</summary>
-    private static Uri SelfAddress(IServer server)
+    private static Uri? SelfAddress(IServer server)
     {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal))
-            ?? throw new InvalidOperationException("The node listens on no plain HTTP address to run experiments against.");
-        var uri = new Uri(address.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1").Replace("://[::]", "://127.0.0.1"));
-        return new UriBuilder(uri) { Host = uri.IsLoopback || uri.Host == "127.0.0.1" ? uri.Host : "127.0.0.1" }.Uri;
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal));
+        if (address is null) return null;
+        // Any-address bindings are reached on loopback; a specific address is used as it is.
+        return new Uri(address.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1").Replace("://[::]", "://127.0.0.1"));
     }
 }

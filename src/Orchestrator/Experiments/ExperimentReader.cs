@@ -66,7 +66,7 @@ public static class ExperimentReader
             else if (!names.Add(probe.Name)) errors.Add($"{at}.name '{probe.Name}' is used twice.");
             if ((probe.Http is null) == (probe.Metric is null)) errors.Add($"{at} needs exactly one of http and metric.");
             if (probe.Http is { } http) CheckHttp(http, $"{at}.http", errors, asStep: false);
-            if (probe.Metric is { Tier: { } tier } && !Enum.TryParse<Orchestrator.Contracts.Tier>(tier, ignoreCase: true, out _))
+            if (probe.Metric is { Tier: { } tier } && (!Enum.TryParse<Orchestrator.Contracts.Tier>(tier, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(tier, out _)))
                 errors.Add($"{at}.metric.tier must be Critical, Important or Optional, not '{tier}'.");
             if (probe.Tolerance is { } t)
             {
@@ -144,6 +144,9 @@ public static class ExperimentReader
         if (http.Json?.Count > 20) errors.Add($"{at}.json checks at most 20 properties.");
         if (http.Capture?.Count > 10) errors.Add($"{at}.capture keeps at most 10 variables.");
         if (http.Capture?.Keys.Any(k => k.Length is 0 or > 40 || !k.All(char.IsAsciiLetterOrDigit)) == true) errors.Add($"{at}.capture names must be 1 to 40 letters or digits.");
+        if (http.Capture?.Values.Any(v => v is not { Length: > 0 and <= 200 } || !v.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')) == true)
+            errors.Add($"{at}.capture values must be property paths of the answer (letters, digits, '.', '_', '-').");
+        if (http.Json?.Keys.Any(k => k.Length is 0 or > 200) == true) errors.Add($"{at}.json property paths must be 1 to 200 characters.");
         if (http.WithinSeconds is { } within && (!asStep || double.IsNaN(within) || within <= 0 || within > MaxLength.TotalSeconds))
             errors.Add(asStep ? $"{at}.withinSeconds must be above 0 and at most {MaxLength.TotalSeconds}." : $"{at}.withinSeconds is for method steps, not probes.");
         if (!asStep && http.Capture is not null) errors.Add($"{at}.capture is for method steps, not probes.");

@@ -26,6 +26,7 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
     private readonly List<StepResult> _steps = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _variables = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Dependency, string Scope), bool> _injected = new();
 
     private long Now => _clock.ElapsedMilliseconds;
 
@@ -34,73 +35,87 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
     {
         var started = DateTimeOffset.UtcNow;
         _clock.Start();
-        var probes = experiment.SteadyState!.Probes!;
-        var every = experiment.SteadyState.EverySeconds is { } s ? TimeSpan.FromSeconds(s) : DefaultEvery;
-        string verdict, reason;
+        string verdict = Verdicts.Aborted, reason = "The run stopped before a verdict.";
         string? failedProbe = null;
         long? failedAt = null;
-
-        // Before: the system must be in its steady state, or nothing is injected.
-        var before = await PhaseAsync("before", probes, rounds: 3, every, stopOnBreach: false, cancellationToken);
-        if (before.Breach is { } notSteady)
+        try
         {
-            verdict = Verdicts.Failed;
-            reason = $"The hypothesis did not hold before the method, so nothing was injected: probe '{notSteady.Probe}': {notSteady.Problem}";
-            (failedProbe, failedAt) = (notSteady.Probe, notSteady.FirstFailureAtMs);
+            (verdict, reason, failedProbe, failedAt) = await JudgeAsync(experiment, cancellationToken);
         }
-        else
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The method, watched: a probe that leaves its tolerance stops it at once.
-            var methodStart = Now;
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var watch = PhaseAsync("method", probes, rounds: int.MaxValue, every, stopOnBreach: true, stop.Token, onBreach: () => stop.Cancel());
-            var failedStep = await StepsAsync("method", experiment.Method!, stop.Token);
-            var stepsEnded = Now;
-            await stop.CancelAsync(); // the method is over (or was stopped): stop watching
-            var method = await watch;
-            _phases.Add(new ReportPhase("method", methodStart, stepsEnded));
-            if (method.Breach is { } broke)
-            {
-                verdict = Verdicts.Aborted;
-                reason = $"The hypothesis broke during the method: probe '{broke.Probe}' at {broke.FirstFailureAtMs / 1000.0:0.0} s: {broke.Problem}. The method was stopped and rolled back.";
-                (failedProbe, failedAt) = (broke.Probe, broke.FirstFailureAtMs);
-                Event("abort", reason);
-            }
-            else if (failedStep is not null)
-            {
-                verdict = Verdicts.Failed;
-                reason = $"A step of the method failed: {failedStep.Step}: {failedStep.Detail}";
-                failedAt = failedStep.AtMs;
-            }
-            else
-            {
-                // After: the system must be back in its steady state.
-                var after = await PhaseAsync("after", probes, rounds: 3, every, stopOnBreach: false, cancellationToken);
-                if (after.Breach is { } notBack)
-                {
-                    verdict = Verdicts.Failed;
-                    reason = $"The hypothesis did not hold after the method: probe '{notBack.Probe}': {notBack.Problem}";
-                    (failedProbe, failedAt) = (notBack.Probe, notBack.FirstFailureAtMs);
-                }
-                else
-                {
-                    verdict = Verdicts.Held;
-                    reason = $"The hypothesis held before, during and after the method ({probes.Count} probes, {_probes.Sum(p => p.Samples)} samples).";
-                }
-            }
+            (verdict, reason) = (Verdicts.Aborted, $"The run failed: {e.GetType().Name}: {e.Message}. It was rolled back.");
+            Event("abort", reason);
         }
-        var rollbacksStart = Now;
-        await StepsAsync("rollbacks", experiment.Rollbacks ?? [], CancellationToken.None);
-        _phases.Add(new ReportPhase("rollbacks", rollbacksStart, Now));
+        finally
+        {
+            // Rollbacks always run, and whatever the run injected and did not clear is cleared too.
+            var rollbacksStart = Now;
+            await StepsAsync("rollbacks", experiment.Rollbacks ?? [], CancellationToken.None);
+            foreach (var (dependency, scope) in _injected.Keys.ToList())
+            {
+                var (status, body) = await SendAsync(HttpMethod.Delete, $"/api/faults/{dependency}?scope={scope}", null, CancellationToken.None);
+                Event("clear", $"{dependency} (left by the run, cleared after the rollbacks){(status == 200 ? "" : $" -> {status} {body}")}");
+            }
+            _phases.Add(new ReportPhase("rollbacks", rollbacksStart, Now));
+        }
         Event("verdict", $"{verdict}: {reason}");
         return new ExperimentReport(experiment.Title!, verdict, reason, started, Now, target,
             _phases.OrderBy(p => p.StartMs).ToList(), _probes, _steps, _events)
         { FailedProbe = failedProbe, FailedAtMs = failedAt };
     }
 
+    private async Task<(string Verdict, string Reason, string? FailedProbe, long? FailedAt)> JudgeAsync(Experiment experiment, CancellationToken cancellationToken)
+    {
+        var probes = experiment.SteadyState!.Probes!;
+        var every = experiment.SteadyState.EverySeconds is { } s ? TimeSpan.FromSeconds(s) : DefaultEvery;
+
+        // Before: the system must be in its steady state, or nothing is injected.
+        var before = await PhaseAsync("before", probes, rounds: 3, every, stopOnBreach: false, cancellationToken);
+        if (cancellationToken.IsCancellationRequested) return Cancelled();
+        if (before.Final is { } notSteady)
+            return (Verdicts.Failed, $"The hypothesis did not hold before the method, so nothing was injected: probe '{notSteady.Probe}': {notSteady.Problem}",
+                notSteady.Probe, notSteady.FirstFailureAtMs);
+
+        // The method, watched: a probe that leaves its tolerance stops it at once.
+        var methodStart = Now;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watch = PhaseAsync("method", probes, rounds: int.MaxValue, every, stopOnBreach: true, stop.Token, onBreach: () => stop.Cancel());
+        var failedStep = await StepsAsync("method", experiment.Method!, stop.Token);
+        var stepsEnded = Now;
+        await stop.CancelAsync(); // the method is over (or was stopped): stop watching
+        var method = await watch;
+        _phases.Add(new ReportPhase("method", methodStart, stepsEnded));
+        if (method.Live is { } broke)
+        {
+            var why = $"The hypothesis broke during the method: probe '{broke.Probe}' at {broke.FirstFailureAtMs / 1000.0:0.0} s: {broke.Problem}. The method was stopped and rolled back.";
+            Event("abort", why);
+            return (Verdicts.Aborted, why, broke.Probe, broke.FirstFailureAtMs);
+        }
+        if (cancellationToken.IsCancellationRequested) return Cancelled();
+        if (failedStep is not null) return (Verdicts.Failed, $"A step of the method failed: {failedStep.Step}: {failedStep.Detail}", null, failedStep.AtMs);
+        if (method.Final is { } deviated)
+            return (Verdicts.Failed, $"The hypothesis did not hold over the method: probe '{deviated.Probe}': {deviated.Problem}", deviated.Probe, deviated.FirstFailureAtMs);
+
+        // After: the system must be back in its steady state.
+        var after = await PhaseAsync("after", probes, rounds: 3, every, stopOnBreach: false, cancellationToken);
+        if (cancellationToken.IsCancellationRequested) return Cancelled();
+        if (after.Final is { } notBack)
+            return (Verdicts.Failed, $"The hypothesis did not hold after the method: probe '{notBack.Probe}': {notBack.Problem}", notBack.Probe, notBack.FirstFailureAtMs);
+        return (Verdicts.Held, $"The hypothesis held before, during and after the method ({probes.Count} probes, {_probes.Sum(p => p.Samples)} samples).", null, null);
+    }
+
+    private (string, string, string?, long?) Cancelled()
+    {
+        const string why = "The run was cancelled (its caller went away); it was rolled back.";
+        Event("abort", why);
+        return (Verdicts.Aborted, why, null, Now);
+    }
+
     // ---- the hypothesis ----------------------------------------------------------------------------------------------
 
-    private sealed record PhaseOutcome(ProbeResult? Breach);
+    /// <summary>A phase's outcome: the probe that left its tolerance while it ran (<paramref name="Live"/>, with <c>stopOnBreach</c>), or over the whole phase (<paramref name="Final"/>).</summary>
+    private sealed record PhaseOutcome(ProbeResult? Live, ProbeResult? Final);
 
     private sealed class ProbeState(Probe probe)
     {
@@ -109,7 +124,7 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
         public (double Success, double Total)? Baseline { get; set; }
         public (double Success, double Total)? Latest { get; set; }
         public long? FirstFailureAt { get; set; }
-        public string? LastProblem { get; set; }
+        public string? Unavailable { get; set; }
     }
 
     private async Task<PhaseOutcome> PhaseAsync(string phase, IReadOnlyList<Probe> probes, int rounds, TimeSpan every, bool stopOnBreach,
@@ -119,6 +134,7 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
         var states = probes.Select(p => new ProbeState(p)).ToList();
         foreach (var state in states.Where(s => s.Probe.Metric is not null))
             state.Baseline = await MetricAsync(state.Probe.Metric!, CancellationToken.None);
+        foreach (var state in states.Where(s => s.Probe.Metric is not null && s.Baseline is null)) state.Unavailable = "the node's /metrics did not answer";
         ProbeResult? breach = null;
         for (var round = 0; round < rounds && breach is null; round++)
         {
@@ -141,7 +157,12 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
                     state.Samples.Add((passed, ms, detail, Now));
                     if (!passed) state.FirstFailureAt ??= Now;
                 }
-                else state.Latest = await MetricAsync(state.Probe.Metric!, CancellationToken.None);
+                else
+                {
+                    state.Latest = await MetricAsync(state.Probe.Metric!, CancellationToken.None);
+                    if (state.Latest is null) state.Unavailable = "the node's /metrics did not answer";
+                    if (!Judge(state, phase, final: true).WithinTolerance) state.FirstFailureAt ??= Now;
+                }
             }
             if (stopOnBreach) breach = states.Select(s => Judge(s, phase, final: false)).FirstOrDefault(r => !r.WithinTolerance);
             if (breach is not null)
@@ -153,9 +174,9 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
         var results = states.Select(s => Judge(s, phase, final: true)).ToList();
         lock (_lock) _probes.AddRange(results);
         if (phase != "method") _phases.Add(new ReportPhase(phase, start, Now));
-        breach ??= results.FirstOrDefault(r => !r.WithinTolerance);
-        if (breach is not null && !stopOnBreach) Event("probe-failed", $"{phase}: {breach.Probe}: {breach.Problem}");
-        return new PhaseOutcome(breach);
+        var final = results.FirstOrDefault(r => !r.WithinTolerance);
+        if (final is not null && breach is null) Event("probe-failed", $"{phase}: {final.Probe}: {final.Problem}");
+        return new PhaseOutcome(breach, final);
     }
 
     private static ProbeResult Judge(ProbeState state, string phase, bool final)
@@ -165,6 +186,8 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
         if (probe.Metric is not null)
         {
             var min = tolerance?.MinSuccessRatio ?? 0.99;
+            if (state.Unavailable is { } unavailable)
+                return new ProbeResult(probe.Name!, phase, 0, 0, null, null, null, null, false, unavailable, state.FirstFailureAt);
             var (success, total) = state.Latest is { } latest && state.Baseline is { } baseline
                 ? (latest.Success - baseline.Success, latest.Total - baseline.Total)
                 : (0, 0);
@@ -218,6 +241,7 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
             var name = step.Name ?? $"inject into {inject.Dependency}";
             var (status, body) = await SendAsync(HttpMethod.Post, $"/api/faults/{inject.Dependency}", inject.Fault!.Value.GetRawText(), CancellationToken.None);
             var ok = status == 200;
+            if (ok || status == 502) _injected[(inject.Dependency!, ScopeOf(inject.Fault.Value))] = true; // 502: some members took it
             Event(ok ? "inject" : "inject-failed", $"{inject.Dependency}: {inject.Fault.Value.GetRawText()}{(ok ? "" : $" -> {status} {body}")}");
             return (ok, name, ok ? "injected" : $"{status}: {body}");
         }
@@ -226,6 +250,7 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
             var name = step.Name ?? $"clear {clear.Dependency}";
             var (status, body) = await SendAsync(HttpMethod.Delete, $"/api/faults/{clear.Dependency}?scope={clear.Scope ?? "node"}", null, CancellationToken.None);
             var ok = status == 200;
+            if (ok) _injected.TryRemove((clear.Dependency!, clear.Scope ?? "node"), out _);
             Event("clear", $"{clear.Dependency}{(ok ? "" : $" -> {status} {body}")}");
             return (ok, name, ok ? "cleared" : $"{status}: {body}");
         }
@@ -324,10 +349,10 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
     }
 
     /// <summary>A read-only view of the latest /metrics: guarded calls answered with a value, and all, for the probe's tier or dependency.</summary>
-    private async Task<(double Success, double Total)> MetricAsync(MetricCheck metric, CancellationToken ct)
+    private async Task<(double Success, double Total)?> MetricAsync(MetricCheck metric, CancellationToken ct)
     {
         var (status, text) = await SendAsync(HttpMethod.Get, "/metrics", null, ct);
-        if (status != 200) return (0, 0);
+        if (status != 200) return null;
         double success = 0, total = 0;
         foreach (var line in text.Split('\n'))
         {
@@ -336,12 +361,15 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
             var labels = CallLabels().Matches(line[..close]).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
             if (metric.Tier is { } tier && !string.Equals(labels.GetValueOrDefault("tier"), tier, StringComparison.OrdinalIgnoreCase)) continue;
             if (metric.Dependency is { } dependency && labels.GetValueOrDefault("dependency") != dependency) continue;
-            var value = double.Parse(line[(close + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            if (!double.TryParse(line[(close + 1)..].Trim().Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) continue;
             total += value;
             if (labels.GetValueOrDefault("outcome") is "Succeeded" or "Fallback") success += value;
         }
         return (success, total);
     }
+
+    private static string ScopeOf(JsonElement fault) =>
+        fault.TryGetProperty("scope", out var scope) && scope.ValueKind == JsonValueKind.String ? scope.GetString()!.ToLowerInvariant() : "node";
 
     private static JsonElement? Find(JsonElement root, string path)
     {

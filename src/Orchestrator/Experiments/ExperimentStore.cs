@@ -21,8 +21,11 @@ public sealed partial class ExperimentStore(string directory, string reportsDire
     public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "experiments");
 
     /// <summary>The default: under the user's local application data, beside the node's database.</summary>
+    /// <remarks>Nothing is created until a report is written (a container's user may have no home to write to).</remarks>
     public static string DefaultReportsDirectory =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "Orchestrator", "experiment-reports");
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData) is { Length: > 0 } local
+            ? Path.Combine(local, "Orchestrator", "experiment-reports")
+            : Path.Combine(Path.GetTempPath(), "orchestrator-experiment-reports");
 
     public string Directory => directory;
 
