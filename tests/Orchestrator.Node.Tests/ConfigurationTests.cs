@@ -56,7 +56,7 @@ public sealed class ConfigurationTests
     public async Task The_cluster_settings_of_docker_compose_yml_are_accepted()
     {
         // Every Cluster__ variable of node1 in docker-compose.yml (the shared block, then node1's own). Built, not started.
-        var compose = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docker-compose.yml"));
+        var compose = File.ReadAllLines(Path.Combine(RepositoryRoot.Path, "docker-compose.yml"));
         var settings = new Dictionary<string, string>();
         var node1 = Array.FindIndex(compose, l => l.TrimEnd() == "  node1:");
         var node2 = Array.FindIndex(compose, l => l.TrimEnd() == "  node2:");
@@ -79,7 +79,7 @@ public sealed class ConfigurationTests
     public async Task The_cluster_settings_of_the_kubernetes_manifest_are_accepted()
     {
         // Every Cluster__ variable with a plain value in deploy/kubernetes/orchestrator.yaml; the pod IP stands in for $(POD_IP).
-        var manifest = File.ReadAllText(Path.Combine(RepositoryRoot(), "deploy", "kubernetes", "orchestrator.yaml"));
+        var manifest = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "deploy", "kubernetes", "orchestrator.yaml"));
         var settings = System.Text.RegularExpressions.Regex.Matches(manifest, @"- name: (Cluster__\w+)\s+value: ""?([^""\n]*)""?")
             .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Trim() == "$(POD_IP)" ? "10.1.2.3" : m.Groups[2].Value.Trim());
         Assert.Contains("Cluster__Bootstrap__Discovery", settings.Keys);
@@ -90,13 +90,6 @@ public sealed class ConfigurationTests
         Assert.Equal("10.1.2.3", cluster.PublicHostname);
         Assert.Equal("management", cluster.Bootstrap.PortName);
         Assert.Contains("name: management", manifest); // the container port the bootstrap probes
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Orchestrator.sln not found above " + AppContext.BaseDirectory);
     }
 
     [Fact]

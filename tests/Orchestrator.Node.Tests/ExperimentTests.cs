@@ -21,8 +21,6 @@ public sealed class ExperimentTests(ExperimentNodeFixture node) : IClassFixture<
     public Task InitializeAsync() => node.ResetAsync();
     public Task DisposeAsync() => node.ResetAsync();
 
-    private static readonly string Root = FindRepositoryRoot();
-
     private async Task<JsonElement> RunAsync(string? name = null, string? document = null, int expected = 200)
     {
         using var response = await node.OperatorAsync(HttpMethod.Post, "/api/experiments/run" + (name is null ? "" : $"?name={name}"), document ?? "");
@@ -68,7 +66,7 @@ public sealed class ExperimentTests(ExperimentNodeFixture node) : IClassFixture<
     [Fact]
     public async Task The_broken_variant_aborts_on_its_own_naming_the_failed_probe_and_when_and_rolls_back()
     {
-        var document = await File.ReadAllTextAsync(Path.Combine(Root, "experiments", "broken", "profile-and-replica-down.json"));
+        var document = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "experiments", "broken", "profile-and-replica-down.json"));
         var report = (await RunAsync(document: document)).GetProperty("report");
         Assert.Equal("aborted", report.GetProperty("verdict").GetString());
         Assert.Equal("the homepage answers 200", report.GetProperty("failedProbe").GetString());
@@ -104,13 +102,6 @@ public sealed class ExperimentTests(ExperimentNodeFixture node) : IClassFixture<
         using var response = await node.Http.PostAsync("/api/experiments/run?name=recommendations-down", new StringContent("", Encoding.UTF8, "text/plain"));
         Assert.NotEqual(HttpStatusCode.OK, response.StatusCode); // an operator endpoint: not a plain form post
     }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("Orchestrator.sln not found above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>
@@ -124,12 +115,10 @@ public sealed class ExperimentCommandTests
     [InlineData("profile-down")]
     public async Task A_built_in_experiment_holds_on_a_node_of_its_own_and_writes_its_report(string name)
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Orchestrator.sln"))) root = Path.GetDirectoryName(root)!;
         var reports = Directory.CreateTempSubdirectory("orchestrator-experiment-reports-");
         try
         {
-            using var run = NodeProcess.Start(["experiment", "run", Path.Combine(root, "experiments", name + ".json"), "--reports", reports.FullName],
+            using var run = NodeProcess.Start(["experiment", "run", Path.Combine(RepositoryRoot.Path, "experiments", name + ".json"), "--reports", reports.FullName],
                 new Dictionary<string, string>());
             var code = await run.ExitCodeAsync(TimeSpan.FromSeconds(120));
             Assert.True(code == 0, $"exit {code}:\n{run.Output}");

@@ -10,10 +10,8 @@ public sealed class ProgramTests
     [Fact]
     public async Task The_experiment_command_runs_the_broken_variant_on_a_node_of_its_own_and_exits_1_with_the_aborted_report()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Orchestrator.sln"))) root = Path.GetDirectoryName(root)!;
         var reports = Directory.CreateTempSubdirectory("orchestrator-cli-reports-");
-        using var run = NodeProcess.Start(["experiment", "run", Path.Combine(root, "experiments", "broken", "profile-and-replica-down.json"), "--reports", reports.FullName],
+        using var run = NodeProcess.Start(["experiment", "run", Path.Combine(RepositoryRoot.Path, "experiments", "broken", "profile-and-replica-down.json"), "--reports", reports.FullName],
             new Dictionary<string, string>());
         Assert.Equal(1, await run.ExitCodeAsync(TimeSpan.FromSeconds(90)));
         Assert.Contains("Verdict: aborted", run.Output);
@@ -24,7 +22,7 @@ public sealed class ProgramTests
         Assert.Single(reports.GetFiles("*.json"));
         reports.Delete(recursive: true);
 
-        using var bad = NodeProcess.Start(["experiment", "run", Path.Combine(root, "README.md")], new Dictionary<string, string>());
+        using var bad = NodeProcess.Start(["experiment", "run", Path.Combine(RepositoryRoot.Path, "README.md")], new Dictionary<string, string>());
         Assert.Equal(2, await bad.ExitCodeAsync(Limit));
         Assert.Contains("not valid JSON", bad.Output);
     }

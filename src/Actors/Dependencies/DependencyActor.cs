@@ -140,12 +140,12 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         Receive<InjectFault>(m => Inject(m.Fault));
         Receive<ClearFault>(_ =>
         {
-            EndFault("cleared by an operator");
+            EndFault("cleared", "cleared by an operator");
             Sender.Tell(new FaultCommandResult(Name, null, 1, null));
         });
         Receive<FaultExpired>(m =>
         {
-            if (_handle.Fault?.Id == m.Id) EndFault("its duration passed");
+            if (_handle.Fault?.Id == m.Id) EndFault("expired", "its duration passed");
         });
     }
 
@@ -165,12 +165,12 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     }
 
     /// <summary>Ends the dependency's fault, if it has one.</summary>
-    private void EndFault(string why)
+    private void EndFault(string @event, string why)
     {
         if (_handle.Fault is not { } plan) return;
         _handle.Fault = null;
         Timers.Cancel(FaultTimerKey);
-        OrchestratorMetrics.FaultChanged(Name, plan.Fault.Kind.ToString().ToLowerInvariant(), why == "its duration passed" ? "expired" : "cleared");
+        OrchestratorMetrics.FaultChanged(Name, plan.Fault.Kind.ToString().ToLowerInvariant(), @event);
         _log.Warning("Fault of {Dependency} ended ({Why}): {Fault}, {Affected} calls affected", Name, why, plan.Fault.ToString(), plan.Status().Affected);
     }
 

@@ -38,7 +38,7 @@ public static class FaultEndpoints
         {
             if (!options.Chaos.Enabled) return Disabled();
             var where = FaultScope.Node;
-            if (scope is not null && (!Enum.TryParse(scope, ignoreCase: true, out where) || !Enum.IsDefined(where) || int.TryParse(scope, out _)))
+            if (scope is not null && !EnumNames.TryParse(scope, out where))
                 return ErrorBody.BadRequest($"scope must be node or cluster, not '{scope}'.");
             return Answer(await chaos.ClearAsync(dependency, where, ct), options);
         }).RequireOperator();

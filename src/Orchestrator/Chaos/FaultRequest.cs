@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orchestrator.Contracts;
+using Orchestrator.Node.Api;
 
 namespace Orchestrator.Node.Chaos;
 
@@ -24,28 +25,40 @@ public sealed record FaultRequest(string? Kind, double? Rate, int? LatencyMs, in
     /// <summary>Reads a body into a fault and its scope; on failure the error names the field.</summary>
     public static async Task<(Fault? Fault, FaultScope Scope, string? Error)> ReadAsync(Stream body, CancellationToken cancellationToken)
     {
-        FaultRequest? request;
         try
         {
-            request = await JsonSerializer.DeserializeAsync<FaultRequest>(body, Json, cancellationToken).ConfigureAwait(false);
+            return Of(await JsonSerializer.DeserializeAsync<FaultRequest>(body, Json, cancellationToken).ConfigureAwait(false));
         }
         catch (JsonException e)
         {
             return (null, default, Describe(e));
         }
-        if (request is null) return (null, default, ObjectExpected);
-        return request.ToFault();
     }
+
+    /// <summary>Reads a fault given as JSON text (an experiment's inject step); on failure the error names the field.</summary>
+    public static (Fault? Fault, FaultScope Scope, string? Error) Read(string json)
+    {
+        try
+        {
+            return Of(JsonSerializer.Deserialize<FaultRequest>(json, Json));
+        }
+        catch (JsonException e)
+        {
+            return (null, default, Describe(e));
+        }
+    }
+
+    private static (Fault?, FaultScope, string?) Of(FaultRequest? request) => request is null ? (null, default, ObjectExpected) : request.ToFault();
 
     private (Fault?, FaultScope, string?) ToFault()
     {
         var errors = new List<string>();
         FaultKind kind = default;
         if (Kind is null) errors.Add($"kind is required: one of {Names<FaultKind>()}.");
-        else if (!Enum.TryParse(Kind, ignoreCase: true, out kind) || !Enum.IsDefined(kind) || int.TryParse(Kind, out _))
+        else if (!EnumNames.TryParse(Kind, out kind))
             errors.Add($"kind must be one of {Names<FaultKind>()}, not '{Kind}'.");
         var scope = FaultScope.Node;
-        if (Scope is not null && (!Enum.TryParse(Scope, ignoreCase: true, out scope) || !Enum.IsDefined(scope) || int.TryParse(Scope, out _)))
+        if (Scope is not null && !EnumNames.TryParse(Scope, out scope))
             errors.Add($"scope must be one of {Names<FaultScope>()}, not '{Scope}'.");
         if (LatencyMs is < 0) errors.Add($"latencyMs must be 0 or more, not {LatencyMs}.");
         if (JitterMs is < 0) errors.Add($"jitterMs must be 0 or more, not {JitterMs}.");

@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Orchestrator.Node.Api;
 using Orchestrator.Node.Chaos;
 
 namespace Orchestrator.Node.Experiments;
@@ -66,7 +66,7 @@ public static class ExperimentReader
             else if (!names.Add(probe.Name)) errors.Add($"{at}.name '{probe.Name}' is used twice.");
             if ((probe.Http is null) == (probe.Metric is null)) errors.Add($"{at} needs exactly one of http and metric.");
             if (probe.Http is { } http) CheckHttp(http, $"{at}.http", errors, asStep: false);
-            if (probe.Metric is { Tier: { } tier } && (!Enum.TryParse<Orchestrator.Contracts.Tier>(tier, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(tier, out _)))
+            if (probe.Metric is { Tier: { } tier } && !EnumNames.TryParse<Orchestrator.Contracts.Tier>(tier, out _))
                 errors.Add($"{at}.metric.tier must be Critical, Important or Optional, not '{tier}'.");
             if (probe.Tolerance is { } t)
             {
@@ -102,12 +102,7 @@ public static class ExperimentReader
             {
                 CheckDependency(inject.Dependency, $"{where}.inject.dependency", errors);
                 if (inject.Fault is not { ValueKind: JsonValueKind.Object } fault) errors.Add($"{where}.inject.fault must be an object like {{\"kind\": \"error\"}}.");
-                else
-                {
-                    using var body = new MemoryStream(Encoding.UTF8.GetBytes(fault.GetRawText()));
-                    var (_, _, error) = FaultRequest.ReadAsync(body, CancellationToken.None).GetAwaiter().GetResult();
-                    if (error is not null) errors.Add($"{where}.inject.fault: {error}");
-                }
+                else if (FaultRequest.Read(fault.GetRawText()).Error is { } error) errors.Add($"{where}.inject.fault: {error}");
             }
             if (step.Clear is { } clear)
             {

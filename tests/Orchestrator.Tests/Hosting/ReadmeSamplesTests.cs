@@ -7,9 +7,7 @@ namespace Orchestrator.Tests.Hosting;
 /// </summary>
 public sealed class ReadmeSamplesTests
 {
-    private static readonly string Root = FindRepositoryRoot();
-
-    private static string Read(params string[] path) => File.ReadAllText(Path.Combine([Root, .. path])).ReplaceLineEndings("\n");
+    private static string Read(params string[] path) => File.ReadAllText(Path.Combine([RepositoryRoot.Path, .. path])).ReplaceLineEndings("\n");
 
     [Fact]
     public void The_readme_program_is_the_getting_started_sample()
@@ -54,12 +52,5 @@ public sealed class ReadmeSamplesTests
         var end = text.IndexOf("\n```", fence - 1, StringComparison.Ordinal);
         Assert.True(end > fence, $"no closing fence after '{open}'");
         return text[fence..end].TrimEnd();
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("Orchestrator.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -34,7 +34,7 @@ public sealed class PublicApiTests
             IncludeAssemblyAttributes = false,
             ExcludeAttributes = ["System.Runtime.CompilerServices.InternalsVisibleToAttribute", "System.Reflection.AssemblyMetadataAttribute"],
         }).ReplaceLineEndings("\n");
-        var folder = Path.Combine(RepositoryRoot(), "tests", "Orchestrator.Tests", "PublicApi");
+        var folder = Path.Combine(RepositoryRoot.Path, "tests", "Orchestrator.Tests", "PublicApi");
         var approvedPath = Path.Combine(folder, $"{package}.approved.txt");
         var receivedPath = Path.Combine(folder, $"{package}.received.txt");
         if (Environment.GetEnvironmentVariable("ORCHESTRATOR_APPROVE_API") == "1")
@@ -66,12 +66,5 @@ public sealed class PublicApiTests
         var types = Assemblies.SelectMany(a => a.GetTypes()).Where(t => t.FullName is not null).DistinctBy(t => t.FullName).ToDictionary(t => t.FullName!, t => t);
         foreach (var name in internals)
             Assert.False(types[name].IsVisible, $"{name} is public.");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("Orchestrator.sln not found above " + AppContext.BaseDirectory);
     }
 }
