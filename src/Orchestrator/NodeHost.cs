@@ -181,6 +181,7 @@ public static class NodeHost
         app.MapFeatureApi();
         app.MapChaosApi();
         app.MapFaultApi(orchestrator);
+        app.MapNodeKill(orchestrator);
         app.MapExperimentApi(experiments);
         app.MapShop();
         app.MapWriteQueueApi();
@@ -194,6 +195,8 @@ public static class NodeHost
                 "GET /health", "GET /health/live", "GET /health/ready", "GET /health/degradation", "GET /metrics", "GET /dashboard", "GET /dashboard/events", "GET /api/status", "POST /api/dependencies/{name}/isolate", "POST /api/dependencies/{name}/reset",
                 "GET /api/features", "PUT /api/features/{name}",
                 "GET /api/chaos", "GET|POST|DELETE /api/chaos/{dependency}",
+                "GET /api/faults", "POST|DELETE /api/faults/{dependency}", "POST /api/node/kill",
+                "GET /api/experiments", "POST /api/experiments/run?name={name}",
                 "GET /shop/home/{userId}?deadlineMs=800", "GET /shop/product/{productId}", "POST /shop/checkout", "GET /shop/orders/{orderId}",
                 "GET /shop/orders?status=pending_payment|paid&limit=100",
                 "GET /api/write-queue", "GET /api/write-queue/poison", "POST /api/write-queue/poison/{id}/redrive", "DELETE /api/write-queue/poison/{id}",

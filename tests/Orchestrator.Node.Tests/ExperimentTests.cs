@@ -33,7 +33,9 @@ public sealed class ExperimentTests(ExperimentNodeFixture node) : IClassFixture<
     {
         using var list = await node.GetJsonAsync("/api/experiments");
         var experiments = list.RootElement.GetProperty("experiments").EnumerateArray().ToList();
-        Assert.Equal(["payments-timeout", "profile-down", "recommendations-down"], experiments.Select(e => e.GetProperty("name").GetString()));
+        Assert.Equal(["node-killed", "payments-timeout", "profile-down", "recommendations-down", "severe-stress"], experiments.Select(e => e.GetProperty("name").GetString()));
+        Assert.Equal(3, experiments[0].GetProperty("nodes").GetInt32());
+        Assert.All(experiments.Skip(1), e => Assert.Equal(1, e.GetProperty("nodes").GetInt32()));
         Assert.All(experiments, e =>
         {
             Assert.Equal(JsonValueKind.Null, e.GetProperty("error").ValueKind);
@@ -86,12 +88,30 @@ public sealed class ExperimentTests(ExperimentNodeFixture node) : IClassFixture<
     [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "http": {"path": "/"}}]}, "method": [{"wait": {"seconds": 900}}]}""", "at most 600")]
     [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "http": {"path": "/"}}]}, "method": [{"inject": {"dependency": "payments", "fault": {"kind": "boom"}}}]}""", "method[0].inject.fault: kind must be one of")]
     [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "http": {"path": "/"}}]}, "method": [{"wait": {"seconds": 1}, "clear": {"dependency": "a"}}]}""", "method[0] needs exactly one of")]
+    [InlineData("""{"title": "x", "nodes": 9, "steadyState": {"probes": [{"name": "p", "http": {"path": "/"}}]}, "method": [{"wait": {"seconds": 1}}]}""", "nodes must be between 1 and 5, not 9")]
+    [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "node": 2, "http": {"path": "/"}}]}, "method": [{"wait": {"seconds": 1}}]}""", "steadyState.probes[0].node is 2, but the experiment runs against one node")]
+    [InlineData("""{"title": "x", "nodes": 2, "steadyState": {"probes": [{"name": "p", "http": {"path": "/"}}]}, "method": [{"node": 3, "kill": true}]}""", "method[0].node must be between 1 and 2, not 3")]
+    [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "http": {"path": "/"}}]}, "method": [{"kill": false}]}""", "method[0].kill must be true")]
+    [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "http": {"path": "/"}}]}, "method": [{"wait": {"seconds": 1}}], "rollbacks": [{"kill": true}]}""", "a rollback cannot kill a node")]
+    [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "http": {"path": "/"}}]}, "method": [{"load": {"path": "/", "concurrency": 0, "seconds": 5}}]}""", "method[0].load.concurrency must be between 1 and 100, not 0")]
+    [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "http": {"path": "/"}}]}, "method": [{"load": {"path": "//elsewhere", "concurrency": 1, "seconds": 5}}]}""", "method[0].load.path must be a path on the node")]
+    [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "http": {"path": "/"}}]}, "method": [{"load": {"path": "/", "concurrency": 100, "seconds": 5}}, {"load": {"path": "/", "concurrency": 100, "seconds": 5}}, {"load": {"path": "/", "concurrency": 1, "seconds": 5}}]}""", "The loads have 201 callers in all; at most 200")]
+    [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "http": {"path": "/", "json": {"#.a": 1}}}]}, "method": [{"wait": {"seconds": 1}}]}""", "may count ('#') only in its last part")]
+    [InlineData("""{"title": "x", "steadyState": {"probes": [{"name": "p", "http": {"path": "/", "json": {"items.[name]": 1}}}]}, "method": [{"wait": {"seconds": 1}}]}""", "which is not [key=value]")]
     [InlineData("""{"title": "x", "colour": 1}""", "an unknown field")]
     [InlineData("""{"title": """, "not valid JSON")]
     public async Task A_bad_experiment_is_400_naming_the_problem(string document, string expected)
     {
         var error = await RunAsync(document: document, expected: 400);
         Assert.Contains(expected, error.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task An_experiment_of_several_nodes_is_400_over_http_pointing_to_the_command_line()
+    {
+        var error = await RunAsync(name: "node-killed", expected: 400);
+        Assert.Contains("runs against 3 nodes", error.GetProperty("error").GetString());
+        Assert.Contains("--target URL for each node", error.GetProperty("error").GetString());
     }
 
     [Fact]
@@ -106,32 +126,46 @@ public sealed class ExperimentTests(ExperimentNodeFixture node) : IClassFixture<
 
 /// <summary>
 /// The built-in experiments with metric probes, each run by the command line on a node of its own (a process of its
-/// own, as in production: its metrics are its own calls), must hold and write their reports.
+/// own, as in production: its metrics are its own calls) or, for an experiment of several nodes, on a cluster of node
+/// processes it starts, must hold and write their reports: to <c>artifacts/experiment-reports/{name}</c> at the
+/// repository's root, which a CI run keeps. Alone (no other test runs meanwhile): their loads would slow the others,
+/// and the others their loads.
 /// </summary>
+[Collection(nameof(ExperimentCommandCollection))]
 public sealed class ExperimentCommandTests
 {
     [Theory]
     [InlineData("recommendations-down")]
     [InlineData("profile-down")]
-    public async Task A_built_in_experiment_holds_on_a_node_of_its_own_and_writes_its_report(string name)
+    [InlineData("severe-stress")]
+    [InlineData("node-killed")]
+    public async Task A_built_in_experiment_holds_and_writes_its_report(string name)
     {
-        var reports = Directory.CreateTempSubdirectory("orchestrator-experiment-reports-");
-        try
+        var reports = new DirectoryInfo(Path.Combine(RepositoryRoot.Path, "artifacts", "experiment-reports", name));
+        if (reports.Exists) reports.Delete(recursive: true);
+        reports.Create();
+        using var run = NodeProcess.Start(["experiment", "run", Path.Combine(RepositoryRoot.Path, "experiments", name + ".json"), "--reports", reports.FullName],
+            new Dictionary<string, string>());
+        var code = await run.ExitCodeAsync(TimeSpan.FromSeconds(240));
+        Assert.True(code == 0, $"exit {code}:\n{run.Output}");
+        Assert.Contains("Verdict: held", run.Output);
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Assert.Single(reports.GetFiles("*.json")).FullName));
+        Assert.Equal("held", report.RootElement.GetProperty("verdict").GetString());
+        var metrics = report.RootElement.GetProperty("probes").EnumerateArray()
+            .Where(p => p.GetProperty("phase").GetString() == "method" && p.GetProperty("calls").ValueKind == JsonValueKind.Number).ToList();
+        Assert.NotEmpty(metrics);
+        Assert.All(metrics, m => Assert.True(m.GetProperty("calls").GetInt64() > 0)); // the hypothesis was read from real calls
+        var steps = report.RootElement.GetProperty("steps").EnumerateArray().ToList();
+        Assert.All(steps, s => Assert.True(s.GetProperty("ok").GetBoolean(), s.GetProperty("detail").GetString()));
+        if (name == "node-killed")
         {
-            using var run = NodeProcess.Start(["experiment", "run", Path.Combine(RepositoryRoot.Path, "experiments", name + ".json"), "--reports", reports.FullName],
-                new Dictionary<string, string>());
-            var code = await run.ExitCodeAsync(TimeSpan.FromSeconds(120));
-            Assert.True(code == 0, $"exit {code}:\n{run.Output}");
-            Assert.Contains("Verdict: held", run.Output);
-            using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Assert.Single(reports.GetFiles("*.json")).FullName));
-            Assert.Equal("held", report.RootElement.GetProperty("verdict").GetString());
-            var metric = report.RootElement.GetProperty("probes").EnumerateArray().First(p => p.GetProperty("probe").GetString() == "CRITICAL calls are answered" && p.GetProperty("phase").GetString() == "method");
-            Assert.True(metric.GetProperty("calls").GetInt64() > 0); // the hypothesis was read from real calls
-            Assert.Contains("**Verdict: held**", await File.ReadAllTextAsync(Assert.Single(reports.GetFiles("*.md")).FullName));
+            Assert.Equal(3, report.RootElement.GetProperty("targets").GetArrayLength());
+            Assert.Contains(steps, s => s.GetProperty("kind").GetString() == "kill");
         }
-        finally
-        {
-            reports.Delete(recursive: true);
-        }
+        if (name == "severe-stress") Assert.Contains(steps, s => s.GetProperty("kind").GetString() == "load" && s.GetProperty("detail").GetString()!.Contains("200 x"));
+        Assert.Contains("**Verdict: held**", await File.ReadAllTextAsync(Assert.Single(reports.GetFiles("*.md")).FullName));
     }
 }
+
+[CollectionDefinition(nameof(ExperimentCommandCollection), DisableParallelization = true)]
+public sealed class ExperimentCommandCollection;

@@ -114,4 +114,41 @@ public sealed class FaultApiOffTests(ChaosOffNodeFixture node) : IClassFixture<C
         using var list = await node.GetJsonAsync("/api/faults");
         Assert.False(list.RootElement.GetProperty("enabled").GetBoolean());
     }
+
+    [Fact]
+    public async Task With_injection_switched_off_the_node_cannot_be_killed()
+    {
+        using var response = await node.OperatorAsync(HttpMethod.Post, "/api/node/kill");
+        using var error = await NodeFixture.Read(response, 403);
+        Assert.Contains("Orchestrator:Chaos:Enabled is false", error.RootElement.GetProperty("error").GetString());
+        (await node.GetJsonAsync("/api/status")).Dispose(); // still here
+    }
+}
+
+/// <summary><c>POST /api/node/kill</c> on a node process of its own: 202, then the process ends as kill -9 ends it.</summary>
+public sealed class NodeKillTests
+{
+    [Fact]
+    public async Task A_kill_is_answered_202_then_the_process_ends_at_once_without_a_shutdown()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return; // SIGKILL is POSIX
+        var data = Directory.CreateTempSubdirectory("orchestrator-kill-");
+        try
+        {
+            using var process = NodeProcess.Start(["--urls", "http://127.0.0.1:0", "--Cluster:Port=0", $"--Orchestrator:WriteQueue:DatabasePath={Path.Combine(data.FullName, "node.db")}"],
+                new Dictionary<string, string>());
+            var address = await process.ReadyAsync(TimeSpan.FromSeconds(60));
+            using var http = new HttpClient { BaseAddress = address };
+            using var response = await http.PostAsync("/api/node/kill", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+            using var answer = await NodeFixture.Read(response, 202);
+            Assert.False(string.IsNullOrEmpty(answer.RootElement.GetProperty("node").GetString()));
+            Assert.Equal(137, await process.ExitCodeAsync(TimeSpan.FromSeconds(15))); // 128 + SIGKILL
+            Assert.Contains("is killed by a chaos request", process.Output);
+            Assert.DoesNotContain("Exiting completed", process.Output); // it never left the cluster
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
 }

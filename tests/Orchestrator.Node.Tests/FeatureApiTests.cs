@@ -29,12 +29,13 @@ public sealed class FeatureApiTests(NodeFixture node) : IClassFixture<NodeFixtur
     {
         using var features = await node.GetJsonAsync("/api/features");
         var byName = features.RootElement.EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);
-        Assert.Equal(["checkout", "notifications", "profile", "recommendations", "reviews"], byName.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["checkout", "notifications", "profile", "recommendations", "reviews", "stock"], byName.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("Critical", byName["profile"].GetProperty("tier").GetString());
         Assert.Equal("Critical", byName["checkout"].GetProperty("tier").GetString());
         Assert.Equal("Optional", byName["recommendations"].GetProperty("tier").GetString());
         Assert.Equal("Optional", byName["notifications"].GetProperty("tier").GetString());
         Assert.Equal("Optional", byName["reviews"].GetProperty("tier").GetString());
+        Assert.Equal("Important", byName["stock"].GetProperty("tier").GetString());
         Assert.All(byName.Values, f => Assert.True(f.GetProperty("enabled").GetBoolean()));
         Assert.All(byName.Values, f => Assert.Equal("ByTier", f.GetProperty("switch").GetString()));
         Assert.All(byName.Values, f => Assert.True(f.TryGetProperty("until", out _) && f.TryGetProperty("reason", out _)));
@@ -49,7 +50,7 @@ public sealed class FeatureApiTests(NodeFixture node) : IClassFixture<NodeFixtur
         Assert.InRange(degradation.GetProperty("score").GetDouble(), 0, 1);
         Assert.Equal(JsonValueKind.Array, degradation.GetProperty("reasons").ValueKind);
         Assert.Empty(degradation.GetProperty("disabledTiers").EnumerateArray());
-        Assert.Equal(5, degradation.GetProperty("features").GetArrayLength());
+        Assert.Equal(6, degradation.GetProperty("features").GetArrayLength());
         Assert.True(degradation.TryGetProperty("since", out _));
         Assert.Equal(JsonValueKind.Null, status.RootElement.GetProperty("admission").ValueKind);
     }

@@ -1,15 +1,16 @@
 namespace Orchestrator.Node.Experiments;
 
 /// <summary>
-/// <c>dotnet run --project src/Orchestrator -- experiment run FILE [--target URL] [--token TOKEN] [--reports DIR] [node settings...]</c>:
-/// runs the experiment in FILE against the node at URL, or, without <c>--target</c>, against a node started here for
-/// the run (on a free port, with the given node settings), and writes its report (JSON and markdown) to DIR (default
-/// <c>experiments/reports</c>). <c>experiment list [DIR]</c> lists the stored experiments. Exit codes: 0 held,
+/// <c>dotnet run --project src/Orchestrator -- experiment run FILE [--target URL]... [--token TOKEN] [--reports DIR] [node settings...]</c>:
+/// runs the experiment in FILE against the node at URL (one <c>--target</c> per node, node 1 first, for an experiment
+/// of several nodes), or, without <c>--target</c>, against a node started here for the run (on a free port, with the
+/// given node settings; for an experiment of several nodes, a cluster of node processes, <see cref="LocalCluster"/>),
+/// and writes its report (JSON and markdown) to DIR (default <c>experiments/reports</c>). <c>experiment list [DIR]</c> lists the stored experiments. Exit codes: 0 held,
 /// 1 failed or aborted, 2 a bad experiment or bad arguments, 3 it could not run (the node did not start or answer).
 /// </summary>
 public static class ExperimentCommand
 {
-    private const string Usage = "usage: experiment run FILE [--target URL] [--token TOKEN] [--reports DIR] [node settings...] | experiment list [DIR]";
+    private const string Usage = "usage: experiment run FILE [--target URL]... [--token TOKEN] [--reports DIR] [node settings...] | experiment list [DIR]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -20,13 +21,14 @@ public static class ExperimentCommand
             return 0;
         }
         if (args is not ["run", var file, .. var options]) return Fail(Usage);
-        string? target = null, token = null, reports = "experiments/reports";
+        string? token = null, reports = "experiments/reports";
+        var targets = new List<string>();
         var nodeArgs = new List<string>();
         for (var i = 0; i < options.Length; i++)
         {
             switch (options[i])
             {
-                case "--target" when i + 1 < options.Length: target = options[++i]; break;
+                case "--target" when i + 1 < options.Length: targets.Add(options[++i]); break;
                 case "--token" when i + 1 < options.Length: token = options[++i]; break;
                 case "--reports" when i + 1 < options.Length: reports = options[++i]; break;
                 default: nodeArgs.Add(options[i]); break;
@@ -35,14 +37,28 @@ public static class ExperimentCommand
         if (!File.Exists(file)) return Fail($"No experiment file '{file}'.");
         var (experiment, error) = ExperimentReader.Read(await File.ReadAllTextAsync(file));
         if (experiment is null) return Fail($"{file}: {error}");
-        if (target is not null && (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
-            return Fail($"--target must be an http(s) URL, not '{target}'.");
+        var addresses = new List<Uri>();
+        foreach (var target in targets)
+        {
+            if (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                return Fail($"--target must be an http(s) URL, not '{target}'.");
+            addresses.Add(uri);
+        }
+        if (addresses.Count > 0 && addresses.Count != experiment.NodeCount)
+            return Fail($"{file} runs against {experiment.NodeCount} node(s): give --target once for each (node 1 first), not {addresses.Count} time(s).");
 
         WebApplication? node = null;
+        LocalCluster? cluster = null;
         var data = Path.Combine(Path.GetTempPath(), $"orchestrator-experiment-{Guid.NewGuid():N}");
         try
         {
-            return await RunAsync(experiment, file, target, token, reports, nodeArgs, data, n => node = n);
+            if (addresses.Count == 0 && experiment.NodeCount > 1)
+            {
+                Console.WriteLine($"Starting a cluster of {experiment.NodeCount} nodes for the run, in {data} ...");
+                cluster = await LocalCluster.StartAsync(experiment.NodeCount, nodeArgs, data);
+                addresses.AddRange(cluster.Addresses);
+            }
+            return await RunAsync(experiment, file, addresses, token, reports, nodeArgs, data, n => node = n);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -51,6 +67,7 @@ public static class ExperimentCommand
         }
         finally
         {
+            if (cluster is not null) await cluster.DisposeAsync();
             if (node is not null)
             {
                 await node.StopAsync();
@@ -61,10 +78,10 @@ public static class ExperimentCommand
         }
     }
 
-    private static async Task<int> RunAsync(Experiment experiment, string file, string? target, string? token, string reports, List<string> nodeArgs,
+    private static async Task<int> RunAsync(Experiment experiment, string file, List<Uri> targets, string? token, string reports, List<string> nodeArgs,
         string data, Action<WebApplication> started)
     {
-        if (target is null)
+        if (targets.Count == 0)
         {
             // A node of its own: any free ports, and its own data (unless the arguments say otherwise), so that it
             // never meets a node already running here.
@@ -74,22 +91,22 @@ public static class ExperimentCommand
             var node = NodeHost.Build([.. nodeArgs, "--urls", "http://127.0.0.1:0"]);
             started(node);
             await node.StartAsync();
-            target = node.Urls.First();
-            await WaitUntilReadyAsync(target);
+            targets.Add(new Uri(node.Urls.First()));
+            await WaitUntilReadyAsync(targets[0]);
         }
-        using var http = new HttpClient { BaseAddress = new Uri(target) };
+        using var http = new HttpClient();
         if (token is not null) http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        Console.WriteLine($"Running '{experiment.Title}' against {target} ...");
-        var report = await new ExperimentRunner(http, target).RunAsync(experiment, CancellationToken.None);
+        Console.WriteLine($"Running '{experiment.Title}' against {string.Join(", ", targets)} ...");
+        var report = await new ExperimentRunner(http, targets).RunAsync(experiment, CancellationToken.None);
         var (json, markdown) = new ExperimentStore(Path.GetDirectoryName(Path.GetFullPath(file))!, Path.GetFullPath(reports)).Write(report);
         Console.WriteLine($"Verdict: {report.Verdict}. {report.Reason}");
         Console.WriteLine($"Report: {markdown} ({json})");
         return report.Verdict == Verdicts.Held ? 0 : 1;
     }
 
-    private static async Task WaitUntilReadyAsync(string target)
+    private static async Task WaitUntilReadyAsync(Uri target)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(target), Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { BaseAddress = target, Timeout = TimeSpan.FromSeconds(5) };
         for (var i = 0; i < 120; i++)
         {
             try

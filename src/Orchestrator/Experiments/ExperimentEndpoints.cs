@@ -42,6 +42,9 @@ public static class ExperimentEndpoints
                 (experiment, error) = ExperimentReader.Read(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
             }
             if (experiment is null) return name is not null && error!.StartsWith("No experiment", StringComparison.Ordinal) ? ErrorBody.NotFound(error) : ErrorBody.BadRequest(error!);
+            if (experiment.NodeCount > 1)
+                return ErrorBody.BadRequest($"This experiment runs against {experiment.NodeCount} nodes; the HTTP API runs experiments against this node only. " +
+                    "Run it from the command line: experiment run FILE with --target URL for each node, or with none to start a cluster of its own.");
             if (!await OneAtATime.WaitAsync(TimeSpan.Zero, ct))
                 return ErrorBody.Result(StatusCodes.Status409Conflict, "An experiment is running on this node; run one at a time.");
             try
@@ -49,10 +52,9 @@ public static class ExperimentEndpoints
                 if (SelfAddress(server) is not { } self)
                     return ErrorBody.Result(StatusCodes.Status503ServiceUnavailable, "The node listens on no plain HTTP address to run experiments against; run them from the command line with --target.");
                 using var http = clients.CreateClient(nameof(ExperimentEndpoints));
-                http.BaseAddress = self;
                 if (request.Headers.Authorization is { Count: > 0 } authorization)
                     http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization.ToString()); // the operator's own token
-                var report = await new ExperimentRunner(http, self.ToString()).RunAsync(experiment, ct);
+                var report = await new ExperimentRunner(http, [self]).RunAsync(experiment, ct);
                 try
                 {
                     var (json, markdown) = store.Write(report);

@@ -13,6 +13,9 @@ public static class ExperimentReader
 {
     public const int MaxProbes = 20;
     public const int MaxSteps = 50;
+    public const int MaxNodes = 5;
+    public const int MaxLoadConcurrency = 100;
+    public const int MaxLoadCallers = 200;
     public static readonly TimeSpan MaxLength = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan MinEvery = TimeSpan.FromMilliseconds(200);
 
@@ -51,6 +54,8 @@ public static class ExperimentReader
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(experiment.Title) || experiment.Title.Length > 200) errors.Add("title is required (at most 200 characters).");
+        if (experiment.Nodes is { } nodes && nodes is < 1 or > MaxNodes) errors.Add($"nodes must be between 1 and {MaxNodes}, not {nodes}.");
+        var nodeCount = Math.Clamp(experiment.NodeCount, 1, MaxNodes);
         var probes = experiment.SteadyState?.Probes ?? [];
         if (probes.Count == 0) errors.Add("steadyState.probes needs at least one probe.");
         if (probes.Count > MaxProbes) errors.Add($"steadyState.probes has {probes.Count} probes; at most {MaxProbes}.");
@@ -64,6 +69,7 @@ public static class ExperimentReader
             if (probe is null) { errors.Add($"{at} is empty."); continue; }
             if (string.IsNullOrWhiteSpace(probe.Name) || probe.Name.Length > 100) errors.Add($"{at}.name is required (at most 100 characters).");
             else if (!names.Add(probe.Name)) errors.Add($"{at}.name '{probe.Name}' is used twice.");
+            CheckNode(probe.Node, nodeCount, $"{at}.node", errors);
             if ((probe.Http is null) == (probe.Metric is null)) errors.Add($"{at} needs exactly one of http and metric.");
             if (probe.Http is { } http) CheckHttp(http, $"{at}.http", errors, asStep: false);
             if (probe.Metric is { Tier: { } tier } && !EnumNames.TryParse<Orchestrator.Contracts.Tier>(tier, out _))
@@ -79,13 +85,15 @@ public static class ExperimentReader
             }
         }
         var length = TimeSpan.Zero;
-        CheckSteps(experiment.Method, "method", errors, ref length, required: true);
-        CheckSteps(experiment.Rollbacks, "rollbacks", errors, ref length, required: false);
+        var callers = 0;
+        CheckSteps(experiment.Method, "method", nodeCount, errors, ref length, ref callers, required: true);
+        CheckSteps(experiment.Rollbacks, "rollbacks", nodeCount, errors, ref length, ref callers, required: false);
+        if (callers > MaxLoadCallers) errors.Add($"The loads have {callers} callers in all; at most {MaxLoadCallers}.");
         if (length > MaxLength) errors.Add($"The method and rollbacks may take {length.TotalSeconds:0} s; at most {MaxLength.TotalSeconds:0} s.");
         return errors;
     }
 
-    private static void CheckSteps(IReadOnlyList<Step>? steps, string at, List<string> errors, ref TimeSpan length, bool required)
+    private static void CheckSteps(IReadOnlyList<Step>? steps, string at, int nodeCount, List<string> errors, ref TimeSpan length, ref int callers, bool required)
     {
         steps ??= [];
         if (required && steps.Count == 0) errors.Add($"{at} needs at least one step.");
@@ -95,8 +103,10 @@ public static class ExperimentReader
             var step = steps[i];
             var where = $"{at}[{i}]";
             if (step is null) { errors.Add($"{where} is empty."); continue; }
-            var kinds = (step.Inject is null ? 0 : 1) + (step.Clear is null ? 0 : 1) + (step.Wait is null ? 0 : 1) + (step.Http is null ? 0 : 1);
-            if (kinds != 1) errors.Add($"{where} needs exactly one of inject, clear, wait, http.");
+            var kinds = (step.Inject is null ? 0 : 1) + (step.Clear is null ? 0 : 1) + (step.Wait is null ? 0 : 1) + (step.Http is null ? 0 : 1)
+                + (step.Load is null ? 0 : 1) + (step.Kill is null ? 0 : 1);
+            if (kinds != 1) errors.Add($"{where} needs exactly one of inject, clear, wait, http, load, kill.");
+            CheckNode(step.Node, nodeCount, $"{where}.node", errors);
             if (step.Name is { Length: > 100 }) errors.Add($"{where}.name is longer than 100 characters.");
             if (step.Inject is { } inject)
             {
@@ -120,7 +130,44 @@ public static class ExperimentReader
                 CheckHttp(http, $"{where}.http", errors, asStep: true);
                 if (http.WithinSeconds is { } within && within is > 0 && within <= MaxLength.TotalSeconds) length += TimeSpan.FromSeconds(within);
             }
+            if (step.Load is { } load)
+            {
+                if (at == "rollbacks") errors.Add($"{where}: a rollback cannot be a load.");
+                CheckMethod(load.Method, $"{where}.load.method", errors);
+                CheckPath(load.Path, $"{where}.load.path", errors);
+                if (load.Concurrency is not { } concurrency || concurrency is < 1 or > MaxLoadConcurrency)
+                    errors.Add($"{where}.load.concurrency must be between 1 and {MaxLoadConcurrency}, not {load.Concurrency?.ToString() ?? "missing"}.");
+                else callers += concurrency;
+                if (load.Seconds is not { } seconds || double.IsNaN(seconds) || seconds <= 0 || seconds > MaxLength.TotalSeconds)
+                    errors.Add($"{where}.load.seconds must be above 0 and at most {MaxLength.TotalSeconds}.");
+                else length += TimeSpan.FromSeconds(seconds);
+                if (load.PerSecond is { } rate && (double.IsNaN(rate) || rate < 0.1 || rate > 10_000))
+                    errors.Add($"{where}.load.perSecond must be between 0.1 and 10000, not {rate}.");
+            }
+            if (step.Kill is { } kill)
+            {
+                if (!kill) errors.Add($"{where}.kill must be true (it kills the step's node), not false.");
+                if (at == "rollbacks") errors.Add($"{where}: a rollback cannot kill a node.");
+            }
         }
+    }
+
+    private static void CheckNode(int? node, int nodeCount, string at, List<string> errors)
+    {
+        if (node is { } n && (n < 1 || n > nodeCount))
+            errors.Add(nodeCount == 1 ? $"{at} is {n}, but the experiment runs against one node (give \"nodes\" for more)." : $"{at} must be between 1 and {nodeCount}, not {n}.");
+    }
+
+    private static void CheckMethod(string? method, string at, List<string> errors)
+    {
+        if (method is not null && !Methods.Contains(method.ToUpperInvariant())) errors.Add($"{at} must be one of {string.Join(", ", Methods)}, not '{method}'.");
+    }
+
+    private static void CheckPath(string? path, string at, List<string> errors)
+    {
+        // A path on the node under test only: never another host.
+        if (path is not { Length: > 0 and <= 2000 } || !path.StartsWith('/') || path.StartsWith("//", StringComparison.Ordinal) || path.Contains('\\') || path.Contains("://", StringComparison.Ordinal))
+            errors.Add($"{at} must be a path on the node, starting with a single '/' (not '{path}').");
     }
 
     private static void CheckDependency(string? name, string at, List<string> errors)
@@ -131,17 +178,16 @@ public static class ExperimentReader
 
     private static void CheckHttp(HttpCheck http, string at, List<string> errors, bool asStep)
     {
-        if (http.Method is { } method && !Methods.Contains(method.ToUpperInvariant())) errors.Add($"{at}.method must be one of {string.Join(", ", Methods)}, not '{method}'.");
-        // A path on the node under test only: never another host.
-        if (http.Path is not { Length: > 0 and <= 2000 } path || !path.StartsWith('/') || path.StartsWith("//", StringComparison.Ordinal) || path.Contains('\\') || path.Contains("://", StringComparison.Ordinal))
-            errors.Add($"{at}.path must be a path on the node, starting with a single '/' (not '{http.Path}').");
+        CheckMethod(http.Method, $"{at}.method", errors);
+        CheckPath(http.Path, $"{at}.path", errors);
         if (http.Status is { Count: 0 } || http.Status?.Any(s => s is < 100 or > 599) == true) errors.Add($"{at}.status must list HTTP status codes (100 to 599).");
         if (http.Json?.Count > 20) errors.Add($"{at}.json checks at most 20 properties.");
         if (http.Capture?.Count > 10) errors.Add($"{at}.capture keeps at most 10 variables.");
         if (http.Capture?.Keys.Any(k => k.Length is 0 or > 40 || !k.All(char.IsAsciiLetterOrDigit)) == true) errors.Add($"{at}.capture names must be 1 to 40 letters or digits.");
         if (http.Capture?.Values.Any(v => v is not { Length: > 0 and <= 200 } || !v.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')) == true)
             errors.Add($"{at}.capture values must be property paths of the answer (letters, digits, '.', '_', '-').");
-        if (http.Json?.Keys.Any(k => k.Length is 0 or > 200) == true) errors.Add($"{at}.json property paths must be 1 to 200 characters.");
+        foreach (var key in http.Json?.Keys ?? [])
+            if (JsonPath.Problem(key) is { } problem) errors.Add($"{at}.json: '{(key.Length > 60 ? key[..60] + "..." : key)}' {problem}");
         if (http.WithinSeconds is { } within && (!asStep || double.IsNaN(within) || within <= 0 || within > MaxLength.TotalSeconds))
             errors.Add(asStep ? $"{at}.withinSeconds must be above 0 and at most {MaxLength.TotalSeconds}." : $"{at}.withinSeconds is for method steps, not probes.");
         if (!asStep && http.Capture is not null) errors.Add($"{at}.capture is for method steps, not probes.");

@@ -26,11 +26,11 @@ public sealed record ReportPhase(string Name, long StartMs, long EndMs);
 public sealed record ProbeResult(string Probe, string Phase, int Samples, int Passed, double? PassRatio, double? P99Ms, double? SuccessRatio, long? Calls,
     bool WithinTolerance, string? Problem, long? FirstFailureAtMs);
 
-/// <summary>One step of the method or the rollbacks.</summary>
-public sealed record StepResult(string Phase, string Step, long AtMs, long TookMs, bool Ok, string Detail);
+/// <summary>One step of the method or the rollbacks; <paramref name="Kind"/> is inject, clear, wait, http, load or kill.</summary>
+public sealed record StepResult(string Phase, string Kind, string Step, long AtMs, long TookMs, bool Ok, string Detail);
 
 /// <summary>An experiment's report: its verdict, why, and its timeline.</summary>
-public sealed record ExperimentReport(string Title, string Verdict, string Reason, DateTimeOffset StartedAt, long DurationMs, string Target,
+public sealed record ExperimentReport(string Title, string Verdict, string Reason, DateTimeOffset StartedAt, long DurationMs, IReadOnlyList<string> Targets,
     IReadOnlyList<ReportPhase> Phases, IReadOnlyList<ProbeResult> Probes, IReadOnlyList<StepResult> Steps, IReadOnlyList<ReportEvent> Events)
 {
     /// <summary>The probe that broke the hypothesis, if one did.</summary>
@@ -46,7 +46,7 @@ public sealed record ExperimentReport(string Title, string Verdict, string Reaso
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine(inv, $"# Experiment: {Title}").AppendLine();
         md.AppendLine(inv, $"**Verdict: {Verdict}** — {Reason}").AppendLine();
-        md.AppendLine(inv, $"Started {StartedAt:yyyy-MM-dd HH:mm:ss} UTC against {Target}; took {DurationMs / 1000.0:0.0} s.").AppendLine();
+        md.AppendLine(inv, $"Started {StartedAt:yyyy-MM-dd HH:mm:ss} UTC against {string.Join(", ", Targets.Select((t, i) => Targets.Count == 1 ? t : $"node {i + 1} {t}"))}; took {DurationMs / 1000.0:0.0} s.").AppendLine();
         md.AppendLine("## Timeline").AppendLine();
         md.AppendLine("```mermaid").AppendLine("gantt").AppendLine("    dateFormat x").AppendLine("    axisFormat %M:%S");
         md.AppendLine("    section Phases");
@@ -62,6 +62,18 @@ public sealed record ExperimentReport(string Title, string Verdict, string Reaso
                 var end = faults.FirstOrDefault(e => e.Kind == "clear" && e.AtMs >= inject.AtMs && e.Detail.StartsWith(dependency, StringComparison.Ordinal))?.AtMs ?? DurationMs;
                 md.AppendLine(inv, $"    {Sanitize(dependency)} fault :active, {inject.AtMs}, {Math.Max(end, inject.AtMs + 1)}");
             }
+        }
+        var loads = Steps.Where(s => s.Kind == "load").ToList();
+        if (loads.Count > 0)
+        {
+            md.AppendLine("    section Load");
+            foreach (var load in loads) md.AppendLine(inv, $"    {Sanitize(load.Step)} :{load.AtMs}, {load.AtMs + Math.Max(1, load.TookMs)}");
+        }
+        var kills = Steps.Where(s => s.Kind == "kill" && s.Ok).ToList();
+        if (kills.Count > 0)
+        {
+            md.AppendLine("    section Nodes");
+            foreach (var kill in kills) md.AppendLine(inv, $"    {Sanitize(kill.Step)} :crit, milestone, {kill.AtMs}, 0ms");
         }
         if (FailedAtMs is { } failedAt)
             md.AppendLine("    section Hypothesis").AppendLine(inv, $"    {Sanitize(FailedProbe ?? "probe")} failed :crit, milestone, {failedAt}, 0ms");

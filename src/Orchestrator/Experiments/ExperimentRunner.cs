@@ -11,9 +11,10 @@ namespace Orchestrator.Node.Experiments;
 /// Runs an <see cref="Experiment"/> against a node over its HTTP API, the way an operator would: probes are requests
 /// to the node (and its own <c>/metrics</c>), faults go through <c>/api/faults</c>. The hypothesis is checked before
 /// the method, every <c>everySeconds</c> while the method runs (the run aborts and rolls back at once when a probe
-/// leaves its tolerance), and after it; rollbacks always run.
+/// leaves its tolerance), and after it; rollbacks always run. An experiment of several nodes has one address per node
+/// (<paramref name="targets"/>, node 1 first); its probes and steps each go to their own node.
 /// </summary>
-public sealed partial class ExperimentRunner(HttpClient http, string target)
+public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri> targets)
 {
     private const int MinSamplesForRatio = 3;
     private static readonly TimeSpan DefaultEvery = TimeSpan.FromSeconds(1);
@@ -26,13 +27,18 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
     private readonly List<StepResult> _steps = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _variables = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Dependency, string Scope), bool> _injected = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Node, string Dependency, string Scope), bool> _injected = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> _killed = new();
+    private readonly List<Task> _loads = [];
+    private readonly CancellationTokenSource _stopLoads = new();
 
     private long Now => _clock.ElapsedMilliseconds;
 
     /// <summary>Runs <paramref name="experiment"/> (validated) and answers its report.</summary>
     public async Task<ExperimentReport> RunAsync(Experiment experiment, CancellationToken cancellationToken)
     {
+        if (targets.Count != experiment.NodeCount)
+            throw new ArgumentException($"The experiment runs against {experiment.NodeCount} node(s); {targets.Count} address(es) were given.", nameof(targets));
         var started = DateTimeOffset.UtcNow;
         _clock.Start();
         string verdict = Verdicts.Aborted, reason = "The run stopped before a verdict.";
@@ -49,19 +55,21 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
         }
         finally
         {
-            // Rollbacks always run, and whatever the run injected and did not clear is cleared too.
+            // Loads stop, rollbacks always run, and whatever the run injected and did not clear is cleared too.
+            await _stopLoads.CancelAsync();
+            await Task.WhenAll(_loads);
             var rollbacksStart = Now;
             await StepsAsync("rollbacks", experiment.Rollbacks ?? [], CancellationToken.None);
-            foreach (var (dependency, scope) in _injected.Keys.ToList())
+            foreach (var (node, dependency, scope) in _injected.Keys.Where(k => !_killed.ContainsKey(k.Node)).ToList())
             {
-                var (status, body) = await SendAsync(HttpMethod.Delete, $"/api/faults/{dependency}?scope={scope}", null, CancellationToken.None);
-                Event("clear", $"{dependency} (left by the run, cleared after the rollbacks){(status == 200 ? "" : $" -> {status} {body}")}");
+                var (status, body) = await SendAsync(node, HttpMethod.Delete, $"/api/faults/{dependency}?scope={scope}", null, CancellationToken.None);
+                Event("clear", $"{On(node)}{dependency} (left by the run, cleared after the rollbacks){(status == 200 ? "" : $" -> {status} {body}")}");
             }
             _phases.Add(new ReportPhase("rollbacks", rollbacksStart, Now));
         }
         Event("verdict", $"{verdict}: {reason}");
-        return new ExperimentReport(experiment.Title!, verdict, reason, started, Now, target,
-            _phases.OrderBy(p => p.StartMs).ToList(), _probes, _steps, _events)
+        return new ExperimentReport(experiment.Title!, verdict, reason, started, Now, targets.Select(t => t.ToString()).ToList(),
+            _phases.OrderBy(p => p.StartMs).ToList(), _probes, _steps.OrderBy(s => s.AtMs).ToList(), _events.OrderBy(e => e.AtMs).ToList())
         { FailedProbe = failedProbe, FailedAtMs = failedAt };
     }
 
@@ -82,6 +90,8 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watch = PhaseAsync("method", probes, rounds: int.MaxValue, every, stopOnBreach: true, stop.Token, onBreach: () => stop.Cancel());
         var failedStep = await StepsAsync("method", experiment.Method!, stop.Token);
+        if (failedStep is not null) await stop.CancelAsync(); // a failed step ends the method, and its loads
+        await Task.WhenAll(_loads); // the method lasts as long as its last load
         var stepsEnded = Now;
         await stop.CancelAsync(); // the method is over (or was stopped): stop watching
         var method = await watch;
@@ -120,6 +130,7 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
     private sealed class ProbeState(Probe probe)
     {
         public Probe Probe { get; } = probe;
+        public int Node => Probe.Node ?? 1;
         public List<(bool Passed, double Ms, string Detail, long At)> Samples { get; } = [];
         public (double Success, double Total)? Baseline { get; set; }
         public (double Success, double Total)? Latest { get; set; }
@@ -133,7 +144,7 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
         var start = Now;
         var states = probes.Select(p => new ProbeState(p)).ToList();
         foreach (var state in states.Where(s => s.Probe.Metric is not null))
-            state.Baseline = await MetricAsync(state.Probe.Metric!, CancellationToken.None);
+            state.Baseline = await MetricAsync(state.Node, state.Probe.Metric!, CancellationToken.None);
         foreach (var state in states.Where(s => s.Probe.Metric is not null && s.Baseline is null)) state.Unavailable = "the node's /metrics did not answer";
         ProbeResult? breach = null;
         for (var round = 0; round < rounds && breach is null; round++)
@@ -153,13 +164,13 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
             {
                 if (state.Probe.Http is { } check)
                 {
-                    var (passed, ms, detail) = await RequestAsync(check, capture: false, CancellationToken.None);
+                    var (passed, ms, detail) = await RequestAsync(state.Node, check, capture: false, CancellationToken.None);
                     state.Samples.Add((passed, ms, detail, Now));
                     if (!passed) state.FirstFailureAt ??= Now;
                 }
                 else
                 {
-                    state.Latest = await MetricAsync(state.Probe.Metric!, CancellationToken.None);
+                    state.Latest = await MetricAsync(state.Node, state.Probe.Metric!, CancellationToken.None);
                     if (state.Latest is null) state.Unavailable = "the node's /metrics did not answer";
                     if (!Judge(state, phase, final: true).WithinTolerance) state.FirstFailureAt ??= Now;
                 }
@@ -225,35 +236,48 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
         foreach (var step in steps)
         {
             if (ct.IsCancellationRequested) return null;
+            if (step.Load is { } load)
+            {
+                StartLoad(step.Node ?? 1, step.Name, load, phase, ct);
+                continue;
+            }
             var at = Now;
             var (ok, name, detail) = await StepAsync(step, ct);
-            var result = new StepResult(phase, name, at, Now - at, ok, detail);
+            var result = new StepResult(phase, KindOf(step), name, at, Now - at, ok, detail);
             lock (_lock) _steps.Add(result);
             if (!ok && phase == "method" && !ct.IsCancellationRequested) return result;
         }
         return null;
     }
 
+    private static string KindOf(Step step) =>
+        step.Inject is not null ? "inject" : step.Clear is not null ? "clear" : step.Wait is not null ? "wait" : step.Load is not null ? "load" : step.Kill is not null ? "kill" : "http";
+
+    /// <summary>"node 2: " when the experiment has several nodes, else nothing.</summary>
+    private string On(int node) => targets.Count > 1 ? $"node {node}: " : "";
+
     private async Task<(bool Ok, string Name, string Detail)> StepAsync(Step step, CancellationToken ct)
     {
+        var node = step.Node ?? 1;
         if (step.Inject is { } inject)
         {
             var name = step.Name ?? $"inject into {inject.Dependency}";
-            var (status, body) = await SendAsync(HttpMethod.Post, $"/api/faults/{inject.Dependency}", inject.Fault!.Value.GetRawText(), CancellationToken.None);
+            var (status, body) = await SendAsync(node, HttpMethod.Post, $"/api/faults/{inject.Dependency}", inject.Fault!.Value.GetRawText(), CancellationToken.None);
             var ok = status == 200;
-            if (ok || status == 502) _injected[(inject.Dependency!, ScopeOf(inject.Fault.Value))] = true; // 502: some members took it
-            Event(ok ? "inject" : "inject-failed", $"{inject.Dependency}: {inject.Fault.Value.GetRawText()}{(ok ? "" : $" -> {status} {body}")}");
+            if (ok || status == 502) _injected[(node, inject.Dependency!, ScopeOf(inject.Fault.Value))] = true; // 502: some members took it
+            Event(ok ? "inject" : "inject-failed", $"{inject.Dependency}: {On(node)}{inject.Fault.Value.GetRawText()}{(ok ? "" : $" -> {status} {body}")}");
             return (ok, name, ok ? "injected" : $"{status}: {body}");
         }
         if (step.Clear is { } clear)
         {
             var name = step.Name ?? $"clear {clear.Dependency}";
-            var (status, body) = await SendAsync(HttpMethod.Delete, $"/api/faults/{clear.Dependency}?scope={clear.Scope ?? "node"}", null, CancellationToken.None);
+            var (status, body) = await SendAsync(node, HttpMethod.Delete, $"/api/faults/{clear.Dependency}?scope={clear.Scope ?? "node"}", null, CancellationToken.None);
             var ok = status == 200;
-            if (ok) _injected.TryRemove((clear.Dependency!, clear.Scope ?? "node"), out _);
-            Event("clear", $"{clear.Dependency}{(ok ? "" : $" -> {status} {body}")}");
+            if (ok) _injected.TryRemove((node, clear.Dependency!, clear.Scope ?? "node"), out _);
+            Event("clear", $"{clear.Dependency}: {On(node)}{(ok ? "cleared" : $"-> {status} {body}")}");
             return (ok, name, ok ? "cleared" : $"{status}: {body}");
         }
+        if (step.Kill is not null) return await KillAsync(node, step.Name ?? $"node {node} is killed");
         if (step.Wait is { Seconds: { } seconds })
         {
             var name = step.Name ?? $"wait {seconds:0.#} s";
@@ -272,7 +296,7 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
         var deadline = Now + (long)((check.WithinSeconds ?? 0) * 1000);
         while (true)
         {
-            var (passed, _, detail) = await RequestAsync(check, capture: true, CancellationToken.None);
+            var (passed, _, detail) = await RequestAsync(node, check, capture: true, CancellationToken.None);
             if (passed || Now >= deadline || ct.IsCancellationRequested)
             {
                 Event(passed ? "check" : "check-failed", $"{label}: {detail}");
@@ -289,15 +313,105 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
         }
     }
 
+    /// <summary>
+    /// Starts a load: its callers each send the request again as soon as it is answered, until its time is up or the
+    /// run stops it. Its step result (answers by status, rate, p50 and p99) is recorded when it ends.
+    /// </summary>
+    private void StartLoad(int node, string? stepName, LoadStep load, string phase, CancellationToken ct)
+    {
+        var method = new HttpMethod((load.Method ?? "GET").ToUpperInvariant());
+        var path = Substitute(load.Path!);
+        var body = load.Body is { } b ? Substitute(b.GetRawText()) : null;
+        var name = stepName ?? $"load: {load.Concurrency} x {method} {path}";
+        var callers = load.Concurrency!.Value;
+        var length = TimeSpan.FromSeconds(load.Seconds!.Value);
+        var statuses = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+        var times = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var at = Now;
+        Event("load", $"{name}: {On(node)}{callers} callers send {method} {path}{(load.PerSecond is { } perSecond ? $", {perSecond:0.#} a second in all," : "")} for {length.TotalSeconds:0.#} s");
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopLoads.Token);
+        stop.CancelAfter(length);
+        // With a rate, each caller sends its share: one request every `pace`, or as soon as the last is answered if later.
+        var pace = load.PerSecond is { } rate ? TimeSpan.FromSeconds(callers / rate) : TimeSpan.Zero;
+        async Task Caller()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var watch = Stopwatch.StartNew();
+                var (status, _) = await SendAsync(node, method, path, body, stop.Token);
+                if (stop.IsCancellationRequested && status == 0) break; // cut short by the end of the load, not an answer
+                statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+                if (times.Count < 200_000) times.Add(watch.Elapsed.TotalMilliseconds);
+                if (pace > watch.Elapsed)
+                {
+                    try
+                    {
+                        await Task.Delay(pace - watch.Elapsed, stop.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        var run = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(Caller)));
+            }
+            finally
+            {
+                stop.Dispose();
+            }
+            var took = Now - at;
+            var total = statuses.Values.Sum();
+            var answers = string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{(kv.Key == 0 ? "no answer" : kv.Key.ToString(CultureInfo.InvariantCulture))} x{kv.Value}"));
+            var latency = times.IsEmpty ? "" : $"; p50 {Percentile(times, 0.5):0} ms, p99 {Percentile(times, 0.99):0} ms";
+            var detail = $"{total} requests in {took / 1000.0:0.0} s ({total / Math.Max(0.001, took / 1000.0):0}/s): {(total == 0 ? "none answered" : answers)}{latency}";
+            lock (_lock) _steps.Add(new StepResult(phase, "load", name, at, took, true, detail));
+            Event("load-ended", $"{name}: {detail}");
+        }, CancellationToken.None);
+        lock (_lock) _loads.Add(run);
+    }
+
+    /// <summary>
+    /// Kills <paramref name="node"/> (<c>POST /api/node/kill</c>: the process ends at once, with no leaving of any
+    /// kind, as <c>kill -9</c> would end it) and waits until it answers no more.
+    /// </summary>
+    private async Task<(bool Ok, string Name, string Detail)> KillAsync(int node, string name)
+    {
+        var (status, body) = await SendAsync(node, HttpMethod.Post, "/api/node/kill", null, CancellationToken.None);
+        if (status != 202)
+        {
+            Event("kill-failed", $"{On(node)}{status} {body}");
+            return (false, name, $"the node did not take the kill: {status}: {body}");
+        }
+        _killed[node] = true;
+        var gone = Now + 15_000;
+        while (Now < gone)
+        {
+            await Task.Delay(200, CancellationToken.None);
+            if ((await SendAsync(node, HttpMethod.Get, "/health/live", null, CancellationToken.None)).Status == 0)
+            {
+                Event("kill", $"{On(node)}{targets[node - 1]} killed; it no longer answers");
+                return (true, name, "killed; it no longer answers");
+            }
+        }
+        Event("kill-failed", $"{On(node)}it still answers 15 s after the kill");
+        return (false, name, "it still answers 15 s after the kill");
+    }
+
     // ---- HTTP --------------------------------------------------------------------------------------------------------
 
-    private async Task<(bool Passed, double Ms, string Detail)> RequestAsync(HttpCheck check, bool capture, CancellationToken ct)
+    private async Task<(bool Passed, double Ms, string Detail)> RequestAsync(int node, HttpCheck check, bool capture, CancellationToken ct)
     {
         var method = new HttpMethod((check.Method ?? "GET").ToUpperInvariant());
         var path = Substitute(check.Path!);
         var body = check.Body is { } b ? Substitute(b.GetRawText()) : null;
         var watch = Stopwatch.StartNew();
-        var (status, text) = await SendAsync(method, path, body, ct);
+        var (status, text) = await SendAsync(node, method, path, body, ct);
         var ms = watch.Elapsed.TotalMilliseconds;
         var expected = check.Status ?? [200];
         if (!expected.Contains(status)) return (false, ms, $"{method} {path} answered {status}, not {string.Join(" or ", expected)}: {Shorten(text)}");
@@ -313,7 +427,7 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
         }
         foreach (var (property, want) in check.Json ?? new Dictionary<string, JsonElement>())
         {
-            var got = Find(root, property);
+            var got = JsonPath.Find(root, property);
             var allowed = want.ValueKind == JsonValueKind.Array ? want.EnumerateArray().ToList() : [want];
             if (got is not { } value || !allowed.Any(a => JsonEquals(a, value)))
                 return (false, ms, $"{method} {path}: {property} is {got?.GetRawText() ?? "missing"}, not {want.GetRawText()}");
@@ -322,7 +436,7 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
         {
             foreach (var (variable, property) in check.Capture ?? new Dictionary<string, string>())
             {
-                if (Find(root, property) is not { ValueKind: JsonValueKind.String or JsonValueKind.Number } value || !SafeValue().IsMatch(value.ToString()))
+                if (JsonPath.Find(root, property) is not { ValueKind: JsonValueKind.String or JsonValueKind.Number } value || !SafeValue().IsMatch(value.ToString()))
                     return (false, ms, $"{method} {path}: cannot capture {variable} from {property}");
                 _variables[variable] = value.ToString();
             }
@@ -330,9 +444,9 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
         return (true, ms, $"{method} {path} answered {status} in {ms:0} ms as expected");
     }
 
-    private async Task<(int Status, string Body)> SendAsync(HttpMethod method, string path, string? body, CancellationToken ct)
+    private async Task<(int Status, string Body)> SendAsync(int node, HttpMethod method, string path, string? body, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, path);
+        using var request = new HttpRequestMessage(method, new Uri(targets[node - 1], path));
         if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         else if (method != HttpMethod.Get) request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -349,9 +463,9 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
     }
 
     /// <summary>A read-only view of the latest /metrics: guarded calls answered with a value, and all, for the probe's tier or dependency.</summary>
-    private async Task<(double Success, double Total)?> MetricAsync(MetricCheck metric, CancellationToken ct)
+    private async Task<(double Success, double Total)?> MetricAsync(int node, MetricCheck metric, CancellationToken ct)
     {
-        var (status, text) = await SendAsync(HttpMethod.Get, "/metrics", null, ct);
+        var (status, text) = await SendAsync(node, HttpMethod.Get, "/metrics", null, ct);
         if (status != 200) return null;
         double success = 0, total = 0;
         foreach (var line in text.Split('\n'))
@@ -370,18 +484,6 @@ public sealed partial class ExperimentRunner(HttpClient http, string target)
 
     private static string ScopeOf(JsonElement fault) =>
         fault.TryGetProperty("scope", out var scope) && scope.ValueKind == JsonValueKind.String ? scope.GetString()!.ToLowerInvariant() : "node";
-
-    private static JsonElement? Find(JsonElement root, string path)
-    {
-        var current = root;
-        foreach (var part in path.Split('.'))
-        {
-            if (current.ValueKind == JsonValueKind.Object && current.TryGetProperty(part, out var next)) current = next;
-            else if (current.ValueKind == JsonValueKind.Array && int.TryParse(part, out var index) && index >= 0 && index < current.GetArrayLength()) current = current[index];
-            else return null;
-        }
-        return current;
-    }
 
     private static bool JsonEquals(JsonElement a, JsonElement b) => a.ValueKind switch
     {

@@ -30,7 +30,7 @@ public sealed partial class ExperimentStore(string directory, string reportsDire
     public string Directory => directory;
 
     /// <summary>A stored experiment, or why it cannot be run.</summary>
-    public sealed record StoredExperiment(string Name, string? Title, string? Description, string? Error);
+    public sealed record StoredExperiment(string Name, string? Title, string? Description, int? Nodes, string? Error);
 
     /// <summary>Every stored experiment (top-level <c>*.json</c>), by name.</summary>
     public IReadOnlyList<StoredExperiment> List()
@@ -42,7 +42,7 @@ public sealed partial class ExperimentStore(string directory, string reportsDire
             {
                 var name = Path.GetFileNameWithoutExtension(file);
                 var (experiment, error) = Load(name);
-                return new StoredExperiment(name, experiment?.Title, experiment?.Description, error);
+                return new StoredExperiment(name, experiment?.Title, experiment?.Description, experiment?.NodeCount, error);
             }).ToList();
     }
 

@@ -22,7 +22,7 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
 
     /// <summary>The features (<c>Orchestrator:Features</c>) the shop's calls belong to; each can be switched at <c>/api/features/{name}</c>.</summary>
     public const string ProfileFeature = "profile", RecommendationsFeature = "recommendations", NotificationsFeature = "notifications",
-        ReviewsFeature = "reviews", CheckoutFeature = "checkout";
+        ReviewsFeature = "reviews", StockFeature = "stock", CheckoutFeature = "checkout";
 
     /// <summary>
     /// The homepage: profile + recommendations + notifications, in parallel under one deadline <paramref name="budget"/>
@@ -67,12 +67,15 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
         return Results.Ok(home);
     }
 
-    /// <summary>A product page: stock (from inventory) and reviews; either is left out when it fails.</summary>
+    /// <summary>
+    /// A product page: stock (from inventory; IMPORTANT, feature <c>stock</c>: off under severe stress) and reviews
+    /// (OPTIONAL, feature <c>reviews</c>: off under stress); either is left out when it fails or is switched off.
+    /// </summary>
     public async Task<IResult> ProductAsync(string productId, CancellationToken ct)
     {
         var stock = calls.CallAsync(new GuardedCall<StockLevel>(DemoServices.Inventory, t => downstream.GetStockAsync(productId, t))
         {
-            Key = productId, Tier = Tier.Important,
+            Key = productId, Tier = Tier.Important, Feature = StockFeature,
         }, ct);
         var reviews = calls.CallAsync(new GuardedCall<ReviewList>(DemoServices.Reviews, t => downstream.GetReviewsAsync(productId, t))
         {
