@@ -34,10 +34,7 @@ internal sealed class ChaosClient(IRequiredActor<DependencySupervisor> superviso
         catch (AskTimeoutException)
         {
             var dependency = command switch { InjectFault i => i.Dependency, ClearFault c => c.Dependency, _ => "" };
-            return new FaultCommandResult(dependency, null, 0, $"{NoAnswer} within {Limit.TotalSeconds:0} s (its actor may have stopped for good).");
+            return FaultCommandResult.Refused(dependency, FaultRefusal.NoAnswer, $"The dependency's actor did not answer the fault command within {Limit.TotalSeconds:0} s (its actor may have stopped for good).");
         }
     }
-
-    /// <summary>How a refusal for want of an answer begins (the node's API answers it with 503).</summary>
-    public const string NoAnswer = "The dependency's actor did not answer the fault command";
 }

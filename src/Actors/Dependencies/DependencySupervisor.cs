@@ -99,18 +99,20 @@ public sealed class DependencySupervisor : ReceiveActor
     private void OnFaultCommand(string dependency, FaultScope scope, object command, Fault? fault)
     {
         var chaos = _runtime.Options.Chaos;
-        string? error = null;
+        FaultCommandResult? refused = null;
         if (!chaos.Enabled)
-            error = $"Fault injection is switched off on this node ({OrchestratorOptions.SectionName}:Chaos:Enabled is false).";
+            refused = FaultCommandResult.Refused(dependency, FaultRefusal.Disabled,
+                $"Fault injection is switched off on this node ({OrchestratorOptions.SectionName}:Chaos:Enabled is false).");
         else if (!_directory.Handles.ContainsKey(dependency))
-            error = new UnknownDependency(dependency, _directory.Names).Message;
+            refused = FaultCommandResult.Refused(dependency, FaultRefusal.UnknownDependency, new UnknownDependency(dependency, _directory.Names).Message);
         else if (fault?.GetErrors(chaos.MaxDuration) is { Count: > 0 } errors)
-            error = $"The fault for '{dependency}' is not valid: {string.Join(" ", errors)}";
+            refused = FaultCommandResult.Refused(dependency, FaultRefusal.InvalidFault, $"The fault for '{dependency}' is not valid: {string.Join(" ", errors)}");
         else if (!Enum.IsDefined(scope))
-            error = $"Scope must be one of {string.Join(", ", Enum.GetNames<FaultScope>())}, not {(int)scope}.";
-        if (error is not null)
+            refused = FaultCommandResult.Refused(dependency, FaultRefusal.InvalidFault,
+                $"Scope must be one of {string.Join(", ", Enum.GetNames<FaultScope>())}, not {(int)scope}.");
+        if (refused is not null)
         {
-            Sender.Tell(new FaultCommandResult(dependency, null, 0, error));
+            Sender.Tell(refused);
             return;
         }
         if (scope == FaultScope.Cluster && _runtime.ClusterState is { } clusterState) clusterState.Forward(command);

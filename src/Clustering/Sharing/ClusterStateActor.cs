@@ -135,7 +135,7 @@ public sealed class ClusterStateActor : ReceiveActor, IWithTimers
         var self = _cluster.SelfAddress;
         if (!members.Contains(self))
         {
-            Sender.Tell(new FaultCommandResult(dependency, null, 0,
+            Sender.Tell(FaultCommandResult.Refused(dependency, FaultRefusal.NotUpMember,
                 $"This node is not an Up member of the cluster yet ({_cluster.SelfMember.Status}): a fault for the cluster is refused; try again once it is Up."));
             return;
         }
@@ -148,7 +148,7 @@ public sealed class ClusterStateActor : ReceiveActor, IWithTimers
             }
             catch (Exception e)
             {
-                return (address, result: new FaultCommandResult(dependency, null, 0, $"no answer ({e.GetType().Name})"));
+                return (address, result: FaultCommandResult.Refused(dependency, FaultRefusal.NoAnswer, $"no answer ({e.GetType().Name})"));
             }
         }).ToList();
         _log.Warning("Fault command {Command} for {Dependency} sent to {Members} cluster members", command.GetType().Name, dependency, members.Count);
@@ -159,7 +159,10 @@ public sealed class ClusterStateActor : ReceiveActor, IWithTimers
             var refused = results.Where(r => !r.result.Accepted).Select(r => $"{r.address}: {r.result.Error}").ToList();
             var carried = results.Count(r => r.result.Accepted);
             return new FaultCommandResult(dependency, local?.Fault, carried,
-                refused.Count == 0 ? null : $"Carried out on {carried} of {results.Length} members; not on {string.Join("; ", refused)}");
+                refused.Count == 0 ? null : $"Carried out on {carried} of {results.Length} members; not on {string.Join("; ", refused)}")
+            {
+                Refusal = refused.Count == 0 ? null : FaultRefusal.NotEveryMember,
+            };
         }, TaskScheduler.Default).PipeTo(Sender);
     }
 

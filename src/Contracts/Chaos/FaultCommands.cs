@@ -15,11 +15,18 @@ public sealed record ClearFault(string Dependency, FaultScope Scope = FaultScope
 /// <param name="Dependency">The dependency named.</param>
 /// <param name="Fault">The dependency's fault now (on this node); null when it has none.</param>
 /// <param name="Nodes">How many nodes carried the command out (1 for a node's own).</param>
-/// <param name="Error">Why the command was refused; null when it was accepted.</param>
+/// <param name="Error">Why the command was refused, in words; null when it was accepted.</param>
 public sealed record FaultCommandResult(string Dependency, FaultStatus? Fault, int Nodes, string? Error)
 {
     /// <summary>Whether the command was carried out.</summary>
     public bool Accepted => Error is null;
+
+    /// <summary>Why the command was refused, as data (an HTTP API maps it to a status); null when it was accepted.</summary>
+    public FaultRefusal? Refusal { get; init; }
+
+    /// <summary>A refusal of a command for <paramref name="dependency"/>, for <paramref name="why"/>, explained by <paramref name="error"/>.</summary>
+    public static FaultCommandResult Refused(string dependency, FaultRefusal why, string error, int nodes = 0) =>
+        new(dependency, null, nodes, error) { Refusal = why };
 }
 
 /// <summary>A dependency's injected fault, as status shows it.</summary>

@@ -32,7 +32,7 @@ public static class FaultEndpoints
             if (!options.Chaos.Enabled) return Disabled();
             var (fault, scope, error) = await FaultRequest.ReadAsync(request.Body, ct);
             if (fault is null) return ErrorBody.BadRequest(error!);
-            return Answer(await chaos.InjectAsync(dependency, fault, scope, ct), options);
+            return Answer(await chaos.InjectAsync(dependency, fault, scope, ct));
         }).RequireOperator();
         group.MapDelete("/{dependency}", async (string dependency, string? scope, IChaos chaos, CancellationToken ct) =>
         {
@@ -40,7 +40,7 @@ public static class FaultEndpoints
             var where = FaultScope.Node;
             if (scope is not null && !EnumNames.TryParse(scope, out where))
                 return ErrorBody.BadRequest($"scope must be node or cluster, not '{scope}'.");
-            return Answer(await chaos.ClearAsync(dependency, where, ct), options);
+            return Answer(await chaos.ClearAsync(dependency, where, ct));
         }).RequireOperator();
         return app;
     }
@@ -48,15 +48,14 @@ public static class FaultEndpoints
     private static IResult Disabled() => ErrorBody.Result(StatusCodes.Status403Forbidden,
         $"Fault injection is switched off on this node ({OrchestratorOptions.SectionName}:Chaos:Enabled is false).");
 
-    private static IResult Answer(FaultCommandResult result, OrchestratorOptions options)
+    private static IResult Answer(FaultCommandResult result) => result.Refusal switch
     {
-        if (result.Accepted) return Results.Ok(result);
-        if (!options.Dependencies.ContainsKey(result.Dependency)) return ErrorBody.NotFound(result.Error!);
-        if (result.Error!.StartsWith(Orchestrator.Actors.Client.ChaosClient.NoAnswer, StringComparison.Ordinal)
-            || result.Error.StartsWith("This node is not an Up member", StringComparison.Ordinal))
-            return ErrorBody.Result(StatusCodes.Status503ServiceUnavailable, result.Error);
+        null when result.Accepted => Results.Ok(result),
+        FaultRefusal.Disabled => ErrorBody.Result(StatusCodes.Status403Forbidden, result.Error!),
+        FaultRefusal.UnknownDependency => ErrorBody.NotFound(result.Error!),
+        FaultRefusal.NoAnswer or FaultRefusal.NotUpMember => ErrorBody.Result(StatusCodes.Status503ServiceUnavailable, result.Error!),
         // Some members of the cluster did not carry it out: the answer says which, and what the others did.
-        if (result.Nodes > 0) return Results.Json(result, statusCode: StatusCodes.Status502BadGateway);
-        return ErrorBody.BadRequest(result.Error!);
-    }
+        FaultRefusal.NotEveryMember => Results.Json(result, statusCode: StatusCodes.Status502BadGateway),
+        _ => ErrorBody.BadRequest(result.Error ?? "The fault command was refused."),
+    };
 }

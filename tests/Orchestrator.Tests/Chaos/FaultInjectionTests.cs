@@ -48,6 +48,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : ActorTestBas
         var supervisor = Supervisor();
         var injected = Command(supervisor, new InjectFault("payments", new Fault(FaultKind.Error) { Duration = TimeSpan.FromSeconds(30) }));
         Assert.True(injected.Accepted);
+        Assert.Null(injected.Refusal);
         Assert.Equal(1, injected.Nodes);
 
         var worked = false;
@@ -132,14 +133,17 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : ActorTestBas
         var off = Command(Supervisor(enabled: false), new InjectFault("payments", new Fault(FaultKind.Error)));
         Assert.False(off.Accepted);
         Assert.Contains("Orchestrator:Chaos:Enabled is false", off.Error);
+        Assert.Equal(FaultRefusal.Disabled, off.Refusal);
 
         var supervisor = Supervisor();
         var unknown = Command(supervisor, new InjectFault("paymnets", new Fault(FaultKind.Error)));
         Assert.Contains("'paymnets'", unknown.Error);
+        Assert.Equal(FaultRefusal.UnknownDependency, unknown.Refusal);
         Assert.Contains("payments", unknown.Error);
 
         var bad = Command(supervisor, new InjectFault("payments", new Fault(FaultKind.Error) { Rate = 2, Duration = TimeSpan.FromDays(3) }));
         Assert.Contains("Rate must be in (0, 1], not 2", bad.Error);
+        Assert.Equal(FaultRefusal.InvalidFault, bad.Refusal);
         Assert.Contains("Duration must be above 0 and at most 01:00:00", bad.Error);
         Assert.Null(Payments(supervisor).Fault);
         Assert.Equal(CallOutcome.Succeeded, Call(supervisor).Outcome);

@@ -49,6 +49,7 @@ public sealed class ClusterFaultTests
         Assert.False(injected.Accepted);
         Assert.Equal(1, injected.Nodes);
         Assert.Contains("Carried out on 1 of 2 members", injected.Error);
+        Assert.Equal(FaultRefusal.NotEveryMember, injected.Refusal);
         Assert.Contains(cluster.Nodes[1].Address, injected.Error);
         Assert.Contains("Chaos:Enabled is false", injected.Error);
     }
