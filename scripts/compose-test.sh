@@ -12,7 +12,8 @@
 # 4. docker-compose up; then the checks: three members Up and ready; an outage seen by node1's container opens
 #    recommendations' breaker (AnyOpen) on all three; node3 killed: the survivors serve, node3 is removed; node3
 #    started again: it rejoins (Cluster Bootstrap: through a contact point), and all three are Up; members talk over
-#    mutual TLS (akka.ssl.tcp).
+#    mutual TLS (akka.ssl.tcp); node2 killed through POST /api/node/kill: its process (the container's PID 1) ends,
+#    the restart policy starts it again, and it rejoins.
 # 5. Tear down: containers, volumes, the network (and the engine, if started here).
 #
 # WORK (default /tmp/orchestrator-compose-test) holds the engine's data and the base image's root filesystem;
@@ -190,4 +191,17 @@ rejoined_through_bootstrap() {
   [ "$(grep -c "to existing cluster" <<<"$logs")" -ge 2 ] && ! grep -q "Initiating new cluster" <<<"$logs"
 }
 until_true 10 "node3 joined the existing cluster through Cluster Bootstrap" rejoined_through_bootstrap
+
+# A chaos kill (POST /api/node/kill, as a chaos experiment's kill step sends it) ends the container's process, which is
+# its PID 1 (it calls _exit: a SIGKILL sent to itself would be ignored there); the restart policy (unless-stopped)
+# starts it again, since the engine did not stop it, and it rejoins.
+restarts() { docker inspect -f '{{.RestartCount}}' "$(compose ps -q node2)"; }
+restarts_before="$(restarts)"
+kill_status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST "http://127.0.0.1:$(port 2)/api/node/kill" \
+  -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{}')"
+[ "$kill_status" = 202 ] || { log "FAILED: POST /api/node/kill on node2 answered $kill_status, not 202"; exit 1; }
+log "node2 killed through /api/node/kill"
+restarted() { [ "$(restarts)" -gt "$restarts_before" ]; }
+until_true 30 "node2's process ended and its restart policy started it again" restarted
+until_true 120 "node2 rejoins: three members Up on every node" all_up 3 1 2 3
 log "all checks passed"

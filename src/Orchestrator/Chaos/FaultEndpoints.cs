@@ -55,7 +55,8 @@ public static class FaultEndpoints
         FaultRefusal.UnknownDependency => ErrorBody.NotFound(result.Error!),
         FaultRefusal.NoAnswer or FaultRefusal.NotUpMember => ErrorBody.Result(StatusCodes.Status503ServiceUnavailable, result.Error!),
         // Some members of the cluster did not carry it out: the answer says which, and what the others did.
-        FaultRefusal.NotEveryMember => Results.Json(result, statusCode: StatusCodes.Status502BadGateway),
+        FaultRefusal.NotEveryMember when result.Nodes > 0 => Results.Json(result, statusCode: StatusCodes.Status502BadGateway),
+        FaultRefusal.NotEveryMember => ErrorBody.Result(StatusCodes.Status503ServiceUnavailable, result.Error!), // no member carried it out
         _ => ErrorBody.BadRequest(result.Error ?? "The fault command was refused."),
     };
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Orchestrator.Contracts;
 using Orchestrator.Node.Api;
@@ -34,12 +35,11 @@ public static class NodeKillEndpoint
                 node, pid, context.Connection.RemoteIpAddress);
             context.Response.OnCompleted(() =>
             {
-                // After the answer is on its way: the process ends with SIGKILL, as kill -9 would end it.
+                // After the answer is on its way, the process ends as kill -9 would end it.
                 _ = Task.Run(async () =>
                 {
                     await Task.Delay(100);
-                    using var self = Process.GetCurrentProcess();
-                    self.Kill();
+                    EndNow();
                 });
                 return Task.CompletedTask;
             });
@@ -47,4 +47,19 @@ public static class NodeKillEndpoint
         }).RequireOperator();
         return app;
     }
+
+    /// <summary>
+    /// Ends the process at once, with exit code 137 (128 + SIGKILL). Not a signal to itself: a process that is PID 1
+    /// (a container's entry point) ignores SIGKILL sent from inside its own namespace. <c>_exit</c> runs no handler, no
+    /// finalizer, no shutdown, and flushes nothing: what kill -9 leaves behind.
+    /// </summary>
+    private static void EndNow()
+    {
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) Exit(137);
+        using var self = Process.GetCurrentProcess();
+        self.Kill();
+    }
+
+    [DllImport("libc", EntryPoint = "_exit")]
+    private static extern void Exit(int status);
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Orchestrator.Node.Experiments;
 
 /// <summary>
@@ -50,15 +52,20 @@ public static class ExperimentCommand
         WebApplication? node = null;
         LocalCluster? cluster = null;
         var data = Path.Combine(Path.GetTempPath(), $"orchestrator-experiment-{Guid.NewGuid():N}");
+        var code = 3;
+        // Ctrl-C or SIGTERM: the run is aborted and rolled back, its report written, and the nodes started here stopped.
+        using var stop = new CancellationTokenSource();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
         {
             if (addresses.Count == 0 && experiment.NodeCount > 1)
             {
                 Console.WriteLine($"Starting a cluster of {experiment.NodeCount} nodes for the run, in {data} ...");
-                cluster = await LocalCluster.StartAsync(experiment.NodeCount, nodeArgs, data);
+                cluster = await LocalCluster.StartAsync(experiment.NodeCount, nodeArgs, data, stop.Token);
                 addresses.AddRange(cluster.Addresses);
             }
-            return await RunAsync(experiment, file, addresses, token, reports, nodeArgs, data, n => node = n);
+            return code = await RunAsync(experiment, file, addresses, token, reports, nodeArgs, data, n => node = n, stop.Token);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -68,18 +75,27 @@ public static class ExperimentCommand
         finally
         {
             if (cluster is not null) await cluster.DisposeAsync();
+            // The nodes' logs (node{n}.log) tell what went wrong: kept when the run did not hold.
+            var keep = cluster is not null && code != 0 && Directory.Exists(data);
+            if (keep) await Console.Error.WriteLineAsync($"The nodes' logs and data are kept in {data}.");
             if (node is not null)
             {
                 await node.StopAsync();
                 await node.DisposeAsync();
             }
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+            if (!keep && Directory.Exists(data)) Directory.Delete(data, recursive: true);
+        }
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
         }
     }
 
     private static async Task<int> RunAsync(Experiment experiment, string file, List<Uri> targets, string? token, string reports, List<string> nodeArgs,
-        string data, Action<WebApplication> started)
+        string data, Action<WebApplication> started, CancellationToken cancellationToken)
     {
         if (targets.Count == 0)
         {
@@ -90,14 +106,14 @@ public static class ExperimentCommand
             if (!nodeArgs.Any(a => a.Contains("Cluster:Port", StringComparison.Ordinal))) nodeArgs.Add("--Cluster:Port=0");
             var node = NodeHost.Build([.. nodeArgs, "--urls", "http://127.0.0.1:0"]);
             started(node);
-            await node.StartAsync();
+            await node.StartAsync(cancellationToken);
             targets.Add(new Uri(node.Urls.First()));
             await WaitUntilReadyAsync(targets[0]);
         }
         using var http = new HttpClient();
         if (token is not null) http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         Console.WriteLine($"Running '{experiment.Title}' against {string.Join(", ", targets)} ...");
-        var report = await new ExperimentRunner(http, targets).RunAsync(experiment, CancellationToken.None);
+        var report = await new ExperimentRunner(http, targets).RunAsync(experiment, cancellationToken);
         var (json, markdown) = new ExperimentStore(Path.GetDirectoryName(Path.GetFullPath(file))!, Path.GetFullPath(reports)).Write(report);
         Console.WriteLine($"Verdict: {report.Verdict}. {report.Reason}");
         Console.WriteLine($"Report: {markdown} ({json})");

@@ -148,6 +148,8 @@ public static class ExperimentReader
             {
                 if (!kill) errors.Add($"{where}.kill must be true (it kills the step's node), not false.");
                 if (at == "rollbacks") errors.Add($"{where}: a rollback cannot kill a node.");
+                // With one node, the node killed would be the one under test, and perhaps the one running the experiment.
+                if (nodeCount < 2) errors.Add($"{where}: a kill needs an experiment of several nodes (\"nodes\": 2 or more), with another node to watch.");
             }
         }
     }
@@ -168,6 +170,17 @@ public static class ExperimentReader
         // A path on the node under test only: never another host.
         if (path is not { Length: > 0 and <= 2000 } || !path.StartsWith('/') || path.StartsWith("//", StringComparison.Ordinal) || path.Contains('\\') || path.Contains("://", StringComparison.Ordinal))
             errors.Add($"{at} must be a path on the node, starting with a single '/' (not '{path}').");
+        // A node is killed by a kill step only: one that the runner knows of, never a rollback, never the only node.
+        else if (IsKillPath(path)) errors.Add($"{at}: '{path}' kills the node; use a kill step (\"kill\": true) in an experiment of several nodes.");
+    }
+
+    /// <summary>Whether <paramref name="path"/> reaches <c>POST /api/node/kill</c> (its query left out, escapes and dot segments resolved, in any case).</summary>
+    private static bool IsKillPath(string path)
+    {
+        var query = path.IndexOfAny(['?', '#']);
+        var bare = Uri.UnescapeDataString(query < 0 ? path : path[..query]);
+        var resolved = Uri.TryCreate(new Uri("http://node"), bare, out var uri) ? uri.AbsolutePath : bare;
+        return System.Text.RegularExpressions.Regex.Replace(Uri.UnescapeDataString(resolved), "/{2,}", "/").TrimEnd('/').Equals(Orchestrator.Node.Chaos.NodeKillEndpoint.Path, StringComparison.OrdinalIgnoreCase);
     }
 
     private static void CheckDependency(string? name, string at, List<string> errors)
@@ -184,8 +197,8 @@ public static class ExperimentReader
         if (http.Json?.Count > 20) errors.Add($"{at}.json checks at most 20 properties.");
         if (http.Capture?.Count > 10) errors.Add($"{at}.capture keeps at most 10 variables.");
         if (http.Capture?.Keys.Any(k => k.Length is 0 or > 40 || !k.All(char.IsAsciiLetterOrDigit)) == true) errors.Add($"{at}.capture names must be 1 to 40 letters or digits.");
-        if (http.Capture?.Values.Any(v => v is not { Length: > 0 and <= 200 } || !v.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')) == true)
-            errors.Add($"{at}.capture values must be property paths of the answer (letters, digits, '.', '_', '-').");
+        foreach (var (name, path) in http.Capture ?? new Dictionary<string, string>())
+            if ((path is null ? "is missing." : JsonPath.Problem(path)) is { } problem) errors.Add($"{at}.capture.{name}: the property path {problem}");
         foreach (var key in http.Json?.Keys ?? [])
             if (JsonPath.Problem(key) is { } problem) errors.Add($"{at}.json: '{(key.Length > 60 ? key[..60] + "..." : key)}' {problem}");
         if (http.WithinSeconds is { } within && (!asStep || double.IsNaN(within) || within <= 0 || within > MaxLength.TotalSeconds))

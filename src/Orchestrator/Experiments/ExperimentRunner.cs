@@ -57,11 +57,22 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
         {
             // Loads stop, rollbacks always run, and whatever the run injected and did not clear is cleared too.
             await _stopLoads.CancelAsync();
-            await Task.WhenAll(_loads);
+            try
+            {
+                await Task.WhenAll(_loads);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Event("load-failed", $"A load failed: {e.GetType().Name}: {e.Message}"); // the verdict says so already, when the method saw it
+            }
             var rollbacksStart = Now;
             await StepsAsync("rollbacks", experiment.Rollbacks ?? [], CancellationToken.None);
-            foreach (var (node, dependency, scope) in _injected.Keys.Where(k => !_killed.ContainsKey(k.Node)).ToList())
+            foreach (var (injectedOn, dependency, scope) in _injected.Keys.ToList())
             {
+                // A node's own fault ends with the node; one for the cluster is cleared through a node still alive.
+                var node = !_killed.ContainsKey(injectedOn) ? injectedOn
+                    : scope == "cluster" ? Enumerable.Range(1, targets.Count).FirstOrDefault(n => !_killed.ContainsKey(n)) : 0;
+                if (node == 0) continue;
                 var (status, body) = await SendAsync(node, HttpMethod.Delete, $"/api/faults/{dependency}?scope={scope}", null, CancellationToken.None);
                 Event("clear", $"{On(node)}{dependency} (left by the run, cleared after the rollbacks){(status == 200 ? "" : $" -> {status} {body}")}");
             }
@@ -89,11 +100,19 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
         var methodStart = Now;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watch = PhaseAsync("method", probes, rounds: int.MaxValue, every, stopOnBreach: true, stop.Token, onBreach: () => stop.Cancel());
-        var failedStep = await StepsAsync("method", experiment.Method!, stop.Token);
-        if (failedStep is not null) await stop.CancelAsync(); // a failed step ends the method, and its loads
-        await Task.WhenAll(_loads); // the method lasts as long as its last load
-        var stepsEnded = Now;
-        await stop.CancelAsync(); // the method is over (or was stopped): stop watching
+        StepResult? failedStep;
+        long stepsEnded;
+        try
+        {
+            failedStep = await StepsAsync("method", experiment.Method!, stop.Token);
+            if (failedStep is not null) await stop.CancelAsync(); // a failed step ends the method, and its loads
+            await Task.WhenAll(_loads); // the method lasts as long as its last load
+        }
+        finally
+        {
+            stepsEnded = Now;
+            await stop.CancelAsync(); // the method is over (or was stopped, or failed): stop watching, whatever happened
+        }
         var method = await watch;
         _phases.Add(new ReportPhase("method", methodStart, stepsEnded));
         if (method.Live is { } broke)
@@ -342,11 +361,13 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
                 if (stop.IsCancellationRequested && status == 0) break; // cut short by the end of the load, not an answer
                 statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
                 if (times.Count < 200_000) times.Add(watch.Elapsed.TotalMilliseconds);
-                if (pace > watch.Elapsed)
+                // No answer at all (the node is gone, or refuses connections): try again a little later, not in a tight loop.
+                var wait = status == 0 ? TimeSpan.FromMilliseconds(Math.Max(200, pace.TotalMilliseconds)) : pace;
+                if (wait > watch.Elapsed)
                 {
                     try
                     {
-                        await Task.Delay(pace - watch.Elapsed, stop.Token);
+                        await Task.Delay(wait - watch.Elapsed, stop.Token);
                     }
                     catch (OperationCanceledException)
                     {

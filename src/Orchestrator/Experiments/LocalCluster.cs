@@ -30,7 +30,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// Starts <paramref name="nodes"/> nodes with <paramref name="nodeArgs"/> (node settings, which win over the
     /// cluster's own), and waits until each is ready and has served a first homepage.
     /// </summary>
-    public static async Task<LocalCluster> StartAsync(int nodes, IReadOnlyList<string> nodeArgs, string directory)
+    public static async Task<LocalCluster> StartAsync(int nodes, IReadOnlyList<string> nodeArgs, string directory, CancellationToken cancellationToken)
     {
         System.IO.Directory.CreateDirectory(directory);
         var cluster = new LocalCluster(directory);
@@ -39,7 +39,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             var ports = FreePorts(2 * nodes);
             var seed = $"akka.tcp://{NodeHost.ActorSystemName}@127.0.0.1:{ports[0]}";
             for (var i = 0; i < nodes; i++) cluster.Start(i + 1, ports[nodes + i], ports[i], seed, nodeArgs);
-            await Task.WhenAll(cluster.Addresses.Select((address, i) => cluster.ReadyAsync(i, address)));
+            await Task.WhenAll(cluster.Addresses.Select((address, i) => cluster.ReadyAsync(i, address, cancellationToken)));
             return cluster;
         }
         catch
@@ -92,7 +92,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until node <paramref name="index"/> is ready (an Up member) and serves a homepage (its first, cold one can miss its deadline).</summary>
-    private async Task ReadyAsync(int index, Uri address)
+    private async Task ReadyAsync(int index, Uri address, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
         var until = Stopwatch.StartNew();
@@ -103,14 +103,14 @@ internal sealed class LocalCluster : IAsyncDisposable
                 throw new InvalidOperationException($"Node {index + 1} exited with code {_processes[index].ExitCode} while starting; see {Path.Combine(Directory, $"node{index + 1}.log")}.");
             try
             {
-                ready = ready || (await http.GetAsync("/health/ready")).IsSuccessStatusCode;
-                if (ready && (await http.GetAsync("/shop/home/warm-up")).IsSuccessStatusCode) return;
+                ready = ready || (await http.GetAsync("/health/ready", cancellationToken)).IsSuccessStatusCode;
+                if (ready && (await http.GetAsync("/shop/home/warm-up", cancellationToken)).IsSuccessStatusCode) return;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 // Not listening yet, or slow to answer while it starts: ask again.
             }
-            await Task.Delay(500);
+            await Task.Delay(500, cancellationToken);
         }
         throw new TimeoutException($"Node {index + 1} at {address} was not ready within {StartLimit.TotalSeconds:0} s; see {Path.Combine(Directory, $"node{index + 1}.log")}.");
     }
