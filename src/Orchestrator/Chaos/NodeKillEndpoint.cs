@@ -28,8 +28,7 @@ public static class NodeKillEndpoint
                 return ErrorBody.Result(StatusCodes.Status403Forbidden,
                     $"Killing the node is chaos, switched off on this node ({OrchestratorOptions.SectionName}:Chaos:Enabled is false).");
             var node = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
-            using var process = Process.GetCurrentProcess();
-            var pid = process.Id;
+            var pid = Environment.ProcessId;
             logs.CreateLogger(typeof(NodeKillEndpoint)).LogWarning(
                 "Node {Node} (process {ProcessId}) is killed by a chaos request from {Caller}: it ends at once, without leaving the cluster",
                 node, pid, context.Connection.RemoteIpAddress);
