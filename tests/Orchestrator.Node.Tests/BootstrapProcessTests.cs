@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orchestrator.Node.Experiments;
 
 namespace Orchestrator.Node.Tests;
 
@@ -14,8 +15,8 @@ public sealed class BootstrapProcessTests : IDisposable
     private readonly List<NodeProcess> _processes = [];
     private readonly List<HttpClient> _clients = [];
     // Management ports in ascending order: contact point 0 has the lowest address, the one that forms a new cluster.
-    private readonly int[] _managementPorts = ClusterProcessTests.FreePorts(3).Order().ToArray();
-    private readonly int[] _akkaPorts = ClusterProcessTests.FreePorts(3);
+    private readonly int[] _managementPorts = LocalCluster.FreePorts(3).Order().ToArray();
+    private readonly int[] _akkaPorts = LocalCluster.FreePorts(3);
 
     [Fact]
     public async Task A_restarted_node_with_the_lowest_address_rejoins_the_running_cluster_instead_of_forming_a_second_one()

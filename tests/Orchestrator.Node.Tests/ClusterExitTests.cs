@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orchestrator.Node.Experiments;
 using Orchestrator.Node.Lifecycle;
 using Xunit.Abstractions;
 
@@ -53,7 +54,7 @@ public sealed class ClusterExitTests(ITestOutputHelper output) : IDisposable
     public async Task A_second_node_on_a_live_nodes_remoting_or_http_port_exits_non_zero_naming_the_port_and_the_first_keeps_serving()
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
-        var port = ClusterProcessTests.FreePorts(1)[0];
+        var port = LocalCluster.FreePorts(1)[0];
         var seed = $"akka.tcp://orchestrator@127.0.0.1:{port}";
         var first = Start(port, seed, "first");
         using var http = new HttpClient { BaseAddress = await first.ReadyAsync(Limit), Timeout = Limit };
@@ -75,7 +76,7 @@ public sealed class ClusterExitTests(ITestOutputHelper output) : IDisposable
     public async Task A_node_paused_until_the_cluster_downs_it_does_not_serve_once_resumed_and_exits_with_3()
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
-        var ports = ClusterProcessTests.FreePorts(3);
+        var ports = LocalCluster.FreePorts(3);
         var seed = $"akka.tcp://orchestrator@127.0.0.1:{ports[0]}";
         var nodes = Enumerable.Range(0, 3).Select(i => Start(ports[i], seed, $"node{i}")).ToList();
         var clients = new List<HttpClient>();

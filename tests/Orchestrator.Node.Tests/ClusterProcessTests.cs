@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Orchestrator.Node.Experiments;
 
 namespace Orchestrator.Node.Tests;
 
@@ -20,7 +20,7 @@ public sealed class ClusterProcessTests : IDisposable
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return; // signals are POSIX
 
-        var ports = FreePorts(3);
+        var ports = LocalCluster.FreePorts(3);
         var seed = $"akka.tcp://orchestrator@127.0.0.1:{ports[0]}";
         for (var i = 0; i < 3; i++)
         {
@@ -134,15 +134,6 @@ public sealed class ClusterProcessTests : IDisposable
     {
         var response = await http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
         response.EnsureSuccessStatusCode();
-    }
-
-    internal static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orchestrator.Node.Experiments;
 using Microsoft.Playwright;
 
 namespace Orchestrator.Node.Tests;
@@ -26,7 +27,7 @@ public sealed class DashboardBrowserTests : IDisposable
         Assert.True(File.Exists(Chromium),
             $"{Chromium} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does it) to run the dashboard's browser test.");
 
-        var ports = ClusterProcessTests.FreePorts(3);
+        var ports = LocalCluster.FreePorts(3);
         var seed = $"akka.tcp://orchestrator@127.0.0.1:{ports[0]}";
         for (var i = 0; i < 3; i++)
         {

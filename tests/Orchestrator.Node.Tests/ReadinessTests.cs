@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Orchestrator.Node.Experiments;
 
 namespace Orchestrator.Node.Tests;
 
 /// <summary>A node whose only seed does not exist: it never joins, so it never serves.</summary>
 public sealed class UnjoinedNodeFixture : NodeFixture
 {
-    protected override string[] ExtraArgs => [$"--Cluster:SeedNodes:0=akka.tcp://orchestrator@127.0.0.1:{ClusterProcessTests.FreePorts(1)[0]}"];
+    protected override string[] ExtraArgs => [$"--Cluster:SeedNodes:0=akka.tcp://orchestrator@127.0.0.1:{LocalCluster.FreePorts(1)[0]}"];
 
     /// <summary>Starts the node without waiting for it to become an Up member (it never does).</summary>
     public override Task InitializeAsync() => StartAsync(waitUntilUp: false);

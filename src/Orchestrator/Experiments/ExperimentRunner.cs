@@ -17,6 +17,7 @@ namespace Orchestrator.Node.Experiments;
 public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri> targets)
 {
     private const int MinSamplesForRatio = 3;
+    private const string MetricsUnavailable = "the node's /metrics did not answer";
     private static readonly TimeSpan DefaultEvery = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RequestLimit = TimeSpan.FromSeconds(10);
 
@@ -27,10 +28,10 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
     private readonly List<StepResult> _steps = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _variables = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Node, string Dependency, string Scope), bool> _injected = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> _killed = new();
+    // Touched by the steps only, which run one after another.
+    private readonly HashSet<(int Node, string Dependency, string Scope)> _injected = [];
+    private readonly HashSet<int> _killed = [];
     private readonly List<Task> _loads = [];
-    private readonly CancellationTokenSource _stopLoads = new();
 
     private long Now => _clock.ElapsedMilliseconds;
 
@@ -55,8 +56,8 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
         }
         finally
         {
-            // Loads stop, rollbacks always run, and whatever the run injected and did not clear is cleared too.
-            await _stopLoads.CancelAsync();
+            // Loads have stopped (the method stops them however it ends), rollbacks always run, and whatever the run
+            // injected and did not clear is cleared too.
             try
             {
                 await Task.WhenAll(_loads);
@@ -67,14 +68,14 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
             }
             var rollbacksStart = Now;
             await StepsAsync("rollbacks", experiment.Rollbacks ?? [], CancellationToken.None);
-            foreach (var (injectedOn, dependency, scope) in _injected.Keys.ToList())
+            foreach (var (injectedOn, dependency, scope) in _injected.ToList())
             {
                 // A node's own fault ends with the node; one for the cluster is cleared through a node still alive.
-                var node = !_killed.ContainsKey(injectedOn) ? injectedOn
-                    : scope == "cluster" ? Enumerable.Range(1, targets.Count).FirstOrDefault(n => !_killed.ContainsKey(n)) : 0;
+                var node = !_killed.Contains(injectedOn) ? injectedOn
+                    : scope == "cluster" ? Enumerable.Range(1, targets.Count).FirstOrDefault(n => !_killed.Contains(n)) : 0;
                 if (node == 0) continue;
                 var (status, body) = await SendAsync(node, HttpMethod.Delete, $"/api/faults/{dependency}?scope={scope}", null, CancellationToken.None);
-                Event("clear", $"{On(node)}{dependency} (left by the run, cleared after the rollbacks){(status == 200 ? "" : $" -> {status} {body}")}");
+                Event("clear", $"{dependency}: {On(node)}left by the run, cleared after the rollbacks{(status == 200 ? "" : $" -> {status} {body}")}");
             }
             _phases.Add(new ReportPhase("rollbacks", rollbacksStart, Now));
         }
@@ -164,7 +165,7 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
         var states = probes.Select(p => new ProbeState(p)).ToList();
         foreach (var state in states.Where(s => s.Probe.Metric is not null))
             state.Baseline = await MetricAsync(state.Node, state.Probe.Metric!, CancellationToken.None);
-        foreach (var state in states.Where(s => s.Probe.Metric is not null && s.Baseline is null)) state.Unavailable = "the node's /metrics did not answer";
+        foreach (var state in states.Where(s => s.Probe.Metric is not null && s.Baseline is null)) state.Unavailable = MetricsUnavailable;
         ProbeResult? breach = null;
         for (var round = 0; round < rounds && breach is null; round++)
         {
@@ -190,7 +191,7 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
                 else
                 {
                     state.Latest = await MetricAsync(state.Node, state.Probe.Metric!, CancellationToken.None);
-                    if (state.Latest is null) state.Unavailable = "the node's /metrics did not answer";
+                    if (state.Latest is null) state.Unavailable = MetricsUnavailable;
                     if (!Judge(state, phase, final: true).WithinTolerance) state.FirstFailureAt ??= Now;
                 }
             }
@@ -283,7 +284,7 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
             var name = step.Name ?? $"inject into {inject.Dependency}";
             var (status, body) = await SendAsync(node, HttpMethod.Post, $"/api/faults/{inject.Dependency}", inject.Fault!.Value.GetRawText(), CancellationToken.None);
             var ok = status == 200;
-            if (ok || status == 502) _injected[(node, inject.Dependency!, ScopeOf(inject.Fault.Value))] = true; // 502: some members took it
+            if (ok || status == 502) _injected.Add((node, inject.Dependency!, ScopeOf(inject.Fault.Value))); // 502: some members took it
             Event(ok ? "inject" : "inject-failed", $"{inject.Dependency}: {On(node)}{inject.Fault.Value.GetRawText()}{(ok ? "" : $" -> {status} {body}")}");
             return (ok, name, ok ? "injected" : $"{status}: {body}");
         }
@@ -292,7 +293,7 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
             var name = step.Name ?? $"clear {clear.Dependency}";
             var (status, body) = await SendAsync(node, HttpMethod.Delete, $"/api/faults/{clear.Dependency}?scope={clear.Scope ?? "node"}", null, CancellationToken.None);
             var ok = status == 200;
-            if (ok) _injected.TryRemove((node, clear.Dependency!, clear.Scope ?? "node"), out _);
+            if (ok) _injected.Remove((node, clear.Dependency!, clear.Scope ?? "node"));
             Event("clear", $"{clear.Dependency}: {On(node)}{(ok ? "cleared" : $"-> {status} {body}")}");
             return (ok, name, ok ? "cleared" : $"{status}: {body}");
         }
@@ -348,7 +349,7 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
         var times = new System.Collections.Concurrent.ConcurrentBag<double>();
         var at = Now;
         Event("load", $"{name}: {On(node)}{callers} callers send {method} {path}{(load.PerSecond is { } perSecond ? $", {perSecond:0.#} a second in all," : "")} for {length.TotalSeconds:0.#} s");
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopLoads.Token);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct); // ct: the method's, cancelled however it ends
         stop.CancelAfter(length);
         // With a rate, each caller sends its share: one request every `pace`, or as soon as the last is answered if later.
         var pace = load.PerSecond is { } rate ? TimeSpan.FromSeconds(callers / rate) : TimeSpan.Zero;
@@ -409,7 +410,7 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
             Event("kill-failed", $"{On(node)}{status} {body}");
             return (false, name, $"the node did not take the kill: {status}: {body}");
         }
-        _killed[node] = true;
+        _killed.Add(node);
         var gone = Now + 15_000;
         while (Now < gone)
         {

@@ -116,8 +116,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>How to start this program again: its apphost, or <c>dotnet</c> with its assembly.</summary>
-    private static (string Program, string[] Leading)
-        ThisProgram()
+    private static (string Program, string[] Leading) ThisProgram()
     {
         var host = Environment.ProcessPath ?? "dotnet";
         var entry = Assembly.GetEntryAssembly()?.Location;
@@ -126,7 +125,8 @@ internal sealed class LocalCluster : IAsyncDisposable
             : (host, []);
     }
 
-    private static int[] FreePorts(int count)
+    /// <summary><paramref name="count"/> TCP ports free on loopback now (the tests' node processes take theirs here too).</summary>
+    internal static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         listeners.ForEach(l => l.Start());

@@ -1,6 +1,9 @@
-namespace Orchestrator.Tests;
+namespace Orchestrator.TestSupport;
 
-/// <summary>The repository's root folder (the one holding Orchestrator.sln), found from the test binaries upward.</summary>
+/// <summary>
+/// The repository's root folder (the one holding Orchestrator.sln), found from the test binaries upward. One file,
+/// compiled into each test project (their .csproj link it).
+/// </summary>
 internal static class RepositoryRoot
 {
     public static readonly string Path = Find();
