@@ -14,6 +14,7 @@ using Orchestrator.Node.Chaos;
 using Orchestrator.Node.Configuration;
 using Orchestrator.Node.Dashboard;
 using Orchestrator.Node.Downstream;
+using Orchestrator.Node.Edge;
 using Orchestrator.Node.Experiments;
 using Orchestrator.Node.Formation;
 using Orchestrator.Node.Lifecycle;
@@ -77,7 +78,8 @@ public static class NodeHost
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
             .Enrich.With<AkkaLogSourceEnricher>()
-            .Enrich.With<TraceContextEnricher>());
+            .Enrich.With<TraceContextEnricher>()
+            .Enrich.With<ControlCharacterEscaper>()); // last: no caller's text forges a log line
 
         builder.Services.ConfigureHttpJsonOptions(o => NodeJson.Configure(o.SerializerOptions));
         // Bounded input: bodies, request lines; a body that does not bind throws, so that ErrorResponses names the problem in JSON.
@@ -85,6 +87,8 @@ public static class NodeHost
         {
             kestrel.Limits.MaxRequestBodySize = InputLimits.MaxBodyBytes;
             kestrel.Limits.MaxRequestLineSize = InputLimits.ServerRequestLine;
+            kestrel.Limits.MaxRequestHeadersTotalSize = InputLimits.MaxHeaderBytes;
+            ServerRejections.Use(kestrel); // the server's own 400/431/414 answers get the JSON error body too
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(settings.Admin);
@@ -104,7 +108,8 @@ public static class NodeHost
         builder.Services.AddSingleton(_ => ledger); // from a factory, so the container disposes it
         builder.Services.AddSingleton<OrderStore>();
         builder.Services.AddWriteQueue();
-        builder.Services.AddDashboard();
+        builder.Services.AddDashboard(settings.Edge.DashboardStreams);
+        builder.Services.AddEdgeRateLimiting(settings.Edge.RateLimit); // a fair share per client (Edge:RateLimit)
 
         builder.Services.AddAkka(ActorSystemName, (akka, services) =>
         {
@@ -168,9 +173,11 @@ public static class NodeHost
         builder.Services.AddSingleton(sp => new PageComposer(sp.GetRequiredService<IGuardedCalls>(), TimeProvider.System));
 
         var app = builder.Build();
+        ServerRejections.Listen(app);
         app.UseSerilogRequestLogging(o => o.GetLevel = RequestLevel);
         app.UseJsonErrors();
         app.UseStopGate();
+        app.UseRateLimiter(); // before routing: a client over its share costs the node almost nothing
         app.UseRouting();
         app.UseIdLimits();
         if (!settings.Admin.HasToken)
@@ -255,6 +262,8 @@ public static class NodeHost
 
     private static LogEventLevel RequestLevel(HttpContext context, double elapsedMs, Exception? error)
     {
+        // A client over its share is reported by EdgeRejections (at most every few seconds), never once per request.
+        if (context.Response.StatusCode == StatusCodes.Status429TooManyRequests) return LogEventLevel.Debug;
         // Readiness is 503 by design while the node joins, stops or is cut off: the node logs those changes itself.
         if (context.Request.Path.StartsWithSegments("/health") && error is null) return LogEventLevel.Debug;
         if (error is not null || context.Response.StatusCode >= 500 && !context.Request.Path.StartsWithSegments("/downstream"))

@@ -85,17 +85,17 @@ public sealed partial class WriteQueueActor
             return;
         }
 
+        if (finished.Result is { Outcome: CallOutcome.Refused } refused)
+        {
+            // The target said no to this write (a 4xx: invalid, conflict...): trying again gives the same answer.
+            Poison(write, $"refused by {write.Target}: {refused.Refusal?.Message ?? refused.Detail}");
+            return;
+        }
+
         var error = finished.Error is { } e ? $"{e.GetType().Name}: {e.Message}" : Describe(finished.Result!);
         if (write.Attempts + 1 >= _options.MaxAttempts)
         {
-            Persist(new WritePoisoned(write.Id, error, _time.GetUtcNow()), p =>
-            {
-                Applied(p);
-                _log.Warning("Write {WriteId} for {Target} key {Key} moved to the poison list after {Attempts} attempts: {Error}",
-                    write.Id, write.Target, write.Key, write.Attempts + 1, error);
-                OrchestratorMetrics.WriteQueueEvent(write.Target, "poisoned");
-                Pump();
-            });
+            Poison(write, error);
             return;
         }
 
@@ -112,6 +112,17 @@ public sealed partial class WriteQueueActor
             Pump();
         });
     }
+
+    /// <summary>Moves <paramref name="write"/> to the poison list, with <paramref name="error"/> as the reason.</summary>
+    private void Poison(QueuedWrite write, string error) =>
+        Persist(new WritePoisoned(write.Id, error, _time.GetUtcNow()), p =>
+        {
+            Applied(p);
+            _log.Warning("Write {WriteId} for {Target} key {Key} moved to the poison list after {Attempts} attempts: {Error}",
+                write.Id, write.Target, write.Key, write.Attempts + 1, error);
+            OrchestratorMetrics.WriteQueueEvent(write.Target, "poisoned");
+            Pump();
+        });
 
     private static string Describe(ICallResult result) =>
         result.Detail ?? $"{result.Outcome} ({result.Reason})";

@@ -46,6 +46,16 @@ public sealed class ConfigurationTests
     [InlineData("--Shop:HomeDeadline=00:00:10.001", "Shop:HomeDeadline")]
     [InlineData("--Shop:HomeDeadline=soon", "Shop:HomeDeadline")]
     [InlineData("--Shop:HomeDedline=00:00:01", "HomeDedline")]
+    [InlineData("--Edge:RateLimit:PermitsPerSecond=0", "Edge:RateLimit:PermitsPerSecond must be a whole number from 1 to 1000000, not 0.")]
+    [InlineData("--Edge:RateLimit:Burst=-5", "Edge:RateLimit:Burst must be a whole number from 1 to 1000000, not -5.")]
+    [InlineData("--Edge:RateLimit:MaxConcurrentPerClient=0", "Edge:RateLimit:MaxConcurrentPerClient must be a whole number from 1 to 1000000, not 0.")]
+    [InlineData("--Edge:RateLimit:Paths:0=shop", "Edge:RateLimit:Paths: each entry must be a path starting with '/' (like /shop), not 'shop'.")]
+    [InlineData("--Edge:RateLimit:PermitsPerSecond=lots", "Edge:RateLimit:PermitsPerSecond")]
+    [InlineData("--Edge:RateLimit:Permits=10", "Permits")]
+    [InlineData("--Edge:DashboardStreams:PerClient=20", "Edge:DashboardStreams:PerClient must be a whole number from 1 to Total (16), not 20.")]
+    [InlineData("--Edge:DashboardStreams:Total=0", "Edge:DashboardStreams:Total must be a whole number from 1 to 1024, not 0.")]
+    [InlineData("--Edge:DashboardStreams:Lifetime=00:00:00.5", "Edge:DashboardStreams:Lifetime must be between 1 s and 1 day (like 00:10:00), not 00:00:00.5000000.")]
+    [InlineData("--Edge:DashboardStreams:StalledAfter=01:00:00", "Edge:DashboardStreams:StalledAfter must be between 1 s and 5 min (like 00:00:10), not 01:00:00.")]
     public void Bad_node_settings_are_refused_naming_the_setting(string args, string named)
     {
         var e = Assert.Throws<NodeConfigurationException>(() => NodeHost.Build(NodeFixture.Args(args.Split(' ', StringSplitOptions.RemoveEmptyEntries))));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 
 namespace Orchestrator.Node.Tests;
 
@@ -76,5 +77,59 @@ public sealed class InputLimitsTests(NodeFixture node) : IClassFixture<NodeFixtu
         Assert.Contains("DELETE is not allowed on /shop/checkout", await ErrorOf(await node.Http.DeleteAsync("/shop/checkout"), 405));
         Assert.Contains("at most 8192",
             await ErrorOf(await node.Http.GetAsync($"/shop/home/u1?pad={new string('x', 9000)}"), (int)HttpStatusCode.RequestUriTooLong));
+    }
+
+    /// <summary>Sends <paramref name="raw"/> on a connection of its own and reads the answer until the node closes it.</summary>
+    private async Task<(int Status, string Headers, string Body)> Raw(byte[] raw)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(node.BaseAddress.Host, node.BaseAddress.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(raw);
+        using var read = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var answer = new MemoryStream();
+        await stream.CopyToAsync(answer, read.Token); // the node closes the connection after a rejection
+        var text = Encoding.UTF8.GetString(answer.ToArray());
+        var split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        return (int.Parse(text.Split(' ', 3)[1]), text[..split], text[(split + 4)..]);
+    }
+
+    [Fact]
+    public async Task The_web_servers_own_rejections_answer_with_the_json_error_body_too()
+    {
+        var (status, headers, body) = await Raw("GARBAGE\r\n\r\n"u8.ToArray());
+        Assert.Equal(400, status);
+        Assert.Contains("Content-Type: application/json", headers);
+        using (var json = JsonDocument.Parse(body))
+            Assert.StartsWith("The request is not valid HTTP, so the node could not read it.", json.RootElement.GetProperty("error").GetString());
+
+        var huge = Encoding.ASCII.GetBytes($"GET /shop/product/p-100 HTTP/1.1\r\nHost: x\r\nX-Big: {new string('a', 40_000)}\r\n\r\n");
+        (status, headers, body) = await Raw(huge);
+        Assert.Equal(431, status);
+        Assert.Contains($"Content-Length: {Encoding.UTF8.GetByteCount(body)}", headers);
+        using (var json = JsonDocument.Parse(body))
+            Assert.StartsWith("The request's headers are too large; the node takes at most 32 KB of headers.", json.RootElement.GetProperty("error").GetString());
+
+        // The connections after them are served as usual.
+        using var page = await node.Http.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/shop/product/a%0D%0Ab", "productId holds the character 0x000D at position 2")]
+    [InlineData("/shop/home/u%07x", "userId holds the character 0x0007 at position 2")]
+    [InlineData("/shop/orders/o-1%E2%80%AE", "orderId holds the character 0x202E at position 4")]
+    public async Task Ids_with_control_or_invisible_characters_are_refused_naming_the_field(string path, string expected)
+    {
+        Assert.StartsWith(expected, await ErrorOf(await node.Http.GetAsync(path), 400));
+    }
+
+    [Fact]
+    public async Task A_checkout_whose_user_id_could_forge_a_log_line_is_refused()
+    {
+        using var response = await node.Http.PostAsync("/shop/checkout",
+            new StringContent("""{"userId": "alice\r\n[12:00:00 INF] forged", "productId": "p-100", "quantity": 1}""", Encoding.UTF8, "application/json"));
+        Assert.Equal("The checkout is not valid: userId holds the character 0x000D at position 6; ids may not hold control, separator or invisible format characters.",
+            await ErrorOf(response, 400));
     }
 }

@@ -29,6 +29,9 @@ public class NodeFixture : IAsyncLifetime
         // The coordinator's own decisions (stress levels, cool-downs) are tested under virtual time in
         // Orchestrator.Tests; here they would race the assertions, so it never samples. Flags by hand still work.
         "--Orchestrator:Stress:SampleInterval=01:00:00",
+        // The tests play many clients from one address (loopback): the per-client fair share would refuse their load.
+        // EdgeLimitsTests turns it on, with small limits.
+        "--Edge:RateLimit:Enabled=false",
         .. extra,
     ];
 

@@ -43,17 +43,23 @@ public sealed class ShopTests(NodeFixture node) : IClassFixture<NodeFixture>, IA
     {
         // Ids the node takes (at most 128 characters) but the catalogue does not know: the simulated services answer
         // 404, which says the request was wrong, not that they are failing.
+        var failedBefore = new Dictionary<string, long>();
+        foreach (var dependency in new[] { DemoServices.Inventory, DemoServices.Reviews })
+            failedBefore[dependency] = (await node.DependencyStatusAsync(dependency)).GetProperty("calls").GetProperty("failed").GetInt64();
+        // 404 which says the request was wrong, not that they are failing: the page is 404 naming the product, never
+        // a degraded 200, and the checkout of it is 404 too, never a 503.
         foreach (var id in Enumerable.Range(0, 12).Select(i => $"no such product {i}!"))
         {
-            using var page = await node.GetJsonAsync($"/shop/product/{Uri.EscapeDataString(id)}");
-            foreach (var section in new[] { "stock", "reviews" })
-            {
-                var part = page.RootElement.GetProperty(section);
-                Assert.Equal("omitted", part.GetProperty("status").GetString());
-                Assert.Equal("Error", part.GetProperty("reason").GetString());
-                Assert.Contains("404", part.GetProperty("detail").GetString());
-                Assert.Contains("does not count against the dependency", part.GetProperty("detail").GetString());
-            }
+            using var response = await node.Http.GetAsync($"/shop/product/{Uri.EscapeDataString(id)}");
+            using var page = await NodeFixture.Read(response, 404);
+            Assert.Equal($"There is no product '{id}'.", page.RootElement.GetProperty("error").GetString());
+            Assert.Equal(404, page.RootElement.GetProperty("dependencyStatus").GetInt32());
+            Assert.Contains(page.RootElement.GetProperty("dependency").GetString(), new[] { DemoServices.Inventory, DemoServices.Reviews });
+
+            using var unknown = await node.Http.PostAsJsonAsync("/shop/checkout", new { userId = NodeFixture.NewUser(), productId = id, quantity = 1 });
+            using var refusedCheckout = await NodeFixture.Read(unknown, 404);
+            Assert.Equal($"The checkout's productId names no product: there is no product '{id}'.", refusedCheckout.RootElement.GetProperty("error").GetString());
+            Assert.Equal(DemoServices.Inventory, refusedCheckout.RootElement.GetProperty("dependency").GetString());
         }
         // Ids over the node's limit never reach a dependency at all.
         for (var i = 0; i < 12; i++)
@@ -69,6 +75,9 @@ public sealed class ShopTests(NodeFixture node) : IClassFixture<NodeFixture>, IA
             Assert.Equal("Closed", status.GetProperty("breaker").GetProperty("state").GetString());
             Assert.Equal(0, status.GetProperty("breaker").GetProperty("consecutiveFailures").GetInt32());
             Assert.Equal(0, status.GetProperty("breaker").GetProperty("windowFailures").GetInt32());
+            // Counted as refused: the caller's error, which no stress signal reads as trouble.
+            Assert.True(status.GetProperty("calls").GetProperty("refused").GetInt64() >= 12);
+            Assert.Equal(failedBefore[dependency], status.GetProperty("calls").GetProperty("failed").GetInt64());
         }
         using var checkout = await node.Http.PostAsJsonAsync("/shop/checkout", new { userId = NodeFixture.NewUser(), productId = "p-102", quantity = 1 });
         using var receipt = await NodeFixture.Read(checkout, 200);

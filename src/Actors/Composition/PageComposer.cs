@@ -5,7 +5,8 @@ namespace Orchestrator.Actors.Composition;
 
 /// <summary>
 /// Runs several guarded calls in parallel under one absolute deadline and returns a partial response: each part
-/// Succeeded, Degraded (with the fallback step that answered) or Omitted (with the reason). Every call carries
+/// Succeeded, Degraded (with the fallback step that answered), Omitted (with the reason) or Refused (the caller's
+/// error, as the dependency said). Every call carries
 /// the deadline, so no work starts after it and running work is cancelled at it; and the composer itself stops
 /// waiting at the deadline, so a page never takes much longer than its deadline whatever the dependencies do.
 /// </summary>
@@ -66,6 +67,7 @@ public sealed class PageComposer(IGuardedCalls calls, TimeProvider? time = null)
                 new ComposedPart(part.Name, part.Tier, PartStatus.Degraded, result.BoxedValue, result, DegradationReason.None, result.Detail),
             CallOutcome.Succeeded => new ComposedPart(part.Name, part.Tier, PartStatus.Succeeded, result.BoxedValue, result, DegradationReason.None, null),
             CallOutcome.Fallback => new ComposedPart(part.Name, part.Tier, PartStatus.Degraded, result.BoxedValue, result, result.Reason, result.Detail),
+            CallOutcome.Refused => new ComposedPart(part.Name, part.Tier, PartStatus.Refused, null, result, DegradationReason.None, result.Detail),
             _ => new ComposedPart(part.Name, part.Tier, PartStatus.Omitted, null, result, result.Reason, result.Detail),
         };
     }

@@ -25,6 +25,7 @@ internal sealed class NodeStressSignals(DependencyDirectory directory, StressOpt
         var sources = new Dictionary<StressSignal, string>();
         double saturation = 0, errors = 0, latency = 0;
         long answered = 0, bad = 0;
+        var troubledBy = new List<(string Name, long Bad, long Calls)>();
         var elapsed = TimeSpan.Zero;
         foreach (var name in directory.Names)
         {
@@ -44,12 +45,13 @@ internal sealed class NodeStressSignals(DependencyDirectory directory, StressOpt
             if (_last.TryGetValue(name, out var last))
             {
                 var n = Count(calls) - Count(last.Calls);
-                // Calls the node turned away itself (feature off, shed) are not trouble at the dependency.
+                // Calls the node turned away itself (feature off, shed) and the caller's own errors (refused) are not trouble at the dependency.
                 var b = troubled - last.Troubled;
                 answered += n;
                 bad += b;
                 elapsed += total - last.Elapsed;
                 if (n >= MinimumCallsForErrorRate && (double)b / n >= 0.5) notes.Add($"{name}: {b} of {n} calls degraded");
+                if (b > 0) troubledBy.Add((name, b, n));
             }
             _last[name] = (calls, troubled, total);
         }
@@ -57,7 +59,7 @@ internal sealed class NodeStressSignals(DependencyDirectory directory, StressOpt
         {
             errors = answered >= MinimumCallsForErrorRate ? (double)bad / answered : 0;
             sources[StressSignal.ErrorRate] = answered >= MinimumCallsForErrorRate
-                ? $"{bad} of {answered} calls degraded"
+                ? $"{bad} of {answered} calls degraded at the dependency (failed, timed out or turned away by its guard){Worst(troubledBy)}"
                 : $"{answered} calls, too few to judge (fewer than {MinimumCallsForErrorRate})";
             var mean = elapsed.TotalMilliseconds / answered;
             latency = Math.Min(1, mean / (2 * options.LatencyTarget.TotalMilliseconds));
@@ -80,5 +82,10 @@ internal sealed class NodeStressSignals(DependencyDirectory directory, StressOpt
         return new StressSignals(saturation, errors, latency, queue, notes) { Cpu = cpu, Sources = sources };
     }
 
-    private static long Count(CallCounters c) => c.Succeeded + c.Fallbacks + c.Rejected + c.Failed;
+    /// <summary>The dependencies with the most degraded calls, at most three: "; inventory: 21 of 21, reviews: 3 of 11".</summary>
+    private static string Worst(List<(string Name, long Bad, long Calls)> troubled) => troubled.Count == 0
+        ? ""
+        : "; " + string.Join(", ", troubled.OrderByDescending(t => t.Bad).Take(3).Select(t => $"{t.Name}: {t.Bad} of {t.Calls}"));
+
+    private static long Count(CallCounters c) => c.Succeeded + c.Fallbacks + c.Rejected + c.Failed + c.Refused;
 }

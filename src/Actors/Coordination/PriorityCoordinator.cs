@@ -37,7 +37,6 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, long> _openingsSeen = new(StringComparer.Ordinal);
     private IStressSignalSource? _signals;
     private DependencyDirectory? _directory;
-    private IReadOnlyList<string> _notes = [];
     private ClusterStressLevel _cluster = new(StressLevel.Normal, null);
 
     /// <summary>Creates the coordinator; use <see cref="Props"/>.</summary>
@@ -88,21 +87,18 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
         var before = _evaluator.Level;
         if (_evaluator.Evaluate(signals) is { } level)
         {
-            _notes = signals.Notes;
-            OrchestratorMetrics.StressLevelChanged(before, level);
+            OrchestratorMetrics.StressLevelChanged(before, level, _evaluator.Reasons.FirstOrDefault()?.Signal);
             Context.System.EventStream.Publish(new LocalStressChanged(level)); // for the cluster, when stress is shared
             var disabled = StressEvaluator.DisabledTiers(level);
+            var reasons = _evaluator.Reasons.Count == 0 ? "no signal above its threshold" : string.Join("; ", _evaluator.Reasons.Select(r => r.Description));
+            var top = _evaluator.Reasons.FirstOrDefault();
             if (level > before)
-                _log.Warning("Stress level rose {From} -> {To} (score {Score:0.00}: {Cause}; also {Reasons}); disabled tiers: {DisabledTiers}",
-                    before, level, _evaluator.Score, _evaluator.Cause, signals.Notes.Count == 0 ? "nothing else" : string.Join("; ", signals.Notes),
-                    string.Join(", ", disabled));
+                _log.Warning("Stress level rose {From} -> {To} by {Signal}: {Reasons}; disabled tiers: {DisabledTiers}",
+                    before, level, top is null ? "none" : top.Signal.ToString(), reasons, string.Join(", ", disabled));
             else
-                _log.Info("Stress level fell {From} -> {To} (score {Score:0.00}: {Cause}); disabled tiers: {DisabledTiers}",
-                    before, level, _evaluator.Score, _evaluator.Cause, disabled.Count == 0 ? "none" : string.Join(", ", disabled));
-        }
-        else if (_evaluator.Level != StressLevel.Normal)
-        {
-            _notes = signals.Notes;
+                _log.Info("Stress level fell {From} -> {To} (score {Score:0.00}: {Cause}); still: {Reasons}; disabled tiers: {DisabledTiers}",
+                    before, level, _evaluator.Score, _evaluator.Cause, level == StressLevel.Normal ? "nothing" : reasons,
+                    disabled.Count == 0 ? "none" : string.Join(", ", disabled));
         }
         CoolDownFailingFeatures();
         Publish();
@@ -165,7 +161,7 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
         _cluster = cluster;
         if (Effective != before)
         {
-            OrchestratorMetrics.StressLevelChanged(before, Effective);
+            OrchestratorMetrics.StressLevelChanged(before, Effective, StressSignal.Cluster);
             if (Effective > before)
                 _log.Warning("Stress level rose {From} -> {To}: node {Node} of the cluster is {ClusterLevel}; disabled tiers: {DisabledTiers}",
                     before, Effective, cluster.Node, cluster.Highest, string.Join(", ", StressEvaluator.DisabledTiers(Effective)));
@@ -220,11 +216,12 @@ public sealed class PriorityCoordinator : ReceiveActor, IWithTimers
             var on = f.Tier == Tier.Critical || !disabled.Contains(f.Tier);
             return new FeatureStatus(name, f.Tier, on, FeatureSwitch.ByTier, null, on ? null : $"{f.Tier} features are off while the node is {level}");
         }).ToList();
-        var notes = _cluster.Highest > _evaluator.Level
-            ? [.. _evaluator.Level == StressLevel.Normal ? [] : _notes, $"node {_cluster.Node} of the cluster is {_cluster.Highest}"]
-            : level == StressLevel.Normal ? [] : _notes;
-        var cause = _cluster.Highest > _evaluator.Level ? $"node {_cluster.Node} of the cluster is {_cluster.Highest}" : _evaluator.Cause;
-        _board.Publish(new DegradationStatus(level, _evaluator.Score, notes,
+        var fromCluster = _cluster.Highest > _evaluator.Level;
+        IReadOnlyList<StressReason> reasons = fromCluster
+            ? [.. _evaluator.Reasons, new StressReason(StressSignal.Cluster, null, null, $"node {_cluster.Node} of the cluster is {_cluster.Highest}", now)]
+            : _evaluator.Reasons;
+        var cause = fromCluster ? $"node {_cluster.Node} of the cluster is {_cluster.Highest}" : _evaluator.Cause;
+        _board.Publish(new DegradationStatus(level, _evaluator.Score, reasons,
             disabled.OrderBy(t => t).ToList(), features, _evaluator.LastChange) { Cause = cause });
     }
 }

@@ -36,41 +36,72 @@ internal sealed class StressEvaluator(StressOptions options, TimeProvider time)
     /// <summary>The score of <paramref name="s"/> and the signal behind it.</summary>
     public (double Score, string Cause) Judge(StressSignals s)
     {
-        var weighted = new (StressSignal Signal, double Raw, double Weighted)[]
-        {
-            (StressSignal.Saturation, s.Saturation, s.Saturation * _options.SaturationWeight),
-            (StressSignal.ErrorRate, s.ErrorRate, s.ErrorRate * _options.ErrorRateWeight),
-            (StressSignal.Latency, s.Latency, s.Latency * _options.LatencyWeight),
-            (StressSignal.ThreadPool, s.Process, s.Process * _options.ProcessWeight),
-            (StressSignal.Cpu, s.Cpu, Math.Min(s.Cpu * _options.CpuWeight, CpuCeiling)),
-        };
+        var weighted = Weigh(s);
         var top = weighted.MaxBy(w => w.Weighted);
         var score = Math.Min(1, Math.Max(0, top.Weighted));
         if (score <= 0) return (0, "no stress");
-        var cause = $"{Name(top.Signal)} {top.Raw:0%}";
+        var cause = $"{StressReason.NameOf(top.Signal)} {top.Raw:0%}";
         if (s.Sources.TryGetValue(top.Signal, out var source)) cause += $" ({source})";
         if (top.Signal == StressSignal.Cpu && s.Cpu * _options.CpuWeight > CpuCeiling) cause += "; CPU alone goes no further than Stressed";
         return (score, cause);
     }
 
-    private static string Name(StressSignal signal) => signal switch
-    {
-        StressSignal.Saturation => "bulkhead saturation",
-        StressSignal.ErrorRate => "error rate",
-        StressSignal.Latency => "latency",
-        StressSignal.ThreadPool => "thread-pool queue",
-        _ => "CPU",
-    };
+    /// <summary>Each signal, raw and weighted (CPU capped at <see cref="CpuCeiling"/>).</summary>
+    private (StressSignal Signal, double Raw, double Weighted)[] Weigh(StressSignals s) =>
+    [
+        (StressSignal.Saturation, s.Saturation, s.Saturation * _options.SaturationWeight),
+        (StressSignal.ErrorRate, s.ErrorRate, s.ErrorRate * _options.ErrorRateWeight),
+        (StressSignal.Latency, s.Latency, s.Latency * _options.LatencyWeight),
+        (StressSignal.ThreadPool, s.Process, s.Process * _options.ProcessWeight),
+        (StressSignal.Cpu, s.Cpu, Math.Min(s.Cpu * _options.CpuWeight, CpuCeiling)),
+    ];
+
+    /// <summary>
+    /// Why the level is above Normal: the signals at or above the level's entry score (the sample that raised it) or
+    /// its exit score (a sample that holds it), strongest first. Empty at Normal. When no signal holds the level
+    /// (only the minimum dwell does), the reasons of the last sample that held it stay, with their time.
+    /// </summary>
+    public IReadOnlyList<StressReason> Reasons { get; private set; } = [];
 
     /// <summary>Takes one sample; returns the new level if it changed, else null.</summary>
     public StressLevel? Evaluate(StressSignals signals)
     {
         (Score, Cause) = Judge(signals);
+        var before = Level;
         var target = Target(Level, Score);
-        if (target == Level || _time.GetUtcNow() - LastChange < _options.MinDwell) return null;
-        Level = target;
-        LastChange = _time.GetUtcNow();
-        return target;
+        var changed = target != Level && _time.GetUtcNow() - LastChange >= _options.MinDwell;
+        if (changed)
+        {
+            Level = target;
+            LastChange = _time.GetUtcNow();
+        }
+        NoteReasons(signals, rose: changed && Level > before);
+        return changed ? Level : null;
+    }
+
+    private void NoteReasons(StressSignals signals, bool rose)
+    {
+        if (Level == StressLevel.Normal)
+        {
+            Reasons = [];
+            return;
+        }
+        var threshold = Level == StressLevel.Severe
+            ? rose ? _options.SevereEnter : _options.SevereExit
+            : rose ? _options.StressedEnter : _options.StressedExit;
+        var now = _time.GetUtcNow();
+        var holding = Weigh(signals)
+            .Where(w => w.Weighted >= threshold && w.Weighted > 0)
+            .OrderByDescending(w => w.Weighted)
+            .Select(w => new StressReason(w.Signal, Math.Round(Math.Min(1, w.Weighted), 4), threshold, SourceOf(signals, w.Signal, w.Raw), now))
+            .ToList();
+        if (holding.Count > 0 || Reasons.Count == 0) Reasons = holding;
+    }
+
+    private string SourceOf(StressSignals signals, StressSignal signal, double raw)
+    {
+        var source = signals.Sources.TryGetValue(signal, out var text) ? text : $"{StressReason.NameOf(signal)} {raw:0%}";
+        return signal == StressSignal.Cpu && signals.Cpu * _options.CpuWeight > CpuCeiling ? source + "; CPU alone goes no further than Stressed" : source;
     }
 
     private StressLevel Target(StressLevel current, double score) => current switch

@@ -209,7 +209,7 @@ internal sealed class CallDesk
             case NextStep.AnswerWithoutChain:
                 // The caller's fault or the deadline says nothing about the dependency: nothing recorded, a probe handed back.
                 if (pending.Permit == BreakerPermit.Probe) Breaker.ReleaseProbe(pending.ProbeRound);
-                _replies.AnswerAll(pending, pending.Attempts == 0 ? CallOutcome.Rejected : CallOutcome.Failed, judged.Reason, judged.Detail!, judged.Error);
+                _replies.AnswerAll(pending, judged.OutcomeWithoutChain(pending.Attempts > 0), judged.Reason, judged.Detail!, judged.Error);
                 break;
             default:
                 Breaker.RecordFailure(outcome.Duration, pending.Permit, pending.ProbeRound);

@@ -128,7 +128,7 @@ internal static class CallerPath
                 if (admitted.Permit == BreakerPermit.Probe) handle.Breaker.ReturnProbe(admitted.ProbeRound, handle.Options.Breaker.HalfOpenProbes);
                 if (handle.Slots.Queued > 0) handle.Actor.Tell(SlotFreed.Instance); // nothing else tells the actor its slot is free
                 var ran = outcome.Started ? 1 : 0;
-                return Task.FromResult((CallResult<T>)handle.Answer(call, new CallReport(ran == 1 ? CallOutcome.Failed : CallOutcome.Rejected, null, judged.Reason, null,
+                return Task.FromResult((CallResult<T>)handle.Answer(call, new CallReport(judged.OutcomeWithoutChain(ran == 1), null, judged.Reason, null,
                     judged.Error, judged.Detail, TimeSpan.Zero, ran), admitted.Held, arrived, span));
             case NextStep.Retry:
                 if (outcome.End == AttemptEnd.TimedOut) handle.Stats.CountTimeout();

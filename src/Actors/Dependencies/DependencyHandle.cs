@@ -190,7 +190,8 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
     internal ICallResult Answer(GuardedCall call, CallReport report, Holdings held, long arrived, Activity? span)
     {
         var elapsed = Time.GetElapsedTime(arrived);
-        Release(held, elapsed, ran: report.Attempts > 0, succeeded: report.Outcome == CallOutcome.Succeeded);
+        // A refusal is the dependency answering: for the node's load it is a call that went well.
+        Release(held, elapsed, ran: report.Attempts > 0, succeeded: report.Outcome is CallOutcome.Succeeded or CallOutcome.Refused);
         Stats.Count(report.Outcome, elapsed, report.Reason);
         OrchestratorMetrics.CallAnswered(Name, call.Tier, report.Outcome, report.Reason, elapsed);
         var answered = report with { Elapsed = elapsed };

@@ -8,21 +8,25 @@ namespace Orchestrator.Actors.Dependencies;
 /// </summary>
 internal sealed class DependencyStats
 {
-    private long _succeeded, _fallbacks, _rejected, _failed, _timedOut, _elapsedTicks, _troubled;
+    private long _succeeded, _fallbacks, _rejected, _failed, _refused, _timedOut, _elapsedTicks, _troubled;
 
-    /// <summary>Answers that show trouble at the dependency: degraded for any reason but the node's own choice (feature off, shed).</summary>
+    /// <summary>
+    /// Answers that show trouble at the dependency: degraded for any reason but the node's own choice (feature off,
+    /// shed). A refusal is the caller's error, never trouble.
+    /// </summary>
     public long Troubled => Interlocked.Read(ref _troubled);
 
     /// <summary>Counts one answer and the time it took.</summary>
     public void Count(CallOutcome outcome, TimeSpan elapsed, DegradationReason reason = DegradationReason.None)
     {
-        if (outcome != CallOutcome.Succeeded && reason is not (DegradationReason.FeatureDisabled or DegradationReason.Shed))
+        if (outcome is not (CallOutcome.Succeeded or CallOutcome.Refused) && reason is not (DegradationReason.FeatureDisabled or DegradationReason.Shed))
             Interlocked.Increment(ref _troubled);
         switch (outcome)
         {
             case CallOutcome.Succeeded: Interlocked.Increment(ref _succeeded); break;
             case CallOutcome.Fallback: Interlocked.Increment(ref _fallbacks); break;
             case CallOutcome.Rejected: Interlocked.Increment(ref _rejected); break;
+            case CallOutcome.Refused: Interlocked.Increment(ref _refused); break;
             default: Interlocked.Increment(ref _failed); break;
         }
         Interlocked.Add(ref _elapsedTicks, elapsed.Ticks);
@@ -37,5 +41,5 @@ internal sealed class DependencyStats
     /// <summary>The counts now.</summary>
     public CallCounters Snapshot() => new(
         Interlocked.Read(ref _succeeded), Interlocked.Read(ref _fallbacks), Interlocked.Read(ref _rejected),
-        Interlocked.Read(ref _failed), Interlocked.Read(ref _timedOut));
+        Interlocked.Read(ref _failed), Interlocked.Read(ref _timedOut)) { Refused = Interlocked.Read(ref _refused) };
 }

@@ -6,6 +6,13 @@ namespace Orchestrator.Actors.Pipeline;
 internal readonly record struct Judgement(OutcomeClass Class, DegradationReason Reason, Exception? Error, string? Detail)
 {
     /// <summary>
+    /// The outcome of an attempt answered without the fallback chain (<see cref="NextStep.AnswerWithoutChain"/>):
+    /// <see cref="CallOutcome.Refused"/> for the caller's own error, else failed when the work ran, rejected when it never did.
+    /// </summary>
+    public CallOutcome OutcomeWithoutChain(bool ran) =>
+        Class == OutcomeClass.CallersFault ? CallOutcome.Refused : ran ? CallOutcome.Failed : CallOutcome.Rejected;
+
+    /// <summary>
     /// Judges <paramref name="outcome"/> of a call to <paramref name="dependency"/> (see <see cref="OutcomeClassifier"/>);
     /// <paramref name="answerFailed"/> is the verdict on an answer (only read when the work answered).
     /// </summary>
@@ -31,8 +38,8 @@ internal readonly record struct Judgement(OutcomeClass Class, DegradationReason 
                 _ when error is TimeoutException => $"The deadline of the call to '{dependency}' passed while it ran ({ms:0} ms); the work was cancelled.",
                 _ => $"The deadline of the call to '{dependency}' passed while it ran; it ended with {error.GetType().Name}.",
             }),
-            OutcomeClass.CallersFault => new Judgement(OutcomeClass.CallersFault, DegradationReason.Error, error,
-                $"The call to '{dependency}' failed with {error.GetType().Name}, which does not count against the dependency: {error.Message}"),
+            OutcomeClass.CallersFault => new Judgement(OutcomeClass.CallersFault, DegradationReason.None, error,
+                $"'{dependency}' refused the request (the caller's error, not the dependency's failure): {error.Message}"),
             _ when outcome.End == AttemptEnd.TimedOut => new Judgement(OutcomeClass.Failure, DegradationReason.Timeout, error,
                 $"The call to '{dependency}' timed out after {ms:0} ms; the work was cancelled."),
             _ => new Judgement(OutcomeClass.Failure, DegradationReason.Error, error,

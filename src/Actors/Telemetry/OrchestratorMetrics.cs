@@ -90,8 +90,8 @@ internal static partial class OrchestratorMetrics
         WriteQueueEvents.Add(1, new TagList { { "target", target }, { "event", @event } });
 
     /// <summary>Counts a stress level change.</summary>
-    public static void StressLevelChanged(StressLevel from, StressLevel to) =>
-        StressChanges.Add(1, new TagList { { "from", from.ToString() }, { "to", to.ToString() } });
+    public static void StressLevelChanged(StressLevel from, StressLevel to, StressSignal? signal = null) =>
+        StressChanges.Add(1, new TagList { { "from", from.ToString() }, { "to", to.ToString() }, { "signal", signal?.ToString() ?? "none" } });
 
     /// <summary>Counts a feature switched off or on.</summary>
     public static void FeatureSwitched(string feature, bool enabled) =>

@@ -15,7 +15,11 @@ namespace Orchestrator.Clustering.Dashboard;
 /// <param name="Shedder">The load shedder; null when it is off.</param>
 /// <param name="WriteQueue">The write queue; null when none runs.</param>
 internal sealed record NodeSummary(string Node, DateTimeOffset At, string Stress, IReadOnlyList<string> DisabledTiers,
-    IReadOnlyList<FeatureSummary> Features, IReadOnlyList<DependencySummary> Dependencies, ShedderSummary? Shedder, WriteQueueSummary? WriteQueue);
+    IReadOnlyList<FeatureSummary> Features, IReadOnlyList<DependencySummary> Dependencies, ShedderSummary? Shedder, WriteQueueSummary? WriteQueue)
+{
+    /// <summary>Why the level is above Normal, a sentence per signal (signal, value, threshold, source); empty at Normal (and from an older node).</summary>
+    public IReadOnlyList<string> StressReasons { get; init; } = [];
+}
 
 /// <summary>A dependency on one node.</summary>
 /// <param name="Name">The dependency (from configuration).</param>

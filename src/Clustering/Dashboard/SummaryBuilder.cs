@@ -31,7 +31,10 @@ internal static class SummaryBuilder
         }
         var features = board.Features.Select(f => new FeatureSummary(f.Name, f.Tier.ToString(), f.Enabled, f.Switch.ToString())).ToList();
         var shedder = source.Controls.Admission is { } admission ? new ShedderSummary(admission.InFlight, admission.Limit) : null;
-        return new NodeSummary(node, now, board.Level.ToString(), board.DisabledTiers.Select(t => t.ToString()).ToList(), features, dependencies, shedder, queue);
+        return new NodeSummary(node, now, board.Level.ToString(), board.DisabledTiers.Select(t => t.ToString()).ToList(), features, dependencies, shedder, queue)
+        {
+            StressReasons = board.Reasons.Select(r => r.Description).ToList(),
+        };
     }
 
     /// <summary>The write queues of the process (normally one): their depth and oldest waiting write.</summary>

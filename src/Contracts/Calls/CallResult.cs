@@ -7,7 +7,7 @@ public interface ICallResult
     string Dependency { get; }
     /// <summary>What happened.</summary>
     CallOutcome Outcome { get; }
-    /// <summary>Why the primary answer is missing; <see cref="DegradationReason.None"/> on success.</summary>
+    /// <summary>Why the primary answer is missing; <see cref="DegradationReason.None"/> on success and on a refusal.</summary>
     DegradationReason Reason { get; }
     /// <summary>Which fallback answered, for <see cref="CallOutcome.Fallback"/>.</summary>
     FallbackSource? Source { get; }
@@ -15,6 +15,8 @@ public interface ICallResult
     Exception? Error { get; }
     /// <summary>A sentence a person can read, naming the dependency and the problem.</summary>
     string? Detail { get; }
+    /// <summary>For <see cref="CallOutcome.Refused"/>: the dependency's status and message; null otherwise.</summary>
+    CallRefusal? Refusal { get; }
     /// <summary>Time from the call's arrival at its dependency to its answer.</summary>
     TimeSpan Elapsed { get; }
     /// <summary>How many times the work was started.</summary>
@@ -85,6 +87,8 @@ public sealed record CallResult<T> : ICallResult
     /// <inheritdoc />
     public string? Detail => _particulars?.Detail;
     /// <inheritdoc />
+    public CallRefusal? Refusal => Outcome == CallOutcome.Refused ? CallRefusal.From(Error, Detail) : null;
+    /// <inheritdoc />
     public TimeSpan Elapsed { get; }
     /// <inheritdoc />
     public int Attempts { get; }
@@ -97,6 +101,9 @@ public sealed record CallResult<T> : ICallResult
 
     /// <summary>True when the dependency itself answered.</summary>
     public bool IsSuccess => Outcome == CallOutcome.Succeeded;
+
+    /// <summary>True when the dependency said no to the caller's request (see <see cref="Refusal"/>).</summary>
+    public bool IsRefused => Outcome == CallOutcome.Refused;
 
     /// <summary>True when there is a value to use: the primary answer or a fallback.</summary>
     public bool HasValue => Outcome is CallOutcome.Succeeded or CallOutcome.Fallback;

@@ -9,4 +9,9 @@ public enum PartStatus
     Degraded,
     /// <summary>No value: the part is left out (see the reason).</summary>
     Omitted,
+    /// <summary>
+    /// No value, by the caller's own error: the dependency said no to the request (see <see cref="ICallResult.Refusal"/>).
+    /// Not a degradation.
+    /// </summary>
+    Refused,
 }

@@ -3,11 +3,11 @@ namespace Orchestrator.Contracts;
 /// <summary>What the priority coordinator has decided: the level, why, and which tiers and features are off.</summary>
 /// <param name="Level">Normal, Stressed or Severe.</param>
 /// <param name="Score">The stress score of the last sample (0..1).</param>
-/// <param name="Reasons">Where the stress comes from.</param>
+/// <param name="Reasons">Why the level is above Normal: each signal at or above its threshold, with its value; empty at Normal.</param>
 /// <param name="DisabledTiers">Tiers switched off by the level.</param>
 /// <param name="Features">Every declared feature.</param>
 /// <param name="Since">When the level last changed.</param>
-public sealed record DegradationStatus(StressLevel Level, double Score, IReadOnlyList<string> Reasons, IReadOnlyList<Tier> DisabledTiers,
+public sealed record DegradationStatus(StressLevel Level, double Score, IReadOnlyList<StressReason> Reasons, IReadOnlyList<Tier> DisabledTiers,
     IReadOnlyList<FeatureStatus> Features, DateTimeOffset Since)
 {
     /// <summary>The signal behind the score, with its value and where it comes from ("CPU 94%: the process").</summary>

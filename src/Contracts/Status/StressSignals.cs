@@ -2,7 +2,11 @@ namespace Orchestrator.Contracts;
 
 /// <summary>One sample of the stress signals, each from 0 (idle) to 1 (saturated), with a word on where it comes from.</summary>
 /// <param name="Saturation">The busiest dependency's bulkhead: calls admitted / (slots + queue).</param>
-/// <param name="ErrorRate">Share of the calls since the last sample that failed, fell back or were rejected.</param>
+/// <param name="ErrorRate">
+/// Share of the calls since the last sample that failed, fell back or were rejected at the dependency (by its
+/// breaker, bulkhead or timeout). Never the caller's own errors (<see cref="CallOutcome.Refused"/>: a dependency's
+/// "not found" or "bad request") nor the node's own choices (a feature off, a call shed).
+/// </param>
 /// <param name="Latency">Mean call time since the last sample against twice the latency target.</param>
 /// <param name="Process">The node's thread pool: work items waiting against their limit (starved threads).</param>
 /// <param name="Notes">Where the highest values come from ("inventory bulkhead 95% full").</param>
@@ -34,6 +38,8 @@ public enum StressSignal
     ThreadPool,
     /// <summary>The process's CPU use.</summary>
     Cpu,
+    /// <summary>Another node of the cluster is at a higher level (when stress is shared); not a signal of this node's own.</summary>
+    Cluster,
 }
 
 /// <summary>Where the priority coordinator reads its stress signals; the node's own source reads the dependencies and the process.</summary>

@@ -49,6 +49,9 @@ public sealed class OperatorAccess(AdminSettings settings) : IEndpointFilter
         return null;
     }
 
+    /// <summary>Whether <paramref name="request"/> carries the node's <c>Admin:Token</c> (false when none is set).</summary>
+    public bool CarriesToken(HttpRequest request) => _token is not null && IsBearer(request.Headers.Authorization.ToString(), _token);
+
     private static bool IsBearer(string header, byte[] token)
     {
         const string scheme = "Bearer ";

@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Configuration;
+using Orchestrator.Node.Edge;
 using Orchestrator.Node.Remoting;
 
 namespace Orchestrator.Node.Configuration;
 
 /// <summary>
-/// The node's own settings (sections <c>Cluster</c>, <c>Downstream</c>, <c>Shop</c>, <c>Admin</c>, <c>Shutdown</c> and
-/// <c>Remoting</c>), bound strictly and validated together at start-up. <paramref name="Tls"/>: the certificate and
+/// The node's own settings (sections <c>Cluster</c>, <c>Downstream</c>, <c>Shop</c>, <c>Admin</c>, <c>Shutdown</c>,
+/// <c>Edge</c> and <c>Remoting</c>), bound strictly and validated together at start-up. <paramref name="Tls"/>: the certificate and
 /// trust anchors <c>Remoting:Tls</c> loaded, or null when TLS is off.
 /// </summary>
-public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Downstream, ShopSettings Shop, AdminSettings Admin, ShutdownSettings Shutdown, RemotingTls? Tls)
+public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Downstream, ShopSettings Shop, AdminSettings Admin, ShutdownSettings Shutdown,
+    EdgeSettings Edge, RemotingTls? Tls)
 {
     /// <summary>Binds and validates; throws <see cref="NodeConfigurationException"/> listing every problem.</summary>
     public static NodeSettings Load(IConfiguration configuration, string systemName)
@@ -39,7 +41,11 @@ public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Do
         var shutdown = StrictBinder.Bind(configuration.GetSection(ShutdownSettings.SectionName), new ShutdownSettings(), errors);
         if (errors.Count == before) shutdown.Validate(errors);
 
+        before = errors.Count;
+        var edge = StrictBinder.Bind(configuration.GetSection(EdgeSettings.SectionName), new EdgeSettings(), errors);
+        if (errors.Count == before) edge.Validate(errors);
+
         if (errors.Count > 0) throw new NodeConfigurationException(errors);
-        return new NodeSettings(cluster, downstream, shop, admin, shutdown, tls);
+        return new NodeSettings(cluster, downstream, shop, admin, shutdown, edge, tls);
     }
 }

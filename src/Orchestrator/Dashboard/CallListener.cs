@@ -30,7 +30,8 @@ internal sealed class CallListener : IDisposable
                 if (tag.Key == "dependency") dependency = tag.Value as string;
                 else if (tag.Key == "outcome") outcome = tag.Value as string;
             }
-            if (dependency is not null) Window.Record(dependency, outcome == "Succeeded", seconds);
+            // A refusal (the caller's error) is the dependency answering: not a failure.
+            if (dependency is not null) Window.Record(dependency, outcome is "Succeeded" or "Refused", seconds);
         });
         _listener.Start();
     }

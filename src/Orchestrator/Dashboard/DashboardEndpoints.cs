@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Orchestrator.Clustering.Dashboard;
 using Orchestrator.Node.Api;
+using Orchestrator.Node.Edge;
 using Orchestrator.Node.Lifecycle;
 
 namespace Orchestrator.Node.Dashboard;
@@ -12,8 +13,10 @@ namespace Orchestrator.Node.Dashboard;
 /// resource: no build step, no library); <c>GET /dashboard/events</c>: Server-Sent Events, one <c>data: {json}</c>
 /// event every <see cref="EventInterval"/> with the <see cref="ClusterDashboard"/> of this node's <see cref="DashboardActor"/>. Both are
 /// read-only and public like <c>GET /api/status</c>; the page's operator buttons call the operator API, which needs
-/// the admin token (or a loopback caller when none is set). At most <see cref="DashboardStreams.Limit"/> streams at
-/// once (then 503); a stream ends when its client goes, and within a second when the node starts stopping.
+/// the admin token (or a loopback caller when none is set). At most <c>Edge:DashboardStreams:Total</c> streams at once
+/// (then 503) and <c>PerClient</c> per client (then 429); a stream ends when its client goes or stops reading
+/// (<c>StalledAfter</c>), when its <c>Lifetime</c> is over (the browser opens a new one), and within a second when the
+/// node starts stopping.
 /// </summary>
 public static class DashboardEndpoints
 {
@@ -50,39 +53,59 @@ public static class DashboardEndpoints
     }
 
     private static async Task Events(HttpContext context, DashboardStreams streams, ActorRegistry registry, NodeLifecycle lifecycle,
-        IHostApplicationLifetime lifetime)
+        IHostApplicationLifetime lifetime, EdgeRejections rejections)
     {
-        if (!streams.TryOpen())
+        var client = ClientKey.Of(context);
+        var limits = streams.Settings;
+        switch (streams.TryOpen(client))
         {
-            await ErrorResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
-                $"Too many dashboard streams are open on this node (at most {DashboardStreams.Limit}); close one, or try again later.");
-            return;
+            case StreamAdmission.NodeFull:
+                rejections.Count("streams", client, context.Request.Path);
+                context.Response.Headers.RetryAfter = "10";
+                await ErrorResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+                    $"Too many dashboard streams are open on this node (at most {limits.Total}); close one, or try again later.");
+                return;
+            case StreamAdmission.ClientFull:
+                rejections.Count("streams", client, context.Request.Path);
+                context.Response.Headers.RetryAfter = "10";
+                await ErrorResponses.WriteAsync(context, StatusCodes.Status429TooManyRequests,
+                    $"Too many dashboard streams from {client}: one client may hold at most {limits.PerClient} open; close one first.");
+                return;
         }
         try
         {
+            // The stream ends when the client goes, the node stops, or its lifetime is over (the browser then opens a new one).
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+            stop.CancelAfter(limits.Lifetime);
             var ct = stop.Token;
             context.Response.Headers.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-store";
             context.Response.Headers["X-Accel-Buffering"] = "no";
-            await context.Response.WriteAsync("retry: 2000\n\n", ct);
-            await context.Response.Body.FlushAsync(ct);
+            await WriteAsync(context, "retry: 2000\n\n", limits.StalledAfter, ct);
             var dashboard = registry.Get<DashboardActor>();
             while (!ct.IsCancellationRequested && !lifecycle.IsStopping)
             {
                 var view = await dashboard.Ask<ClusterDashboard>(GetDashboard.Instance, TimeSpan.FromSeconds(2), ct);
-                await context.Response.WriteAsync("data: " + JsonSerializer.Serialize(view, NodeJson.Options) + "\n\n", ct);
-                await context.Response.Body.FlushAsync(ct);
+                await WriteAsync(context, "data: " + JsonSerializer.Serialize(view, NodeJson.Options) + "\n\n", limits.StalledAfter, ct);
                 await Task.Delay(EventInterval, ct);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or AskTimeoutException or IOException)
         {
-            // the client went, the node stops, or the actor did not answer (the client's EventSource reconnects)
+            // the client went or stalled, the node stops, the stream's lifetime is over, or the actor did not answer (the client's EventSource reconnects)
         }
         finally
         {
-            streams.Close();
+            streams.Close(client);
         }
+    }
+
+    /// <summary>Writes and flushes <paramref name="text"/>; a client that does not take it within <paramref name="stalledAfter"/> ends the stream.</summary>
+    private static async Task WriteAsync(HttpContext context, string text, TimeSpan stalledAfter, CancellationToken ct)
+    {
+        using var write = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        write.CancelAfter(stalledAfter);
+        await context.Response.WriteAsync(text, write.Token);
+        await context.Response.Body.FlushAsync(write.Token);
     }
 }

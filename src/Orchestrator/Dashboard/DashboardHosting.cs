@@ -7,10 +7,10 @@ namespace Orchestrator.Node.Dashboard;
 public static class DashboardHosting
 {
     /// <summary>The call window and its meter listener.</summary>
-    public static IServiceCollection AddDashboard(this IServiceCollection services)
+    public static IServiceCollection AddDashboard(this IServiceCollection services, Edge.DashboardStreamSettings streams)
     {
         services.AddSingleton(sp => new CallListener(new CallWindow(TimeProvider.System)));
-        services.AddSingleton<DashboardStreams>();
+        services.AddSingleton(new DashboardStreams(streams));
         return services;
     }
 

@@ -77,8 +77,7 @@ public sealed class DownstreamClient(HttpClient http, DownstreamBaseAddress base
     {
         if (!response.IsSuccessStatusCode)
         {
-            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            if (text.Length > 300) text = text[..300];
+            var text = ErrorText(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
             if (response.Headers.Contains(DeadlineHeaders.Exceeded))
             {
                 // The service gave up because the deadline passed. The guarded call this runs in is cut off at that
@@ -95,4 +94,22 @@ public sealed class DownstreamClient(HttpClient http, DownstreamBaseAddress base
     }
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    /// <summary>What an error answer says: its <c>error</c> sentence when it is the services' JSON error, else its text; at most 300 characters.</summary>
+    internal static string ErrorText(string body)
+    {
+        var text = body;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && json.RootElement.TryGetProperty("error", out var error) && error.ValueKind == System.Text.Json.JsonValueKind.String)
+                text = error.GetString()!;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not JSON: the text as it is.
+        }
+        return text.Length <= 300 ? text : text[..300];
+    }
 }

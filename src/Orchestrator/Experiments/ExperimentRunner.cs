@@ -484,7 +484,7 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
         }
     }
 
-    /// <summary>A read-only view of the latest /metrics: guarded calls answered with a value, and all, for the probe's tier or dependency.</summary>
+    /// <summary>A read-only view of the latest /metrics: guarded calls answered (a value, or the dependency's refusal of the caller's request), and all, for the probe's tier or dependency.</summary>
     private async Task<(double Success, double Total)?> MetricAsync(int node, MetricCheck metric, CancellationToken ct)
     {
         var (status, text) = await SendAsync(node, HttpMethod.Get, "/metrics", null, ct);
@@ -499,7 +499,7 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
             if (metric.Dependency is { } dependency && labels.GetValueOrDefault("dependency") != dependency) continue;
             if (!double.TryParse(line[(close + 1)..].Trim().Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) continue;
             total += value;
-            if (labels.GetValueOrDefault("outcome") is "Succeeded" or "Fallback") success += value;
+            if (labels.GetValueOrDefault("outcome") is "Succeeded" or "Fallback" or "Refused") success += value; // a refusal is an answer (the caller's error)
         }
         return (success, total);
     }

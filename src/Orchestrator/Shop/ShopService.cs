@@ -58,6 +58,10 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
             }),
         ], ct);
 
+        if (page.Refused?.Result is { } refused)
+            return RefusedBody.For(refused, status => status == StatusCodes.Status404NotFound
+                ? $"There is no user '{InputLimits.Quote(userId)}'."
+                : $"The homepage of '{InputLimits.Quote(userId)}' cannot be shown: '{refused.Dependency}' refused the request.");
         if (page.Failed) return CriticalFailureBody.For(page[ProfilePart], DemoServices.Profile, "homepage");
         var home = new HomePage(userId, !page.Complete, Math.Round(budget.TotalMilliseconds, 1), page.Deadline,
             Math.Round(page.Elapsed.TotalMilliseconds, 1),
@@ -82,6 +86,11 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
             Key = productId, Tier = Tier.Optional, Feature = ReviewsFeature,
         }, ct);
         await Task.WhenAll(stock, reviews);
+        // A product the services do not know is the caller's error: 404 naming it, not a degraded page.
+        if (new ICallResult[] { stock.Result, reviews.Result }.FirstOrDefault(r => r.Outcome == CallOutcome.Refused) is { } refused)
+            return RefusedBody.For(refused, status => status == StatusCodes.Status404NotFound
+                ? $"There is no product '{InputLimits.Quote(productId)}'."
+                : $"The product '{InputLimits.Quote(productId)}' cannot be shown: '{refused.Dependency}' refused the request.");
         var stockSection = PageSection<StockLevel>.From(stock.Result);
         var reviewsSection = PageSection<ReviewList>.From(reviews.Result);
         var page = new ProductPage(productId, stockSection.Status != SectionStatus.Served || reviewsSection.Status != SectionStatus.Served,
@@ -108,6 +117,10 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
         {
             Key = orderId, Tier = Tier.Critical, Feature = CheckoutFeature,
         }, ct);
+        if (reservation.IsRefused)
+            return RefusedBody.For(reservation, status => status == StatusCodes.Status404NotFound
+                ? $"The checkout's productId names no product: there is no product '{InputLimits.Quote(request.ProductId)}'."
+                : $"The checkout was refused by '{reservation.Dependency}': check productId and quantity.");
         if (!reservation.IsSuccess) return CriticalFailureBody.For(reservation, "checkout");
 
         var price = DemoData.PriceOf(request.ProductId) * request.Quantity;

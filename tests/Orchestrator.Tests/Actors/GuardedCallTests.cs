@@ -132,7 +132,7 @@ public sealed class GuardedCallTests(ITestOutputHelper output) : ActorTestBase(o
     }
 
     [Fact]
-    public void Ignored_exceptions_fail_the_call_without_fallback_or_breaker_count()
+    public void Ignored_exceptions_are_refused_without_fallback_or_breaker_count()
     {
         var payments = Dependency("payments", o =>
         {
@@ -145,9 +145,13 @@ public sealed class GuardedCallTests(ITestOutputHelper output) : ActorTestBase(o
         }, TestActor);
 
         var result = ExpectResult<int>();
-        Assert.Equal(CallOutcome.Failed, result.Outcome);
+        Assert.Equal(CallOutcome.Refused, result.Outcome);
         Assert.IsType<ArgumentOutOfRangeException>(result.Error);
-        Assert.Equal(BreakerState.Closed, StatusOf(payments).Breaker.State);
+        Assert.Equal((null, result.Error!.Message), (result.Refusal!.Status, result.Refusal.Message));
+        Assert.Equal(0, result.Value); // no fallback: the refusal is the caller's answer
+        var status = StatusOf(payments);
+        Assert.Equal(BreakerState.Closed, status.Breaker.State);
+        Assert.Equal((1L, 0L), (status.Calls.Refused, status.Calls.Failed));
     }
 
     [Fact]

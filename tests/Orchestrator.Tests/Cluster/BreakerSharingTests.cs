@@ -247,7 +247,7 @@ public sealed class BreakerSharingTests
 
         signals[0].Current = new StressSignals(1.0, 1.0, 1.0, 1.0, ["scripted"]);
         var status = await Eventually.Until(degradation, d => d.Level == StressLevel.Severe, "the calm node degrades to the stressed node's level");
-        Assert.Contains(status.Reasons, r => r.Contains(cluster.Nodes[0].Address));
+        Assert.Contains(status.Reasons, r => r.Signal == StressSignal.Cluster && r.Source.Contains(cluster.Nodes[0].Address));
         Assert.False(status.Allows(Tier.Optional, "reviews"));
 
         signals[0].Current = StressSignals.Calm;

@@ -58,10 +58,15 @@ public sealed class PriorityCoordinatorTests(ITestOutputHelper output) : ActorTe
         Start(o => o.AddDependency("shop"));
         Assert.True(Call(Tier.Optional).IsSuccess);
 
-        _signals.Current = new StressSignals(0.7, 0, 0, 0, ["shop bulkhead 70% full"]);
+        _signals.Current = new StressSignals(0.7, 0, 0, 0, [])
+        {
+            Sources = new Dictionary<StressSignal, string> { [StressSignal.Saturation] = "shop bulkhead 70% full (21 of 30)" },
+        };
         Seconds(10, s => s.Level == StressLevel.Stressed);
         Assert.Equal([Tier.Optional], _controls.Board.Current.DisabledTiers);
-        Assert.Contains("shop bulkhead 70% full", _controls.Board.Current.Reasons);
+        // The level names its reason: the signal, its value and the threshold it reached (Stressed enters at 0.6).
+        var reason = Assert.Single(_controls.Board.Current.Reasons);
+        Assert.Equal((StressSignal.Saturation, 0.7, 0.6, "shop bulkhead 70% full (21 of 30)"), (reason.Signal, reason.Value!.Value, reason.Threshold!.Value, reason.Source));
         var optional = Call(Tier.Optional);
         Assert.Equal(CallOutcome.Rejected, optional.Outcome);
         Assert.Equal(DegradationReason.FeatureDisabled, optional.Reason);

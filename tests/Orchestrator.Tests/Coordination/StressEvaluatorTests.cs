@@ -155,4 +155,47 @@ public sealed class StressEvaluatorTests
         evaluator.Evaluate(StressSignals.Calm);
         Assert.Equal("no stress", evaluator.Cause);
     }
+
+    [Fact]
+    public void Every_level_above_normal_names_its_reasons_signal_value_and_threshold()
+    {
+        var evaluator = Evaluator();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Empty(evaluator.Reasons);
+
+        // Entering Severe: every signal at or above Severe's entry score, strongest first, each with its source.
+        var signals = new StressSignals(0.9, 0.95, 0.2, 0, [])
+        {
+            Sources = new Dictionary<StressSignal, string>
+            {
+                [StressSignal.Saturation] = "payments bulkhead 90% full (27 of 30)",
+                [StressSignal.ErrorRate] = "38 of 40 calls degraded at the dependency; payments: 38 of 40",
+            },
+        };
+        Assert.Equal(StressLevel.Severe, evaluator.Evaluate(signals));
+        var entered = _time.GetUtcNow();
+        Assert.Equal(
+            [(StressSignal.ErrorRate, 0.95, 0.85, "38 of 40 calls degraded at the dependency; payments: 38 of 40"), (StressSignal.Saturation, 0.9, 0.85, "payments bulkhead 90% full (27 of 30)")],
+            evaluator.Reasons.Select(r => (r.Signal, r.Value!.Value, r.Threshold!.Value, r.Source)));
+        Assert.Equal("error rate 95% at or above 85%: 38 of 40 calls degraded at the dependency; payments: 38 of 40", evaluator.Reasons[0].Description);
+
+        // Held by hysteresis: the signals at or above Severe's exit score, measured now.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(evaluator.Evaluate(Saturated(0.75)));
+        var held = Assert.Single(evaluator.Reasons);
+        Assert.Equal((StressSignal.Saturation, 0.75, 0.7, _time.GetUtcNow()), (held.Signal, held.Value!.Value, held.Threshold!.Value, held.MeasuredAt));
+
+        // Held only by the dwell time: the last reasons that held it stay, with the time they were measured.
+        var heldAt = _time.GetUtcNow();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(evaluator.Evaluate(StressSignals.Calm));
+        Assert.Equal(StressLevel.Severe, evaluator.Level);
+        Assert.Equal(heldAt, Assert.Single(evaluator.Reasons).MeasuredAt);
+        Assert.True(heldAt > entered);
+
+        // Back to Normal (one step at a time): no reasons.
+        Run(evaluator, 30, _ => 0);
+        Assert.Equal(StressLevel.Normal, evaluator.Level);
+        Assert.Empty(evaluator.Reasons);
+    }
 }

@@ -103,7 +103,7 @@ public sealed class HostingTests
             Assert.Equal(7, status.Dependencies[0].Bulkhead.QueueCapacity);
             var ignored = await host.Services.GetRequiredService<IGuardedCalls>()
                 .CallAsync<int>("reviews", _ => throw new ArgumentNullException("id"));
-            Assert.Equal(CallOutcome.Failed, ignored.Outcome);
+            Assert.Equal(CallOutcome.Refused, ignored.Outcome); // the caller's own fault: refused, never the dependency's failure
             await host.StopAsync();
         }
         finally

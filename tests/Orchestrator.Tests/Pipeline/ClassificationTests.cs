@@ -46,8 +46,10 @@ public sealed class ClassificationTests
         var judged = Threw(error);
         Assert.Equal(expected, judged.Class);
         Assert.Same(error, judged.Error);
-        Assert.Equal(DegradationReason.Error, judged.Reason);
-        if (expected == OutcomeClass.CallersFault) Assert.Contains("does not count against the dependency", judged.Detail);
+        // The caller's own fault is no degradation (no reason); it is answered Refused, naming the dependency.
+        Assert.Equal(expected == OutcomeClass.CallersFault ? DegradationReason.None : DegradationReason.Error, judged.Reason);
+        Assert.Equal(expected == OutcomeClass.CallersFault ? CallOutcome.Refused : CallOutcome.Failed, judged.OutcomeWithoutChain(ran: true));
+        if (expected == OutcomeClass.CallersFault) Assert.Contains("'d' refused the request (the caller's error", judged.Detail);
     }
 
     [Fact]

@@ -29,6 +29,27 @@ public sealed class WriteQueuePoisonTests(ITestOutputHelper output) : WriteQueue
     }
 
     [Fact]
+    public void A_write_the_target_refuses_is_poisoned_at_once_without_further_attempts()
+    {
+        // A 409 or 400 says the write itself is wrong: trying again gives the same answer, so it is not retried.
+        Options.MaxAttempts = 5;
+        Target.Behaviour = (w, _) => w.Payload == "conflicting"
+            ? throw new HttpRequestException("'payments' answered 409 Conflict: the key was used with another amount", null, System.Net.HttpStatusCode.Conflict)
+            : Task.CompletedTask;
+        var queue = StartQueue();
+        var refused = Enqueue(queue, "k", "conflicting");
+        Enqueue(queue, "k", "next");
+
+        WaitUntil(() => PoisonOf(queue).Entries.Count == 1 && StatusOf(queue).Depth == 0, "the refused write is poisoned and the next is delivered");
+        var poisoned = Assert.Single(PoisonOf(queue).Entries).Write;
+        Assert.Equal(refused, poisoned.Id);
+        Assert.Equal(1, Target.AttemptsOf(refused));
+        Assert.StartsWith("refused by ", poisoned.LastError);
+        Assert.Contains("409 Conflict", poisoned.LastError);
+        Assert.Equal(["next"], Target.PayloadsOf("k"));
+    }
+
+    [Fact]
     public void A_redriven_entry_is_delivered_with_fresh_attempts_and_a_dropped_one_never()
     {
         Options.MaxAttempts = 1;
