@@ -3,7 +3,7 @@ using Orchestrator.Bench.Scenarios.Definitions;
 namespace Orchestrator.Bench.Scenarios;
 
 /// <summary>
-/// The runner's command line: <c>&lt;scenario|all&gt; [--quick] [--out DIR] [--no-plots]</c>. Parsing never throws:
+/// The runner's command line: <c>&lt;scenario[,scenario...]|all&gt; [--quick] [--out DIR] [--no-plots]</c>. Parsing never throws:
 /// a bad command line gives <see cref="Error"/>.
 /// </summary>
 public sealed record RunnerArguments(IReadOnlyList<Scenario> Scenarios, bool Quick, string OutputDirectory, bool Plots)
@@ -14,7 +14,7 @@ public sealed record RunnerArguments(IReadOnlyList<Scenario> Scenarios, bool Qui
     public TimeSpan Duration => Quick ? TimeSpan.FromSeconds(1.2) : TimeSpan.FromSeconds(15);
 
     public static string Usage =>
-        $"usage: dotnet run -c Release --project bench/Scenarios -- <scenario|all> [--quick] [--out DIR] [--no-plots]{Environment.NewLine}" +
+        $"usage: dotnet run -c Release --project bench/Scenarios -- <scenario[,scenario...]|all> [--quick] [--out DIR] [--no-plots]{Environment.NewLine}" +
         $"scenarios: {string.Join(", ", ScenarioCatalog.Names)}, all";
 
     /// <summary>Parses <paramref name="args"/>: the arguments, or why they are wrong.</summary>
@@ -45,13 +45,18 @@ public sealed record RunnerArguments(IReadOnlyList<Scenario> Scenarios, bool Qui
                     name = scenario;
                     break;
                 default:
-                    return (null, $"Only one scenario may be named (got '{name}' and '{args[i]}'); use 'all' for every one.");
+                    return (null, $"Name the scenarios in one argument, separated by commas (got '{name}' and '{args[i]}'), or 'all' for every one.");
             }
         }
         if (name is null) return (null, "Name a scenario.");
         if (name.Equals("all", StringComparison.OrdinalIgnoreCase)) return (new RunnerArguments(ScenarioCatalog.All, quick, output, plots), null);
-        return ScenarioCatalog.Find(name) is { } found
-            ? (new RunnerArguments([found], quick, output, plots), null)
-            : (null, $"Unknown scenario '{name}'. Valid scenarios: {string.Join(", ", ScenarioCatalog.Names)}, or all.");
+        var found = new List<Scenario>();
+        foreach (var one in name.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (ScenarioCatalog.Find(one) is not { } scenario)
+                return (null, $"Unknown scenario '{one}'. Valid scenarios: {string.Join(", ", ScenarioCatalog.Names)}, or all.");
+            if (!found.Contains(scenario)) found.Add(scenario);
+        }
+        return found.Count == 0 ? (null, "Name a scenario.") : (new RunnerArguments(found, quick, output, plots), null);
     }
 }

@@ -26,6 +26,7 @@ public static class ScenarioRun
         {
             ProtectionKind.None => new NoProtection(),
             ProtectionKind.Polly => new PollyProtection(scenario, settings),
+            ProtectionKind.OrchestratorCountingCallerErrors => await OrchestratorProtection.StartAsync(scenario, settings, countCallerErrors: true).ConfigureAwait(false),
             _ => await OrchestratorProtection.StartAsync(scenario, settings).ConfigureAwait(false),
         };
 
@@ -33,6 +34,11 @@ public static class ScenarioRun
         var records = new CallRecord[total];
         var requests = new CallRequest[total];
         var running = new Task[total];
+        var flood = new List<(CallRecord Record, CallRequest Request, Task Running)>();
+        var floodSent = 0L;
+        var levels = new List<LevelPoint>();
+        using var sampling = new CancellationTokenSource();
+        var sampler = SampleLevelsAsync(protection, clock, levels, sampling.Token);
         clock.Start();
         long sent = 0;
         while (sent < total)
@@ -47,16 +53,54 @@ public static class ScenarioRun
                 requests[sent] = request;
                 running[sent] = Send(protection, request, record, clock);
             }
+            if (scenario.Flood is { } floodSpec && clock.Elapsed >= faultStart)
+            {
+                var floodTotal = (long)((faultEnd - faultStart).TotalSeconds * floodSpec.PerSecond);
+                var floodDue = Math.Min(floodTotal, (long)((clock.Elapsed - faultStart).TotalSeconds * floodSpec.PerSecond) + 1);
+                for (; floodSent < floodDue; floodSent++)
+                {
+                    // The bad input of a page's IMPORTANT part (the product page's stock): it has a fallback, which must not answer it.
+                    var request = new CallRequest(dependencies[floodSpec.Dependency], Contracts.Tier.Important, scenario.Deadline, badInput: true);
+                    var record = new CallRecord(clock.Elapsed, floodSpec.Dependency, request.Tier);
+                    flood.Add((record, request, Send(protection, request, record, clock)));
+                }
+            }
             await Task.Delay(2).ConfigureAwait(false);
         }
 
-        var all = Task.WhenAll(running);
+        var all = Task.WhenAll(running.Concat(flood.Select(f => f.Running)));
         await Task.WhenAny(all, Task.Delay(scenario.Deadline)).ConfigureAwait(false);
         var cutAt = clock.Elapsed;
         for (var i = 0; i < total; i++)
             if (!running[i].IsCompleted) records[i].Cut(cutAt - records[i].Start, requests[i].Attempts);
+        foreach (var (record, request, task) in flood)
+            if (!task.IsCompleted) record.Cut(cutAt - record.Start, request.Attempts);
+        sampling.Cancel();
+        await sampler.ConfigureAwait(false);
         foreach (var dependency in dependencies.Values) dependency.Shutdown();
-        return WayMetrics.Compute(scenario, way, records, duration);
+        return WayMetrics.Compute(scenario, way, records, duration) with
+        {
+            Flood = scenario.Flood is null ? null : WayMetrics.Flood(flood.Select(f => f.Record).ToList(), scenario.Deadline),
+            Levels = levels.Count == 0 ? null : levels,
+        };
+    }
+
+    /// <summary>Reads the way's stress level four times a second while the run lasts (nothing for a way without one).</summary>
+    private static async Task SampleLevelsAsync(IProtection protection, Stopwatch clock, List<LevelPoint> levels, CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                if (await protection.LevelAsync().ConfigureAwait(false) is not { } level) return;
+                lock (levels) levels.Add(new LevelPoint(Math.Round(clock.Elapsed.TotalSeconds, 2), level, (int)level));
+                await Task.Delay(250, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the run is over
+        }
     }
 
     private static async Task Send(IProtection protection, CallRequest request, CallRecord record, Stopwatch clock)

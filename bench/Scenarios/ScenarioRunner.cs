@@ -6,7 +6,7 @@ using Orchestrator.Bench.Scenarios.Ways;
 namespace Orchestrator.Bench.Scenarios;
 
 /// <summary>
-/// The runner's entry, usable as a library (the smoke test calls it): runs each scenario three ways, one after
+/// The runner's entry, usable as a library (the smoke test calls it): runs each scenario its ways, one after
 /// the other in this process, and writes <c>scenarios.json</c>, <c>scenarios.md</c> and the charts.
 /// </summary>
 public static class ScenarioRunner
@@ -24,31 +24,38 @@ public static class ScenarioRunner
             await error.WriteLineAsync(RunnerArguments.Usage).ConfigureAwait(false);
             return BadArguments;
         }
-        var results = await RunAsync(arguments.Scenarios, arguments.Duration, output).ConfigureAwait(false);
+        var results = await RunAsync(arguments.Scenarios, arguments.Duration, output, arguments.Quick).ConfigureAwait(false);
         var files = await WriteAsync(results, arguments).ConfigureAwait(false);
         await output.WriteLineAsync(MarkdownReport.Render(results, arguments.Quick)).ConfigureAwait(false);
         foreach (var file in files) await output.WriteLineAsync($"wrote {file}").ConfigureAwait(false);
         return 0;
     }
 
-    /// <summary>Runs every scenario in <paramref name="scenarios"/> the three ways, each for <paramref name="duration"/>.</summary>
-    public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(IReadOnlyList<Scenario> scenarios, TimeSpan duration, TextWriter progress)
+    /// <summary>
+    /// Runs every scenario in <paramref name="scenarios"/> its ways (<see cref="Scenario.Ways"/>), each for
+    /// <paramref name="duration"/>, or the scenario's own <see cref="Scenario.Duration"/> unless <paramref name="quick"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(IReadOnlyList<Scenario> scenarios, TimeSpan duration, TextWriter progress, bool quick = false)
     {
         var results = new List<ScenarioResult>();
         foreach (var scenario in scenarios)
         {
             var ways = new List<WayResult>();
-            foreach (var way in Enum.GetValues<ProtectionKind>())
+            var length = quick || scenario.Duration is not { } own ? duration : own;
+            foreach (var way in scenario.Ways)
             {
-                await progress.WriteLineAsync($"running {scenario.Name} / {way} for {duration.TotalSeconds:0.#} s").ConfigureAwait(false);
-                ways.Add(await ScenarioRun.RunAsync(scenario, way, duration).ConfigureAwait(false));
+                await progress.WriteLineAsync($"running {scenario.Name} / {way} for {length.TotalSeconds:0.#} s").ConfigureAwait(false);
+                ways.Add(await ScenarioRun.RunAsync(scenario, way, length).ConfigureAwait(false));
             }
-            var seconds = duration.TotalSeconds;
+            var seconds = length.TotalSeconds;
             results.Add(new ScenarioResult(scenario.Name, scenario.Description, seconds, Math.Round(scenario.Capacity, 1), Math.Round(scenario.Rate, 1),
                 scenario.Deadline.TotalMilliseconds,
-                scenario.HasFault ? Math.Round(seconds * scenario.FaultStarts, 3) : null,
-                scenario.HasFault ? Math.Round(seconds * scenario.FaultEnds, 3) : null,
-                ways));
+                scenario.HasFault || scenario.Flood is not null ? Math.Round(seconds * scenario.FaultStarts, 3) : null,
+                scenario.HasFault || scenario.Flood is not null ? Math.Round(seconds * scenario.FaultEnds, 3) : null,
+                ways)
+            {
+                Flood = scenario.Flood?.PerSecond,
+            });
         }
         return results;
     }

@@ -28,8 +28,9 @@ public sealed class ScenarioRunnerSmokeTests : IDisposable
         foreach (var scenario in scenarios)
         {
             var name = scenario.GetProperty("scenario").GetString();
+            var definition = ScenarioCatalog.Find(name!)!;
             var ways = scenario.GetProperty("ways").EnumerateArray().ToList();
-            Assert.Equal(Ways, ways.Select(w => w.GetProperty("way").GetString()));
+            Assert.Equal(definition.Ways.Select(w => w.ToString()), ways.Select(w => w.GetProperty("way").GetString()));
             foreach (var way in ways)
             {
                 Assert.True(way.GetProperty("requests").GetInt64() > 0, $"{name}: no requests sent");
@@ -38,10 +39,15 @@ public sealed class ScenarioRunnerSmokeTests : IDisposable
                 Assert.InRange(way.GetProperty("degradedShare").GetDouble() + way.GetProperty("failedShare").GetDouble(), 0, 1.0001);
                 Assert.Equal(["Critical", "Important", "Optional"], way.GetProperty("tiers").EnumerateArray().Select(t => t.GetProperty("tier").GetString()));
                 Assert.NotEmpty(way.GetProperty("timeline").EnumerateArray());
-                var hasFault = scenario.GetProperty("faultStartsSeconds").ValueKind != JsonValueKind.Null;
-                Assert.Equal(hasFault, way.GetProperty("faultyCalls").ValueKind == JsonValueKind.Object);
+                Assert.Equal(definition.HasFault, way.GetProperty("faultyCalls").ValueKind == JsonValueKind.Object);
+                // A flood's bad requests are reported on their own, and the orchestrator's level over the run.
+                Assert.Equal(definition.Flood is not null, way.GetProperty("flood").ValueKind == JsonValueKind.Object);
+                if (definition.Flood is not null) Assert.True(way.GetProperty("flood").GetProperty("requests").GetInt64() > 0, $"{name}: no bad requests sent");
+                var isOrchestrator = way.GetProperty("way").GetString()!.StartsWith("Orchestrator", StringComparison.Ordinal);
+                Assert.Equal(isOrchestrator, way.GetProperty("levels").ValueKind == JsonValueKind.Array);
             }
             Assert.True(File.Exists(Path.Combine(_output, $"{name}-goodput.png")), $"{name}: no chart");
+            if (definition.Flood is not null) Assert.True(File.Exists(Path.Combine(_output, $"{name}-level.png")), $"{name}: no level chart");
         }
         var table = await File.ReadAllTextAsync(Path.Combine(_output, "scenarios.md"));
         foreach (var name in ScenarioCatalog.Names) Assert.Contains($"### {name}", table);

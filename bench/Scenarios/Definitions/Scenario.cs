@@ -41,4 +41,22 @@ public sealed record Scenario(
 
     /// <summary>The dependency of the i-th call (round robin, shifted every ten calls so each tier reaches each dependency).</summary>
     public DependencySpec DependencyOf(long index) => Dependencies[(int)((index + index / 10) % Dependencies.Count)];
+
+    /// <summary>Requests with bad input sent beside the normal load during the fault window (null: none).</summary>
+    public FloodSpec? Flood { get; init; }
+
+    /// <summary>How long each way runs, when the scenario needs longer than the runner's default (the quick run ignores it).</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>The ways the scenario runs: the three, and for a flood the orchestrator that counts caller errors too.</summary>
+    public IReadOnlyList<Ways.ProtectionKind> Ways => Flood is null
+        ? [Scenarios.Ways.ProtectionKind.None, Scenarios.Ways.ProtectionKind.Polly, Scenarios.Ways.ProtectionKind.Orchestrator]
+        : [Scenarios.Ways.ProtectionKind.None, Scenarios.Ways.ProtectionKind.Polly, Scenarios.Ways.ProtectionKind.OrchestratorCountingCallerErrors,
+            Scenarios.Ways.ProtectionKind.Orchestrator];
 }
+
+/// <summary>
+/// A flood of requests a caller got wrong (ids that do not exist): <paramref name="PerSecond"/> a second to
+/// <paramref name="Dependency"/>, which answers each with a 404 (after a few milliseconds of a worker's time).
+/// </summary>
+public sealed record FloodSpec(string Dependency, double PerSecond);

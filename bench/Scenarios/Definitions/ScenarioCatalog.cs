@@ -27,7 +27,25 @@ public static class ScenarioCatalog
             "Two dependencies at 80% of their capacity; 'inventory' refuses every call (fails in 5 ms) from 20% to 45% of the run, then heals: how soon is it used again?",
             [new("catalog", Workers, Latency), new("inventory", Workers, Latency, DependencyBehaviour.Outage(TimeSpan.FromMilliseconds(5)))],
             LoadFactor: 0.8, Deadline, FaultStarts: 0.20, FaultEnds: 0.45),
+        Flood("bad-input-flood-25", 25),
+        Flood("bad-input-flood-200", 200),
     ];
+
+    /// <summary>
+    /// A quiet shop's normal traffic (20 calls a second over two healthy dependencies), and beside it, from a third
+    /// to 85% of a 30 s run, <paramref name="perSecond"/> requests a second for items of 'inventory' that do not exist
+    /// (each refused with a 404 in 2 ms). The run is long enough for the stress level to move (it waits 10 s between
+    /// changes). A quiet shop, because there the flood is most of what a dependency sees.
+    /// </summary>
+    private static Scenario Flood(string name, double perSecond) =>
+        new(name,
+            $"A quiet shop: 20 calls a second to two healthy dependencies; from 33% to 85% of the run {perSecond:0} requests a second ask 'inventory' for items that do not exist (404 in 2 ms): does the normal traffic suffer, does the level move?",
+            [new("catalog", Workers, Latency), new("inventory", Workers, Latency)],
+            LoadFactor: 0.02, Deadline, FaultStarts: 0.33, FaultEnds: 0.85)
+        {
+            Flood = new FloodSpec("inventory", perSecond),
+            Duration = TimeSpan.FromSeconds(30),
+        };
 
     /// <summary>The valid names, in order.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(s => s.Name).ToList();

@@ -10,4 +10,8 @@ public sealed record ScenarioResult(
     double DeadlineMs,
     double? FaultStartsSeconds,
     double? FaultEndsSeconds,
-    IReadOnlyList<WayResult> Ways);
+    IReadOnlyList<WayResult> Ways)
+{
+    /// <summary>For a flood scenario: the bad requests sent a second during the window (see <c>FloodSpec</c>); null otherwise.</summary>
+    public double? Flood { get; init; }
+}

@@ -44,6 +44,15 @@ public static class WayMetrics
         };
     }
 
+    /// <summary>How the requests with bad input of a flood were answered.</summary>
+    public static FloodResult Flood(IReadOnlyList<CallRecord> flood, TimeSpan deadline)
+    {
+        var sorted = flood.Select(r => r.Latency.TotalMilliseconds).Order().ToList();
+        return new FloodResult(flood.Count, Share(flood.Count(r => r.Answer == Answer.Refused), flood.Count),
+            Share(flood.Count(r => r.Answer == Answer.Degraded), flood.Count), Share(flood.Count(r => r.Answer == Answer.Failed), flood.Count),
+            Percentiles.Of(sorted, 99));
+    }
+
     private static double Share(double part, double whole) => whole <= 0 ? 0 : Math.Round(part / whole, 4);
 
     private static TierLatency Tier(Contracts.Tier tier, List<CallRecord> records, TimeSpan deadline)

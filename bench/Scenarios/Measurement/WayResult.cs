@@ -41,7 +41,22 @@ public sealed record WayResult
     public double? RecoverySeconds { get; init; }
 
     public required IReadOnlyList<TimelinePoint> Timeline { get; init; }
+
+    /// <summary>For a flood scenario: how the requests with bad input were answered (they are not in the figures above).</summary>
+    public FloodResult? Flood { get; init; }
+
+    /// <summary>The way's stress level over the run (the orchestrator's), sampled four times a second; null for a way without one.</summary>
+    public IReadOnlyList<LevelPoint>? Levels { get; init; }
 }
+
+/// <summary>
+/// The requests with bad input of a flood: how many, and the share answered with the dependency's refusal (the right
+/// answer), with a degraded answer (a fallback, or turned away: the wrong one) or with none.
+/// </summary>
+public sealed record FloodResult(long Requests, double RefusedShare, double DegradedShare, double FailedShare, double? P99Ms);
+
+/// <summary>The stress level at a moment of the run (seconds since its start); <paramref name="Value"/>: 0 Normal, 1 Stressed, 2 Severe.</summary>
+public sealed record LevelPoint(double Seconds, Contracts.StressLevel Level, int Value);
 
 /// <summary>Latency percentiles and success of one tier, in milliseconds.</summary>
 public sealed record TierLatency(string Tier, long Requests, double? P50Ms, double? P99Ms, double Success);

@@ -33,8 +33,28 @@ public static class MarkdownReport
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"| {way.Way} | {way.GoodputPerSecond:0} | {way.GoodputOfCapacity:P1} | {way.GoodputOfOffered:P1} | {way.CriticalSuccess:P2} | {tiers} | {way.MaxLatencyMs:0} | {way.DegradedShare:P1} | {way.FailedShare:P1} | {faulty} | {recovery} |");
             }
+            if (result.Ways.Any(w => w.Flood is not null)) AppendFlood(text, result);
         }
         return text.ToString();
+    }
+
+    /// <summary>The flood's own table: how the bad requests were answered, the normal traffic's goodput during the flood, the highest level.</summary>
+    private static void AppendFlood(StringBuilder text, ScenarioResult result)
+    {
+        text.AppendLine();
+        text.AppendLine("The requests with bad input (not in the table above), and the normal traffic while they came:");
+        text.AppendLine();
+        text.AppendLine("| Way | bad requests | answered 404 (right) | answered degraded (wrong) | failed | p99 (ms) | normal goodput/s during the flood | highest level |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        foreach (var way in result.Ways)
+        {
+            if (way.Flood is not { } flood) continue;
+            var during = way.Timeline.Where(p => p.Seconds >= result.FaultStartsSeconds && p.Seconds <= result.FaultEndsSeconds).ToList();
+            var goodput = during.Count == 0 ? 0 : during.Average(p => p.GoodputPerSecond);
+            var level = way.Levels is { Count: > 0 } levels ? levels.MaxBy(l => l.Value)!.Level.ToString() : "n/a";
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {way.Way} | {flood.Requests} | {flood.RefusedShare:P1} | {flood.DegradedShare:P1} | {flood.FailedShare:P1} | {Ms(flood.P99Ms)} | {goodput:0} | {level} |");
+        }
     }
 
     private static string Ms(double? ms) => ms is { } v ? v.ToString("0", CultureInfo.InvariantCulture) : "-";

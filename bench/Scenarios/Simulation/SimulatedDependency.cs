@@ -33,12 +33,32 @@ public sealed class SimulatedDependency
     /// <summary>Calls that reached it.</summary>
     public long Calls => Interlocked.Read(ref _calls);
 
-    /// <summary>One call; <paramref name="cancellationToken"/> stops the caller's wait, not the server's work.</summary>
-    public Task<string> CallAsync(CancellationToken cancellationToken)
+    /// <summary>How long a request with bad input takes to be refused (404), holding a worker.</summary>
+    public static readonly TimeSpan RefusalTime = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>
+    /// One call; <paramref name="cancellationToken"/> stops the caller's wait, not the server's work. A call with
+    /// <paramref name="badInput"/> (an id that does not exist) is refused with a 404 after <see cref="RefusalTime"/>.
+    /// </summary>
+    public Task<string> CallAsync(CancellationToken cancellationToken, bool badInput = false)
     {
         Interlocked.Increment(ref _calls);
-        var served = ServeAsync(_script(_clock.Elapsed));
+        var served = badInput ? RefuseAsync() : ServeAsync(_script(_clock.Elapsed));
         return cancellationToken.CanBeCanceled ? served.WaitAsync(cancellationToken) : served;
+    }
+
+    private async Task<string> RefuseAsync()
+    {
+        await _workers.WaitAsync(_shutdown.Token).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(RefusalTime, _shutdown.Token).ConfigureAwait(false);
+            throw new HttpRequestException($"{Name} answered 404: there is no such item", null, System.Net.HttpStatusCode.NotFound);
+        }
+        finally
+        {
+            _workers.Release();
+        }
     }
 
     private async Task<string> ServeAsync(DependencyBehaviour behaviour)

@@ -5,9 +5,10 @@ namespace Orchestrator.Bench.Scenarios.Ways;
 
 /// <summary>
 /// One caller's request to one dependency. CRITICAL calls have no fallback (an error fails them); the others fall
-/// back to a degraded answer. <see cref="Attempts"/> counts the calls that reached the dependency for it.
+/// back to a degraded answer. <see cref="Attempts"/> counts the calls that reached the dependency for it. A request
+/// with <see cref="BadInput"/> asks for something that does not exist: the right answer to it is the dependency's 404.
 /// </summary>
-public sealed class CallRequest(SimulatedDependency dependency, Tier tier, TimeSpan deadline)
+public sealed class CallRequest(SimulatedDependency dependency, Tier tier, TimeSpan deadline, bool badInput = false)
 {
     private int _attempts;
 
@@ -18,15 +19,22 @@ public sealed class CallRequest(SimulatedDependency dependency, Tier tier, TimeS
     public TimeSpan Deadline { get; } = deadline;
 
     public bool HasFallback => Tier != Tier.Critical;
+
+    /// <summary>Whether the caller got its input wrong (an id that does not exist).</summary>
+    public bool BadInput { get; } = badInput;
     public int Attempts => Volatile.Read(ref _attempts);
 
     /// <summary>The work: one call to the dependency, counted.</summary>
     public Task<string> CallDependencyAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _attempts);
-        return Dependency.CallAsync(cancellationToken);
+        return Dependency.CallAsync(cancellationToken, BadInput);
     }
 
     /// <summary>What an error or a rejection leaves the caller with.</summary>
     public Answer WhenTurnedAway => HasFallback ? Answer.Degraded : Answer.Failed;
+
+    /// <summary>What <paramref name="error"/> leaves the caller with: the dependency's refusal is an answer (the right one to bad input).</summary>
+    public Answer AfterError(Exception error) =>
+        error is HttpRequestException { StatusCode: System.Net.HttpStatusCode.NotFound } ? Answer.Refused : WhenTurnedAway;
 }

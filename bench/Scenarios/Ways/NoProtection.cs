@@ -10,9 +10,9 @@ public sealed class NoProtection : IProtection
             await request.CallDependencyAsync(CancellationToken.None).ConfigureAwait(false);
             return Answer.Succeeded;
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            return request.WhenTurnedAway;
+            return request.AfterError(e);
         }
     }
 

@@ -20,15 +20,20 @@ public sealed class OrchestratorProtection : IProtection
     private static readonly Config Quiet = ConfigurationFactory.ParseString("akka.loglevel = ERROR\nakka.stdout-loglevel = ERROR");
     private readonly ActorSystem _system;
     private readonly IGuardedCalls _client;
+    private readonly IActorRef _coordinator;
 
-    private OrchestratorProtection(ActorSystem system, IGuardedCalls client)
+    private OrchestratorProtection(ActorSystem system, IGuardedCalls client, IActorRef coordinator)
     {
         _system = system;
         _client = client;
+        _coordinator = coordinator;
     }
 
-    /// <summary>The options of the orchestrator for <paramref name="scenario"/>.</summary>
-    public static OrchestratorOptions Options(Scenario scenario, ProtectionSettings settings)
+    /// <summary>
+    /// The options of the orchestrator for <paramref name="scenario"/>; with <paramref name="countCallerErrors"/>,
+    /// every exception counts against its dependency, a caller's 404 too (as a naive breaker counts them).
+    /// </summary>
+    public static OrchestratorOptions Options(Scenario scenario, ProtectionSettings settings, bool countCallerErrors = false)
     {
         var options = new OrchestratorOptions();
         foreach (var dependency in scenario.Dependencies)
@@ -48,6 +53,7 @@ public sealed class OrchestratorProtection : IProtection
                 d.Retry.MaxDelay = ProtectionSettings.BackoffMax;
                 d.Retry.BudgetRatio = 0.1;
                 d.Retry.BudgetWindow = settings.SamplingWindow;
+                if (countCallerErrors) d.Breaker.ShouldHandle = _ => true;
             });
         }
         options.Admission.Enabled = true;
@@ -55,14 +61,17 @@ public sealed class OrchestratorProtection : IProtection
         return options.Validate();
     }
 
-    public static async Task<OrchestratorProtection> StartAsync(Scenario scenario, ProtectionSettings settings)
+    public static async Task<OrchestratorProtection> StartAsync(Scenario scenario, ProtectionSettings settings, bool countCallerErrors = false)
     {
-        var options = Options(scenario, settings);
+        var options = Options(scenario, settings, countCallerErrors);
         var system = ActorSystem.Create("scenario", Quiet);
         var guardian = system.ActorOf(OrchestratorGuardian.Props(options), OrchestratorGuardian.Name);
         var children = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        return new OrchestratorProtection(system, new GuardedCallsClient(children.Dependencies));
+        return new OrchestratorProtection(system, new GuardedCallsClient(children.Dependencies), children.Coordinator);
     }
+
+    public async Task<StressLevel?> LevelAsync() =>
+        (await _coordinator.Ask<DegradationStatus>(Orchestrator.Actors.Coordination.GetDegradation.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false)).Level;
 
     public async Task<Answer> CallAsync(CallRequest request)
     {
@@ -73,7 +82,14 @@ public sealed class OrchestratorProtection : IProtection
             Fallback = request.HasFallback ? static (_, _) => Task.FromResult("fallback") : null,
         };
         var result = await _client.CallAsync(call).ConfigureAwait(false);
-        return result.Outcome == CallOutcome.Succeeded ? Answer.Succeeded : request.WhenTurnedAway;
+        return result.Outcome switch
+        {
+            CallOutcome.Succeeded => Answer.Succeeded,
+            CallOutcome.Refused => Answer.Refused,
+            // Counted as the dependency's failure, the 404 still reaches the caller when there is no fallback.
+            _ when result.Error is HttpRequestException { StatusCode: System.Net.HttpStatusCode.NotFound } && result.Outcome == CallOutcome.Failed => Answer.Refused,
+            _ => request.WhenTurnedAway,
+        };
     }
 
     public async ValueTask DisposeAsync() => await _system.Terminate().ConfigureAwait(false);

@@ -53,9 +53,9 @@ public sealed class PollyProtection : IProtection
                 .ConfigureAwait(false);
             return Answer.Succeeded;
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            return request.WhenTurnedAway;
+            return request.AfterError(e);
         }
     }
 
