@@ -102,9 +102,16 @@ public static class NodeHost
         builder.Services.AddSingleton(new NodeClock(TimeProvider.System)); // created now: uptime counts from start-up
         builder.Services.AddSingleton(new ChaosRegistry(DemoServices.All));
         builder.Services.AddSingleton<ChaosInjector>();
+        builder.Services.AddSingleton<InventoryLedger>();
+        // The simulated services' own server, loopback only: registered first, so started before the actors (their
+        // probes call it) and stopped after everything else (a draining node still delivers queued writes to it).
+        builder.Services.AddSingleton<StandInServer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StandInServer>());
         builder.Services.AddSingleton<DownstreamBaseAddress>();
         builder.Services.AddHttpClient<DownstreamClient>(http => http.Timeout = settings.Downstream.RequestTimeout);
         builder.Services.AddTransient<ShopService>();
+        builder.Services.AddTransient<CheckoutService>();
+        builder.Services.AddSingleton<PaymentFailures>();
         builder.Services.AddSingleton(_ => ledger); // from a factory, so the container disposes it
         builder.Services.AddSingleton<OrderStore>();
         builder.Services.AddWriteQueue();
@@ -138,7 +145,7 @@ public static class NodeHost
                 // Each probe resolves the typed client when it runs (IHttpClientFactory rotates its handlers).
                 .WithOrchestrator(orchestratorSection, o => DeclareDemoDependencies(o, services.GetRequiredService<DownstreamClient>))
                 .WithOrchestratorClustering() // breaker (and stress) sharing: Orchestrator.Clustering
-                .WithWriteQueue(orchestrator, [new PaymentWriteTarget(services)])
+                .WithWriteQueue(orchestrator, [new PaymentWriteTarget(services), new InventoryReleaseTarget(services)])
                 .WithOrderBook(TimeProvider.System)
                 .WithDashboard(services); // /user/dashboard (Dashboard/DashboardHosting.cs)
 
@@ -192,7 +199,6 @@ public static class NodeHost
         app.MapExperimentApi(experiments);
         app.MapShop();
         app.MapWriteQueueApi();
-        app.MapDownstreamServices();
         app.MapDashboard();
         app.MapGet("/", () => Results.Ok(new
         {
@@ -204,8 +210,8 @@ public static class NodeHost
                 "GET /api/chaos", "GET|POST|DELETE /api/chaos/{dependency}",
                 "GET /api/faults", "POST|DELETE /api/faults/{dependency}", "POST /api/node/kill",
                 "GET /api/experiments", "POST /api/experiments/run?name={name}",
-                "GET /shop/home/{userId}?deadlineMs=800", "GET /shop/product/{productId}", "POST /shop/checkout", "GET /shop/orders/{orderId}",
-                "GET /shop/orders?status=pending_payment|paid&limit=100",
+                "GET /shop/home/{userId}?deadlineMs=800", "GET /shop/product/{productId}", "POST /shop/checkout (Idempotency-Key)", "GET /shop/orders/{orderId}",
+                "GET /shop/orders?status=pending_payment|paid|payment_failed&limit=100 (operator)",
                 "GET /api/write-queue", "GET /api/write-queue/poison", "POST /api/write-queue/poison/{id}/redrive", "DELETE /api/write-queue/poison/{id}",
             },
         }));
@@ -266,11 +272,8 @@ public static class NodeHost
         if (context.Response.StatusCode == StatusCodes.Status429TooManyRequests) return LogEventLevel.Debug;
         // Readiness is 503 by design while the node joins, stops or is cut off: the node logs those changes itself.
         if (context.Request.Path.StartsWithSegments("/health") && error is null) return LogEventLevel.Debug;
-        if (error is not null || context.Response.StatusCode >= 500 && !context.Request.Path.StartsWithSegments("/downstream"))
-            return LogEventLevel.Warning;
-        // The simulated services and health probes are called constantly: keep them out of the normal log.
-        return context.Request.Path.StartsWithSegments("/downstream") || context.Request.Path.StartsWithSegments("/health")
-            ? LogEventLevel.Debug
-            : LogEventLevel.Information;
+        if (error is not null || context.Response.StatusCode >= 500) return LogEventLevel.Warning;
+        // Health probes are called constantly: keep them out of the normal log.
+        return context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Debug : LogEventLevel.Information;
     }
 }

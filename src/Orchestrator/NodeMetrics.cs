@@ -24,6 +24,19 @@ public static class NodeMetrics
         Meter.CreateCounter<long>("orchestrator.remoting.tls.refused_peers", "{connection}",
             "Remoting connections whose peer certificate did not chain to the cluster's trust anchor (Remoting:Tls), refused.");
 
+    private static readonly Counter<long> OrdersFinished =
+        Meter.CreateCounter<long>("orchestrator.shop.orders_finished", "{order}", "Orders that reached a final state (tag status: paid, payment_failed).");
+
+    private static readonly Counter<long> Checkouts =
+        Meter.CreateCounter<long>("orchestrator.shop.checkouts", "{request}",
+            "Checkout requests by what came of them (tag result: placed, replayed, in_progress, key_conflict, refused, unknown, unavailable).");
+
+    /// <summary>An order reached <paramref name="status"/>, a final state.</summary>
+    public static void OrderFinished(string status) => OrdersFinished.Add(1, new KeyValuePair<string, object?>("status", status));
+
+    /// <summary>A checkout request ended with <paramref name="result"/>.</summary>
+    public static void CheckoutEnded(string result) => Checkouts.Add(1, new KeyValuePair<string, object?>("result", result));
+
     /// <summary>A remoting peer's certificate was refused (Remoting:Tls).</summary>
     public static void RemotingPeerRefused() => RemotingPeersRefused.Add(1);
 

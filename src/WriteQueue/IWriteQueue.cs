@@ -24,6 +24,9 @@ public interface IWriteQueue
     /// <summary>The poison list, oldest first.</summary>
     Task<PoisonList> PoisonedAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>One entry and where it stands (waiting, in flight, backing off, paused, poisoned); null once it was delivered or dropped.</summary>
+    Task<WriteEntry?> FindAsync(string id, CancellationToken cancellationToken = default);
+
     /// <summary>Puts a poisoned entry back in its key's queue; false when no poisoned entry has <paramref name="id"/>.</summary>
     Task<bool> RedriveAsync(string id, CancellationToken cancellationToken = default);
 

@@ -98,6 +98,7 @@ public sealed partial class WriteQueueActor : ReceivePersistentActor, IWithTimer
         Command<EnqueueWrite>(Enqueue);
         Command<GetWriteQueueStatus>(_ => Sender.Tell(Status()));
         Command<GetPoisonList>(_ => Sender.Tell(new PoisonList(_state.Poisoned)));
+        Command<GetWriteEntry>(get => Sender.Tell(Entry(get.Id)));
         Command<RedrivePoisoned>(Redrive);
         Command<DropPoisoned>(Drop);
         Command<SaveSnapshotSuccess>(s =>
@@ -169,6 +170,15 @@ public sealed partial class WriteQueueActor : ReceivePersistentActor, IWithTimer
             OrchestratorMetrics.WriteQueueEvent(write.Target, "queued");
             Pump();
         });
+    }
+
+    /// <summary>An entry and where it stands, or that there is none.</summary>
+    private object Entry(string id)
+    {
+        if (_state.Poisoned.FirstOrDefault(p => p.Write.Id == id) is { } poisoned) return new WriteEntry(poisoned.Write, "poisoned");
+        if (!_state.TryGetPending(id, out var write)) return new WriteEntryNotFound(id);
+        var state = _inFlight.Contains(id) ? "in-flight" : _backingOff.Contains(id) ? "backing-off" : _paused.Contains(write.Target) ? "paused" : "waiting";
+        return new WriteEntry(write, state);
     }
 
     private string? Refusal(EnqueueWrite command)

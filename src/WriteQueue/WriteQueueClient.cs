@@ -60,6 +60,10 @@ internal sealed class WriteQueueClient : IWriteQueue
     public Task<PoisonList> PoisonedAsync(CancellationToken cancellationToken = default) => Query<PoisonList>(GetPoisonList.Instance, cancellationToken);
 
     /// <inheritdoc />
+    public async Task<WriteEntry?> FindAsync(string id, CancellationToken cancellationToken = default) =>
+        await Query<object>(new GetWriteEntry(id), cancellationToken).ConfigureAwait(false) as WriteEntry;
+
+    /// <inheritdoc />
     public async Task<bool> RedriveAsync(string id, CancellationToken cancellationToken = default) =>
         await Query<object>(new RedrivePoisoned(id), cancellationToken).ConfigureAwait(false) is PoisonCommandDone;
 

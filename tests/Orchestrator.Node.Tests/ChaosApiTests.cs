@@ -58,7 +58,7 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     {
         await node.SetChaosAsync(DemoServices.Profile, new { outage = true });
 
-        var error = await ErrorOf(await node.Http.GetAsync("/downstream/profile/u1"), 503);
+        var error = await ErrorOf(await node.Downstream.GetAsync("downstream/profile/u1"), 503);
         Assert.Contains("outage", error);
         Assert.Contains("profile", error);
     }
@@ -68,11 +68,11 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     {
         await node.SetChaosAsync(DemoServices.Inventory, new { errorRate = 1.0 });
         for (var i = 0; i < 5; i++)
-            Assert.Contains("error rate", await ErrorOf(await node.Http.GetAsync($"/downstream/inventory/stock/p-{i}"), 503));
+            Assert.Contains("error rate", await ErrorOf(await node.Downstream.GetAsync($"downstream/inventory/stock/p-{i}"), 503));
 
         await node.SetChaosAsync(DemoServices.Inventory, new { errorRate = 0 });
         for (var i = 0; i < 5; i++)
-            (await node.Http.GetAsync($"/downstream/inventory/stock/p-{i}")).EnsureSuccessStatusCode();
+            (await node.Downstream.GetAsync($"downstream/inventory/stock/p-{i}")).EnsureSuccessStatusCode();
     }
 
     [Fact]
@@ -87,14 +87,14 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
 
         var statuses = new List<int>();
         for (var i = 0; i < 7; i++)
-            using (var response = await node.Http.GetAsync($"/downstream/inventory/stock/p-{i}"))
+            using (var response = await node.Downstream.GetAsync($"downstream/inventory/stock/p-{i}"))
                 statuses.Add((int)response.StatusCode);
         Assert.Equal([200, 200, 503, 200, 200, 503, 200], statuses);
 
         // Setting it again starts the count again.
         await node.SetChaosAsync(DemoServices.Inventory, new { failEveryNth = 2 });
-        using (var first = await node.Http.GetAsync("/downstream/inventory/stock/p-1")) Assert.Equal(200, (int)first.StatusCode);
-        Assert.Contains("every 2nd request", await ErrorOf(await node.Http.GetAsync("/downstream/inventory/stock/p-1"), 503));
+        using (var first = await node.Downstream.GetAsync("downstream/inventory/stock/p-1")) Assert.Equal(200, (int)first.StatusCode);
+        Assert.Contains("every 2nd request", await ErrorOf(await node.Downstream.GetAsync("downstream/inventory/stock/p-1"), 503));
     }
 
     [Fact]

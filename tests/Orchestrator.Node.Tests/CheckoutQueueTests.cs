@@ -144,6 +144,15 @@ public sealed class CheckoutQueueTests(PendingPaymentNodeFixture node) : IClassF
             var placed = orders.Select(o => o.GetProperty("placedAt").GetDateTimeOffset()).ToList();
             Assert.Equal(placed.Order(), placed);
         }
+        // Pages: limit and offset walk the same list.
+        using (var all = await node.GetJsonAsync("/shop/orders?limit=1000"))
+        using (var second = await node.GetJsonAsync("/shop/orders?limit=1&offset=1"))
+        {
+            var orders = all.RootElement.GetProperty("orders").EnumerateArray().ToList();
+            if (orders.Count >= 2)
+                Assert.Equal(orders[1].GetProperty("orderId").GetString(),
+                    Assert.Single(second.RootElement.GetProperty("orders").EnumerateArray()).GetProperty("orderId").GetString());
+        }
         using (var paid = await node.GetJsonAsync("/shop/orders?status=paid"))
             Assert.DoesNotContain(paid.RootElement.GetProperty("orders").EnumerateArray(), o => o.GetProperty("orderId").GetString() == orderId);
 
@@ -156,11 +165,12 @@ public sealed class CheckoutQueueTests(PendingPaymentNodeFixture node) : IClassF
 
         foreach (var (query, expected) in new[]
                  {
-                     ("status=shipped", "status must be one of pending_payment, paid, not 'shipped'"),
+                     ("status=shipped", "status must be one of pending_payment, paid, payment_failed, not 'shipped'"),
                      ("limit=0", "limit must be a whole number from 1 to 1000, not '0'"),
                      ("limit=1001", "limit must be a whole number from 1 to 1000, not '1001'"),
                      ("limit=ten", "limit must be a whole number from 1 to 1000, not 'ten'"),
-                     ("sort=placedAt", "The order list takes status and limit, not 'sort'"),
+                     ("offset=-1", "offset must be a whole number, 0 or more, not '-1'"),
+                     ("sort=placedAt", "The order list takes status, limit and offset, not 'sort'"),
                  })
         {
             using var bad = await node.Http.GetAsync($"/shop/orders?{query}");

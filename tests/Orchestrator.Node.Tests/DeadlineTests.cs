@@ -17,7 +17,7 @@ public sealed class DeadlineTests(NodeFixture node) : IClassFixture<NodeFixture>
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.TryAddWithoutValidation(DeadlineHeaders.Name, deadline);
-        return node.Http.SendAsync(request);
+        return node.Downstream.SendAsync(request);
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class DeadlineTests(NodeFixture node) : IClassFixture<NodeFixture>
     {
         var deadline = DeadlineHeaders.Format(DateTimeOffset.UtcNow.AddSeconds(-1));
 
-        using var response = await GetWithDeadline("/downstream/profile/u1", deadline);
+        using var response = await GetWithDeadline("downstream/profile/u1", deadline);
         using var body = await NodeFixture.Read(response, 504);
 
         Assert.True(response.Headers.Contains(DeadlineHeaders.Exceeded));
@@ -38,7 +38,7 @@ public sealed class DeadlineTests(NodeFixture node) : IClassFixture<NodeFixture>
         await node.SetChaosAsync(DemoServices.Reviews, new { latencyMs = 5_000 });
 
         var clock = Stopwatch.StartNew();
-        using var response = await GetWithDeadline("/downstream/reviews/p-1", DeadlineHeaders.Format(DateTimeOffset.UtcNow.AddMilliseconds(200)));
+        using var response = await GetWithDeadline("downstream/reviews/p-1", DeadlineHeaders.Format(DateTimeOffset.UtcNow.AddMilliseconds(200)));
         clock.Stop();
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
@@ -48,7 +48,7 @@ public sealed class DeadlineTests(NodeFixture node) : IClassFixture<NodeFixture>
     [Fact]
     public async Task A_deadline_in_the_future_changes_nothing()
     {
-        using var response = await GetWithDeadline("/downstream/profile/u1", DeadlineHeaders.Format(DateTimeOffset.UtcNow.AddMinutes(1)));
+        using var response = await GetWithDeadline("downstream/profile/u1", DeadlineHeaders.Format(DateTimeOffset.UtcNow.AddMinutes(1)));
         using var profile = await NodeFixture.Read(response, 200);
         Assert.Equal("u1", profile.RootElement.GetProperty("userId").GetString());
     }
@@ -60,7 +60,7 @@ public sealed class DeadlineTests(NodeFixture node) : IClassFixture<NodeFixture>
     [InlineData("2026-13-01T09:00:00Z")]
     public async Task A_malformed_deadline_is_400_naming_the_header(string deadline)
     {
-        using var response = await GetWithDeadline("/downstream/profile/u1", deadline);
+        using var response = await GetWithDeadline("downstream/profile/u1", deadline);
         using var body = await NodeFixture.Read(response, 400);
         Assert.Contains(DeadlineHeaders.Name, body.RootElement.GetProperty("error").GetString());
     }

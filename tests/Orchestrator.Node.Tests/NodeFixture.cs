@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -40,6 +41,18 @@ public class NodeFixture : IAsyncLifetime
 
     /// <summary>The node's bound HTTP address.</summary>
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>
+    /// A client of the node's simulated services: their own server, on loopback only (not the node's address), as
+    /// the node itself calls them.
+    /// </summary>
+    public HttpClient Downstream => _downstream ??= new HttpClient
+    {
+        BaseAddress = Services.GetRequiredService<Orchestrator.Node.Downstream.DownstreamBaseAddress>().Get(),
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    private HttpClient? _downstream;
 
     /// <summary>The node's services (its typed downstream client, its settings...).</summary>
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The node has not started.");

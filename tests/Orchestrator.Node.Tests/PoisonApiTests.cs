@@ -34,6 +34,12 @@ public sealed class PoisonApiTests(PoisonNodeFixture node) : IClassFixture<Poiso
         var (orderId, writeId) = await CheckoutDuringOutageAsync(user);
 
         var poisoned = await Poll.UntilAsync(() => PoisonedAsync(writeId), e => e is not null, "the queued payment is poisoned");
+        // The payment recovery ends the order: payment_failed, naming the charge's last error, its stock released.
+        await Poll.UntilAsync(async () =>
+        {
+            using var order = await node.GetJsonAsync($"/shop/orders/{orderId}");
+            return (order.RootElement.GetProperty("status").GetString(), order.RootElement.GetProperty("failedReason").GetString());
+        }, o => o.Item1 == "payment_failed" && o.Item2!.Contains("failed every attempt (2)") && o.Item2.Contains("503"), "the order's payment fails");
         var write = poisoned!.Value.GetProperty("write");
         Assert.Equal("payments", write.GetProperty("target").GetString());
         Assert.Equal(user, write.GetProperty("key").GetString());
@@ -48,6 +54,7 @@ public sealed class PoisonApiTests(PoisonNodeFixture node) : IClassFixture<Poiso
         using (var body = await NodeFixture.Read(redrive, 200))
             Assert.Equal("redriven", body.RootElement.GetProperty("action").GetString());
 
+        // A re-drive is the operator's "try again": the charge goes through and pays the failed order after all.
         await Poll.UntilAsync(async () =>
         {
             using var order = await node.GetJsonAsync($"/shop/orders/{orderId}");
@@ -58,7 +65,7 @@ public sealed class PoisonApiTests(PoisonNodeFixture node) : IClassFixture<Poiso
     }
 
     [Fact]
-    public async Task A_dropped_poisoned_payment_is_gone_and_never_charged()
+    public async Task A_dropped_poisoned_payment_is_gone_never_charged_and_its_order_payment_failed()
     {
         await node.SetChaosAsync(DemoServices.Payments, new { outage = true });
         var (orderId, writeId) = await CheckoutDuringOutageAsync(NodeFixture.NewUser());
@@ -76,8 +83,12 @@ public sealed class PoisonApiTests(PoisonNodeFixture node) : IClassFixture<Poiso
         using (var redrive = await node.OperatorPostAsync($"/api/write-queue/poison/{writeId}/redrive"))
             (await NodeFixture.Read(redrive, 404)).Dispose();
 
-        using var order = await node.GetJsonAsync($"/shop/orders/{orderId}");
-        Assert.Equal("pending_payment", order.RootElement.GetProperty("status").GetString());
+        // Never charged, and never left pending: the order ends payment_failed (poisoned, or its charge dropped).
+        await Poll.UntilAsync(async () =>
+        {
+            using var order = await node.GetJsonAsync($"/shop/orders/{orderId}");
+            return order.RootElement.GetProperty("status").GetString();
+        }, s => s == "payment_failed", "the order's payment fails");
         Assert.Null(await node.Services.GetRequiredService<PaymentLedger>().FindAsync(orderId));
     }
 }

@@ -18,7 +18,7 @@ public sealed class PendingPaymentNodeFixture : NodeFixture
 
 /// <summary>
 /// A node whose write queue gives up after two attempts, 50 ms apart, and whose payments breaker never opens: a
-/// queued payment during an outage is poisoned at once.
+/// queued payment during an outage is poisoned at once. Its payment recovery runs every second.
 /// </summary>
 public sealed class PoisonNodeFixture : NodeFixture
 {
@@ -29,5 +29,6 @@ public sealed class PoisonNodeFixture : NodeFixture
         "--Orchestrator:WriteQueue:MaxAttempts=2",
         "--Orchestrator:WriteQueue:BaseDelay=00:00:00.050",
         "--Orchestrator:WriteQueue:MaxDelay=00:00:00.050",
+        "--Shop:PaymentRecoveryInterval=00:00:01",
     ];
 }

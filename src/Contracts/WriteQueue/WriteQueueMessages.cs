@@ -79,3 +79,14 @@ public sealed record StopDeliveries(TimeSpan Wait);
 /// <param name="Depth">Entries waiting, kept for the next start.</param>
 /// <param name="StillInFlight">Deliveries that had not finished when the wait ran out; they are delivered again after the next start.</param>
 public sealed record DeliveriesStopped(int Depth, int StillInFlight);
+
+/// <summary>Asks for one entry of the queue, waiting or poisoned (answer: <see cref="WriteEntry"/>, or <see cref="WriteEntryNotFound"/> once it was delivered or dropped).</summary>
+public sealed record GetWriteEntry(string Id);
+
+/// <summary>One entry of the queue and where it stands.</summary>
+/// <param name="Write">The entry, with its attempts and last error.</param>
+/// <param name="State"><c>waiting</c>, <c>in-flight</c>, <c>backing-off</c> (after a failed attempt), <c>paused</c> (its target's guard turned a delivery away) or <c>poisoned</c>.</param>
+public sealed record WriteEntry(QueuedWrite Write, string State);
+
+/// <summary>No entry has this id: it was delivered, dropped, or never queued.</summary>
+public sealed record WriteEntryNotFound(string Id);

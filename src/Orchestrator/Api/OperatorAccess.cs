@@ -25,6 +25,20 @@ public sealed class OperatorAccess(AdminSettings settings) : IEndpointFilter
         return next(context);
     }
 
+    /// <summary>Why the request may not read an operator's data, as the answer to give; null when it may.</summary>
+    public IResult? ReadRefusal(HttpRequest request, IPAddress? caller)
+    {
+        if (_token is not null)
+        {
+            if (IsBearer(request.Headers.Authorization.ToString(), _token)) return null;
+            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+            return ErrorBody.Result(StatusCodes.Status401Unauthorized, "This operator read needs 'Authorization: Bearer <token>' with the node's Admin:Token.");
+        }
+        return caller is not null && IPAddress.IsLoopback(caller)
+            ? null
+            : ErrorBody.Result(StatusCodes.Status403Forbidden, "Admin:Token is not set, so operator reads answer only callers on this machine (loopback).");
+    }
+
     /// <summary>Why the request may not change anything, as the answer to give; null when it may.</summary>
     public IResult? Refusal(HttpRequest request, IPAddress? caller)
     {
@@ -69,4 +83,15 @@ public static class OperatorAccessExtensions
     /// <summary>The endpoint changes something: only an operator may use it.</summary>
     public static TBuilder RequireOperator<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter<TBuilder, OperatorAccess>();
+
+    /// <summary>
+    /// The endpoint reads what only an operator may see (everyone's orders): with <c>Admin:Token</c> set, the bearer
+    /// token; without it, loopback callers only. A read needs no media type.
+    /// </summary>
+    public static TBuilder RequireOperatorRead<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter((context, next) =>
+            context.HttpContext.RequestServices.GetRequiredService<OperatorAccess>().ReadRefusal(context.HttpContext.Request,
+                context.HttpContext.Connection.RemoteIpAddress) is { } refusal
+                ? ValueTask.FromResult<object?>(refusal)
+                : next(context));
 }

@@ -2,16 +2,22 @@ namespace Orchestrator.Node.Configuration;
 
 /// <summary>
 /// Where the guarded calls find the simulated downstream services, and how far the simulated read replica lags;
-/// section <c>Downstream</c>. By default the services are
-/// served by this node, and found at the address its HTTP server actually bound (which works on port 0 too).
+/// section <c>Downstream</c>. By default the services are served by this node's stand-in server, on loopback only
+/// (<see cref="Port"/>), never on the node's public address.
 /// </summary>
 public sealed class DownstreamSettings
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Downstream";
 
-    /// <summary>The base URL of the simulated services, like <c>http://127.0.0.1:5080/</c>. Default: this node's own address.</summary>
+    /// <summary>The base URL of the simulated services, like <c>http://127.0.0.1:5090/</c>. Default: this node's own stand-in server.</summary>
     public string? BaseUrl { get; set; }
+
+    /// <summary>
+    /// The port of this node's stand-in server for the simulated services, on 127.0.0.1 only (0: any free port, which
+    /// the node logs). Default 0.
+    /// </summary>
+    public int Port { get; set; }
 
     /// <summary>The HTTP client's own limit on one request; guarded calls usually cancel sooner. Default 30 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -50,6 +56,8 @@ public sealed class DownstreamSettings
         if (BaseUrl is not null
             && (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
             errors.Add($"{SectionName}:BaseUrl must be an absolute http or https URL, not '{BaseUrl}'.");
+        if (Port is < 0 or > 65535)
+            errors.Add($"{SectionName}:Port must be a port from 0 (any free one) to 65535, not {Port}.");
         if (RequestTimeout <= TimeSpan.Zero)
             errors.Add($"{SectionName}:RequestTimeout must be positive, not {RequestTimeout}.");
         if (ReplicaLag < TimeSpan.Zero || ReplicaLag > MaxReplicaLag)

@@ -44,6 +44,11 @@ public sealed class DownstreamClient(HttpClient http, DownstreamBaseAddress base
     public Task<Reservation> ReserveAsync(ReservationRequest reservation, CancellationToken ct) =>
         PostAsync<ReservationRequest, Reservation>(DemoServices.Inventory, "downstream/inventory/reservations", reservation, ct);
 
+    /// <summary>Releases the stock held by <paramref name="reservationId"/> (again is harmless).</summary>
+    public Task<ReservationReleased> ReleaseAsync(string reservationId, CancellationToken ct) =>
+        SendAsync<ReservationReleased>(DemoServices.Inventory,
+            new HttpRequestMessage(HttpMethod.Delete, new Uri(baseAddress.Get(), $"downstream/inventory/reservations/{Escape(reservationId)}")), ct);
+
     public Task<StockLevel> GetStockAsync(string productId, CancellationToken ct) =>
         GetAsync<StockLevel>(DemoServices.Inventory, $"downstream/inventory/stock/{Escape(productId)}", ct);
 

@@ -5,9 +5,10 @@ using Orchestrator.Node.Configuration;
 namespace Orchestrator.Node.Downstream;
 
 /// <summary>
-/// The simulated downstream services, served over real HTTP by this node under <c>/downstream</c>. Every request
-/// first passes through its deadline (<c>X-Deadline</c>: 504 at once when it has passed) and the service's chaos
-/// (<see cref="ChaosInjector"/>): added latency, outages and errors.
+/// The simulated downstream services, served over real HTTP under <c>/downstream</c> by the node's stand-in server
+/// (<see cref="StandInServer"/>: loopback only, never the node's public address). Every request first passes through
+/// its deadline (<c>X-Deadline</c>: 504 at once when it has passed) and the service's chaos (<see cref="ChaosInjector"/>):
+/// added latency, outages and errors.
 /// </summary>
 public static class DownstreamEndpoints
 {
@@ -44,13 +45,20 @@ public static class DownstreamEndpoints
                 return Results.Ok(new OrderCharges(orderId[0]!, await ledger.ChargesForAsync(orderId[0]!, http.RequestAborted)));
             }));
 
-        group.MapPost("/inventory/reservations", (ReservationRequest reservation, HttpContext http, ChaosInjector chaos, TimeProvider time) =>
+        group.MapPost("/inventory/reservations", (ReservationRequest reservation, HttpContext http, ChaosInjector chaos, InventoryLedger inventory) =>
             Serve(http, chaos, DemoServices.Inventory, () =>
                 reservation.Quantity <= 0 || string.IsNullOrWhiteSpace(reservation.ProductId)
                     ? ErrorBody.BadRequest("A reservation needs a productId and a positive quantity.")
                     : !DemoData.IsProductId(reservation.ProductId) ? NoSuchProduct(reservation.ProductId)
-                    : Results.Ok(new Reservation($"r-{Guid.NewGuid():N}", reservation.ProductId, reservation.Quantity,
-                        time.GetUtcNow().AddMinutes(15)))));
+                    : inventory.Reserve(reservation.ProductId, reservation.Quantity) is { } held ? Results.Ok(held)
+                    : ErrorBody.Result(StatusCodes.Status503ServiceUnavailable,
+                        $"The inventory holds {InventoryLedger.MaxHeld} reservations, the most it keeps; try again when some are released or expired.")));
+
+        // Releasing a reservation is idempotent: one released already, expired or unknown is not held, which is the point.
+        group.MapDelete("/inventory/reservations/{reservationId}", (string reservationId, HttpContext http, ChaosInjector chaos, InventoryLedger inventory) =>
+            Serve(http, chaos, DemoServices.Inventory, () => InputLimits.CheckId("reservationId", reservationId) is { } bad
+                ? ErrorBody.BadRequest(bad)
+                : Results.Ok(new ReservationReleased(reservationId, inventory.Release(reservationId) ? "released" : "not-held"))));
 
         group.MapGet("/inventory/stock/{productId}", (string productId, HttpContext http, ChaosInjector chaos) =>
             Serve(http, chaos, DemoServices.Inventory, () => DemoData.IsProductId(productId) ? Results.Ok(DemoData.Stock(productId)) : NoSuchProduct(productId)));

@@ -34,6 +34,9 @@ public sealed record ReservationRequest(string ProductId, int Quantity);
 /// <summary>Stock held for an order.</summary>
 public sealed record Reservation(string ReservationId, string ProductId, int Quantity, DateTimeOffset ExpiresAt);
 
+/// <summary>A release of stock held: <c>released</c>, or <c>not-held</c> (released already, expired, or unknown).</summary>
+public sealed record ReservationReleased(string ReservationId, string Status);
+
 /// <summary>How many of a product are in stock (service <c>inventory</c>).</summary>
 public sealed record StockLevel(string ProductId, int Available);
 

@@ -7,8 +7,9 @@ namespace Orchestrator.Node.Lifecycle;
 /// <c>Connection: close</c> (the client's next request goes to another node) when the node does not serve: once it
 /// is stopping, and while the cluster says it should not (<see cref="ClusterReadiness"/>: not yet an Up member, or
 /// downed, removed, or cut off from the majority). Health probes, <c>GET /api/status</c>, <c>GET /dashboard</c> (and its
-/// event stream) and <c>GET /</c> (so that an operator can see why), the Prometheus scrape (<c>/metrics</c>, read-only) and the simulated services (<c>/downstream</c>, which this node's own calls and write queue
-/// still use while it drains) pass through uncounted.
+/// event stream) and <c>GET /</c> (so that an operator can see why) and the Prometheus scrape (<c>/metrics</c>,
+/// read-only) pass through uncounted. (The simulated services have a server of their own, which a draining node's
+/// calls and write queue still use.)
 /// </summary>
 public static class StopGate
 {
@@ -24,7 +25,7 @@ public static class StopGate
         return app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
-            if (path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/downstream")
+            if (path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics")
                 || (HttpMethods.IsGet(context.Request.Method) && (path == "/" || path.StartsWithSegments("/api/status") || path.StartsWithSegments("/dashboard"))))
             {
                 await next(context);

@@ -19,9 +19,12 @@ public sealed record CriticalFailureBody(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ChainStep>? Trail)
 {
     /// <summary>The 503 answer for <paramref name="result"/>, which has no usable value.</summary>
-    public static IResult For(ICallResult result, string page) =>
-        Respond(new CriticalFailureBody(Sentence(page, result.Dependency, result.Reason), result.Dependency, result.Outcome, result.Reason,
-            result.Detail, result.Trail.Count == 0 ? null : result.Trail));
+    public static IResult For(ICallResult result, string page) => Respond(Of(result, page));
+
+    /// <summary>The body of the 503 answer for <paramref name="result"/>.</summary>
+    public static CriticalFailureBody Of(ICallResult result, string page) =>
+        new(Sentence(page, result.Dependency, result.Reason), result.Dependency, result.Outcome, result.Reason,
+            result.Detail, result.Trail.Count == 0 ? null : result.Trail);
 
     /// <summary>The 503 answer for a critical <paramref name="part"/> of a composed page that has no value; it is filled by <paramref name="dependency"/>.</summary>
     public static IResult For(ComposedPart part, string dependency, string page) =>

@@ -17,15 +17,22 @@ public sealed record RefusedBody(string Error, string Dependency, int? Dependenc
     /// else 422 (the request was well formed, and the dependency refused what it said); <paramref name="error"/> says
     /// what the caller got wrong, given the dependency's status.
     /// </summary>
-    public static IResult For(ICallResult result, Func<int?, string> error)
+    public static IResult For(ICallResult result, Func<int?, string> error) => Results.Json(Of(result, error), statusCode: StatusOf(result));
+
+    /// <summary>The body of the answer for <paramref name="result"/> (see <see cref="For"/>).</summary>
+    public static RefusedBody Of(ICallResult result, Func<int?, string> error)
     {
-        var refusal = result.Refusal ?? new CallRefusal(null, result.Detail ?? "The request was refused.");
-        var status = refusal.Status switch
-        {
-            StatusCodes.Status404NotFound or StatusCodes.Status410Gone => StatusCodes.Status404NotFound,
-            StatusCodes.Status409Conflict => StatusCodes.Status409Conflict,
-            _ => StatusCodes.Status422UnprocessableEntity,
-        };
-        return Results.Json(new RefusedBody(error(refusal.Status), result.Dependency, refusal.Status, refusal.Message), statusCode: status);
+        var refusal = RefusalOf(result);
+        return new RefusedBody(error(refusal.Status), result.Dependency, refusal.Status, refusal.Message);
     }
+
+    /// <summary>The status of the answer for <paramref name="result"/> (see <see cref="For"/>).</summary>
+    public static int StatusOf(ICallResult result) => RefusalOf(result).Status switch
+    {
+        StatusCodes.Status404NotFound or StatusCodes.Status410Gone => StatusCodes.Status404NotFound,
+        StatusCodes.Status409Conflict => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status422UnprocessableEntity,
+    };
+
+    private static CallRefusal RefusalOf(ICallResult result) => result.Refusal ?? new CallRefusal(null, result.Detail ?? "The request was refused.");
 }

@@ -7,7 +7,8 @@ namespace Orchestrator.Node.Shop;
 
 /// <summary>
 /// The demo shop: <c>GET /shop/home/{userId}[?deadlineMs=300]</c>, <c>GET /shop/product/{productId}</c>,
-/// <c>POST /shop/checkout</c>, <c>GET /shop/orders/{orderId}</c>, <c>GET /shop/orders?status=pending_payment&amp;limit=100</c>.
+/// <c>POST /shop/checkout</c> (idempotent with <c>Idempotency-Key</c>), <c>GET /shop/orders/{orderId}</c>, and for operators
+/// <c>GET /shop/orders?status=pending_payment&amp;limit=100</c>.
 /// </summary>
 public static class ShopEndpoints
 {
@@ -23,12 +24,14 @@ public static class ShopEndpoints
                 ? shop.HomeAsync(userId, budget, ct)
                 : Task.FromResult(ErrorBody.BadRequest(error!)));
         group.MapGet("/product/{productId}", (string productId, ShopService shop, CancellationToken ct) => shop.ProductAsync(productId, ct));
-        group.MapPost("/checkout", (CheckoutRequest request, ShopService shop, CancellationToken ct) => shop.CheckoutAsync(request, ct));
+        group.MapPost("/checkout", (CheckoutRequest request, HttpRequest http, CheckoutService checkout, CancellationToken ct) =>
+            checkout.CheckoutAsync(request, http.Headers[CheckoutService.IdempotencyHeader], ct));
         group.MapGet("/orders/{orderId}", (string orderId, ShopService shop, CancellationToken ct) => shop.OrderAsync(orderId, ct));
+        // Everyone's orders: an operator read.
         group.MapGet("/orders", (HttpRequest request, ShopService shop, CancellationToken ct) =>
-            TryReadOrderQuery(request, out var status, out var limit, out var error)
-                ? shop.OrdersAsync(status, limit, ct)
-                : Task.FromResult(ErrorBody.BadRequest(error!)));
+            TryReadOrderQuery(request, out var status, out var limit, out var offset, out var error)
+                ? shop.OrdersAsync(status, limit, offset, ct)
+                : Task.FromResult(ErrorBody.BadRequest(error!))).RequireOperatorRead();
         return app;
     }
 
@@ -36,19 +39,21 @@ public static class ShopEndpoints
     public const int MaxOrderLimit = 1000, DefaultOrderLimit = 100;
 
     /// <summary>
-    /// The order list's query: <c>?status=</c> (<c>pending_payment</c> or <c>paid</c>; every order when absent) and
-    /// <c>?limit=</c> (1 to <see cref="MaxOrderLimit"/>, default <see cref="DefaultOrderLimit"/>); false with the
-    /// reason for anything else.
+    /// The order list's query: <c>?status=</c> (<c>pending_payment</c>, <c>paid</c> or <c>payment_failed</c>; every
+    /// order when absent), <c>?limit=</c> (1 to <see cref="MaxOrderLimit"/>, default <see cref="DefaultOrderLimit"/>)
+    /// and <c>?offset=</c> (orders to skip, oldest first: the next page; default 0); false with the reason for anything else.
     /// </summary>
-    internal static bool TryReadOrderQuery(HttpRequest request, out string? status, out int limit, out string? error)
+    internal static bool TryReadOrderQuery(HttpRequest request, out string? status, out int limit, out int offset, out string? error)
     {
         status = null;
         limit = DefaultOrderLimit;
+        offset = 0;
         error = null;
         foreach (var name in request.Query.Keys)
-            if (!name.Equals("status", StringComparison.OrdinalIgnoreCase) && !name.Equals("limit", StringComparison.OrdinalIgnoreCase))
+            if (!name.Equals("status", StringComparison.OrdinalIgnoreCase) && !name.Equals("limit", StringComparison.OrdinalIgnoreCase)
+                && !name.Equals("offset", StringComparison.OrdinalIgnoreCase))
             {
-                error = $"The order list takes status and limit, not '{(name.Length <= 32 ? name : name[..32] + "...")}'.";
+                error = $"The order list takes status, limit and offset, not '{(name.Length <= 32 ? name : name[..32] + "...")}'.";
                 return false;
             }
         if (request.Query.TryGetValue("status", out var statuses))
@@ -64,6 +69,12 @@ public static class ShopEndpoints
             && (limits.Count != 1 || !int.TryParse(limits[0], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxOrderLimit))
         {
             error = $"limit must be a whole number from 1 to {MaxOrderLimit}, not '{Shorten(limits.ToString())}'.";
+            return false;
+        }
+        if (request.Query.TryGetValue("offset", out var offsets)
+            && (offsets.Count != 1 || !int.TryParse(offsets[0], NumberStyles.None, CultureInfo.InvariantCulture, out offset)))
+        {
+            error = $"offset must be a whole number, 0 or more, not '{Shorten(offsets.ToString())}'.";
             return false;
         }
         return true;

@@ -14,8 +14,7 @@ namespace Orchestrator.Node.Shop;
 /// run in parallel, each section degrading on its own. The homepage runs its calls under one deadline
 /// (<see cref="PageComposer"/>).
 /// </summary>
-public sealed class ShopService(IGuardedCalls calls, PageComposer composer, DownstreamClient downstream, OrderStore orders, IWriteQueue writes,
-    TimeProvider time, ILogger<ShopService> log)
+public sealed class ShopService(IGuardedCalls calls, PageComposer composer, DownstreamClient downstream, OrderStore orders, IWriteQueue writes)
 {
     /// <summary>The names of the homepage's parts, as they appear in its JSON.</summary>
     private const string ProfilePart = "profile", RecommendationsPart = "recommendations", NotificationsPart = "notifications";
@@ -99,80 +98,6 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
     }
 
     /// <summary>
-    /// Checkout (CRITICAL): reserve stock (no stock, no order: 503 naming inventory), store the order (durably, as
-    /// <c>pending_payment</c>), then charge it with the order id as idempotency key. Paid: 200. When the charge does
-    /// not go through (payments down, timing out, its breaker open...), the charge is queued in the durable write
-    /// queue, keyed by the user so one user's charges are applied in order, and the answer is 202
-    /// <c>pending_payment</c>; the queue charges the order when payments is back and marks it paid. Only when the
-    /// order or the queued charge cannot be stored is the answer 503, naming the problem. (A real shop would also
-    /// release the reservation then; the demo's expire.)
-    /// </summary>
-    public async Task<IResult> CheckoutAsync(CheckoutRequest request, CancellationToken ct)
-    {
-        if (request.IsInvalid(out var problem)) return ErrorBody.BadRequest($"The checkout is not valid: {problem}");
-
-        var orderId = $"o-{Guid.NewGuid():N}";
-        var reservation = await calls.CallAsync(new GuardedCall<Reservation>(DemoServices.Inventory,
-            t => downstream.ReserveAsync(new ReservationRequest(request.ProductId, request.Quantity), t))
-        {
-            Key = orderId, Tier = Tier.Critical, Feature = CheckoutFeature,
-        }, ct);
-        if (reservation.IsRefused)
-            return RefusedBody.For(reservation, status => status == StatusCodes.Status404NotFound
-                ? $"The checkout's productId names no product: there is no product '{InputLimits.Quote(request.ProductId)}'."
-                : $"The checkout was refused by '{reservation.Dependency}': check productId and quantity.");
-        if (!reservation.IsSuccess) return CriticalFailureBody.For(reservation, "checkout");
-
-        var price = DemoData.PriceOf(request.ProductId) * request.Quantity;
-        var chargeRequest = new ChargeRequest(orderId, price, "EUR");
-        var (_, notStored) = await orders.PlaceAsync(new Order(orderId, request.UserId, request.ProductId, request.Quantity, price, chargeRequest.Currency,
-            reservation.Value!.ReservationId, OrderStatus.PendingPayment, time.GetUtcNow()), ct);
-        if (notStored is not null) return ErrorBody.Result(StatusCodes.Status503ServiceUnavailable, $"The checkout cannot be served: {notStored}");
-
-        var charge = await calls.CallAsync(new GuardedCall<ChargeReceipt>(DemoServices.Payments,
-            t => downstream.ChargeAsync(chargeRequest, orderId, t))
-        {
-            Key = orderId, Tier = Tier.Critical, Feature = CheckoutFeature,
-        }, ct);
-        var reason = charge.Detail ?? charge.Reason.ToString();
-        if (charge.IsSuccess)
-        {
-            try
-            {
-                await orders.MarkPaidAsync(orderId, charge.Value!.ChargeId, ct);
-                return Results.Ok(new CheckoutReceipt(orderId, OrderStatus.Paid, reservation.Value!, charge.Value!));
-            }
-            catch (Exception e) when (e is InvalidOperationException or Akka.Actor.AskTimeoutException)
-            {
-                // Charged, but not recorded: the queued charge repeats it under the same idempotency key (applied
-                // once) and records it.
-                reason = e.Message;
-            }
-        }
-
-        var queued = await writes.EnqueueAsync(new EnqueueWrite(DemoServices.Payments, request.UserId, PaymentWriteTarget.Payload(chargeRequest), orderId), ct);
-        if (!queued.Accepted)
-            return Results.Json(new UnqueuedCheckout(
-                $"The checkout cannot be completed now: the payment failed ({reason}) and its charge could not be queued: {queued.Error} " +
-                $"The order is stored as {OrderStatus.PendingPayment}; the node's payment recovery queues its charge within " +
-                $"{ShopSettings.SectionName}:PaymentRecoveryInterval, and a charge with idempotency key '{orderId}' is applied once, however often it is repeated.",
-                orderId, orderId, OrderStatus.PendingPayment), statusCode: StatusCodes.Status503ServiceUnavailable);
-        try
-        {
-            await orders.RecordChargeQueuedAsync(orderId, queued.Id!, ct);
-        }
-        catch (Exception e) when (e is InvalidOperationException or Akka.Actor.AskTimeoutException)
-        {
-            // The charge is queued (durably): it is delivered and marks the order paid all the same. The payment
-            // recovery, finding no queued charge recorded, queues it again, and the queue answers with the same entry.
-            log.LogWarning("Order {OrderId}: its charge is queued as {WriteId}, but the order book did not record that: {Error}",
-                orderId, queued.Id, e.Message);
-        }
-        return Results.Json(new PendingCheckout(OrderStatus.PendingPayment, orderId, queued.Id!, reservation.Value!, reason),
-            statusCode: StatusCodes.Status202Accepted);
-    }
-
-    /// <summary>
     /// An order: 200 with its status and the charges the payments service recorded for it (an OPTIONAL guarded call:
     /// when payments cannot answer, <c>charges</c> is null and <c>chargesUnavailable</c> says why), or 404.
     /// </summary>
@@ -194,15 +119,39 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
             Tier = Tier.Optional,
         }, ct);
         return Results.Ok(OrderView.From(order, charges.IsSuccess ? charges.Value!.Charges : null,
-            charges.IsSuccess ? null : $"payments: {charges.Reason}{(charges.Detail is { } detail ? $" ({detail})" : "")}"));
+            charges.IsSuccess ? null : $"payments: {charges.Reason}{(charges.Detail is { } detail ? $" ({detail})" : "")}",
+            order.Status == OrderStatus.PendingPayment ? await PendingReasonAsync(order, ct) : null));
     }
 
-    /// <summary>Orders with <paramref name="status"/> (every order when null), oldest first, at most <paramref name="limit"/>.</summary>
-    public async Task<IResult> OrdersAsync(string? status, int limit, CancellationToken ct)
+    /// <summary>Why an unpaid order waits: where its queued charge stands, or that its charge is not queued yet.</summary>
+    private async Task<string> PendingReasonAsync(Order order, CancellationToken ct)
+    {
+        if (order.PaymentWriteId is not { } writeId)
+            return "Its charge is not queued yet: the node's payment recovery queues it within Shop:PaymentRecoveryInterval.";
+        WriteEntry? entry;
+        try
+        {
+            entry = await writes.FindAsync(writeId, ct);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Akka.Actor.AskTimeoutException)
+        {
+            return $"Its charge waits in the write queue as {writeId}; the queue cannot say more now ({e.Message}).";
+        }
+        return entry switch
+        {
+            null => $"Its charge {writeId} was delivered; the order is marked paid in a moment.",
+            { State: "poisoned" } => $"Its charge {writeId} failed every attempt ({entry.Write.LastError}); the payment recovery marks the order payment_failed within Shop:PaymentRecoveryInterval.",
+            { Write.Attempts: 0 } => $"Its charge waits in the write queue as {writeId} ({entry.State}), not tried yet.",
+            _ => $"Its charge waits in the write queue as {writeId} ({entry.State}) after {entry.Write.Attempts} failed attempts; the last: {entry.Write.LastError}",
+        };
+    }
+
+    /// <summary>Orders with <paramref name="status"/> (every order when null), oldest first, from <paramref name="offset"/> on, at most <paramref name="limit"/>.</summary>
+    public async Task<IResult> OrdersAsync(string? status, int limit, int offset, CancellationToken ct)
     {
         try
         {
-            return Results.Ok(await orders.ListAsync(status, limit, ct));
+            return Results.Ok(await orders.ListAsync(status, limit, offset, ct));
         }
         catch (Exception e) when (e is InvalidOperationException or Akka.Actor.AskTimeoutException)
         {

@@ -6,8 +6,9 @@ namespace Orchestrator.Node.Shop.Orders;
 
 /// <summary>
 /// The demo shop's orders, durable on the node's journal (the same database as the write queue): an order is
-/// answered as stored only once its event is written. One state: Akka.Persistence holds commands back while it
-/// replays the journal, then every command is served.
+/// answered as stored only once its event is written. It also keeps the checkouts' idempotency keys
+/// (<see cref="CheckoutKeys"/>): the answer each got, stored with the orders, and the keys in use. One state:
+/// Akka.Persistence holds commands back while it replays the journal, then every command is served.
 /// </summary>
 public sealed class OrderBook : ReceivePersistentActor
 {
@@ -16,6 +17,7 @@ public sealed class OrderBook : ReceivePersistentActor
 
     private readonly Dictionary<string, Order> _orders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _awaitingStore = new(StringComparer.Ordinal);
+    private readonly CheckoutKeys _keys;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly TimeProvider _time;
 
@@ -24,16 +26,30 @@ public sealed class OrderBook : ReceivePersistentActor
     {
         PersistenceId = persistenceId;
         _time = time;
+        _keys = new CheckoutKeys(time);
         Recover<OrderPlaced>(Apply);
         Recover<OrderPaid>(Apply);
         Recover<OrderChargeQueued>(Apply);
+        Recover<OrderPaymentFailed>(Apply);
+        Recover<OrderReleaseQueued>(Apply);
+        Recover<CheckoutAnswered>(_keys.Answered);
         Command<PlaceOrder>(Place);
         Command<MarkOrderPaid>(MarkPaid);
-        Command<RecordChargeQueued>(RecordChargeQueued);
+        Command<MarkPaymentFailed>(MarkFailed);
+        Command<RecordChargeQueued>(q => Update(q.OrderId, o => o.Status == OrderStatus.Paid || o.PaymentWriteId == q.WriteId,
+            new OrderChargeQueued(q.OrderId, q.WriteId), e => _log.Info("Order {OrderId}: its charge waits in the write queue as {WriteId}", e.OrderId, e.WriteId)));
+        Command<RecordReleaseQueued>(q => Update(q.OrderId, o => o.ReleaseWriteId == q.WriteId,
+            new OrderReleaseQueued(q.OrderId, q.WriteId), e => _log.Info("Order {OrderId}: the release of its stock waits in the write queue as {WriteId}", e.OrderId, e.WriteId)));
+        Command<BeginCheckout>(begin => Sender.Tell(_keys.Begin(begin.Key, begin.RequestHash, id => _orders.GetValueOrDefault(id))));
+        Command<EndCheckout>(end => _keys.End(end.Key));
+        Command<RecordCheckoutAnswer>(RecordAnswer);
         Command<GetOrder>(get => Sender.Tell(_orders.TryGetValue(get.OrderId, out var order) ? order : new OrderNotFound(get.OrderId)));
-        Command<ListOrders>(list => Sender.Tell(Select(list.Status, _ => true, list.Limit)));
+        Command<ListOrders>(list => Sender.Tell(Select(list.Status, _ => true, list.Limit, list.Offset)));
         Command<GetOrdersAwaitingCharge>(get =>
             Sender.Tell(Select(OrderStatus.PendingPayment, o => o.PaymentWriteId is null && o.PlacedAt < get.PlacedBefore, get.Limit)));
+        Command<GetOrdersWithChargeQueued>(get =>
+            Sender.Tell(Select(OrderStatus.PendingPayment, o => o.PaymentWriteId is not null && o.PlacedAt < get.PlacedBefore, get.Limit)));
+        Command<GetFailedAwaitingRelease>(get => Sender.Tell(Select(OrderStatus.PaymentFailed, o => o.ReleaseWriteId is null, get.Limit)));
         // Persist holds commands back until its event is written: this answer comes after every earlier one's.
         Command<FlushOrders>(_ => Sender.Tell(new OrdersFlushed(_orders.Count)));
     }
@@ -62,74 +78,98 @@ public sealed class OrderBook : ReceivePersistentActor
         });
     }
 
-    private void MarkPaid(MarkOrderPaid paid)
-    {
-        var replyTo = Sender;
-        if (!_orders.TryGetValue(paid.OrderId, out var order))
+    private void MarkPaid(MarkOrderPaid paid) => Update(paid.OrderId, o => o.Status == OrderStatus.Paid,
+        new OrderPaid(paid.OrderId, paid.ChargeId, _time.GetUtcNow()), e =>
         {
-            replyTo.Tell(new OrderNotFound(paid.OrderId));
-            return;
-        }
-        if (order.Status == OrderStatus.Paid)
-        {
-            replyTo.Tell(new OrderStored(order));
-            return;
-        }
-        Persist(new OrderPaid(paid.OrderId, paid.ChargeId, _time.GetUtcNow()), e =>
-        {
-            Apply(e);
             _log.Info("Order {OrderId} paid by charge {ChargeId}", e.OrderId, e.ChargeId);
-            replyTo.Tell(new OrderStored(_orders[e.OrderId]));
+            NodeMetrics.OrderFinished(OrderStatus.Paid);
         });
-    }
 
-    private void RecordChargeQueued(RecordChargeQueued queued)
+    private void MarkFailed(MarkPaymentFailed failed) => Update(failed.OrderId, o => o.Status != OrderStatus.PendingPayment,
+        new OrderPaymentFailed(failed.OrderId, failed.Reason, _time.GetUtcNow()), e =>
+        {
+            _log.Warning("Order {OrderId}: payment failed for good: {Reason}; its stock is released", e.OrderId, e.Reason);
+            NodeMetrics.OrderFinished(OrderStatus.PaymentFailed);
+        });
+
+    /// <summary>
+    /// Stores <paramref name="change"/> of an order and answers the order as it then is, unless <paramref name="done"/>
+    /// says the order already is so (then it answers the order as it is); <see cref="OrderNotFound"/> for an unknown order.
+    /// </summary>
+    private void Update<TEvent>(string orderId, Func<Order, bool> done, TEvent change, Action<TEvent> then) where TEvent : class
     {
         var replyTo = Sender;
-        if (!_orders.TryGetValue(queued.OrderId, out var order))
+        if (!_orders.TryGetValue(orderId, out var order))
         {
-            replyTo.Tell(new OrderNotFound(queued.OrderId));
+            replyTo.Tell(new OrderNotFound(orderId));
             return;
         }
-        if (order.Status == OrderStatus.Paid || order.PaymentWriteId == queued.WriteId)
+        if (done(order))
         {
             replyTo.Tell(new OrderStored(order));
             return;
         }
-        Persist(new OrderChargeQueued(queued.OrderId, queued.WriteId), e =>
+        Persist(change, e =>
         {
             Apply(e);
-            _log.Info("Order {OrderId}: its charge waits in the write queue as {WriteId}", e.OrderId, e.WriteId);
-            replyTo.Tell(new OrderStored(_orders[e.OrderId]));
+            then(e);
+            replyTo.Tell(new OrderStored(_orders[orderId]));
         });
     }
 
-    /// <summary>The orders with <paramref name="status"/> (any when null) that match, oldest first, at most <paramref name="limit"/>.</summary>
-    private OrderList Select(string? status, Func<Order, bool> match, int limit)
+    private void RecordAnswer(RecordCheckoutAnswer answer)
+    {
+        var replyTo = Sender;
+        Persist(new CheckoutAnswered(answer.Key, answer.RequestHash, answer.OrderId, answer.Status, answer.Body), e =>
+        {
+            _keys.Answered(e);
+            replyTo.Tell(new CheckoutAnswerStored(e.Key));
+        });
+    }
+
+    /// <summary>The orders with <paramref name="status"/> (any when null) that match, oldest first, from <paramref name="offset"/> on, at most <paramref name="limit"/>.</summary>
+    private OrderList Select(string? status, Func<Order, bool> match, int limit, int offset = 0)
     {
         var matching = _orders.Values.Where(o => (status is null || o.Status == status) && match(o)).ToList();
-        var first = matching.OrderBy(o => o.PlacedAt).ThenBy(o => o.OrderId, StringComparer.Ordinal).Take(Math.Max(0, limit)).ToList();
+        var first = matching.OrderBy(o => o.PlacedAt).ThenBy(o => o.OrderId, StringComparer.Ordinal).Skip(Math.Max(0, offset)).Take(Math.Max(0, limit)).ToList();
         return new OrderList(status, matching.Count, first);
     }
 
-    private void Apply(OrderChargeQueued e)
+    private void Apply(object e)
     {
-        if (_orders.TryGetValue(e.OrderId, out var order)) _orders[e.OrderId] = order with { PaymentWriteId = e.WriteId };
+        switch (e)
+        {
+            case OrderPlaced placed:
+                _orders[placed.Order.OrderId] = placed.Order;
+                _keys.Placed(placed.Order);
+                break;
+            case OrderPaid paid:
+                Change(paid.OrderId, o => o with { Status = OrderStatus.Paid, ChargeId = paid.ChargeId, PaidAt = paid.PaidAt, FailedReason = null });
+                break;
+            case OrderChargeQueued queued:
+                Change(queued.OrderId, o => o with { PaymentWriteId = queued.WriteId });
+                break;
+            case OrderPaymentFailed failed:
+                Change(failed.OrderId, o => o with { Status = OrderStatus.PaymentFailed, FailedReason = failed.Reason, FailedAt = failed.FailedAt });
+                break;
+            case OrderReleaseQueued release:
+                Change(release.OrderId, o => o with { ReleaseWriteId = release.WriteId });
+                break;
+        }
     }
 
-    private void Apply(OrderPlaced e) => _orders[e.Order.OrderId] = e.Order;
-
-    private void Apply(OrderPaid e)
+    private void Change(string orderId, Func<Order, Order> change)
     {
-        if (_orders.TryGetValue(e.OrderId, out var order))
-            _orders[e.OrderId] = order with { Status = OrderStatus.Paid, ChargeId = e.ChargeId, PaidAt = e.PaidAt };
+        if (_orders.TryGetValue(orderId, out var order)) _orders[orderId] = change(order);
     }
 
     /// <inheritdoc />
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
+        // The journal did not confirm the write: it may or may not be stored. The caller is told so (never "not
+        // stored"), and the order book restarts and reads back what is.
         if (@event is OrderPlaced placed && _awaitingStore.Remove(placed.Order.OrderId, out var replyTo))
-            replyTo.Tell(new OrderNotStored(placed.Order.OrderId, $"The order could not be stored: {cause.GetBaseException().Message}"));
+            replyTo.Tell(new OrderNotStored(placed.Order.OrderId, $"The journal did not confirm that the order is stored: {cause.GetBaseException().Message}"));
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 }

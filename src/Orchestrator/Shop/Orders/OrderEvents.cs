@@ -1,6 +1,6 @@
 namespace Orchestrator.Node.Shop.Orders;
 
-// The order book's journal events.
+// The order book's journal events. Their shape is stored: change it only in ways the serializer still reads.
 
 /// <summary>An order was placed (stock reserved, payment pending).</summary>
 public sealed record OrderPlaced(Order Order);
@@ -10,3 +10,15 @@ public sealed record OrderPaid(string OrderId, string ChargeId, DateTimeOffset P
 
 /// <summary>An order's charge waits in the write queue as entry <paramref name="WriteId"/>.</summary>
 public sealed record OrderChargeQueued(string OrderId, string WriteId);
+
+/// <summary>An order's payment failed for good: refused by the payments service, or poisoned after every attempt.</summary>
+public sealed record OrderPaymentFailed(string OrderId, string Reason, DateTimeOffset FailedAt);
+
+/// <summary>The release of a failed order's stock waits in the write queue as entry <paramref name="WriteId"/>.</summary>
+public sealed record OrderReleaseQueued(string OrderId, string WriteId);
+
+/// <summary>
+/// A checkout under idempotency key <paramref name="Key"/> was answered: its request's hash, its order (none when it
+/// was refused before an order was placed) and the answer it got, given again to every repeat.
+/// </summary>
+public sealed record CheckoutAnswered(string Key, string RequestHash, string? OrderId, int Status, string Body);

@@ -1,3 +1,4 @@
+using Orchestrator.Actors.Client;
 using Orchestrator.WriteQueue;
 using Orchestrator.Contracts;
 using Orchestrator.Node.Configuration;
@@ -12,10 +13,16 @@ namespace Orchestrator.Node.Shop.Orders;
 /// <see cref="ShopSettings.PaymentRecoveryInterval"/>, of those placed more than an interval ago (a checkout in
 /// progress is left to finish). The charge is queued exactly as a checkout queues it: idempotency key the order id,
 /// so that if it was in fact charged (the node stopped just after the charge) the payments service charges nothing
-/// again, and the queue holds one entry per order however often it is queued.
+/// again, and the queue holds one entry per order however often it is queued. Each round also ends the orders whose
+/// charge failed every attempt (poisoned): <c>payment_failed</c>, with the charge's last error as the reason, and
+/// queues the stock release of every failed order whose release is not queued yet (<see cref="PaymentFailures"/>), and
+/// settles an unpaid order whose queued charge is gone from the queue (delivered while the order book could not
+/// record it, or dropped from the poison list by an operator): paid when the payments service holds its charge,
+/// <c>payment_failed</c> when it holds none. So no order stays <c>pending_payment</c> past an interval without a
+/// reason: its charge waits in the queue (and its view says where it stands), or it is paid or has failed.
 /// </summary>
-public sealed partial class PaymentRecovery(OrderStore orders, IWriteQueue writes, ShopSettings settings, TimeProvider time,
-    ILogger<PaymentRecovery> log) : BackgroundService
+public sealed partial class PaymentRecovery(OrderStore orders, IWriteQueue writes, PaymentFailures failures, IGuardedCalls calls, DownstreamClient downstream,
+    ShopSettings settings, TimeProvider time, ILogger<PaymentRecovery> log) : BackgroundService
 {
     /// <summary>The most orders one round queues; the next round takes the rest.</summary>
     public const int BatchSize = 500;
@@ -26,9 +33,13 @@ public sealed partial class PaymentRecovery(OrderStore orders, IWriteQueue write
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await RunOnceAsync(_startedAt, stoppingToken);
+        await SettleFailuresAsync(stoppingToken);
         using var timer = new PeriodicTimer(settings.PaymentRecoveryInterval, time);
         while (await NextTickAsync(timer, stoppingToken))
+        {
             await RunOnceAsync(time.GetUtcNow() - settings.PaymentRecoveryInterval, stoppingToken);
+            await SettleFailuresAsync(stoppingToken);
+        }
     }
 
     /// <summary>
@@ -78,6 +89,57 @@ public sealed partial class PaymentRecovery(OrderStore orders, IWriteQueue write
         return queued;
     }
 
+    /// <summary>
+    /// Ends the unpaid orders whose charge is poisoned (<c>payment_failed</c>, the charge's last error as the reason),
+    /// and queues the stock release of the failed orders whose release is not queued yet; how many orders it ended and
+    /// releases it queued. Failures are logged, and the next round tries again.
+    /// </summary>
+    public async Task<(int Failed, int Released)> SettleFailuresAsync(CancellationToken ct)
+    {
+        int failed = 0, released = 0;
+        try
+        {
+            foreach (var poisoned in (await writes.PoisonedAsync(ct)).Entries.Where(p => p.Write.Target == DemoServices.Payments))
+            {
+                if (await orders.FindAsync(poisoned.Write.IdempotencyKey, ct) is not { Status: OrderStatus.PendingPayment } order) continue;
+                await failures.FailAsync(order.OrderId, $"its charge failed every attempt ({poisoned.Write.Attempts}); the last error: {poisoned.Write.LastError}", ct);
+                failed++;
+            }
+            foreach (var order in (await orders.FailedAwaitingReleaseAsync(BatchSize, ct)).Orders)
+                if ((await failures.QueueReleaseAsync(order, ct)).ReleaseWriteId is not null) released++;
+            foreach (var order in (await orders.WithChargeQueuedAsync(time.GetUtcNow() - settings.PaymentRecoveryInterval, BatchSize, ct)).Orders)
+                if (await writes.FindAsync(order.PaymentWriteId!, ct) is null && await SettleGoneChargeAsync(order, ct)) failed++;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogSettleFailed(e.GetBaseException().Message);
+        }
+        if (failed + released > 0) LogSettled(failed, released);
+        return (failed, released);
+    }
+
+    /// <summary>
+    /// An unpaid order whose queued charge is no longer in the queue: paid when the payments service holds its charge
+    /// (its delivery went through but the order book did not record it), else <c>payment_failed</c> (an operator dropped
+    /// it); nothing when payments cannot say now. Whether it failed the order.
+    /// </summary>
+    private async Task<bool> SettleGoneChargeAsync(Order order, CancellationToken ct)
+    {
+        var charges = await calls.CallAsync(new GuardedCall<OrderCharges>(DemoServices.Payments, t => downstream.GetChargesAsync(order.OrderId, t))
+        {
+            Tier = Tier.Important,
+        }, ct);
+        if (!charges.IsSuccess) return false;
+        if (charges.Value!.Charges is [var charge, ..])
+        {
+            await orders.MarkPaidAsync(order.OrderId, charge.ChargeId, ct);
+            return false;
+        }
+        await failures.FailAsync(order.OrderId,
+            $"its queued charge {order.PaymentWriteId} is gone from the write queue (dropped from the poison list) and payments holds no charge for it", ct);
+        return true;
+    }
+
     private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken ct)
     {
         try
@@ -98,6 +160,12 @@ public sealed partial class PaymentRecovery(OrderStore orders, IWriteQueue write
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Payment recovery could not queue the charge of order {OrderId}: {Error}; the next round tries again")]
     private partial void LogNotQueued(string orderId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment recovery marked {Failed} orders payment_failed (their charge failed every attempt) and queued {Released} stock releases")]
+    private partial void LogSettled(int failed, int released);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment recovery could not settle failed payments: {Error}; the next round tries again")]
+    private partial void LogSettleFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Payment recovery could not read the order book: {Error}; the next round tries again")]
     private partial void LogOrderBookUnavailable(string error);
