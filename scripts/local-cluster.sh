@@ -54,7 +54,9 @@ if [ "$command" != up ] && [ -f "$dir/cluster.conf" ]; then read -r http_base ak
 
 dll="$root/src/Orchestrator/bin/Release/net10.0/Orchestrator.dll"
 pid_of() { cat "$dir/node-$1.pid" 2>/dev/null || true; }
-alive() { local pid; pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+# A process runs when it exists and is not a zombie (exited, not yet reaped: kill -0 still succeeds for it).
+running() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+alive() { running "$(pid_of "$1")"; }
 count() { ls "$dir"/node-*.conf 2>/dev/null | wc -l; }
 
 build() {
@@ -104,7 +106,7 @@ signal_node() { # signal_node I SIGNAL
   kill "-$2" "$pid"
   local done="stopped"
   [ "$2" = KILL ] && done="killed"
-  for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || { echo "node $i (pid $pid) $done"; return; }; sleep 0.25; done
+  for _ in $(seq 1 120); do running "$pid" || { echo "node $i (pid $pid) $done"; return; }; sleep 0.25; done
   echo "node $i (pid $pid) did not stop within 30 s" >&2
 }
 

@@ -146,9 +146,11 @@ public static class NodeHost
                 .WithOrchestrator(orchestratorSection, o => DeclareDemoDependencies(o, services.GetRequiredService<DownstreamClient>))
                 .WithOrchestratorClustering() // breaker (and stress) sharing: Orchestrator.Clustering
                 .WithWriteQueue(orchestrator, [new PaymentWriteTarget(services), new InventoryReleaseTarget(services)])
-                .WithOrderBook(TimeProvider.System)
+                .WithOrderBook(TimeProvider.System, JournalName(orchestrator.WriteQueue), settings.Shop.OrderSnapshotEvery)
                 .WithDashboard(services); // /user/dashboard (Dashboard/DashboardHosting.cs)
 
+            akka.AddStartup((system, _) => system.ActorOf(JournalWatch.Props(services.GetRequiredService<NodeLifecycle>(),
+                services.GetRequiredService<IHostApplicationLifetime>(), services.GetRequiredService<ILoggerFactory>().CreateLogger<JournalWatch>()), "journal-watch"));
             akka.AddStartup((system, _) =>
                 NodeExit.StopServingWhenTheClusterStopsTheNode(system, services.GetRequiredService<NodeLifecycle>(),
                     services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(NodeExit))));
@@ -173,6 +175,12 @@ public static class NodeHost
         builder.Services.AddSingleton(settings.Shutdown);
         builder.Services.AddSingleton<NodeLifecycle>();
         builder.Services.AddSingleton<ClusterReadiness>();
+        builder.Services.AddSingleton(settings.Storage);
+        builder.Services.AddSingleton(new StoragePaths(StorageFiles(orchestrator.WriteQueue, ledger)));
+        builder.Services.AddSingleton<NodeReadiness>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeReadiness>());
+        builder.Services.AddSingleton<WarmUp>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WarmUp>());
         builder.Services.AddNodeHealthChecks();
         builder.AddNodeTelemetry(); // metrics (/metrics, OTLP), traces, the degradation check
         builder.Services.AddHostedService<NodeShutdown>();
@@ -216,6 +224,19 @@ public static class NodeHost
             },
         }));
         return app;
+    }
+
+    /// <summary>The journal as its errors name it: "SQLite file PATH", or the provider's database.</summary>
+    private static string JournalName(WriteQueueOptions writeQueue) =>
+        writeQueue.IsSqlite && string.IsNullOrWhiteSpace(writeQueue.ConnectionString) ? $"SQLite file {writeQueue.EffectiveDatabasePath}" : $"{writeQueue.Provider} database";
+
+    /// <summary>The files the node writes to: the journal (when it is a SQLite file of the node's) and the payments ledger.</summary>
+    private static List<(string What, string File)> StorageFiles(WriteQueueOptions writeQueue, PaymentLedger ledger)
+    {
+        var files = new List<(string What, string File)>();
+        if (writeQueue.IsSqlite && string.IsNullOrWhiteSpace(writeQueue.ConnectionString)) files.Add(("journal", writeQueue.EffectiveDatabasePath));
+        files.Add(("payments ledger", ledger.Path));
+        return files;
     }
 
     /// <summary>The simulated payments service's durable ledger; a file that cannot be opened stops the node, naming the setting.</summary>
@@ -268,6 +289,8 @@ public static class NodeHost
 
     private static LogEventLevel RequestLevel(HttpContext context, double elapsedMs, Exception? error)
     {
+        // The node's own warm-up requests are not news.
+        if (context.Request.Headers.ContainsKey(WarmUp.Header)) return LogEventLevel.Debug;
         // A client over its share is reported by EdgeRejections (at most every few seconds), never once per request.
         if (context.Response.StatusCode == StatusCodes.Status429TooManyRequests) return LogEventLevel.Debug;
         // Readiness is 503 by design while the node joins, stops or is cut off: the node logs those changes itself.

@@ -281,6 +281,8 @@ public sealed partial class WriteQueueActor : ReceivePersistentActor, IWithTimer
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         _log.Error(reason, "Write queue could not read {Store}: {Error}", _store, reason.Message);
+        // Data that cannot be read will not be read on the next try: say so once, for the host to stop, rather than loop.
+        if (JournalFailures.IsUnreadable(reason)) Context.System.EventStream.Publish(new JournalUnreadable(_store, PersistenceId, JournalFailures.Describe(reason)));
         base.OnRecoveryFailure(reason, message);
     }
 

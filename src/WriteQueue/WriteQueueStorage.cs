@@ -39,7 +39,12 @@ internal static class WriteQueueStorage
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             if (File.Exists(path))
             {
-                using var _ = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+                using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite)) { }
+                if (Unreadable(path) is { } unreadable)
+                {
+                    errors.Add($"{setting}: the database file '{path}' cannot be read: {unreadable} Restore it from a backup, or move it away to start with an empty queue.");
+                    return errors;
+                }
             }
             else
             {
@@ -52,6 +57,35 @@ internal static class WriteQueueStorage
             errors.Add($"{setting}: the database file '{path}' cannot be written: {e.Message}");
         }
         return errors;
+    }
+
+    /// <summary>
+    /// Why the SQLite file at <paramref name="path"/> cannot be read (not a database, corrupted: its header and schema
+    /// are read, and a quick check of its first pages is run); null when it can (a hot journal left by a crash is
+    /// played back, as the journal would), or when it is empty (a new file).
+    /// </summary>
+    internal static string? Unreadable(string path)
+    {
+        if (new FileInfo(path).Length == 0) return null;
+        try
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+            {
+                // Read-write: after a crash the file may have a hot rollback journal, which SQLite plays back on the
+                // first read (a read-only connection would call a healthy file unreadable).
+                DataSource = path, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadWrite, Pooling = false,
+            }.ToString());
+            connection.Open();
+            using var check = connection.CreateCommand();
+            check.CommandText = "SELECT count(*) FROM sqlite_master; PRAGMA quick_check(1);";
+            using var reader = check.ExecuteReader();
+            reader.NextResult();
+            return reader.Read() && reader.GetString(0) is var verdict && verdict != "ok" ? $"SQLite finds it corrupted ({verdict})." : null;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            return e.Message.EndsWith('.') ? e.Message : e.Message + ".";
+        }
     }
 
     /// <summary>The HOCON that makes Akka.Persistence.Sql the journal and snapshot store, with its defaults as fallback.</summary>

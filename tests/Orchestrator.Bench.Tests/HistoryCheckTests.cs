@@ -1,4 +1,4 @@
-using Orchestrator.Bench.History;
+using Orchestrator.Bench.Node;
 using Xunit.Abstractions;
 
 namespace Orchestrator.Bench.Tests;

@@ -126,6 +126,12 @@ public sealed class ConfigurationTests
         Assert.Equal("00:00:03", payments.GetProperty("defaultTimeout").GetString());
         Assert.Equal(7, payments.GetProperty("bulkhead").GetProperty("maxConcurrency").GetInt32());
 
+        // The shop answers once the node is ready (an Up member, its journal read, warmed up).
+        await Poll.UntilAsync(async () =>
+        {
+            using var ready = await http.GetAsync("/health/ready");
+            return (int)ready.StatusCode;
+        }, s => s == 200, "the node is ready");
         using var homeResponse = await http.GetAsync("/shop/home/u1");
         using var home = await NodeFixture.Read(homeResponse, 200);
         Assert.Equal(1500, home.RootElement.GetProperty("deadlineMs").GetDouble());

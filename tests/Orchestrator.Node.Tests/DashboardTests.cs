@@ -142,12 +142,12 @@ public sealed class DashboardTests(NodeFixture node) : IClassFixture<NodeFixture
         using var response = await http.GetAsync("/dashboard/events", HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         await NextEventAsync(reader);
-        var watch = Stopwatch.StartNew();
+        // The node ends the stream itself as soon as the stop begins, while it still drains (3 s by default):
+        // the stream ends before the stop does, not when the server closes its connections at the end.
         var stopping = own.DisposeAsync();
         var ended = Task.Run(async () => { while (await reader.ReadLineAsync() is not null) { } });
-        await ended.WaitAsync(TimeSpan.FromSeconds(10));
-        await stopping;
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"the stream and the stop took {watch.ElapsedMilliseconds} ms");
+        Assert.Same(ended, await Task.WhenAny(ended, stopping));
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private static async Task<JsonElement> NextEventAsync(StreamReader reader)

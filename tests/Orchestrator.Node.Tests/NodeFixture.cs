@@ -95,6 +95,18 @@ public class NodeFixture : IAsyncLifetime
 
     private Task? _stop;
 
+    /// <summary>Disposes the stopped node's app, so that another can start on the same journal (a restart).</summary>
+    protected async Task DisposeAppAsync()
+    {
+        Http?.Dispose();
+        _downstream?.Dispose();
+        _downstream = null;
+        if (_app is not null) await _app.DisposeAsync();
+        _app = null;
+        _stop = null;
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
     public async Task DisposeAsync()
     {
         Http?.Dispose();

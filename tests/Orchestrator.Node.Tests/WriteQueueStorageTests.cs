@@ -39,6 +39,42 @@ public sealed class WriteQueueStorageTests : IDisposable
         Assert.Contains($"Orchestrator:WriteQueue:DatabasePath is '{_directory}', which is a directory", e.Message);
     }
 
+    [Fact]
+    public void A_database_left_with_a_hot_journal_by_a_crash_is_readable_and_rolled_back()
+    {
+        // A transaction caught half way (as a SIGKILL leaves it): the file and its rollback journal, copied while the
+        // transaction had changed pages on disk. SQLite plays the journal back on the next open for writing.
+        var live = Path.Combine(_directory, "live.db");
+        var crashed = Path.Combine(_directory, "crashed.db");
+        using (var connection = new SqliteConnection($"Data Source={live};Pooling=False"))
+        {
+            connection.Open();
+            Run(connection, "CREATE TABLE t(x BLOB); PRAGMA cache_size = 10;");
+            for (var i = 0; i < 200; i++) Run(connection, "INSERT INTO t VALUES (randomblob(4000))");
+            using var transaction = connection.BeginTransaction();
+            for (var i = 1; i <= 200; i++) Run(connection, $"UPDATE t SET x = zeroblob(4000) WHERE rowid = {i}", transaction);
+            File.Copy(live, crashed);
+            File.Copy(live + "-journal", crashed + "-journal");
+            transaction.Rollback();
+        }
+
+        Assert.Null(WriteQueueStorage.Unreadable(crashed));
+        Assert.False(File.Exists(crashed + "-journal"), "the hot journal was played back");
+        using var check = new SqliteConnection($"Data Source={crashed};Pooling=False");
+        check.Open();
+        using var zeroed = check.CreateCommand();
+        zeroed.CommandText = "SELECT count(*) FROM t WHERE x = zeroblob(4000)";
+        Assert.Equal(0L, (long)zeroed.ExecuteScalar()!); // the half-done transaction is undone
+
+        static void Run(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = transaction;
+            command.ExecuteNonQuery();
+        }
+    }
+
     [Theory]
     [InlineData("--Orchestrator:WriteQueue:MaxAttempts=-1", "Orchestrator:WriteQueue:MaxAttempts must be between 1 and 1000, not -1")]
     [InlineData("--Orchestrator:WriteQueue:BaseDelay=00:00:00", "Orchestrator:WriteQueue:BaseDelay must be positive")]

@@ -10,8 +10,9 @@ namespace Orchestrator.Node.Api;
 /// <list type="bullet">
 /// <item><c>GET /health/live</c> (liveness: restart the process when it fails): the actor system runs.</item>
 /// <item><c>GET /health/ready</c> (readiness: send requests here or not): the node has started and is not stopping,
-/// is an Up cluster member that sees a majority, and its write queue has recovered. A load balancer stops sending
-/// requests as soon as a stop begins, and a node cut off from the majority takes none.</item>
+/// is an Up cluster member that sees a majority, its write queue and order book have recovered, its disk has room, and
+/// it has warmed up (<see cref="NodeReadiness"/>). A load balancer stops sending requests as soon as a stop begins, and
+/// a node cut off from the majority takes none.</item>
 /// <item><c>GET /health</c>: liveness, with the actor system's name, this node's member status and its degradation.</item>
 /// <item><c>GET /health/degradation</c> (<see cref="DegradationEndpoint"/>): Healthy, Degraded or Unhealthy, and why;
 /// it does not take part in readiness.</item>
@@ -30,8 +31,8 @@ public static class HealthEndpoints
     public sealed record CheckBody(string Name, string Status, string? Description);
 
     /// <summary>
-    /// The answer of <c>/health/ready</c>: <c>Ready</c>, <c>Starting</c>, <c>Stopping</c> or <c>NotReady</c> (a check
-    /// failed), the requests in flight, and every check.
+    /// The answer of <c>/health/ready</c>: <c>Ready</c>, <c>Starting</c>, <c>Draining</c> (the stop has begun, requests
+    /// are still served), <c>Stopping</c> or <c>NotReady</c> (a check failed), the requests in flight, and every check.
     /// </summary>
     public sealed record ReadinessBody(string Status, int InFlight, IReadOnlyList<CheckBody> Checks);
 
@@ -61,7 +62,7 @@ public static class HealthEndpoints
         {
             var report = await health.CheckHealthAsync(c => c.Tags.Contains(NodeHealthChecks.Ready), ct);
             var healthy = report.Status == HealthStatus.Healthy;
-            var status = lifecycle.IsStopping ? "Stopping" : !lifecycle.IsReady ? "Starting" : healthy ? "Ready" : "NotReady";
+            var status = lifecycle.IsLeaving ? lifecycle.Phase : !lifecycle.IsReady ? "Starting" : healthy ? "Ready" : "NotReady";
             return Results.Json(new ReadinessBody(status, lifecycle.InFlight, Checks(report)),
                 statusCode: status == "Ready" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });

@@ -6,11 +6,11 @@ namespace Orchestrator.Node.Configuration;
 
 /// <summary>
 /// The node's own settings (sections <c>Cluster</c>, <c>Downstream</c>, <c>Shop</c>, <c>Admin</c>, <c>Shutdown</c>,
-/// <c>Edge</c> and <c>Remoting</c>), bound strictly and validated together at start-up. <paramref name="Tls"/>: the certificate and
+/// <c>Edge</c>, <c>Storage</c> and <c>Remoting</c>), bound strictly and validated together at start-up. <paramref name="Tls"/>: the certificate and
 /// trust anchors <c>Remoting:Tls</c> loaded, or null when TLS is off.
 /// </summary>
 public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Downstream, ShopSettings Shop, AdminSettings Admin, ShutdownSettings Shutdown,
-    EdgeSettings Edge, RemotingTls? Tls)
+    EdgeSettings Edge, StorageSettings Storage, RemotingTls? Tls)
 {
     /// <summary>Binds and validates; throws <see cref="NodeConfigurationException"/> listing every problem.</summary>
     public static NodeSettings Load(IConfiguration configuration, string systemName)
@@ -45,7 +45,11 @@ public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Do
         var edge = StrictBinder.Bind(configuration.GetSection(EdgeSettings.SectionName), new EdgeSettings(), errors);
         if (errors.Count == before) edge.Validate(errors);
 
+        before = errors.Count;
+        var storage = StrictBinder.Bind(configuration.GetSection(StorageSettings.SectionName), new StorageSettings(), errors);
+        if (errors.Count == before) storage.Validate(errors);
+
         if (errors.Count > 0) throw new NodeConfigurationException(errors);
-        return new NodeSettings(cluster, downstream, shop, admin, shutdown, edge, tls);
+        return new NodeSettings(cluster, downstream, shop, admin, shutdown, edge, storage, tls);
     }
 }

@@ -35,12 +35,37 @@ public sealed class ShopSettings
     /// </summary>
     public TimeSpan PaymentRecoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The most <see cref="WarmUpRounds"/> may be.</summary>
+    public const int MaxWarmUpRounds = 100;
+
+    /// <summary>
+    /// Before it says it is ready, the node sends its own shop this many rounds of requests (homepage, product page, a
+    /// refused checkout, an unknown order, the status), so that its first real request is as fast as its hundredth; 0
+    /// turns the warm-up off. Default 3.
+    /// </summary>
+    public int WarmUpRounds { get; set; } = 3;
+
+    /// <summary>The most <see cref="OrderSnapshotEvery"/> may be.</summary>
+    public const int MaxOrderSnapshotEvery = 1_000_000;
+
+    /// <summary>
+    /// The order book saves a snapshot of itself every this many events (and at start when it read that many), so that
+    /// a start reads the snapshot and the events after it, not the whole history. In a book of more than four times
+    /// this many orders, every quarter of the book's size in events instead (a snapshot costs the size of the book).
+    /// Default 1000.
+    /// </summary>
+    public int OrderSnapshotEvery { get; set; } = 1000;
+
     /// <summary>Adds every problem to <paramref name="errors"/>, naming the setting.</summary>
     public void Validate(List<string> errors)
     {
         if (HomeDeadline < MinDeadline || HomeDeadline > MaxDeadline)
             errors.Add($"{SectionName}:HomeDeadline must be between {MinDeadline.TotalMilliseconds:0} ms and {MaxDeadline.TotalSeconds:0} s " +
                 $"(like 00:00:00.800), not {HomeDeadline}.");
+        if (WarmUpRounds is < 0 or > MaxWarmUpRounds)
+            errors.Add($"{SectionName}:WarmUpRounds must be a whole number from 0 (no warm-up) to {MaxWarmUpRounds}, not {WarmUpRounds}.");
+        if (OrderSnapshotEvery is < 1 or > MaxOrderSnapshotEvery)
+            errors.Add($"{SectionName}:OrderSnapshotEvery must be a whole number from 1 to {MaxOrderSnapshotEvery}, not {OrderSnapshotEvery}.");
         if (PaymentRecoveryInterval < MinRecoveryInterval || PaymentRecoveryInterval > MaxRecoveryInterval)
             errors.Add($"{SectionName}:PaymentRecoveryInterval must be between {MinRecoveryInterval.TotalSeconds:0} s and " +
                 $"{MaxRecoveryInterval.TotalHours:0} h (like 00:00:30), not {PaymentRecoveryInterval}.");

@@ -83,7 +83,7 @@ public static class DashboardEndpoints
             context.Response.Headers["X-Accel-Buffering"] = "no";
             await WriteAsync(context, "retry: 2000\n\n", limits.StalledAfter, ct);
             var dashboard = registry.Get<DashboardActor>();
-            while (!ct.IsCancellationRequested && !lifecycle.IsStopping)
+            while (!ct.IsCancellationRequested && !lifecycle.IsLeaving)
             {
                 var view = await dashboard.Ask<ClusterDashboard>(GetDashboard.Instance, TimeSpan.FromSeconds(2), ct);
                 await WriteAsync(context, "data: " + JsonSerializer.Serialize(view, NodeJson.Options) + "\n\n", limits.StalledAfter, ct);

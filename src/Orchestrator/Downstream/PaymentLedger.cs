@@ -12,7 +12,8 @@ namespace Orchestrator.Node.Downstream;
 /// </summary>
 /// <remarks>
 /// One connection, used by one caller at a time; each charge is one SQLite transaction (WAL, synchronous FULL), so
-/// an answered charge is on disk. The ledger holds at most <see cref="MaxCharges"/> charges, so that callers cannot
+/// an answered charge is on disk. The write-ahead log is checkpointed as SQLite does (every 1000 pages) and cut back
+/// to at most 16 MB after each checkpoint, so that it never grows with the ledger, nor refills a disk that was full. The ledger holds at most <see cref="MaxCharges"/> charges, so that callers cannot
 /// fill the disk; beyond that it refuses new ones.
 /// </remarks>
 public sealed class PaymentLedger : IDisposable
@@ -59,6 +60,7 @@ public sealed class PaymentLedger : IDisposable
             Execute(connection, """
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = FULL;
+                PRAGMA journal_size_limit = 16777216;
                 PRAGMA busy_timeout = 5000;
                 CREATE TABLE IF NOT EXISTS charges (
                     charge_id TEXT PRIMARY KEY,

@@ -12,8 +12,9 @@ namespace Orchestrator.Node.Lifecycle;
 /// <para>
 /// A process that was frozen (a long GC pause, a stopped container or VM) still holds the view it had before: for a
 /// moment after it resumes, it believes the cluster is as it was, though the others may have downed it meanwhile. A
-/// timer ticking every <see cref="TickInterval"/> notices such a freeze (a gap of <see cref="FreezeThreshold"/> or
-/// more, beyond which the others' failure detectors find this node unreachable), and the node does not serve until
+/// thread of its own (never the thread pool, whose starvation under load would look like a freeze) ticks every
+/// <see cref="TickInterval"/> and notices such a freeze (a gap of <see cref="FreezeThreshold"/> or more, beyond which
+/// the others' failure detectors find this node unreachable), and the node does not serve until
 /// <see cref="SettleAfterFreeze"/> later, when its own failure detector and gossip have caught up. A freeze longer
 /// than the others need to down this node (their failure detection, <see cref="FreezeThreshold"/>, plus the split
 /// brain resolver's <c>Cluster:StableAfter</c>) means they have downed it: its own view is stale, and its own split
@@ -36,7 +37,9 @@ public sealed class ClusterReadiness : IDisposable
     private readonly ActorSystem _system;
     private readonly Cluster _cluster;
     private readonly TimeProvider _time;
-    private readonly ITimer _ticker;
+    private readonly Thread _ticker;
+    private readonly CancellationTokenSource _stop = new();
+    private long _freezes;
     private readonly TimeSpan _downedAfter;
     private readonly ILogger<ClusterReadiness> _log;
     private int _downedSelf;
@@ -56,7 +59,17 @@ public sealed class ClusterReadiness : IDisposable
         _time = time;
         _lastTick = time.GetTimestamp();
         _verdict = ClusterVerdict();
-        _ticker = time.CreateTimer(_ => Tick(), null, TickInterval, TickInterval);
+        _ticker = new Thread(TickLoop) { IsBackground = true, Name = "freeze-detector", Priority = ThreadPriority.AboveNormal };
+        _ticker.Start();
+    }
+
+    /// <summary>Freezes noticed since start (gaps of <see cref="FreezeThreshold"/> or more between two ticks).</summary>
+    public long Freezes => Interlocked.Read(ref _freezes);
+
+    /// <summary>The ticker's own thread: a tick every <see cref="TickInterval"/>, whatever the thread pool is doing.</summary>
+    private void TickLoop()
+    {
+        while (!_stop.Token.WaitHandle.WaitOne(TickInterval)) Tick();
     }
 
     /// <summary>
@@ -143,6 +156,9 @@ public sealed class ClusterReadiness : IDisposable
         var gap = _time.GetElapsedTime(Interlocked.Exchange(ref _lastTick, now), now);
         if (gap >= FreezeThreshold)
         {
+            Interlocked.Increment(ref _freezes);
+            _log.LogWarning("This process was frozen for {Seconds:0.#} s (no tick of the freeze detector's own thread); it serves again once its view of the cluster has caught up",
+                gap.TotalSeconds);
             Interlocked.Exchange(ref _lastFreezeTicks, gap.Ticks);
             Interlocked.Exchange(ref _suspectUntil, now + (long)(SettleAfterFreeze.TotalSeconds * _time.TimestampFrequency));
         }
@@ -165,5 +181,10 @@ public sealed class ClusterReadiness : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _ticker.Dispose();
+    public void Dispose()
+    {
+        _stop.Cancel();
+        if (Thread.CurrentThread != _ticker) _ticker.Join(TimeSpan.FromSeconds(2));
+        _stop.Dispose();
+    }
 }

@@ -12,6 +12,9 @@ public static class NodeExit
     /// <summary>The exit code of a node the cluster downed or removed, or that could not join.</summary>
     public const int RemovedByCluster = 3;
 
+    /// <summary>The exit code of a node whose configuration, or whose storage, cannot be used (a journal that cannot be read).</summary>
+    public const int UnreadableStore = 2;
+
     /// <summary>
     /// From the moment the actor system's coordinated shutdown starts for any reason other than the host's stop,
     /// the node stops serving: readiness 503, every request 503 (the node is being downed or removed).

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Orchestrator.WriteQueue;
 
 namespace Orchestrator.Node.Lifecycle;
 
@@ -16,17 +15,16 @@ public static class NodeHealthChecks
     /// <summary>The tag of the checks <c>/health/ready</c> runs: should requests be sent here now?</summary>
     public const string Ready = "ready";
 
-    /// <summary>How long the write queue may take to answer the readiness check.</summary>
-    public static readonly TimeSpan WriteQueueCheckTimeout = TimeSpan.FromSeconds(2);
-
     /// <summary>Registers the checks.</summary>
     public static IServiceCollection AddNodeHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks()
+        var checks = services.AddHealthChecks()
             .AddCheck<ActorSystemCheck>("actor-system", tags: [Live, Ready])
             .AddCheck<LifecycleCheck>("lifecycle", tags: [Ready])
-            .AddCheck<ClusterCheck>("cluster", tags: [Ready])
-            .AddCheck<WriteQueueCheck>("write-queue", tags: [Ready]);
+            .AddCheck<ClusterCheck>("cluster", tags: [Ready]);
+        // The parts NodeReadiness checks on its own loop: each shown as it was last checked.
+        foreach (var part in new[] { "write-queue", "order-book", "storage", "warm-up" })
+            checks.Add(new HealthCheckRegistration(part, sp => new PartCheck(sp.GetRequiredService<NodeReadiness>(), part), null, [Ready]));
         return services;
     }
 
@@ -45,7 +43,7 @@ public static class NodeHealthChecks
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             Task.FromResult(lifecycle.IsReady
                 ? HealthCheckResult.Healthy("started")
-                : HealthCheckResult.Unhealthy(lifecycle.IsStopping ? "the node is stopping" : "the node is starting"));
+                : HealthCheckResult.Unhealthy(lifecycle.IsLeaving ? "the node is stopping" : "the node is starting"));
     }
 
     /// <summary>An Up member that sees a majority of the cluster (<see cref="ClusterReadiness"/>).</summary>
@@ -55,22 +53,18 @@ public static class NodeHealthChecks
             Task.FromResult(cluster.WhyNotServing() is { } why ? HealthCheckResult.Unhealthy(why) : HealthCheckResult.Healthy("Up, with a majority reachable"));
     }
 
-    /// <summary>The write queue has recovered its journal and answers.</summary>
-    public sealed class WriteQueueCheck(IWriteQueue queue) : IHealthCheck
+    /// <summary>One part that <see cref="NodeReadiness"/> checks on its loop (the write queue, the order book, the disk, the warm-up), as last checked.</summary>
+    public sealed class PartCheck(NodeReadiness readiness, string part) : IHealthCheck
     {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(WriteQueueCheckTimeout);
-            try
-            {
-                var status = await queue.StatusAsync(limit.Token);
-                return HealthCheckResult.Healthy($"recovered: {status.Depth} waiting, {status.Poisoned} poisoned");
-            }
-            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or AskTimeoutException)
-            {
-                return HealthCheckResult.Unhealthy($"the write queue does not answer (recovering its journal, or restarting after a database failure): {e.Message}");
-            }
-        }
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(readiness.Parts.FirstOrDefault(p => p.Name == part) is { Problem: { } problem }
+                ? HealthCheckResult.Unhealthy(problem)
+                : HealthCheckResult.Healthy(part switch
+                {
+                    "write-queue" => "recovered, answers",
+                    "order-book" => "its orders loaded, answers",
+                    "storage" => "room on the disk",
+                    _ => "done",
+                }));
     }
 }

@@ -57,9 +57,22 @@ internal sealed class CheckoutKeys(TimeProvider time)
     /// <summary>The order placed under <paramref name="key"/>, if any.</summary>
     public string? OrderOf(string key) => _known.TryGetValue(key, out var known) ? known.OrderId : null;
 
+    /// <summary>Every key known, for a snapshot of the order book.</summary>
+    public CheckoutKeyState[] ToSnapshot() => [.. _known.Select(k => new CheckoutKeyState(k.Key, k.Value.RequestHash, k.Value.OrderId, k.Value.Status, k.Value.Body))];
+
+    /// <summary>Takes the keys of a snapshot (replacing any known).</summary>
+    public void Restore(IEnumerable<CheckoutKeyState> keys)
+    {
+        _known.Clear();
+        foreach (var k in keys) _known[k.Key] = new Known(k.RequestHash, k.OrderId, k.Status, k.Body);
+    }
+
     /// <summary>What is known of a key: its request's hash, its order, and its answer (null until answered).</summary>
     private sealed record Known(string RequestHash, string? OrderId, int? Status, string? Body);
 
     /// <summary>A request holding a key, until <paramref name="Until"/>.</summary>
     private sealed record Running(string RequestHash, DateTimeOffset Until);
 }
+
+/// <summary>A checkout key as a snapshot of the order book keeps it: its request's hash, its order, its answer.</summary>
+public sealed record CheckoutKeyState(string Key, string RequestHash, string? OrderId, int? Status, string? Body);

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using Orchestrator.WriteQueue;
 
 namespace Orchestrator.Node.Shop.Orders;
 
@@ -20,19 +21,48 @@ public sealed class OrderBook : ReceivePersistentActor
     private readonly CheckoutKeys _keys;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly TimeProvider _time;
+    private readonly string _store;
+    private readonly int _snapshotEvery;
+    private int _sinceSnapshot;
 
     /// <summary>Creates the order book; use <see cref="Props"/>.</summary>
-    public OrderBook(string persistenceId, TimeProvider time)
+    public OrderBook(string persistenceId, TimeProvider time, string store, int snapshotEvery)
     {
         PersistenceId = persistenceId;
         _time = time;
+        _store = store;
+        _snapshotEvery = snapshotEvery;
         _keys = new CheckoutKeys(time);
-        Recover<OrderPlaced>(Apply);
-        Recover<OrderPaid>(Apply);
-        Recover<OrderChargeQueued>(Apply);
-        Recover<OrderPaymentFailed>(Apply);
-        Recover<OrderReleaseQueued>(Apply);
-        Recover<CheckoutAnswered>(_keys.Answered);
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is not OrderBookSnapshot snapshot) return;
+            _orders.Clear();
+            foreach (var order in snapshot.Orders) _orders[order.OrderId] = order;
+            _keys.Restore(snapshot.Keys);
+        });
+        Recover<OrderPlaced>(e => Replayed(e));
+        Recover<OrderPaid>(e => Replayed(e));
+        Recover<OrderChargeQueued>(e => Replayed(e));
+        Recover<OrderPaymentFailed>(e => Replayed(e));
+        Recover<OrderReleaseQueued>(e => Replayed(e));
+        Recover<CheckoutAnswered>(e => Replayed(e));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            _log.Info("The order book read its journal: {Orders} orders, {Keys} checkout keys ({Events} events after its snapshot)", _orders.Count, _keys.Count, _sinceSnapshot);
+            // Many events read back: a snapshot now, so that the next start reads them no more.
+            if (_sinceSnapshot >= SnapshotAfter) Snapshot();
+        });
+        Command<SaveSnapshotSuccess>(saved =>
+        {
+            _log.Info("The order book saved a snapshot of {Orders} orders at event {SequenceNr}", _orders.Count, saved.Metadata.SequenceNr);
+            DeleteMessages(saved.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(failed => _log.Warning(failed.Cause, "The order book could not save a snapshot in {Store}; it goes on with the journal", _store));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "The order book could not delete old journal events from {Store}", _store));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "The order book could not delete old snapshots from {Store}", _store));
         Command<PlaceOrder>(Place);
         Command<MarkOrderPaid>(MarkPaid);
         Command<MarkPaymentFailed>(MarkFailed);
@@ -57,8 +87,41 @@ public sealed class OrderBook : ReceivePersistentActor
     /// <inheritdoc />
     public override string PersistenceId { get; }
 
-    /// <summary>Props for the order book.</summary>
-    public static Props Props(string persistenceId, TimeProvider time) => Akka.Actor.Props.Create(() => new OrderBook(persistenceId, time));
+    /// <summary>
+    /// Props for the order book, whose journal is <paramref name="store"/> (named in its errors), saving a snapshot
+    /// every <paramref name="snapshotEvery"/> events.
+    /// </summary>
+    public static Props Props(string persistenceId, TimeProvider time, string store, int snapshotEvery) =>
+        Akka.Actor.Props.Create(() => new OrderBook(persistenceId, time, store, snapshotEvery));
+
+    /// <summary>An event read back from the journal.</summary>
+    private void Replayed(object e)
+    {
+        if (e is CheckoutAnswered answered) _keys.Answered(answered);
+        else Apply(e);
+        _sinceSnapshot++;
+    }
+
+    /// <summary>An event just written: applied, and a snapshot every <c>snapshotEvery</c> of them.</summary>
+    private void Written(object e)
+    {
+        if (e is CheckoutAnswered answered) _keys.Answered(answered);
+        else Apply(e);
+        if (++_sinceSnapshot >= SnapshotAfter) Snapshot();
+    }
+
+    /// <summary>
+    /// How many events between snapshots: <c>snapshotEvery</c>, or a quarter of the book once that is more, so that
+    /// the snapshots of a big book (each the size of the book) cost a bounded share of the writes, and a start reads
+    /// at most that many events after the last.
+    /// </summary>
+    private int SnapshotAfter => Math.Max(_snapshotEvery, _orders.Count / 4);
+
+    private void Snapshot()
+    {
+        _sinceSnapshot = 0;
+        SaveSnapshot(new OrderBookSnapshot([.. _orders.Values], _keys.ToSnapshot()));
+    }
 
     private void Place(PlaceOrder place)
     {
@@ -72,7 +135,7 @@ public sealed class OrderBook : ReceivePersistentActor
         Persist(new OrderPlaced(place.Order), e =>
         {
             _awaitingStore.Remove(e.Order.OrderId);
-            Apply(e);
+            Written(e);
             _log.Info("Order {OrderId} of {UserId} placed: {Amount} {Currency}, payment pending", e.Order.OrderId, e.Order.UserId, e.Order.Amount, e.Order.Currency);
             replyTo.Tell(new OrderStored(e.Order));
         });
@@ -111,7 +174,7 @@ public sealed class OrderBook : ReceivePersistentActor
         }
         Persist(change, e =>
         {
-            Apply(e);
+            Written(e);
             then(e);
             replyTo.Tell(new OrderStored(_orders[orderId]));
         });
@@ -122,7 +185,7 @@ public sealed class OrderBook : ReceivePersistentActor
         var replyTo = Sender;
         Persist(new CheckoutAnswered(answer.Key, answer.RequestHash, answer.OrderId, answer.Status, answer.Body), e =>
         {
-            _keys.Answered(e);
+            Written(e);
             replyTo.Tell(new CheckoutAnswerStored(e.Key));
         });
     }
@@ -161,6 +224,14 @@ public sealed class OrderBook : ReceivePersistentActor
     private void Change(string orderId, Func<Order, Order> change)
     {
         if (_orders.TryGetValue(orderId, out var order)) _orders[orderId] = change(order);
+    }
+
+    /// <inheritdoc />
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        _log.Error(reason, "The order book could not read its journal ({Store}): {Error}", _store, reason.Message);
+        if (JournalFailures.IsUnreadable(reason)) Context.System.EventStream.Publish(new JournalUnreadable(_store, PersistenceId, JournalFailures.Describe(reason)));
+        base.OnRecoveryFailure(reason, message);
     }
 
     /// <inheritdoc />

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
-namespace Orchestrator.Bench.History;
+namespace Orchestrator.Bench.Node;
 
 /// <summary>An order as the node's order list shows it.</summary>
 public sealed record OrderRow(string OrderId, string Status, string? IdempotencyKey, string? ChargeId, decimal Amount, string? FailedReason);

@@ -1,4 +1,4 @@
-namespace Orchestrator.Bench.History;
+namespace Orchestrator.Bench.Node;
 
 /// <summary>
 /// The checks of a history: what the shoppers were told against what the system holds once settled.

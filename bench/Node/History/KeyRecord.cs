@@ -1,4 +1,4 @@
-namespace Orchestrator.Bench.History;
+namespace Orchestrator.Bench.Node;
 
 /// <summary>What a client sent under one idempotency key, and every answer it got (or the error in its place).</summary>
 public sealed class KeyRecord(string key, string userId, string productId, int quantity)

@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace Orchestrator.Bench.History;
+namespace Orchestrator.Bench.Node;
 
 /// <summary>
-/// A history run's settings: <c>[--seconds N] [--clients N] [--kills N] [--seed N] [--out DIR]</c>. Parsing never
+/// A history run's settings: <c>history [--seconds N] [--clients N] [--kills N] [--seed N] [--out DIR]</c>. Parsing never
 /// throws: bad arguments give an error naming them.
 /// </summary>
 public sealed record HistoryOptions
@@ -17,7 +17,7 @@ public sealed record HistoryOptions
     /// <summary>How long the settling may take at most, after the load and the faults end.</summary>
     public TimeSpan SettleLimit { get; init; } = TimeSpan.FromMinutes(3);
 
-    public const string Usage = "usage: dotnet run -c Release --project bench/History -- [--seconds 60] [--clients 4] [--kills 4] [--seed N] [--out DIR]";
+    public const string Usage = "usage: dotnet run -c Release --project bench/Node -- history [--seconds 60] [--clients 4] [--kills 4] [--seed N] [--out DIR]";
 
     public static (HistoryOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
     {

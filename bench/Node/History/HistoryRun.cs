@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace Orchestrator.Bench.History;
+namespace Orchestrator.Bench.Node;
 
 /// <summary>
 /// A history run, in the style of Jepsen: shoppers check out concurrently (<see cref="HistoryClients"/>), sending
@@ -17,7 +17,17 @@ public static class HistoryRun
     public static async Task<HistoryReport> RunAsync(HistoryOptions options, TextWriter progress, CancellationToken ct = default)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"history-{Guid.NewGuid():N}");
-        using var node = new HistoryNode(directory);
+        // Settings that make a short run eventful: a payment recovery every 2 s, quick write-queue retries and only 3
+        // attempts (so some charges fail for good), a payments breaker open for 1 s.
+        using var node = new NodeUnderTest(directory, new Dictionary<string, string>
+        {
+            ["Orchestrator__WriteQueue__BaseDelay"] = "00:00:00.100",
+            ["Orchestrator__WriteQueue__MaxDelay"] = "00:00:01",
+            ["Orchestrator__WriteQueue__PausedDelay"] = "00:00:00.300",
+            ["Orchestrator__WriteQueue__MaxAttempts"] = "3",
+            ["Orchestrator__Dependencies__payments__Breaker__ResetTimeout"] = "00:00:01",
+            ["Shop__PaymentRecoveryInterval"] = "00:00:02",
+        });
         var random = new Random(options.Seed);
         node.Start();
         if (!await node.ReadyAsync(TimeSpan.FromSeconds(90), ct)) throw new InvalidOperationException($"The node did not become ready; see {directory}/node.log.");

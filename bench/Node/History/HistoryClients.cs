@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Orchestrator.Bench.History;
+namespace Orchestrator.Bench.Node;
 
 /// <summary>
 /// The run's shoppers: each sends checkouts, one key at a time, and sends a key again (the same request, the same

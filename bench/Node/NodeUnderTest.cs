@@ -3,16 +3,15 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Orchestrator.Bench.History;
+namespace Orchestrator.Bench.Node;
 
 /// <summary>
-/// The node of a history run: the built Orchestrator.dll beside this program, as its own process, one node that is
-/// its own cluster, on fixed ports of 127.0.0.1 (so that it comes back where its clients look for it), its journal
-/// and payments ledger in one directory that outlives its kills. Settings that make a short run eventful: a payment
-/// recovery every 2 s, quick write-queue retries and only 3 attempts (so some charges fail for good), a payments
-/// breaker open for 1 s, no per-client limit (every client of the run has the same address).
+/// The node a run measures or attacks: the built Orchestrator.dll beside this program, as its own process, one node
+/// that is its own cluster, on fixed ports of 127.0.0.1 (so that it comes back where its clients look for it), its
+/// journal and payments ledger in one directory that outlives its kills and restarts, with no per-client limit (every
+/// client of a run has the same address) and settings of the run's own.
 /// </summary>
-public sealed class HistoryNode : IDisposable
+public sealed class NodeUnderTest : IDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly string _dll = Path.Combine(AppContext.BaseDirectory, "Orchestrator.dll");
@@ -20,8 +19,11 @@ public sealed class HistoryNode : IDisposable
     private readonly StreamWriter _log;
     private Process? _process;
 
-    public HistoryNode(string directory)
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    public NodeUnderTest(string directory, IReadOnlyDictionary<string, string>? settings = null)
     {
+        _settings = settings ?? new Dictionary<string, string>();
         Directory = directory;
         System.IO.Directory.CreateDirectory(directory);
         HttpPort = FreePort();
@@ -37,12 +39,16 @@ public sealed class HistoryNode : IDisposable
     /// <summary>Its address.</summary>
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}/");
 
+    /// <summary>The journal's SQLite file.</summary>
+    public string JournalPath => Path.Combine(Directory, "orchestrator.db");
+
     /// <summary>The payments ledger's SQLite file.</summary>
     public string LedgerPath => Path.Combine(Directory, "orchestrator-payments.db");
 
-    /// <summary>Starts the process (again, after a kill: on the same files and ports).</summary>
+    /// <summary>Starts the process (again, after a kill or a stop: on the same files and ports).</summary>
     public void Start()
     {
+        StartedAt = Stopwatch.GetTimestamp();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -56,16 +62,11 @@ public sealed class HistoryNode : IDisposable
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{HttpPort}",
             ["Cluster__Hostname"] = "127.0.0.1",
             ["Cluster__Port"] = _akkaPort.ToString(CultureInfo.InvariantCulture),
-            ["Orchestrator__WriteQueue__DatabasePath"] = Path.Combine(Directory, "orchestrator.db"),
-            ["Orchestrator__WriteQueue__BaseDelay"] = "00:00:00.100",
-            ["Orchestrator__WriteQueue__MaxDelay"] = "00:00:01",
-            ["Orchestrator__WriteQueue__PausedDelay"] = "00:00:00.300",
-            ["Orchestrator__WriteQueue__MaxAttempts"] = "3",
-            ["Orchestrator__Dependencies__payments__Breaker__ResetTimeout"] = "00:00:01",
-            ["Shop__PaymentRecoveryInterval"] = "00:00:02",
+            ["Orchestrator__WriteQueue__DatabasePath"] = JournalPath,
             ["Edge__RateLimit__Enabled"] = "false",
             ["Serilog__MinimumLevel__Default"] = "Warning",
         };
+        foreach (var (key, value) in _settings) settings[key] = value;
         foreach (var (key, value) in settings) info.Environment[key] = value;
         _process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {_dll}.");
         _process.OutputDataReceived += (_, e) => Write(e.Data);
@@ -79,6 +80,22 @@ public sealed class HistoryNode : IDisposable
         if (line is null) return;
         lock (_log) _log.WriteLine(line);
     }
+
+    /// <summary>When the process was last started (a <see cref="Stopwatch"/> timestamp).</summary>
+    public long StartedAt { get; private set; }
+
+    /// <summary>Stops the process as SIGTERM does (the node's stop in order), and waits for it to exit; its exit code.</summary>
+    public int Stop()
+    {
+        if (_process is not { HasExited: false } process) return _process?.ExitCode ?? 0;
+        if (kill(process.Id, 15) != 0) throw new InvalidOperationException("kill(SIGTERM) failed.");
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60))) process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     /// <summary>Kills the process at once, as kill -9 would: nothing is flushed, nothing leaves in order.</summary>
     public void Kill()
