@@ -45,16 +45,27 @@ internal sealed class BulkheadSlots
     /// </summary>
     public bool TryTakeAhead() => Volatile.Read(ref _queued) == 0 && TryTake();
 
-    /// <summary>Gives a place back.</summary>
-    public void Release()
+    /// <summary>
+    /// Gives a place back, and says whether calls wait in the actor's queue: a releaser that is not the actor must
+    /// then tell it, so that the oldest starts (nothing else would wake it).
+    /// </summary>
+    /// <remarks>
+    /// The queue length is read after the decrement (a full fence), and the actor publishes it with a full fence too
+    /// (<see cref="PublishQueued"/>) before it tries to take a place for the call it queued: of the two, at least one
+    /// sees the other's write, so a call queued as a place frees is always started (by the actor's own try, or on the
+    /// releaser's word). With a plain volatile store the two could each read the other's old value (store buffering),
+    /// and the call would wait for the next release.
+    /// </remarks>
+    public bool Release()
     {
         if (Interlocked.Decrement(ref _inFlight) < 0)
         {
             Interlocked.Increment(ref _inFlight);
             throw new InvalidOperationException("Release without a place in use.");
         }
+        return Volatile.Read(ref _queued) > 0;
     }
 
-    /// <summary>Publishes the length of the actor's queue (its owner only).</summary>
-    internal void PublishQueued(int queued) => Volatile.Write(ref _queued, queued);
+    /// <summary>Publishes the length of the actor's queue (its owner only), with a full fence (see <see cref="Release"/>).</summary>
+    internal void PublishQueued(int queued) => Interlocked.Exchange(ref _queued, queued);
 }

@@ -109,7 +109,7 @@ internal static class CallerPath
     private static Task<CallResult<T>> FollowUp<T>(DependencyHandle handle, GuardedCall<T> call, Verdict admitted, AttemptOutcome<T> outcome, long arrived,
         Activity? span, Activity? attemptSpan)
     {
-        handle.Slots.Release();
+        handle.ReleaseSlot();
         string? problem = null;
         var answerFailed = outcome.End == AttemptEnd.Answered
             && OutcomeClassifier.IsFailedAnswer(call.ShouldHandleResult, outcome.Value, handle.Options.Breaker, out problem);
@@ -126,7 +126,6 @@ internal static class CallerPath
                 return Task.FromResult(AnswerSuccess(handle, call, outcome.Value, admitted.Held, elapsed: outcome.Duration, span)); // the attempt began at arrival
             case NextStep.AnswerWithoutChain:
                 if (admitted.Permit == BreakerPermit.Probe) handle.Breaker.ReturnProbe(admitted.ProbeRound, handle.Options.Breaker.HalfOpenProbes);
-                if (handle.Slots.Queued > 0) handle.Actor.Tell(SlotFreed.Instance); // nothing else tells the actor its slot is free
                 var ran = outcome.Started ? 1 : 0;
                 return Task.FromResult((CallResult<T>)handle.Answer(call, new CallReport(judged.OutcomeWithoutChain(ran == 1), null, judged.Reason, null,
                     judged.Error, judged.Detail, TimeSpan.Zero, ran), admitted.Held, arrived, span));

@@ -49,7 +49,7 @@ internal readonly struct CallerSide(DependencyHandle handle) : IPipelineSide
         var state = board.State;
         if (state == BreakerState.Closed) return AttemptCheck.Run(BreakerPermit.Allowed, 0);
         if (state == BreakerState.HalfOpen && board.TryTakeProbe(out var round)) return AttemptCheck.Run(BreakerPermit.Probe, round);
-        handle.Slots.Release();
+        handle.ReleaseSlot();
         return AttemptCheck.BreakerOpen;
     }
 }

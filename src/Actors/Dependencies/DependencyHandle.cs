@@ -199,6 +199,15 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
         return call.ToResult(answered);
     }
 
+    /// <summary>
+    /// Gives a running place back from the caller's side, and wakes the actor when calls wait in its queue (nothing
+    /// else would start them; see <see cref="BulkheadSlots.Release"/>).
+    /// </summary>
+    internal void ReleaseSlot()
+    {
+        if (Slots.Release()) Actor.Tell(SlotFreed.Instance);
+    }
+
     internal void Release(Holdings held, TimeSpan elapsed, bool ran, bool succeeded)
     {
         if ((held & Holdings.Gate) != 0) Gate.Exit();
