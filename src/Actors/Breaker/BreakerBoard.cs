@@ -38,6 +38,9 @@ internal sealed class BreakerBoard
     public DateTimeOffset? OpenUntil =>
         State == BreakerState.Open && Volatile.Read(ref _openUntilTicks) is var t and > 0 and < long.MaxValue ? new DateTimeOffset(t, TimeSpan.Zero) : null;
 
+    /// <summary>Whether the breaker is open without an end of its own: it follows the cluster's evidence.</summary>
+    public bool IsFollowing => State == BreakerState.Open && Volatile.Read(ref _openUntilTicks) == long.MaxValue;
+
     /// <summary>When the breaker last opened; null if it never did.</summary>
     public DateTimeOffset? OpenedAt => Volatile.Read(ref _openedAtTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
 
@@ -45,23 +48,39 @@ internal sealed class BreakerBoard
     public long Openings => Interlocked.Read(ref _openings);
 
     /// <summary>
-    /// Whether a call arriving at <paramref name="now"/> is turned away by the published state alone: isolated, open
-    /// within its open period (or following the cluster), or half-open with every probe taken.
+    /// The one answer to "may a call arriving at <paramref name="now"/> pass the breaker?", from one read of the
+    /// published state, taking nothing: closed, or half-open with a probe left, passes; open within its open period
+    /// (or following the cluster), isolated, or half-open with every probe taken, rejects; open with its open period
+    /// over defers to the owner, who moves the breaker first (<see cref="CircuitBreaker.Refresh"/>).
     /// </summary>
-    public bool RejectsAt(DateTimeOffset now)
+    public BreakerCheck Check(DateTimeOffset now)
     {
         var word = Volatile.Read(ref _word);
         return StateOf(word) switch
         {
-            BreakerState.Closed => false,
-            BreakerState.HalfOpen => (word & ProbeMask) == 0,
-            BreakerState.Open => now.UtcTicks < Volatile.Read(ref _openUntilTicks),
-            _ => true,
+            BreakerState.Closed => BreakerCheck.Passes,
+            BreakerState.HalfOpen => (word & ProbeMask) > 0 ? BreakerCheck.Passes : BreakerCheck.Rejects,
+            BreakerState.Open => OpenPeriodEndedAt(now) ? BreakerCheck.Defer : BreakerCheck.Rejects,
+            _ => BreakerCheck.Rejects,
         };
     }
 
-    /// <summary>Whether an open breaker's open period has ended, so that the next call moves it (its owner must see it).</summary>
-    public bool IsDueAt(DateTimeOffset now) => State == BreakerState.Open && OpenPeriodEndedAt(now);
+    /// <summary>
+    /// The one way to take the breaker's permit for an attempt: allowed when closed, a probe of the current round when
+    /// half-open and one is left, else rejected (an open breaker's owner refreshes it first).
+    /// </summary>
+    /// <param name="round">The half-open round of the permit (a probe's outcome counts only in its own round).</param>
+    public BreakerPermit TryAcquire(out long round)
+    {
+        var word = Volatile.Read(ref _word);
+        round = word >>> (ProbeBits + StateBits);
+        return StateOf(word) switch
+        {
+            BreakerState.Closed => BreakerPermit.Allowed,
+            BreakerState.HalfOpen when TryTakeProbe(out round) => BreakerPermit.Probe,
+            _ => BreakerPermit.Rejected,
+        };
+    }
 
     /// <summary>
     /// The state and the probes left, from one read: a caller that decides on both must not read the state twice

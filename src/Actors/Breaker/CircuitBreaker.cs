@@ -72,18 +72,13 @@ internal sealed class CircuitBreaker
     /// <summary>When an open breaker lets its first probe through; null unless open.</summary>
     public DateTimeOffset? OpenUntil => _state == BreakerState.Open ? _openUntil : null;
 
-    /// <summary>Whether a call arriving now could run (without taking a probe). Reading it changes nothing.</summary>
-    public bool IsCallPermitted => _state switch
-    {
-        BreakerState.Closed => true,
-        BreakerState.HalfOpen => Board.ProbesLeft > 0,
-        _ => false,
-    };
+    /// <summary>Whether a call arriving now could run (without taking a probe): <see cref="BreakerBoard.Check"/>. Reading it changes nothing.</summary>
+    public bool IsCallPermitted => Board.Check(_time.GetUtcNow()) == BreakerCheck.Passes;
 
     /// <summary>
     /// Asks to run one call now (the call's pre-execute step): an open breaker whose reset timeout has ended moves
-    /// to half-open first; a half-open breaker hands out at most <c>HalfOpenProbes</c> probes per round (taken on
-    /// the <see cref="Board"/>, shared with callers).
+    /// to half-open first; then the permit is taken on the <see cref="Board"/> (<see cref="BreakerBoard.TryAcquire"/>,
+    /// shared with callers): at most <c>HalfOpenProbes</c> probes per half-open round.
     /// </summary>
     public BreakerPermit TryAcquire() => TryAcquire(out _);
 
@@ -92,13 +87,7 @@ internal sealed class CircuitBreaker
     public BreakerPermit TryAcquire(out long round)
     {
         Refresh();
-        round = _halfOpenRound;
-        return _state switch
-        {
-            BreakerState.Closed => BreakerPermit.Allowed,
-            BreakerState.HalfOpen when Board.TryTakeProbe(out round) => BreakerPermit.Probe,
-            _ => BreakerPermit.Rejected,
-        };
+        return Board.TryAcquire(out round);
     }
 
     /// <summary>Gives back a probe whose outcome says nothing (dropped before it started, or cut by its caller's deadline).</summary>

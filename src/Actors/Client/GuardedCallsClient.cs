@@ -22,13 +22,12 @@ internal sealed class GuardedCallsClient : IGuardedCalls
     public static readonly TimeSpan Grace = DependencyHandle.Grace;
 
     /// <summary>A client that talks to <paramref name="dependencies"/> (the dependencies supervisor).</summary>
-    /// <remarks>The calls' clock is their dependencies' own; <paramref name="time"/> is kept for source compatibility and not used.</remarks>
-    public GuardedCallsClient(IActorRef dependencies, TimeProvider? time = null) =>
+    /// <remarks>The calls' clock is their dependencies' own.</remarks>
+    public GuardedCallsClient(IActorRef dependencies) =>
         _dependencies = dependencies ?? throw new ArgumentNullException(nameof(dependencies));
 
     /// <summary>A client that finds the dependencies supervisor in the Akka.Hosting registry.</summary>
-    /// <remarks>The calls' clock is their dependencies' own; <paramref name="time"/> is kept for source compatibility and not used.</remarks>
-    public GuardedCallsClient(IRequiredActor<DependencySupervisor> required, TimeProvider? time = null) =>
+    public GuardedCallsClient(IRequiredActor<DependencySupervisor> required) =>
         _required = required ?? throw new ArgumentNullException(nameof(required));
 
     private async ValueTask<IActorRef> Target(CancellationToken ct) =>

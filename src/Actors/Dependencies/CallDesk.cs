@@ -38,7 +38,7 @@ internal sealed class CallDesk
     internal DependencyHandle Handle => _handle;
     internal CircuitBreaker Breaker => _state.Breaker;
     internal CacheStage Cache => _cache;
-    private Bulkhead<PendingCall> Bulkhead => _state.Bulkhead;
+    internal Bulkhead<PendingCall> Bulkhead => _state.Bulkhead;
     private DependencyOptions Options => _handle.Options;
     private string Name => _handle.Name;
 
@@ -56,23 +56,22 @@ internal sealed class CallDesk
 
     /// <summary>A call the caller's side handed over: the pipeline from where it stopped.</summary>
     public void Resume(AdmittedCall admitted, IActorRef replyTo) =>
-        Process(NewPending(admitted.Call, replyTo, admitted.Arrived, admitted.Held, admitted.Span), admitted.ResumeAt);
+        Process(NewPending(admitted.Call, replyTo, admitted.Arrived, admitted.Held, admitted.Span, admitted.Cancellation), admitted.ResumeAt);
 
-    /// <summary>A failed first attempt from the caller's side that may be retried: recorded, then retried or degraded here.</summary>
+    /// <summary>A failed first attempt from the caller's side that may be retried (its failure reached the breaker before, as <see cref="AttemptFailed"/>): retried or degraded here.</summary>
     public void TakeOver(RetryHandover handover, IActorRef replyTo)
     {
-        Breaker.RecordFailure(handover.Duration, handover.Permit, handover.Round);
-        _state.Budget.RecordAttempt();
-        var pending = NewPending(handover.Call, replyTo, handover.Arrived, handover.Held, handover.Span);
+        var pending = NewPending(handover.Call, replyTo, handover.Arrived, handover.Held, handover.Span, handover.Cancellation);
         pending.Attempts = 1;
         var detail = handover.Failure.Detail!;
         if (!TryScheduleRetry(pending, ref detail)) _replies.Degrade(pending, handover.Failure.Reason, handover.Failure.Error, detail);
         Drain();
     }
 
-    private PendingCall NewPending(GuardedCall call, IActorRef replyTo, long arrived, Holdings held, Activity? span) =>
+    private PendingCall NewPending(GuardedCall call, IActorRef replyTo, long arrived, Holdings held, Activity? span, CancellationToken cancellation = default) =>
         new(_state.NextId++, call, replyTo, arrived, call.Timeout ?? Options.Timeout)
         {
+            Cancellation = cancellation,
             CacheKey = _handle.Cache is not null ? CacheKeys.For(call) : null,
             Held = held,
             Span = span,
@@ -104,17 +103,16 @@ internal sealed class CallDesk
 
     // ---- attempts -------------------------------------------------------------------------------------------------
 
+    /// <summary>The breaker's permit first (the one way: <see cref="CircuitBreaker.TryAcquire(out long)"/>), then a slot or a place in the queue (a probe then goes back: it is taken again when the call starts).</summary>
     internal AttemptCheck TryStartAttempt(PendingCall pending)
     {
-        Breaker.Refresh();
-        if (!Breaker.IsCallPermitted) return AttemptCheck.BreakerOpen;
-        switch (Bulkhead.TryEnter(pending))
+        var permit = Breaker.TryAcquire(out var round);
+        if (permit == BreakerPermit.Rejected) return AttemptCheck.BreakerOpen;
+        var admission = Bulkhead.TryEnter(pending);
+        if (admission == BulkheadAdmission.Run) return AttemptCheck.Run(permit, round);
+        if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
+        switch (admission)
         {
-            case BulkheadAdmission.Run:
-                var permit = Breaker.TryAcquire(out var round);
-                if (permit != BreakerPermit.Rejected) return AttemptCheck.Run(permit, round);
-                Bulkhead.Release();
-                return AttemptCheck.BreakerOpen;
             case BulkheadAdmission.Queued:
                 pending.Phase = CallPhase.Queued;
                 pending.EnqueuedAt = _handle.Time.GetUtcNow();
@@ -145,17 +143,12 @@ internal sealed class CallDesk
         }
     }
 
-    /// <summary>Starts an attempt of a call that holds a slot and a permit, off the actor's thread; its end comes back as <see cref="AttemptEnded"/>.</summary>
+    /// <summary>
+    /// Starts an attempt of a call that holds a slot and a permit, off the actor's thread; its end comes back as
+    /// <see cref="AttemptEnded"/> and goes through <see cref="AttemptStage"/> (a deadline passed meanwhile ends it as not started there).
+    /// </summary>
     private void Start(PendingCall pending, BreakerPermit permit, long round)
     {
-        if (pending.Deadline is { } deadline && deadline <= _handle.Time.GetUtcNow())
-        {
-            Bulkhead.Release();
-            if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
-            _replies.AnswerAll(pending, pending.Attempts == 0 ? CallOutcome.Rejected : CallOutcome.Failed, DegradationReason.DeadlineExceeded,
-                $"The deadline of the call to '{Name}' passed before it could start.");
-            return;
-        }
         if (pending.Attempts == 0 && !pending.IsRefresh) _state.Budget.RecordAttempt();
         pending.Phase = CallPhase.Running;
         pending.Permit = permit;
@@ -168,7 +161,7 @@ internal sealed class CallDesk
         pending.AttemptSpan = OrchestratorTracing.StartAttempt(pending.Span, Name, attempt);
         var fault = _handle.Fault;
         AttemptRunner.RunAsync<object?>(Name, fault is null ? pending.Call.InvokeAsync : ct => pending.Call.InvokeAsync(fault, ct), pending.Deadline, pending.Timeout, _handle.Time, _handle.Pool,
-                (TaskScheduler?)_handle.Threads ?? TaskScheduler.Default, _handle.Time.GetTimestamp())
+                (TaskScheduler?)_handle.Threads ?? TaskScheduler.Default, _handle.Time.GetTimestamp(), pending.Cancellation)
             .AsTask()
             .PipeTo(_self, success: outcome => new AttemptEnded(id, attempt, outcome));
         if (pending.AttemptSpan is not null) Activity.Current = before;
@@ -182,39 +175,25 @@ internal sealed class CallDesk
         // Not running any more (answered at restart or stop): its outcome is dropped.
         if (!_state.Running.TryGetValue(ended.Id, out var pending) || pending.Attempts != ended.Attempt) return;
         _state.Running.Remove(ended.Id);
-        Bulkhead.Release();
         var outcome = ended.Outcome;
         if (!outcome.Started) pending.Attempts--;
-        string? problem = null;
-        var answerFailed = outcome.End == AttemptEnd.Answered && OutcomeClassifier.IsFailedAnswer(pending.Call, outcome.Value, Options.Breaker, out problem);
-        var judged = Judgement.Of(Name, pending.Call, outcome, answerFailed, Options.Breaker, out var endProblem);
-        _handle.WarnAbout(problem ?? endProblem);
-        if (pending.AttemptSpan is { } attemptSpan)
-        {
-            OrchestratorTracing.EndAttempt(attemptSpan, outcome.End.ToString(), judged.Class == OutcomeClass.Success, judged.Error);
-            pending.AttemptSpan = null;
-        }
-        if (outcome.End == AttemptEnd.TimedOut) _handle.Stats.CountTimeout();
-        string? retryProblem = null;
-        var retryable = judged.Class == OutcomeClass.Failure && !pending.IsRefresh && pending.Attempts < Options.Retry.MaxAttempts
-            && RetryPolicy.IsRetryable(Options.Retry, judged.Error!, out retryProblem);
-        _handle.WarnAbout(retryProblem);
-
-        switch (CallPipeline.AfterAttempt(judged.Class, retryable))
+        var attemptSpan = pending.AttemptSpan;
+        pending.AttemptSpan = null;
+        var side = new ActorSide(this, pending);
+        var (step, judged) = AttemptStage.After(ref side, pending.Call, outcome,
+            new AttemptTicket(pending.Permit, pending.ProbeRound, pending.Attempts, pending.IsRefresh), attemptSpan);
+        switch (step)
         {
             case NextStep.Answer:
-                Breaker.RecordSuccess(outcome.Duration, pending.Permit, pending.ProbeRound);
                 _replies.Succeed(pending, outcome.Value);
                 break;
             case NextStep.AnswerWithoutChain:
-                // The caller's fault or the deadline says nothing about the dependency: nothing recorded, a probe handed back.
-                if (pending.Permit == BreakerPermit.Probe) Breaker.ReleaseProbe(pending.ProbeRound);
-                _replies.AnswerAll(pending, judged.OutcomeWithoutChain(pending.Attempts > 0), judged.Reason, judged.Detail!, judged.Error);
+                var report = judged.ReportWithoutChain(pending.Attempts);
+                _replies.AnswerAll(pending, report.Outcome, report.Reason, report.Detail!, report.Error);
                 break;
             default:
-                Breaker.RecordFailure(outcome.Duration, pending.Permit, pending.ProbeRound);
                 var detail = judged.Detail!;
-                if (!(retryable && TryScheduleRetry(pending, ref detail))) _replies.Degrade(pending, judged.Reason, judged.Error, detail);
+                if (!(step == NextStep.Retry && TryScheduleRetry(pending, ref detail))) _replies.Degrade(pending, judged.Reason, judged.Error, detail);
                 break;
         }
         Drain();

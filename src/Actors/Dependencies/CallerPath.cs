@@ -1,24 +1,30 @@
 using System.Diagnostics;
 using Akka.Actor;
-using Orchestrator.Actors.Breaker;
 using Orchestrator.Actors.Pipeline;
-using Orchestrator.Actors.Retry;
 using Orchestrator.Actors.Telemetry;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Dependencies;
 
 /// <summary>
-/// The caller's path of a call through a dependency's handle: the <see cref="CallPipeline"/> on the caller's side
+/// The caller's path of a call through a dependency's handle, the same for an awaiting caller and a told call (only
+/// where the answer goes differs: <see cref="ICallerReply{T}"/>): the <see cref="CallPipeline"/> on the caller's side
 /// (<see cref="CallerSide"/>); then, on the common path, the attempt run here (inline for an awaiting caller, on the
-/// thread pool for a told call), judged, answered directly, its success left to the actor in a batch; a call turned
-/// away walks the fallback chain here; what only the actor can do (the end of an open period, the cache and its
-/// single flight, a queue wait, a retry) is handed to it.
+/// thread pool for a told call) and taken through the one <see cref="AttemptStage"/>; a success answered directly;
+/// a call turned away walks the fallback chain here; what only the actor can do (the end of an open period, the
+/// cache and its single flight, a queue wait, a retry) is handed to it.
 /// </summary>
 internal static class CallerPath
 {
-    /// <summary>Takes <paramref name="call"/> through the pipeline on the caller's side and answers it.</summary>
-    public static Task<CallResult<T>> Call<T>(DependencyHandle handle, GuardedCall<T> call, TimeSpan? wait)
+    /// <summary>Takes <paramref name="call"/> through the pipeline and returns its answer; <paramref name="cancellation"/> cancels its work.</summary>
+    public static ValueTask<CallResult<T>> Call<T>(DependencyHandle handle, GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellation) =>
+        Enter(handle, call, new Awaited<T>(wait), cancellation);
+
+    /// <summary>Takes <paramref name="call"/> through the pipeline; its answer is told to <paramref name="replyTo"/>. No user code runs on this thread.</summary>
+    public static void Tell<T>(DependencyHandle handle, GuardedCall<T> call, IActorRef replyTo) => _ = Enter(handle, call, new Told<T>(replyTo), default);
+
+    private static ValueTask<CallResult<T>> Enter<T, TReply>(DependencyHandle handle, GuardedCall<T> call, TReply reply, CancellationToken cancellation)
+        where TReply : struct, ICallerReply<T>
     {
         var arrived = handle.Time.GetTimestamp();
         handle.NoteTier(call.Tier);
@@ -28,12 +34,23 @@ internal static class CallerPath
         {
             var side = new CallerSide(handle);
             var verdict = CallPipeline.Admit(ref side, call);
-            return verdict.Kind switch
+            var ticket = new Ticket(verdict.Held, arrived, span, cancellation);
+            switch (verdict.Kind)
             {
-                VerdictKind.Run => Run(handle, call, verdict, arrived, span),
-                VerdictKind.Defer => AskActor(handle, new AdmittedCall(call, verdict.Stage, verdict.Held, arrived, span), call, wait, span),
-                _ => TurnedAway(handle, call, verdict, arrived, offload: false, span),
-            };
+                case VerdictKind.Run when reply is Told<T> told:
+                    ThreadPool.UnsafeQueueUserWorkItem(new ToldAttempt<T>(handle, call, told, verdict, ticket), preferLocal: false);
+                    return default;
+                case VerdictKind.Run:
+                    return Attempt(handle, call, reply, verdict, ticket);
+                case VerdictKind.Defer:
+                    return reply.HandOver(handle, new AdmittedCall(call, verdict.Stage, verdict.Held, arrived, span, cancellation), call);
+                case VerdictKind.Reject:
+                    return reply.Give(Answer(handle, call, new CallReport(CallOutcome.Rejected, null, verdict.Reason, null, null,
+                        handle.DetailFor(verdict.Reason, call), TimeSpan.Zero, 0), ticket));
+                default:
+                    return Chain(handle, call, reply, new ChainRequest(call, verdict.Reason, null, handle.DetailFor(verdict.Reason, call), 0,
+                        Offload: reply is Told<T>) { Span = span }, ticket);
+            }
         }
         finally
         {
@@ -41,164 +58,72 @@ internal static class CallerPath
         }
     }
 
-    /// <summary>Takes <paramref name="call"/> through the pipeline; its answer is told to <paramref name="replyTo"/>. No user code runs on this thread.</summary>
-    public static void Tell<T>(DependencyHandle handle, GuardedCall<T> call, IActorRef replyTo)
-    {
-        var arrived = handle.Time.GetTimestamp();
-        handle.NoteTier(call.Tier);
-        var caller = Activity.Current;
-        var span = OrchestratorTracing.StartCall(handle.Name, call);
-        try
-        {
-            var side = new CallerSide(handle);
-            var verdict = CallPipeline.Admit(ref side, call);
-            switch (verdict.Kind)
-            {
-                case VerdictKind.Run:
-                    ThreadPool.UnsafeQueueUserWorkItem(new ToldCall<T>(handle, call, replyTo, verdict, arrived, span), preferLocal: false);
-                    break;
-                case VerdictKind.Defer:
-                    handle.Actor.Tell(new AdmittedCall(call, verdict.Stage, verdict.Held, arrived, span), replyTo);
-                    break;
-                default:
-                    Deliver(TurnedAway(handle, call, verdict, arrived, offload: true, span), replyTo);
-                    break;
-            }
-        }
-        finally
-        {
-            if (span is not null) Activity.Current = caller;
-        }
-    }
+    /// <summary>What a call on the caller's path carries from its arrival to its answer.</summary>
+    private readonly record struct Ticket(Holdings Held, long Arrived, Activity? Span, CancellationToken Cancellation);
 
     /// <summary>A told call admitted to run: its attempt runs on the thread pool, never on the sender's thread.</summary>
-    private sealed class ToldCall<T>(DependencyHandle handle, GuardedCall<T> call, IActorRef replyTo, Verdict admitted, long arrived, Activity? span)
-        : IThreadPoolWorkItem
+    private sealed class ToldAttempt<T>(DependencyHandle handle, GuardedCall<T> call, Told<T> reply, Verdict admitted, Ticket ticket) : IThreadPoolWorkItem
     {
         public void Execute()
         {
-            if (span is not null) Activity.Current = span; // a work item does not flow the sender's context
-            Deliver(Run(handle, call, admitted, arrived, span), replyTo);
+            if (ticket.Span is not null) Activity.Current = ticket.Span; // a work item does not flow the sender's context
+            _ = Attempt(handle, call, reply, admitted, ticket);
         }
     }
 
-    private static void Deliver<T>(Task<T> answer, IActorRef replyTo)
+    /// <summary>Runs the admitted call's attempt here (its work inline, or on the dependency's own threads), then the one post-attempt stage.</summary>
+    private static ValueTask<CallResult<T>> Attempt<T, TReply>(DependencyHandle handle, GuardedCall<T> call, TReply reply, Verdict admitted, Ticket ticket)
+        where TReply : struct, ICallerReply<T>
     {
-        if (answer.IsCompletedSuccessfully) replyTo.Tell(answer.Result);
-        else answer.PipeTo(replyTo);
-    }
-
-    // ---- the caller's side of a call ------------------------------------------------------------------------------
-
-    /// <summary>Runs the admitted call's attempt here (its work inline, or on the dependency's own threads) and follows up.</summary>
-    private static Task<CallResult<T>> Run<T>(DependencyHandle handle, GuardedCall<T> call, Verdict admitted, long arrived, Activity? span)
-    {
-        var attemptSpan = OrchestratorTracing.StartAttempt(span, handle.Name, 1); // current while the work starts: its own spans are its children
-        var attempt = AttemptRunner.RunAsync(handle.Name, handle.WorkOf(call.Work), call.Deadline, call.Timeout ?? handle.Options.Timeout, handle.Time, handle.Pool, handle.Threads, started: arrived);
-        if (attemptSpan is not null) Activity.Current = span;
+        var attemptSpan = OrchestratorTracing.StartAttempt(ticket.Span, handle.Name, 1); // current while the work starts: its own spans are its children
+        var attempt = AttemptRunner.RunAsync(handle.Name, handle.WorkOf(call.Work), call.Deadline, call.Timeout ?? handle.Options.Timeout, handle.Time,
+            handle.Pool, handle.Threads, started: ticket.Arrived, ticket.Cancellation);
+        if (attemptSpan is not null) Activity.Current = ticket.Span;
         return attempt.IsCompletedSuccessfully
-            ? FollowUp(handle, call, admitted, attempt.Result, arrived, span, attemptSpan)
-            : FollowUpAsync(handle, call, admitted, attempt, arrived, span, attemptSpan);
+            ? After(handle, call, reply, admitted, attempt.Result, ticket, attemptSpan)
+            : AfterAsync(handle, call, reply, admitted, attempt, ticket, attemptSpan);
     }
 
-    private static async Task<CallResult<T>> FollowUpAsync<T>(DependencyHandle handle, GuardedCall<T> call, Verdict admitted, ValueTask<AttemptOutcome<T>> attempt,
-        long arrived, Activity? span, Activity? attemptSpan) =>
-        await FollowUp(handle, call, admitted, await attempt.ConfigureAwait(false), arrived, span, attemptSpan).ConfigureAwait(false);
+    private static async ValueTask<CallResult<T>> AfterAsync<T, TReply>(DependencyHandle handle, GuardedCall<T> call, TReply reply, Verdict admitted,
+        ValueTask<AttemptOutcome<T>> attempt, Ticket ticket, Activity? attemptSpan)
+        where TReply : struct, ICallerReply<T> =>
+        await After(handle, call, reply, admitted, await attempt.ConfigureAwait(false), ticket, attemptSpan).ConfigureAwait(false);
 
-    /// <summary>After an attempt on the caller's side: classification, then the answer, a hand-over for a retry, or the chain.</summary>
-    private static Task<CallResult<T>> FollowUp<T>(DependencyHandle handle, GuardedCall<T> call, Verdict admitted, AttemptOutcome<T> outcome, long arrived,
-        Activity? span, Activity? attemptSpan)
+    /// <summary>After the attempt: <see cref="AttemptStage"/> decides; here only what is done with its decision.</summary>
+    private static ValueTask<CallResult<T>> After<T, TReply>(DependencyHandle handle, GuardedCall<T> call, TReply reply, Verdict admitted,
+        in AttemptOutcome<T> outcome, Ticket ticket, Activity? attemptSpan)
+        where TReply : struct, ICallerReply<T>
     {
-        handle.ReleaseSlot();
-        string? problem = null;
-        var answerFailed = outcome.End == AttemptEnd.Answered
-            && OutcomeClassifier.IsFailedAnswer(call.ShouldHandleResult, outcome.Value, handle.Options.Breaker, out problem);
-        var judged = Judgement.Of(handle.Name, call, outcome, answerFailed, handle.Options.Breaker, out var endProblem);
-        handle.WarnAbout(problem ?? endProblem);
-        string? retryProblem = null;
-        var retryable = judged.Class == OutcomeClass.Failure && RetryPolicy.IsRetryable(handle.Options.Retry, judged.Error!, out retryProblem);
-        handle.WarnAbout(retryProblem);
-        if (attemptSpan is not null) OrchestratorTracing.EndAttempt(attemptSpan, outcome.End.ToString(), judged.Class == OutcomeClass.Success, judged.Error);
-        switch (CallPipeline.AfterAttempt(judged.Class, retryable))
+        var side = new CallerSide(handle);
+        var ran = outcome.Started ? 1 : 0;
+        var (step, judged) = AttemptStage.After(ref side, call, outcome, new AttemptTicket(admitted.Permit, admitted.ProbeRound, ran), attemptSpan);
+        switch (step)
         {
             case NextStep.Answer:
-                RecordSuccess(handle, outcome.Duration, admitted);
-                return Task.FromResult(AnswerSuccess(handle, call, outcome.Value, admitted.Held, elapsed: outcome.Duration, span)); // the attempt began at arrival
+                // The attempt began at arrival: its duration is the call's.
+                return reply.Give(handle.Succeeded(call, outcome.Value, ticket.Held, outcome.Duration, ticket.Span));
             case NextStep.AnswerWithoutChain:
-                if (admitted.Permit == BreakerPermit.Probe) handle.Breaker.ReturnProbe(admitted.ProbeRound, handle.Options.Breaker.HalfOpenProbes);
-                var ran = outcome.Started ? 1 : 0;
-                return Task.FromResult((CallResult<T>)handle.Answer(call, new CallReport(judged.OutcomeWithoutChain(ran == 1), null, judged.Reason, null,
-                    judged.Error, judged.Detail, TimeSpan.Zero, ran), admitted.Held, arrived, span));
+                return reply.Give(Answer(handle, call, judged.ReportWithoutChain(ran), ticket));
             case NextStep.Retry:
-                if (outcome.End == AttemptEnd.TimedOut) handle.Stats.CountTimeout();
-                return AskActor(handle, new RetryHandover(call, admitted.Held, arrived, judged, outcome.Duration, admitted.Permit, admitted.ProbeRound, span), call, null, span);
+                return reply.HandOver(handle, new RetryHandover(call, ticket.Held, ticket.Arrived, judged, ticket.Span, ticket.Cancellation), call);
             default:
-                if (outcome.End == AttemptEnd.TimedOut) handle.Stats.CountTimeout();
-                handle.Actor.Tell(new AttemptFailed(outcome.Duration, admitted.Permit, admitted.ProbeRound));
-                return Chain(handle, call, new ChainRequest(call, judged.Reason, judged.Error, judged.Detail!, 1, Offload: false) { Span = span }, admitted.Held, arrived);
+                return Chain(handle, call, reply, new ChainRequest(call, judged.Reason, judged.Error, judged.Detail!, ran, Offload: reply is Told<T>)
+                    { Span = ticket.Span }, ticket);
         }
     }
 
-    /// <summary>A success for the breaker: a probe is told at once; other successes are counted and handed over in batches.</summary>
-    private static void RecordSuccess(DependencyHandle handle, TimeSpan duration, Verdict admitted)
-    {
-        if (admitted.Permit == BreakerPermit.Probe)
-        {
-            handle.Actor.Tell(new ProbeSucceeded(duration, admitted.ProbeRound));
-            return;
-        }
-        var slow = handle.Options.Breaker.SlowCallDuration is { } limit && duration >= limit;
-        if (handle.Tally.Add(slow)) handle.Actor.Tell(SuccessesReady.Instance);
-    }
+    private static CallResult<T> Answer<T>(DependencyHandle handle, GuardedCall<T> call, CallReport report, Ticket ticket) =>
+        (CallResult<T>)handle.Answer(call, report, ticket.Held, ticket.Arrived, ticket.Span);
 
-    /// <summary>A call turned away by the pipeline before its attempt: the fallback chain, or a rejection without it.</summary>
-    private static Task<CallResult<T>> TurnedAway<T>(DependencyHandle handle, GuardedCall<T> call, Verdict verdict, long arrived, bool offload, Activity? span)
-    {
-        var detail = handle.DetailFor(verdict.Reason, call);
-        if (verdict.Kind == VerdictKind.Reject)
-            return Task.FromResult((CallResult<T>)handle.Answer(call, new CallReport(CallOutcome.Rejected, null, verdict.Reason, null, null, detail, TimeSpan.Zero, 0),
-                verdict.Held, arrived, span));
-        return Chain(handle, call, new ChainRequest(call, verdict.Reason, null, detail, 0, offload) { Span = span }, verdict.Held, arrived);
-    }
-
-    private static Task<CallResult<T>> Chain<T>(DependencyHandle handle, GuardedCall<T> call, ChainRequest request, Holdings held, long arrived)
+    private static ValueTask<CallResult<T>> Chain<T, TReply>(DependencyHandle handle, GuardedCall<T> call, TReply reply, ChainRequest request, Ticket ticket)
+        where TReply : struct, ICallerReply<T>
     {
         var walk = FallbackChain.Walk(handle, request);
-        return walk.IsCompletedSuccessfully
-            ? Task.FromResult((CallResult<T>)handle.Answer(call, walk.Result, held, arrived, request.Span))
-            : ChainAsync(handle, call, walk, held, arrived, request.Span);
+        return walk.IsCompletedSuccessfully ? reply.Give(Answer(handle, call, walk.Result, ticket)) : ChainAsync(handle, call, reply, walk, ticket);
     }
 
-    private static async Task<CallResult<T>> ChainAsync<T>(DependencyHandle handle, GuardedCall<T> call, ValueTask<CallReport> walk, Holdings held, long arrived,
-        Activity? span) =>
-        (CallResult<T>)handle.Answer(call, await walk.ConfigureAwait(false), held, arrived, span);
-
-    /// <summary>
-    /// Hands a call to the dependency's actor and waits for its answer, at most as long as the dependency may need.
-    /// The actor ends the call's span when it answers; a wait given up ends it here.
-    /// </summary>
-    private static async Task<CallResult<T>> AskActor<T>(DependencyHandle handle, object message, GuardedCall<T> call, TimeSpan? wait, Activity? span)
-    {
-        var limit = wait ?? handle.LongestAnswerTime(call, handle.Time, DependencyHandle.Grace);
-        try
-        {
-            return (CallResult<T>)await handle.Actor.Ask<ICallResult>(message, limit).ConfigureAwait(false);
-        }
-        catch (AskTimeoutException e)
-        {
-            var detail = $"The orchestrator did not answer the call to '{handle.Name}' within {limit.TotalMilliseconds:0} ms.";
-            OrchestratorTracing.EndCallUnanswered(span, detail);
-            return new CallResult<T>(handle.Name, new CallReport(CallOutcome.Failed, null, DegradationReason.ActorFailure, null, e, detail, limit, 0));
-        }
-    }
-
-    /// <summary>The answer of a call whose first attempt succeeded on the caller's side (typed: nothing boxed).</summary>
-    private static CallResult<T> AnswerSuccess<T>(DependencyHandle handle, GuardedCall<T> call, T value, Holdings held, TimeSpan elapsed, Activity? span)
-    {
-        handle.Release(held, elapsed, ran: true, succeeded: true);
-        handle.Stats.Count(CallOutcome.Succeeded, elapsed);
-        OrchestratorMetrics.CallAnswered(handle.Name, call.Tier, CallOutcome.Succeeded, DegradationReason.None, elapsed);
-        OrchestratorTracing.EndCall(span, new CallReport(CallOutcome.Succeeded, null, DegradationReason.None, null, null, null, elapsed, 1));
-        return new CallResult<T>(handle.Name, value, elapsed, 1);
-    }
+    private static async ValueTask<CallResult<T>> ChainAsync<T, TReply>(DependencyHandle handle, GuardedCall<T> call, TReply reply, ValueTask<CallReport> walk,
+        Ticket ticket)
+        where TReply : struct, ICallerReply<T> =>
+        await reply.Give(Answer(handle, call, await walk.ConfigureAwait(false), ticket)).ConfigureAwait(false);
 }

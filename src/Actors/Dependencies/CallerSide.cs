@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Orchestrator.Actors.Breaker;
 using Orchestrator.Actors.Pipeline;
 using Orchestrator.Contracts;
@@ -8,9 +9,10 @@ namespace Orchestrator.Actors.Dependencies;
 /// The caller's side of a dependency's pipeline: every stage answered lock-free from what the dependency's actor
 /// publishes (the breaker's board, the bulkhead's slots and queue length) and from the node's controls. Where only
 /// the actor can go on (the breaker's open period just ended, the cache and its single flight, a wait in the queue)
-/// it says <c>Defer</c>, and the call is handed over.
+/// it says <c>Defer</c>, and the call is handed over. After an attempt run here, outcomes reach the breaker as
+/// messages to the actor (successes in batches).
 /// </summary>
-internal readonly struct CallerSide(DependencyHandle handle) : IPipelineSide
+internal readonly struct CallerSide(DependencyHandle handle) : IPipelineSide, IAttemptSide
 {
     public DateTimeOffset Now => handle.Time.GetUtcNow();
 
@@ -18,38 +20,47 @@ internal readonly struct CallerSide(DependencyHandle handle) : IPipelineSide
 
     public bool TryAdmitLoad(GuardedCall call) => handle.TryAdmitLoad(call);
 
-    public BreakerCheck CheckBreaker()
-    {
-        var board = handle.Breaker;
-        var (state, probesLeft) = board.Read(); // one read: the actor may move the breaker meanwhile
-        return state switch
-        {
-            BreakerState.Closed => BreakerCheck.Passes,
-            BreakerState.HalfOpen => probesLeft > 0 ? BreakerCheck.Passes : BreakerCheck.Rejects,
-            BreakerState.Open => board.OpenPeriodEndedAt(Now) ? BreakerCheck.Defer : OpenRejects(board),
-            _ => BreakerCheck.Rejects,
-        };
-    }
-
-    /// <summary>An open breaker turns the call away; one that follows the cluster (no end of its own) hears that callers want the dependency.</summary>
-    private BreakerCheck OpenRejects(BreakerBoard board)
-    {
-        if (board.OpenUntil is null) handle.NoteWantedWhileFollowing();
-        return BreakerCheck.Rejects;
-    }
+    public BreakerCheck CheckBreaker() => handle.CheckBreaker(Now);
 
     public GateCheck TryEnterGate(GuardedCall call) => handle.TryEnterGate();
 
     public CacheCheck CheckCache(GuardedCall call) => handle.Cache is not null && call.Key is not null ? CacheCheck.Defer : CacheCheck.Miss;
 
+    /// <summary>The breaker's permit, then a place if one is free and nobody waits (else the actor queues the call; a probe goes back).</summary>
     public AttemptCheck TryStartAttempt(GuardedCall call)
     {
-        if (!handle.Slots.TryTakeAhead()) return AttemptCheck.Defer;
-        var board = handle.Breaker;
-        var state = board.State;
-        if (state == BreakerState.Closed) return AttemptCheck.Run(BreakerPermit.Allowed, 0);
-        if (state == BreakerState.HalfOpen && board.TryTakeProbe(out var round)) return AttemptCheck.Run(BreakerPermit.Probe, round);
-        handle.ReleaseSlot();
-        return AttemptCheck.BreakerOpen;
+        var permit = handle.Breaker.TryAcquire(out var round);
+        if (permit == BreakerPermit.Rejected) return AttemptCheck.BreakerOpen;
+        if (handle.Slots.TryTakeAhead()) return AttemptCheck.Run(permit, round);
+        if (permit == BreakerPermit.Probe) handle.Breaker.ReturnProbe(round, handle.Options.Breaker.HalfOpenProbes);
+        return AttemptCheck.Defer;
     }
+
+    // ---- after an attempt run here ----------------------------------------------------------------------------------
+
+    public string Dependency => handle.Name;
+
+    public DependencyOptions Options => handle.Options;
+
+    public BreakerBoard Board => handle.Breaker;
+
+    public void ReleaseSlot() => handle.ReleaseSlot();
+
+    /// <summary>A probe is told at once; other successes are counted and handed over in batches.</summary>
+    public void RecordSuccess(TimeSpan duration, BreakerPermit permit, long round)
+    {
+        if (permit == BreakerPermit.Probe)
+        {
+            handle.Actor.Tell(new ProbeSucceeded(duration, round));
+            return;
+        }
+        var slow = handle.Options.Breaker.SlowCallDuration is { } limit && duration >= limit;
+        if (handle.Tally.Add(slow)) handle.Actor.Tell(SuccessesReady.Instance);
+    }
+
+    public void RecordFailure(TimeSpan duration, BreakerPermit permit, long round) => handle.Actor.Tell(new AttemptFailed(duration, permit, round));
+
+    public void CountTimeout() => handle.Stats.CountTimeout();
+
+    public void Warn(string? problem) => handle.WarnAbout(problem);
 }

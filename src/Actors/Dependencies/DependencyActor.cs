@@ -73,8 +73,6 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
             system => new DependencyHandle(name, options, time ?? SchedulerTimeProvider.For(system), controls ?? NodeControls.None(), gate), random));
     }
 
-    /// <summary>The gate for a dependency (see <see cref="DependencyHandle.GateFor"/>).</summary>
-    public static BulkheadGate GateFor(DependencyOptions options) => DependencyHandle.GateFor(options);
 
     /// <inheritdoc />
     protected override void PreStart()

@@ -129,7 +129,7 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
     /// The gate for a dependency: as many places as its bulkhead has slots and queue, plus, when it caches, the
     /// callers that may wait on an in-flight fetch of the same key.
     /// </summary>
-    public static BulkheadGate GateFor(DependencyOptions options) =>
+    private static BulkheadGate GateFor(DependencyOptions options) =>
         new(options.Bulkhead.MaxConcurrency + options.Bulkhead.QueueCapacity + (options.Cache.Enabled ? options.Cache.MaxWaiters : 0));
 
     // ---- the ways in ------------------------------------------------------------------------------------------
@@ -154,11 +154,29 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
     Task<CallResult<T>> IDependencyEntry.CallAsync<T>(GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellationToken) =>
         Call(call, wait, cancellationToken);
 
+    /// <summary>
+    /// The awaiting way in: <paramref name="cancellationToken"/> cancels the call's work (wherever it runs) and the
+    /// wait, and the caller then gets an <see cref="OperationCanceledException"/>, as .NET's convention is.
+    /// </summary>
     private Task<CallResult<T>> Call<T>(GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var answer = CallerPath.Call(this, call, wait);
-        return cancellationToken.CanBeCanceled && !answer.IsCompleted ? answer.WaitAsync(cancellationToken) : answer;
+        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<CallResult<T>>(cancellationToken);
+        var answer = CallerPath.Call(this, call, wait, cancellationToken);
+        if (!cancellationToken.CanBeCanceled) return answer.AsTask();
+        return answer.IsCompletedSuccessfully ? CancelledOr(answer.Result, cancellationToken) : AwaitCancellable(answer, cancellationToken);
+    }
+
+    private static Task<CallResult<T>> CancelledOr<T>(CallResult<T> result, CancellationToken cancellationToken) =>
+        result.Reason == DegradationReason.Cancelled && cancellationToken.IsCancellationRequested
+            ? Task.FromCanceled<CallResult<T>>(cancellationToken)
+            : Task.FromResult(result);
+
+    private static async Task<CallResult<T>> AwaitCancellable<T>(ValueTask<CallResult<T>> answer, CancellationToken cancellationToken)
+    {
+        var result = await answer.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return result;
     }
 
     void IDependencyEntry.Tell<T>(GuardedCall<T> call, IActorRef replyTo) => CallerPath.Tell(this, call, replyTo);
@@ -173,6 +191,18 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
         return false;
     }
 
+    /// <summary>
+    /// The breaker's word on a call arriving at <paramref name="now"/>, decided once for both sides
+    /// (<see cref="BreakerBoard.Check"/>); a call turned away while the breaker follows the cluster tells the actor
+    /// that callers want the dependency.
+    /// </summary>
+    internal BreakerCheck CheckBreaker(DateTimeOffset now)
+    {
+        var check = Breaker.Check(now);
+        if (check == BreakerCheck.Rejects && Breaker.IsFollowing) NoteWantedWhileFollowing();
+        return check;
+    }
+
     /// <summary>Takes a place in the dependency's room; a full room is counted, and its first rejection reported to the actor.</summary>
     internal GateCheck TryEnterGate()
     {
@@ -184,19 +214,33 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
     }
 
     /// <summary>
-    /// The one answer of a call, wherever it is given: what it held given back, counted, its span (if any) ended, and
-    /// built as its typed result.
+    /// The one answer of a call, wherever it is given (the caller's side, the actor, a fallback chain): what it held
+    /// given back, counted, its span (if any) ended, and built as its typed result.
     /// </summary>
     internal ICallResult Answer(GuardedCall call, CallReport report, Holdings held, long arrived, Activity? span)
     {
         var elapsed = Time.GetElapsedTime(arrived);
-        // A refusal is the dependency answering: for the node's load it is a call that went well.
-        Release(held, elapsed, ran: report.Attempts > 0, succeeded: report.Outcome is CallOutcome.Succeeded or CallOutcome.Refused);
-        Stats.Count(report.Outcome, elapsed, report.Reason);
-        OrchestratorMetrics.CallAnswered(Name, call.Tier, report.Outcome, report.Reason, elapsed);
+        Settle(call, report.Outcome, report.Reason, held, elapsed, ran: report.Attempts > 0);
         var answered = report with { Elapsed = elapsed };
         OrchestratorTracing.EndCall(span, answered);
         return call.ToResult(answered);
+    }
+
+    /// <summary>The answer of a call whose first attempt succeeded on the caller's side, typed (nothing boxed): see <see cref="Answer"/>.</summary>
+    internal CallResult<T> Succeeded<T>(GuardedCall<T> call, T value, Holdings held, TimeSpan elapsed, Activity? span)
+    {
+        Settle(call, CallOutcome.Succeeded, DegradationReason.None, held, elapsed, ran: true);
+        if (span is not null) OrchestratorTracing.EndCall(span, new CallReport(CallOutcome.Succeeded, null, DegradationReason.None, null, null, null, elapsed, 1));
+        return new CallResult<T>(Name, value, elapsed, 1);
+    }
+
+    /// <summary>The bookkeeping of every answer: its holdings given back, its outcome counted and measured.</summary>
+    private void Settle(GuardedCall call, CallOutcome outcome, DegradationReason reason, Holdings held, TimeSpan elapsed, bool ran)
+    {
+        // A refusal is the dependency answering: for the node's load it is a call that went well.
+        Release(held, elapsed, ran, succeeded: outcome is CallOutcome.Succeeded or CallOutcome.Refused);
+        Stats.Count(outcome, elapsed, reason);
+        OrchestratorMetrics.CallAnswered(Name, call.Tier, outcome, reason, elapsed);
     }
 
     /// <summary>

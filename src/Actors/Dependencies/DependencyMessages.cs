@@ -11,9 +11,10 @@ namespace Orchestrator.Actors.Dependencies;
 /// A call the caller's side took through the pipeline up to <paramref name="ResumeAt"/>, where only the actor can go
 /// on (the breaker's open period just ended, the cache and its single flight, a queue wait); it holds
 /// <paramref name="Held"/>. <paramref name="Arrived"/> is its arrival, by the dependency's clock's timestamp;
-/// <paramref name="Span"/> its span, which the actor ends when it answers (null while nobody traces).
+/// <paramref name="Span"/> its span, which the actor ends when it answers (null while nobody traces);
+/// <paramref name="Cancellation"/> the caller's token, which cancels the work (none for a told call).
 /// </summary>
-internal sealed record AdmittedCall(GuardedCall Call, PipelineStage ResumeAt, Holdings Held, long Arrived, Activity? Span);
+internal sealed record AdmittedCall(GuardedCall Call, PipelineStage ResumeAt, Holdings Held, long Arrived, Activity? Span, CancellationToken Cancellation = default);
 
 /// <summary>Calls run on the callers' side succeeded: take them from the <see cref="SuccessTally"/>.</summary>
 internal sealed record SuccessesReady
@@ -30,15 +31,15 @@ internal sealed record SlotFreed
 /// <summary>A probe run on the caller's side succeeded.</summary>
 internal sealed record ProbeSucceeded(TimeSpan Duration, long Round);
 
-/// <summary>An attempt run on the caller's side failed in a way that counts against the dependency; the caller walks the chain itself.</summary>
+/// <summary>An attempt run on the caller's side failed in a way that counts against the dependency (the caller then walks the chain, or hands the call over for a retry).</summary>
 internal sealed record AttemptFailed(TimeSpan Duration, BreakerPermit Permit, long Round);
 
 /// <summary>
-/// An attempt run on the caller's side failed and may be retried: the actor records the failure and owns the call
-/// from here (retry after a backoff, or the fallback chain), answering its sender and ending its <paramref name="Span"/>.
+/// An attempt run on the caller's side failed and may be retried (its failure was reported before, as
+/// <see cref="AttemptFailed"/>): the actor owns the call from here (retry after a backoff, or the fallback chain),
+/// answering its sender (the awaiting caller's ask, or a told call's reply-to: no temporary actor) and ending its <paramref name="Span"/>.
 /// </summary>
-internal sealed record RetryHandover(GuardedCall Call, Holdings Held, long Arrived, Judgement Failure, TimeSpan Duration, BreakerPermit Permit, long Round,
-    Activity? Span);
+internal sealed record RetryHandover(GuardedCall Call, Holdings Held, long Arrived, Judgement Failure, Activity? Span, CancellationToken Cancellation = default);
 
 /// <summary>
 /// A caller wanted the dependency while its breaker follows the cluster (sent once until the actor forgets it: see

@@ -8,19 +8,25 @@ namespace Orchestrator.Actors.Dependencies;
 /// </summary>
 internal sealed class DependencyStats
 {
-    private long _succeeded, _fallbacks, _rejected, _failed, _refused, _timedOut, _elapsedTicks, _troubled;
+    private long _succeeded, _fallbacks, _rejected, _failed, _refused, _cancelled, _timedOut, _elapsedTicks, _troubled;
 
     /// <summary>
     /// Answers that show trouble at the dependency: degraded for any reason but the node's own choice (feature off,
-    /// shed). A refusal is the caller's error, never trouble.
+    /// shed) or the caller's cancellation. A refusal is the caller's error, never trouble.
     /// </summary>
     public long Troubled => Interlocked.Read(ref _troubled);
 
     /// <summary>Counts one answer and the time it took.</summary>
     public void Count(CallOutcome outcome, TimeSpan elapsed, DegradationReason reason = DegradationReason.None)
     {
-        if (outcome is not (CallOutcome.Succeeded or CallOutcome.Refused) && reason is not (DegradationReason.FeatureDisabled or DegradationReason.Shed))
+        if (outcome is not (CallOutcome.Succeeded or CallOutcome.Refused) && reason is not (DegradationReason.FeatureDisabled or DegradationReason.Shed or DegradationReason.Cancelled))
             Interlocked.Increment(ref _troubled);
+        if (reason == DegradationReason.Cancelled)
+        {
+            Interlocked.Increment(ref _cancelled);
+            Interlocked.Add(ref _elapsedTicks, elapsed.Ticks);
+            return;
+        }
         switch (outcome)
         {
             case CallOutcome.Succeeded: Interlocked.Increment(ref _succeeded); break;
@@ -41,5 +47,5 @@ internal sealed class DependencyStats
     /// <summary>The counts now.</summary>
     public CallCounters Snapshot() => new(
         Interlocked.Read(ref _succeeded), Interlocked.Read(ref _fallbacks), Interlocked.Read(ref _rejected),
-        Interlocked.Read(ref _failed), Interlocked.Read(ref _timedOut)) { Refused = Interlocked.Read(ref _refused) };
+        Interlocked.Read(ref _failed), Interlocked.Read(ref _timedOut)) { Refused = Interlocked.Read(ref _refused), Cancelled = Interlocked.Read(ref _cancelled) };
 }

@@ -51,6 +51,9 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
     /// <summary>What the call holds (a place in the load shedder, in the gate), given back when it is answered.</summary>
     public Holdings Held { get; set; }
 
+    /// <summary>The awaiting caller's token (none for a told call): cancelling it cancels the work of every attempt.</summary>
+    public CancellationToken Cancellation { get; init; }
+
     public CallPhase Phase { get; set; }
 
     /// <summary>When the call joined the queue.</summary>

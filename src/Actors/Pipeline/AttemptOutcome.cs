@@ -13,6 +13,8 @@ internal enum AttemptEnd : byte
     CutByDeadline,
     /// <summary>The deadline had passed before the work could start: it never ran.</summary>
     NotStarted,
+    /// <summary>The caller cancelled the call (its token): the work's token was cancelled and its end is not waited for.</summary>
+    Cancelled,
 }
 
 /// <summary>One attempt's end: its answer or exception, and how long it ran.</summary>

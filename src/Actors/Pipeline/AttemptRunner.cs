@@ -20,8 +20,9 @@ internal static class AttemptRunner
     /// <param name="pool">Where the cancellation sources come from (their timers run on <paramref name="time"/>).</param>
     /// <param name="runOn">Where the work starts: null runs it on this thread; else on that scheduler.</param>
     /// <param name="started">When the attempt starts, as a timestamp of <paramref name="time"/> (a caller that just read it passes it on).</param>
+    /// <param name="caller">The caller's token: cancelling it cancels the work, and the attempt ends <see cref="AttemptEnd.Cancelled"/>.</param>
     public static ValueTask<AttemptOutcome<T>> RunAsync<T>(string dependency, Func<CancellationToken, Task<T>> work, DateTimeOffset? deadline,
-        TimeSpan timeout, TimeProvider time, CancellationPool pool, TaskScheduler? runOn, long started)
+        TimeSpan timeout, TimeProvider time, CancellationPool pool, TaskScheduler? runOn, long started, CancellationToken caller = default)
     {
         var limit = timeout;
         var endsAtDeadline = false;
@@ -39,7 +40,9 @@ internal static class AttemptRunner
         }
 
         var cancellation = pool.Rent(limit);
-        var run = new Run(dependency, cancellation, started, limit, endsAtDeadline, deadline, time, pool);
+        // The caller's cancellation cancels the work too; the registration is undone before the source goes back to its pool.
+        var link = caller.CanBeCanceled ? caller.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), cancellation) : default;
+        var run = new Run(dependency, cancellation, started, limit, endsAtDeadline, deadline, time, pool, caller, link);
         Task<T> task;
         try
         {
@@ -91,16 +94,20 @@ internal static class AttemptRunner
 
     /// <summary>One attempt in progress: what is needed to judge its end.</summary>
     private readonly record struct Run(string Dependency, CancellationTokenSource Cancellation, long Started, TimeSpan Limit, bool EndsAtDeadline,
-        DateTimeOffset? Deadline, TimeProvider Time, CancellationPool Pool)
+        DateTimeOffset? Deadline, TimeProvider Time, CancellationPool Pool, CancellationToken Caller, CancellationTokenRegistration Link)
     {
         /// <summary>The outcome of <paramref name="task"/> (or of <paramref name="thrown"/>, when the work threw before returning one).</summary>
         public AttemptOutcome<T> End<T>(Task<T>? task, Exception? thrown)
         {
             var duration = Time.GetElapsedTime(Started);
+            Link.Dispose();
             var cancelled = Cancellation.IsCancellationRequested;
             Pool.Return(Cancellation, duration, Limit);
             if (task is { IsCompletedSuccessfully: true })
                 return new AttemptOutcome<T>(AttemptEnd.Answered, task.Result, null, duration, Limit);
+            if (Caller.IsCancellationRequested)
+                return new AttemptOutcome<T>(AttemptEnd.Cancelled, default!, new OperationCanceledException(
+                    $"The caller cancelled the call to '{Dependency}' after {duration.TotalMilliseconds:0} ms; the work was cancelled.", Caller), duration, Limit);
 
             var error = thrown ?? task switch
             {

@@ -1,3 +1,4 @@
+using Orchestrator.Actors.Breaker;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Pipeline;
@@ -80,14 +81,14 @@ internal static class CallPipeline
     }
 
     /// <summary>
-    /// What follows an attempt: its answer; the caller's own fault or a cut by the deadline answered as they are
+    /// What follows an attempt: its answer; the caller's own fault, its cancellation or a cut by the deadline answered as they are
     /// (no retry, no fallback); a failure retried when <paramref name="retryable"/> (transient, attempts left: the
     /// dependency's actor then checks the breaker, the deadline and the retry budget), else the fallback chain.
     /// </summary>
     public static NextStep AfterAttempt(OutcomeClass outcome, bool retryable) => outcome switch
     {
         OutcomeClass.Success => NextStep.Answer,
-        OutcomeClass.CallersFault or OutcomeClass.DeadlineCut => NextStep.AnswerWithoutChain,
+        OutcomeClass.CallersFault or OutcomeClass.DeadlineCut or OutcomeClass.Cancelled => NextStep.AnswerWithoutChain,
         _ when retryable => NextStep.Retry,
         _ => NextStep.Degrade,
     };

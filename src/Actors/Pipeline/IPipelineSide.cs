@@ -1,3 +1,4 @@
+using Orchestrator.Actors.Breaker;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Pipeline;

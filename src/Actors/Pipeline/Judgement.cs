@@ -12,6 +12,10 @@ internal readonly record struct Judgement(OutcomeClass Class, DegradationReason 
     public CallOutcome OutcomeWithoutChain(bool ran) =>
         Class == OutcomeClass.CallersFault ? CallOutcome.Refused : ran ? CallOutcome.Failed : CallOutcome.Rejected;
 
+    /// <summary>The report of an attempt answered without the fallback chain, after <paramref name="attempts"/> attempts.</summary>
+    public CallReport ReportWithoutChain(int attempts) =>
+        new(OutcomeWithoutChain(attempts > 0), null, Reason, null, Error, Detail, TimeSpan.Zero, attempts);
+
     /// <summary>
     /// Judges <paramref name="outcome"/> of a call to <paramref name="dependency"/> (see <see cref="OutcomeClassifier"/>);
     /// <paramref name="answerFailed"/> is the verdict on an answer (only read when the work answered).
@@ -38,6 +42,8 @@ internal readonly record struct Judgement(OutcomeClass Class, DegradationReason 
                 _ when error is TimeoutException => $"The deadline of the call to '{dependency}' passed while it ran ({ms:0} ms); the work was cancelled.",
                 _ => $"The deadline of the call to '{dependency}' passed while it ran; it ended with {error.GetType().Name}.",
             }),
+            OutcomeClass.Cancelled => new Judgement(OutcomeClass.Cancelled, DegradationReason.Cancelled, error,
+                $"The caller cancelled the call to '{dependency}'; the work was cancelled."),
             OutcomeClass.CallersFault => new Judgement(OutcomeClass.CallersFault, DegradationReason.None, error,
                 $"'{dependency}' refused the request (the caller's error, not the dependency's failure): {error.Message}"),
             _ when outcome.End == AttemptEnd.TimedOut => new Judgement(OutcomeClass.Failure, DegradationReason.Timeout, error,

@@ -10,8 +10,10 @@ internal enum OutcomeClass : byte
     /// breaker records it; a transient one may be retried; else the fallback chain.
     /// </summary>
     Failure,
-    /// <summary>The call failed through no fault of the dependency (a bad argument, a 4xx, the caller's cancellation): answered <c>Refused</c>, nothing recorded, no retry, no fallback.</summary>
+    /// <summary>The call failed through no fault of the dependency (a bad argument, a 4xx): answered <c>Refused</c>, nothing recorded, no retry, no fallback.</summary>
     CallersFault,
     /// <summary>The caller's deadline cut the attempt (or came before it could start): answered <c>DeadlineExceeded</c>, nothing recorded, no fallback.</summary>
     DeadlineCut,
+    /// <summary>The caller cancelled the call: answered <c>Cancelled</c> (an awaiting caller sees its cancellation), nothing recorded, no retry, no fallback.</summary>
+    Cancelled,
 }

@@ -21,6 +21,8 @@ internal static class OutcomeClassifier
         {
             case AttemptEnd.NotStarted or AttemptEnd.CutByDeadline:
                 return OutcomeClass.DeadlineCut;
+            case AttemptEnd.Cancelled:
+                return OutcomeClass.Cancelled;
             case AttemptEnd.TimedOut:
                 return OutcomeClass.Failure;
             case AttemptEnd.Answered:

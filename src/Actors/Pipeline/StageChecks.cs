@@ -2,17 +2,6 @@ using Orchestrator.Actors.Breaker;
 
 namespace Orchestrator.Actors.Pipeline;
 
-/// <summary>What a side's breaker check says.</summary>
-internal enum BreakerCheck : byte
-{
-    /// <summary>Calls may pass (closed, or half-open with a probe left).</summary>
-    Passes,
-    /// <summary>Calls are turned away (open, isolated, or half-open with every probe taken).</summary>
-    Rejects,
-    /// <summary>Only the breaker's owner can tell (its open period just ended): hand the call to the actor.</summary>
-    Defer,
-}
-
 /// <summary>What a side's bulkhead gate says.</summary>
 internal enum GateCheck : byte
 {

@@ -27,4 +27,6 @@ public enum DegradationReason
     Unavailable,
     /// <summary>The retry budget was spent, so a transient failure was not retried.</summary>
     RetryBudgetExhausted,
+    /// <summary>The caller cancelled the call (its <see cref="System.Threading.CancellationToken"/>): the work was cancelled; nothing is said about the dependency.</summary>
+    Cancelled,
 }

@@ -10,4 +10,7 @@ public sealed record CallCounters(long Succeeded, long Fallbacks, long Rejected,
 {
     /// <summary>Refused: the caller's own error (the dependency said no to the request); not trouble at the dependency.</summary>
     public long Refused { get; init; }
+
+    /// <summary>Cancelled by their callers (the work was cancelled): neither failed nor trouble at the dependency.</summary>
+    public long Cancelled { get; init; }
 }

@@ -94,7 +94,7 @@ public sealed class DeadlineTests(ITestOutputHelper output) : ActorTestBase(outp
             .AddDependency("profile").AddDependency("recommendations").AddDependency("notifications", d => d.Timeout = TimeSpan.FromSeconds(30))
             .Validate();
         var supervisor = Sys.ActorOf(DependencySupervisor.Props(options), "dependencies");
-        var client = new GuardedCallsClient(supervisor, Time);
+        var client = new GuardedCallsClient(supervisor);
         var slowStarted = new TaskCompletionSource();
         var slowCancelled = new TaskCompletionSource();
         IReadOnlyList<PagePart> parts =

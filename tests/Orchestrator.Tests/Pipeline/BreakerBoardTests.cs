@@ -39,7 +39,7 @@ public sealed class BreakerBoardTests
         });
         Assert.Equal(probes, taken);
         Assert.Equal(0, board.ProbesLeft);
-        Assert.True(board.RejectsAt(_time.GetUtcNow()));
+        Assert.Equal(BreakerCheck.Rejects, board.Check(_time.GetUtcNow()));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class BreakerBoardTests
         Assert.False(board.TryTakeProbe(out _));
         breaker.Isolate();
         Assert.False(board.TryTakeProbe(out _));
-        Assert.True(board.RejectsAt(_time.GetUtcNow().AddYears(1)));
+        Assert.Equal(BreakerCheck.Rejects, board.Check(_time.GetUtcNow().AddYears(1)));
     }
 
     [Fact]
@@ -89,19 +89,19 @@ public sealed class BreakerBoardTests
         Assert.Equal(opened, board.OpenedAt);
         Assert.Equal(opened.AddSeconds(10), board.OpenUntil);
         Assert.Equal(1, board.Openings);
-        Assert.True(board.RejectsAt(opened.AddSeconds(9)));
-        Assert.False(board.IsDueAt(opened.AddSeconds(9)));
+        Assert.Equal(BreakerCheck.Rejects, board.Check(opened.AddSeconds(9)));
+        Assert.NotEqual(BreakerCheck.Defer, board.Check(opened.AddSeconds(9)));
 
         _time.Advance(TimeSpan.FromSeconds(10));
-        Assert.False(board.RejectsAt(_time.GetUtcNow()));
-        Assert.True(board.IsDueAt(_time.GetUtcNow()));
+        Assert.NotEqual(BreakerCheck.Rejects, board.Check(_time.GetUtcNow()));
+        Assert.Equal(BreakerCheck.Defer, board.Check(_time.GetUtcNow()));
         Assert.Equal(BreakerState.Open, board.State); // reading never moves it
 
         breaker.Follow("n/a"); // not closed: no move
         breaker.Reset();
         Assert.True(breaker.Follow("the cluster says so"));
         Assert.Null(board.OpenUntil); // following: open without an end of its own
-        Assert.True(board.RejectsAt(_time.GetUtcNow().AddYears(1)));
+        Assert.Equal(BreakerCheck.Rejects, board.Check(_time.GetUtcNow().AddYears(1)));
         Assert.Equal(2, board.Openings);
     }
 
@@ -119,6 +119,6 @@ public sealed class BreakerBoardTests
 
         // Asked now, with the time it read before the end, the caller learns the period is over: it hands the call to the owner.
         Assert.True(board.OpenPeriodEndedAt(_time.GetUtcNow().AddSeconds(-5)));
-        Assert.False(board.IsDueAt(_time.GetUtcNow())); // not open any more
+        Assert.NotEqual(BreakerCheck.Defer, board.Check(_time.GetUtcNow())); // not open any more
     }
 }

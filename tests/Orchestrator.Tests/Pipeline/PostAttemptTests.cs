@@ -1,0 +1,142 @@
+using Orchestrator.Actors.Dependencies;
+using Orchestrator.Contracts;
+using Orchestrator.Tests.Actors;
+using Xunit.Abstractions;
+
+namespace Orchestrator.Tests.Pipeline;
+
+/// <summary>
+/// The one post-attempt stage, whichever side ran the attempt and whichever way the call came in: the caller's token
+/// cancels the work (and says nothing about the dependency), a told call's retry is answered by the dependency's
+/// actor itself (no temporary actor in between), and a timeout is counted once per attempt on both sides. Virtual time.
+/// </summary>
+public sealed class PostAttemptTests(ITestOutputHelper output) : ActorTestBase(output)
+{
+    private DependencyHandle Handle(string name, Action<DependencyOptions>? configure = null)
+    {
+        var options = new OrchestratorOptions { TimeProvider = Time };
+        options.AddDependency(name, configure);
+        var supervisor = Sys.ActorOf(DependencySupervisor.Props(options.Validate()), "dependencies");
+        supervisor.Tell(GetDependencyDirectory.Instance, TestActor);
+        return ExpectMsg<DependencyDirectory>().Handles[name];
+    }
+
+    [Fact]
+    public async Task The_callers_token_cancels_the_work_run_on_its_side_and_nothing_is_held_against_the_dependency()
+    {
+        var payments = Handle("payments");
+        var gate = new Gate();
+        var workToken = CancellationToken.None;
+        using var cancel = new CancellationTokenSource();
+        var answer = payments.CallAsync(new GuardedCall<int>("payments", ct =>
+        {
+            workToken = ct;
+            return gate.Pass(1, ct);
+        }), cancel.Token);
+        Assert.Equal(1, gate.Started); // inline, on this thread
+        Assert.False(workToken.IsCancellationRequested);
+
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answer);
+        Assert.True(workToken.IsCancellationRequested); // the work itself was cancelled, not only the wait
+        var status = StatusOf(payments.Actor);
+        Assert.Equal((0, 0L, 1L), (status.Breaker.WindowFailures, status.Calls.Failed, status.Calls.Cancelled));
+        Assert.Equal(0, status.Bulkhead.InFlight);
+        Assert.Equal(0, payments.Gate.Admitted);
+    }
+
+    [Fact]
+    public async Task The_callers_token_cancels_the_work_of_a_call_the_actor_runs()
+    {
+        var products = Handle("products", o => o.Cache.Enabled = true); // a keyed call goes to the actor (single flight)
+        var gate = new Gate();
+        var workToken = CancellationToken.None;
+        using var cancel = new CancellationTokenSource();
+        var answer = products.CallAsync(new GuardedCall<string>("products", ct =>
+        {
+            workToken = ct;
+            return gate.Pass("v", ct);
+        }) { Key = "k" }, cancel.Token);
+        Await(gate.StartedAtLeast(1));
+
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answer);
+        AwaitCondition(() => workToken.IsCancellationRequested, TimeSpan.FromSeconds(5));
+        AwaitAssert(() =>
+        {
+            var status = StatusOf(products.Actor);
+            Assert.Equal((0, 0, 0L, 1L), (status.Bulkhead.InFlight, status.Breaker.WindowFailures, status.Calls.Failed, status.Calls.Cancelled));
+        }, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_token_cancelled_before_the_call_runs_nothing()
+    {
+        var payments = Handle("payments");
+        var ran = 0;
+        var answer = payments.CallAsync(new GuardedCall<int>("payments", _ => Task.FromResult(Interlocked.Increment(ref ran))), new CancellationToken(true));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answer);
+        Assert.Equal(0, ran);
+        Assert.Equal(0, payments.Gate.Admitted);
+    }
+
+    [Fact]
+    public void A_told_call_retried_after_its_first_attempt_failed_on_the_callers_side_is_answered_by_the_dependencys_actor()
+    {
+        var payments = Handle("payments", o =>
+        {
+            o.Retry.MaxAttempts = 2;
+            o.Retry.BaseDelay = TimeSpan.FromMilliseconds(100);
+            o.Retry.MaxDelay = TimeSpan.FromMilliseconds(100);
+        });
+        var attempts = 0;
+        payments.Tell(new GuardedCall<int>("payments", _ => Interlocked.Increment(ref attempts) == 1
+            ? throw new HttpRequestException("blip")
+            : Task.FromResult(42)), TestActor);
+
+        AwaitCondition(() => Volatile.Read(ref attempts) == 1, TimeSpan.FromSeconds(5));
+        AwaitAssert(() =>
+        {
+            Advance(TimeSpan.FromMilliseconds(100)); // the backoff, once the actor has the call
+            Assert.Equal(2, Volatile.Read(ref attempts));
+        }, TimeSpan.FromSeconds(5));
+
+        var result = ExpectMsg<CallResult<int>>();
+        Assert.Equal((CallOutcome.Succeeded, 42, 2), (result.Outcome, result.Value, result.Attempts));
+        Assert.Equal(payments.Actor, LastSender); // straight from the dependency's actor: no temporary actor in between
+        var status = StatusOf(payments.Actor);
+        Assert.Equal((1, 1L), (status.Breaker.WindowFailures, status.Retry!.Retries));
+    }
+
+    [Fact]
+    public async Task A_timeout_is_counted_once_per_attempt_whichever_side_ran_it()
+    {
+        var payments = Handle("payments", o =>
+        {
+            o.Timeout = TimeSpan.FromSeconds(1);
+            o.Retry.MaxAttempts = 2;
+            o.Retry.BaseDelay = TimeSpan.FromMilliseconds(100);
+            o.Retry.MaxDelay = TimeSpan.FromMilliseconds(100);
+        });
+        var gate = new Gate(); // never opened: every attempt runs into its timeout
+        var answer = payments.CallAsync(new GuardedCall<int>("payments", ct => gate.Pass(1, ct)));
+        Assert.Equal(1, gate.Started); // the first attempt on the caller's side
+
+        Advance(TimeSpan.FromSeconds(1));
+        Await(gate.StartedAtLeast(1));
+        AwaitAssert(() =>
+        {
+            Advance(TimeSpan.FromMilliseconds(100)); // the backoff; the second attempt on the actor's side
+            Assert.Equal(2, gate.Started);
+        }, TimeSpan.FromSeconds(5));
+        Advance(TimeSpan.FromSeconds(1));
+
+        var result = await answer.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal((DegradationReason.Timeout, 2), (result.Reason, result.Attempts));
+        var status = StatusOf(payments.Actor);
+        Assert.Equal(2L, status.Calls.TimedOut);
+        Assert.Equal(2, status.Breaker.WindowFailures);
+    }
+}
