@@ -1,4 +1,3 @@
-using Akka.Actor;
 using Akka.Hosting;
 using Orchestrator.Actors.Hosting;
 using Orchestrator.Actors.Root;
@@ -32,13 +31,13 @@ public static class ClusteringHostingExtensions
         if (!Sharing.TryAdd(builder, options)) return builder;
         return builder
             .AddHocon(ClusterSharing.DefaultConfig(options.Cluster), HoconAddMode.Append)
-            .WithActors((system, registry) =>
+            .WithActors(new ActorStarter(async (system, registry) =>
             {
                 if (!options.Cluster.Enabled || !ClusterSharing.IsClustered(system)) return;
                 var guardian = registry.Get<OrchestratorGuardian>();
-                // A start-up thread, not an actor's: the cluster-state actor is registered before later callbacks run.
-                ClusterSharing.StartAsync(guardian, options, StartLimit).GetAwaiter().GetResult();
-            });
+                // Akka.Hosting awaits its starters in order: the cluster-state actor is registered before later ones run.
+                await ClusterSharing.StartAsync(guardian, options, StartLimit).ConfigureAwait(false);
+            }));
     }
 
 }

@@ -71,7 +71,7 @@ public static class NodeHost
         if (settings.Cluster.Bootstrap.Enabled)
             PortCheck.EnsureFree($"{BootstrapSettings.SectionName}:ManagementPort", settings.Cluster.Hostname, settings.Cluster.Bootstrap.ManagementPort);
         PortCheck.EnsureHttpFree(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey));
-        var ledger = OpenPaymentLedger(settings.Downstream, orchestrator.WriteQueue);
+        var ledger = NodeStorage.OpenPaymentLedger(settings.Downstream, orchestrator.WriteQueue);
 
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly))
@@ -146,7 +146,7 @@ public static class NodeHost
                 .WithOrchestrator(orchestratorSection, o => DeclareDemoDependencies(o, services.GetRequiredService<DownstreamClient>))
                 .WithOrchestratorClustering() // breaker (and stress) sharing: Orchestrator.Clustering
                 .WithWriteQueue(orchestrator, [new PaymentWriteTarget(services), new InventoryReleaseTarget(services)])
-                .WithOrderBook(TimeProvider.System, JournalName(orchestrator.WriteQueue), settings.Shop.OrderSnapshotEvery)
+                .WithOrderBook(TimeProvider.System, WriteQueueStorage.Describe(orchestrator.WriteQueue), settings.Shop.OrderSnapshotEvery)
                 .WithDashboard(services); // /user/dashboard (Dashboard/DashboardHosting.cs)
 
             akka.AddStartup((system, _) => system.ActorOf(JournalWatch.Props(services.GetRequiredService<NodeLifecycle>(),
@@ -176,7 +176,7 @@ public static class NodeHost
         builder.Services.AddSingleton<NodeLifecycle>();
         builder.Services.AddSingleton<ClusterReadiness>();
         builder.Services.AddSingleton(settings.Storage);
-        builder.Services.AddSingleton(new StoragePaths(StorageFiles(orchestrator.WriteQueue, ledger)));
+        builder.Services.AddSingleton(NodeStorage.Paths(orchestrator.WriteQueue, ledger));
         builder.Services.AddSingleton<NodeReadiness>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeReadiness>());
         builder.Services.AddSingleton<WarmUp>();
@@ -224,36 +224,6 @@ public static class NodeHost
             },
         }));
         return app;
-    }
-
-    /// <summary>The journal as its errors name it: "SQLite file PATH", or the provider's database.</summary>
-    private static string JournalName(WriteQueueOptions writeQueue) =>
-        writeQueue.IsSqlite && string.IsNullOrWhiteSpace(writeQueue.ConnectionString) ? $"SQLite file {writeQueue.EffectiveDatabasePath}" : $"{writeQueue.Provider} database";
-
-    /// <summary>The files the node writes to: the journal (when it is a SQLite file of the node's) and the payments ledger.</summary>
-    private static List<(string What, string File)> StorageFiles(WriteQueueOptions writeQueue, PaymentLedger ledger)
-    {
-        var files = new List<(string What, string File)>();
-        if (writeQueue.IsSqlite && string.IsNullOrWhiteSpace(writeQueue.ConnectionString)) files.Add(("journal", writeQueue.EffectiveDatabasePath));
-        files.Add(("payments ledger", ledger.Path));
-        return files;
-    }
-
-    /// <summary>The simulated payments service's durable ledger; a file that cannot be opened stops the node, naming the setting.</summary>
-    private static PaymentLedger OpenPaymentLedger(DownstreamSettings downstream, WriteQueueOptions writeQueue)
-    {
-        var path = downstream.EffectivePaymentsDatabasePath(writeQueue);
-        try
-        {
-            return PaymentLedger.Open(path, TimeProvider.System);
-        }
-        catch (PaymentLedgerException e)
-        {
-            var setting = string.IsNullOrWhiteSpace(downstream.PaymentsDatabasePath)
-                ? $"{DownstreamSettings.SectionName}:PaymentsDatabasePath (not set; the default beside the write queue)"
-                : $"{DownstreamSettings.SectionName}:PaymentsDatabasePath";
-            throw new NodeConfigurationException([$"{setting}: {e.Message}"]);
-        }
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using Orchestrator.Actors.Telemetry;
 using Akka.Actor;
 using Akka.Event;
 using Orchestrator.Contracts;

@@ -8,7 +8,7 @@ namespace Orchestrator.WriteQueue;
 /// database its provider names. Checks the SQLite file at start-up, so a directory that cannot be created or a file
 /// that cannot be written stops the host with an error naming the setting, instead of failing the first write.
 /// </summary>
-internal static class WriteQueueStorage
+public static class WriteQueueStorage
 {
     private const string Setting = OrchestratorOptions.SectionName + ":WriteQueue";
 
@@ -64,7 +64,7 @@ internal static class WriteQueueStorage
     /// are read, and a quick check of its first pages is run); null when it can (a hot journal left by a crash is
     /// played back, as the journal would), or when it is empty (a new file).
     /// </summary>
-    internal static string? Unreadable(string path)
+    public static string? Unreadable(string path)
     {
         if (new FileInfo(path).Length == 0) return null;
         try

@@ -47,16 +47,16 @@ public sealed class CheckoutOutcomeTests : IAsyncLifetime
     /// <summary>Every dependency answers at once; the calls are recorded by dependency.</summary>
     private sealed class Answering(List<string> called) : IGuardedCalls
     {
-        public Task<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default)
+        public ValueTask<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default)
         {
             called.Add(call.Dependency);
             object value = typeof(T) == typeof(Reservation)
                 ? new Reservation("r-1", "p-100", 1, DateTimeOffset.UtcNow.AddMinutes(15))
                 : new ChargeReceipt("ch-1", "o-x", 1m, "EUR", "captured");
-            return Task.FromResult(new CallResult<T>(call.Dependency, new CallReport(CallOutcome.Succeeded, value, DegradationReason.None, null, null, null, TimeSpan.Zero, 1)));
+            return new(new CallResult<T>(call.Dependency, new CallReport(CallOutcome.Succeeded, value, DegradationReason.None, null, null, null, TimeSpan.Zero, 1)));
         }
 
-        public Task<CallResult<T>> CallAsync<T>(string dependency, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
+        public ValueTask<CallResult<T>> CallAsync<T>(string dependency, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
             CallAsync(new GuardedCall<T>(dependency, work), cancellationToken);
 
         public Task<OrchestratorStatus> StatusAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();

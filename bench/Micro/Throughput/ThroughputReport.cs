@@ -49,10 +49,12 @@ public static class ThroughputReport
         text.AppendLine(CultureInfo.InvariantCulture,
             $"Measured {machine.MeasuredAt:u} on {machine.Cores} cores, {machine.Os}, {machine.Runtime}.");
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Each way ran {arguments.Measure.TotalSeconds:0.###} s after a {arguments.Warmup.TotalSeconds:0.###} s warm-up, with each number of concurrent callers; every caller awaits its call before the next.");
+            $"Each way ran {arguments.Rounds} round(s) of {arguments.Measure.TotalSeconds:0.###} s after a {arguments.Warmup.TotalSeconds:0.###} s warm-up, interleaved with the other ways, with each number of concurrent callers; every caller awaits its call before the next. Medians over the rounds; the ratio to Polly is the median of each round's ratio.");
         text.AppendLine(Note);
         text.AppendLine();
         text.Append(Table(results));
+        text.AppendLine();
+        text.AppendLine("![throughput](throughput.png)");
         return text.ToString();
     }
 
@@ -66,13 +68,14 @@ public static class ThroughputReport
                 callers = arguments.Callers,
                 seconds = arguments.Measure.TotalSeconds,
                 warmupSeconds = arguments.Warmup.TotalSeconds,
+                rounds = arguments.Rounds,
                 ways = arguments.Ways,
             },
             note = Note,
             results,
         }, Json);
 
-    /// <summary>Writes <c>throughput.json</c> and <c>throughput.md</c> into <paramref name="directory"/>; returns their paths.</summary>
+    /// <summary>Writes <c>throughput.json</c>, <c>throughput.md</c> and <c>throughput.png</c> into <paramref name="directory"/>; returns their paths.</summary>
     public static IReadOnlyList<string> Write(string directory, IReadOnlyList<ThroughputResult> results, ThroughputArguments arguments, MachineInfo machine)
     {
         Directory.CreateDirectory(directory);
@@ -80,6 +83,8 @@ public static class ThroughputReport
         var markdown = Path.Combine(directory, "throughput.md");
         File.WriteAllText(json, JsonText(results, arguments, machine));
         File.WriteAllText(markdown, Markdown(results, arguments, machine));
-        return [json, markdown];
+        var chart = Path.Combine(directory, "throughput.png");
+        ThroughputPlot.Write(results, chart);
+        return [json, markdown, chart];
     }
 }

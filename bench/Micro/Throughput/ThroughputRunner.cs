@@ -76,24 +76,53 @@ public static class ThroughputRunner
         return 0;
     }
 
-    /// <summary>Every way with every number of callers (callers first, so that each way's ratio to Polly is measured close in time).</summary>
+    /// <summary>
+    /// Every way with every number of callers, in rounds: within a round every way runs once (in reverse order every
+    /// other round), so that a way and Polly are measured close in time, and a machine that is busier for a while
+    /// weighs on every way alike; each way's median over the rounds is kept.
+    /// </summary>
     public static IReadOnlyList<ThroughputResult> MeasureAll(ThroughputArguments arguments, CallTargets targets, TextWriter progress)
     {
         var results = new List<ThroughputResult>();
         foreach (var callers in arguments.Callers)
         {
-            var sameCallers = new List<ThroughputResult>();
-            foreach (var name in arguments.Ways)
+            var rounds = arguments.Ways.ToDictionary(w => w, _ => new List<ThroughputResult>());
+            for (var round = 1; round <= arguments.Rounds; round++)
             {
-                var result = Measure(WayCatalog.Create(name, targets), callers, arguments.Warmup, arguments.Measure);
-                progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{result.Way,-12} {callers,4} callers: {result.CallsPerSecond,14:N0} calls/s {result.BytesPerCall,8:N0} bytes/call"));
-                sameCallers.Add(result);
+                foreach (var name in round % 2 == 1 ? arguments.Ways : arguments.Ways.Reverse())
+                {
+                    var result = Measure(WayCatalog.Create(name, targets), callers, arguments.Warmup, arguments.Measure);
+                    progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{result.Way,-12} {callers,4} callers, round {round}: {result.CallsPerSecond,14:N0} calls/s {result.BytesPerCall,8:N0} bytes/call"));
+                    rounds[name].Add(result);
+                }
             }
-            var polly = sameCallers.Find(r => r.Way == WayCatalog.Polly)?.CallsPerSecond;
-            results.AddRange(sameCallers.Select(r => r with { RatioToPolly = polly > 0 ? Math.Round(r.CallsPerSecond / polly.Value, 4) : null }));
+            rounds.TryGetValue(WayCatalog.Polly, out var polly);
+            results.AddRange(arguments.Ways.Select(name => Combine(rounds[name], polly)));
         }
         return results;
+    }
+
+    /// <summary>One way's rounds as one result: medians, and the median of each round's ratio to Polly's same round.</summary>
+    public static ThroughputResult Combine(IReadOnlyList<ThroughputResult> rounds, IReadOnlyList<ThroughputResult>? polly)
+    {
+        var ratios = polly is null
+            ? []
+            : rounds.Zip(polly, (r, p) => p.CallsPerSecond > 0 ? r.CallsPerSecond / p.CallsPerSecond : double.NaN).Where(double.IsFinite).ToList();
+        var bytes = rounds.Where(r => r.BytesPerCall is not null).Select(r => r.BytesPerCall!.Value).ToList();
+        return new ThroughputResult(rounds[0].Way, rounds[0].Callers, rounds.Sum(r => r.Calls), Math.Round(rounds.Sum(r => r.Seconds), 4),
+            Math.Round(Median(rounds.Select(r => r.CallsPerSecond)), 1), bytes.Count > 0 ? Math.Round(Median(bytes), 1) : null,
+            ratios.Count > 0 ? Math.Round(Median(ratios), 4) : null)
+        {
+            RoundCallsPerSecond = [.. rounds.Select(r => r.CallsPerSecond)],
+        };
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /// <summary>One way with <paramref name="callers"/> callers: warm-up, then the measured window; throws when the way failed.</summary>

@@ -53,14 +53,19 @@ internal sealed class BreakerBoard
     /// (or following the cluster), isolated, or half-open with every probe taken, rejects; open with its open period
     /// over defers to the owner, who moves the breaker first (<see cref="CircuitBreaker.Refresh"/>).
     /// </summary>
-    public BreakerCheck Check(DateTimeOffset now)
+    public BreakerCheck Check(DateTimeOffset now) => Check(now, null);
+
+    /// <summary><see cref="Check(DateTimeOffset)"/>, reading <paramref name="time"/> only when the breaker is open (the clock is not free).</summary>
+    public BreakerCheck Check(TimeProvider time) => Check(default, time);
+
+    private BreakerCheck Check(DateTimeOffset now, TimeProvider? time)
     {
         var word = Volatile.Read(ref _word);
         return StateOf(word) switch
         {
             BreakerState.Closed => BreakerCheck.Passes,
             BreakerState.HalfOpen => (word & ProbeMask) > 0 ? BreakerCheck.Passes : BreakerCheck.Rejects,
-            BreakerState.Open => OpenPeriodEndedAt(now) ? BreakerCheck.Defer : BreakerCheck.Rejects,
+            BreakerState.Open => OpenPeriodEndedAt(time?.GetUtcNow() ?? now) ? BreakerCheck.Defer : BreakerCheck.Rejects,
             _ => BreakerCheck.Rejects,
         };
     }

@@ -56,7 +56,7 @@ internal sealed class GuardedCallsClient : IGuardedCalls
     }
 
     /// <inheritdoc />
-    public Task<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default)
+    public ValueTask<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(call);
         if (call.ReplyTo is not null)
@@ -65,16 +65,16 @@ internal sealed class GuardedCallsClient : IGuardedCalls
         return directory.IsCompletedSuccessfully ? CallThrough(directory.Result, call, cancellationToken) : CallLaterAsync(directory, call, cancellationToken);
     }
 
-    private async Task<CallResult<T>> CallLaterAsync<T>(Task<DependencyDirectory> directory, GuardedCall<T> call, CancellationToken cancellationToken) =>
+    private async ValueTask<CallResult<T>> CallLaterAsync<T>(Task<DependencyDirectory> directory, GuardedCall<T> call, CancellationToken cancellationToken) =>
         await CallThrough(await directory.ConfigureAwait(false), call, cancellationToken).ConfigureAwait(false);
 
-    private static Task<CallResult<T>> CallThrough<T>(DependencyDirectory directory, GuardedCall<T> call, CancellationToken cancellationToken) =>
+    private static ValueTask<CallResult<T>> CallThrough<T>(DependencyDirectory directory, GuardedCall<T> call, CancellationToken cancellationToken) =>
         directory.Handles.TryGetValue(call.Dependency, out var handle)
             ? handle.CallAsync(call, cancellationToken)
-            : Task.FromResult((CallResult<T>)DependencySupervisor.UnknownDependencyResult(call, directory.Names));
+            : new((CallResult<T>)DependencySupervisor.UnknownDependencyResult(call, directory.Names));
 
     /// <inheritdoc />
-    public Task<CallResult<T>> CallAsync<T>(string dependency, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
+    public ValueTask<CallResult<T>> CallAsync<T>(string dependency, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
         CallAsync(new GuardedCall<T>(dependency, work), cancellationToken);
 
     /// <inheritdoc />

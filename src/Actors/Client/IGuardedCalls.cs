@@ -8,13 +8,16 @@ namespace Orchestrator.Actors.Client;
 /// </summary>
 public interface IGuardedCalls
 {
-    /// <summary>Sends <paramref name="call"/> and waits for its result; never throws for a dependency's failure.</summary>
+    /// <summary>
+    /// Sends <paramref name="call"/> and waits for its result; never throws for a dependency's failure. On the
+    /// common path it completes at once, allocating nothing of its own (await it once, as any <see cref="ValueTask{TResult}"/>).
+    /// </summary>
     /// <param name="call">The call.</param>
-    /// <param name="cancellationToken">Stops waiting (the call itself still runs to its own end).</param>
-    Task<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default);
+    /// <param name="cancellationToken">Cancels the call: its work (wherever it runs) and the wait; the caller then gets an <see cref="OperationCanceledException"/>.</param>
+    ValueTask<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default);
 
     /// <summary>Runs <paramref name="work"/> against <paramref name="dependency"/> with the dependency's defaults.</summary>
-    Task<CallResult<T>> CallAsync<T>(string dependency, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default);
+    ValueTask<CallResult<T>> CallAsync<T>(string dependency, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default);
 
     /// <summary>The status of every dependency.</summary>
     Task<OrchestratorStatus> StatusAsync(CancellationToken cancellationToken = default);

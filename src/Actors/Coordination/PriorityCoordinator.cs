@@ -1,4 +1,3 @@
-using Orchestrator.Actors;
 using Akka.Actor;
 using Akka.Event;
 using Orchestrator.Actors.Cluster;

@@ -20,7 +20,7 @@ internal readonly struct ActorSide(CallDesk desk, PendingCall pending) : IPipeli
     public BreakerCheck CheckBreaker()
     {
         desk.Breaker.Refresh();
-        return desk.Handle.CheckBreaker(Now) == BreakerCheck.Passes ? BreakerCheck.Passes : BreakerCheck.Rejects;
+        return desk.Handle.CheckBreaker() == BreakerCheck.Passes ? BreakerCheck.Passes : BreakerCheck.Rejects;
     }
 
     public GateCheck TryEnterGate(GuardedCall call) => desk.Handle.TryEnterGate();
@@ -37,7 +37,11 @@ internal readonly struct ActorSide(CallDesk desk, PendingCall pending) : IPipeli
     public void ReleaseSlot() => desk.Bulkhead.Release();
 
     public void RecordSuccess(TimeSpan duration, BreakerPermit permit, long round) => desk.Breaker.RecordSuccess(duration, permit, round);
-    public void RecordFailure(TimeSpan duration, BreakerPermit permit, long round) => desk.Breaker.RecordFailure(duration, permit, round);
+    public void RecordFailure(TimeSpan duration, BreakerPermit permit, long round)
+    {
+        desk.Successes.Collect(); // the callers' successes before it first: the breaker sees them in order
+        desk.Breaker.RecordFailure(duration, permit, round);
+    }
     public void CountTimeout() => desk.Handle.Stats.CountTimeout();
     public void Warn(string? problem) => desk.Handle.WarnAbout(problem);
 }

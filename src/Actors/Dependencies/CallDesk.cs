@@ -32,12 +32,20 @@ internal sealed class CallDesk
     {
         (_handle, _state, _timers, _self, _random) = (handle, state, timers, self, random);
         _replies = new CallReplies(handle, state, timers, log);
+        Successes = new SuccessCollector(handle, state, timers);
+        handle.Tally.StopCollecting(); // a new desk (after a restart) has no collection timer yet: the next success tells it
+        Successes.Collect();
         _cache = new CacheStage(handle, state, timers, _replies, fetch => Process(fetch, PipelineStage.Attempt));
+        InHand = new CallsInHand(handle, state, timers, _replies, (call, replyTo, arrived, held) => NewPending(call, replyTo, arrived, held, null));
     }
 
     internal DependencyHandle Handle => _handle;
     internal CircuitBreaker Breaker => _state.Breaker;
     internal CacheStage Cache => _cache;
+    internal SuccessCollector Successes { get; }
+
+    /// <summary>Every call in the actor's hands, for restarts and stops.</summary>
+    internal CallsInHand InHand { get; }
     internal Bulkhead<PendingCall> Bulkhead => _state.Bulkhead;
     private DependencyOptions Options => _handle.Options;
     private string Name => _handle.Name;
@@ -246,53 +254,6 @@ internal sealed class CallDesk
         if (!_state.BackingOff.Remove(pending.Id)) return;
         pending.Phase = CallPhase.New;
         Process(pending, PipelineStage.Attempt);
-    }
-
-    // ---- restarts and stops ---------------------------------------------------------------------------------------
-
-    /// <summary>Every call this actor holds, followers of single flights included.</summary>
-    public IEnumerable<PendingCall> AllInHand()
-    {
-        var leaders = _state.Running.Values.Concat(Bulkhead.QueuedItems).Concat(_state.BackingOff.Values).ToList();
-        return leaders
-            .Concat(_state.Flights.Values.Where(l => !leaders.Contains(l)))
-            .SelectMany(l => l.Followers is { } f ? f.Prepend(l) : [l])
-            .Distinct();
-    }
-
-    /// <summary>Answers a call that crashed the actor as it arrived (the new instance never sees it), unless it is already in hand.</summary>
-    public void AnswerCrashed(GuardedCall call, IActorRef replyTo, long arrived, Holdings held, Exception reason)
-    {
-        if (AllInHand().Any(p => ReferenceEquals(p.Call, call))) return;
-        _replies.Reply(NewPending(call, replyTo, arrived, held, null), new CallReport(CallOutcome.Failed, null, DegradationReason.ActorFailure, null, reason,
-            $"The actor of '{Name}' crashed while taking the call in: {reason.Message}", TimeSpan.Zero, 0));
-    }
-
-    /// <summary>Answers every call in hand: the actor stopped.</summary>
-    public void AnswerAllInHand()
-    {
-        foreach (var pending in AllInHand().ToList())
-        {
-            if (pending.Phase == CallPhase.Queued) Bulkhead.RemoveQueued(pending);
-            if (pending.Phase == CallPhase.Running) Bulkhead.Release();
-            _replies.Reply(pending, new CallReport(pending.Attempts == 0 ? CallOutcome.Rejected : CallOutcome.Failed, null, DegradationReason.ActorFailure, null, null,
-                $"The actor of '{Name}' stopped while the call was in its hands.", TimeSpan.Zero, 0));
-        }
-        _state.Running.Clear();
-        _state.BackingOff.Clear();
-        _state.Flights.Clear();
-    }
-
-    /// <summary>Sets the timers of the calls in hand again (a restarted actor's timers are new).</summary>
-    public void RearmTimers()
-    {
-        var now = _handle.Time.GetUtcNow();
-        foreach (var p in Bulkhead.QueuedItems)
-            _timers.StartSingleTimer(new QueueTimerKey(p.Id), new QueueWaitEnded(p), NotNegative(p.QueueDeadline - now));
-        foreach (var p in _state.BackingOff.Values)
-            _timers.StartSingleTimer(new RetryTimerKey(p.Id), new RetryDue(p), NotNegative(p.RetryAt - now));
-        foreach (var f in _state.Flights.Values.SelectMany(l => l.Followers ?? []).Where(f => f.Deadline is not null))
-            _timers.StartSingleTimer(new FollowerTimerKey(f.Id), new FollowerDeadline(f), NotNegative(f.Deadline!.Value - now));
     }
 
     public static TimeSpan NotNegative(TimeSpan t) => t > TimeSpan.Zero ? t : TimeSpan.Zero;

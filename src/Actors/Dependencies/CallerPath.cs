@@ -16,9 +16,30 @@ namespace Orchestrator.Actors.Dependencies;
 /// </summary>
 internal static class CallerPath
 {
-    /// <summary>Takes <paramref name="call"/> through the pipeline and returns its answer; <paramref name="cancellation"/> cancels its work.</summary>
-    public static ValueTask<CallResult<T>> Call<T>(DependencyHandle handle, GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellation) =>
-        Enter(handle, call, new Awaited<T>(wait), cancellation);
+    /// <summary>
+    /// Takes <paramref name="call"/> through the pipeline and returns its answer. <paramref name="cancellation"/>
+    /// cancels the call's work (wherever it runs) and the wait, and the caller then gets an
+    /// <see cref="OperationCanceledException"/>, as .NET's convention is.
+    /// </summary>
+    public static ValueTask<CallResult<T>> Call<T>(DependencyHandle handle, GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellation)
+    {
+        if (cancellation.IsCancellationRequested) return ValueTask.FromCanceled<CallResult<T>>(cancellation);
+        var answer = Enter(handle, call, new Awaited<T>(wait), cancellation);
+        if (!cancellation.CanBeCanceled) return answer;
+        return answer.IsCompletedSuccessfully ? CancelledOr(answer.Result, cancellation) : new(AwaitCancellable(answer, cancellation));
+    }
+
+    private static ValueTask<CallResult<T>> CancelledOr<T>(CallResult<T> result, CancellationToken cancellation) =>
+        result.Reason == DegradationReason.Cancelled && cancellation.IsCancellationRequested
+            ? ValueTask.FromCanceled<CallResult<T>>(cancellation)
+            : new(result);
+
+    private static async Task<CallResult<T>> AwaitCancellable<T>(ValueTask<CallResult<T>> answer, CancellationToken cancellation)
+    {
+        var result = await answer.AsTask().WaitAsync(cancellation).ConfigureAwait(false);
+        cancellation.ThrowIfCancellationRequested();
+        return result;
+    }
 
     /// <summary>Takes <paramref name="call"/> through the pipeline; its answer is told to <paramref name="replyTo"/>. No user code runs on this thread.</summary>
     public static void Tell<T>(DependencyHandle handle, GuardedCall<T> call, IActorRef replyTo) => _ = Enter(handle, call, new Told<T>(replyTo), default);
@@ -28,8 +49,7 @@ internal static class CallerPath
     {
         var arrived = handle.Time.GetTimestamp();
         handle.NoteTier(call.Tier);
-        var caller = Activity.Current;
-        var span = OrchestratorTracing.StartCall(handle.Name, call);
+        var span = OrchestratorTracing.StartCall(handle.Name, call, out var caller);
         try
         {
             var side = new CallerSide(handle);

@@ -20,7 +20,7 @@ internal readonly struct CallerSide(DependencyHandle handle) : IPipelineSide, IA
 
     public bool TryAdmitLoad(GuardedCall call) => handle.TryAdmitLoad(call);
 
-    public BreakerCheck CheckBreaker() => handle.CheckBreaker(Now);
+    public BreakerCheck CheckBreaker() => handle.CheckBreaker();
 
     public GateCheck TryEnterGate(GuardedCall call) => handle.TryEnterGate();
 
@@ -58,7 +58,7 @@ internal readonly struct CallerSide(DependencyHandle handle) : IPipelineSide, IA
         if (handle.Tally.Add(slow)) handle.Actor.Tell(SuccessesReady.Instance);
     }
 
-    public void RecordFailure(TimeSpan duration, BreakerPermit permit, long round) => handle.Actor.Tell(new AttemptFailed(duration, permit, round));
+    public void RecordFailure(TimeSpan duration, BreakerPermit permit, long round) => handle.Actor.Tell(new AttemptFailed(duration, permit, round, handle.Tally.Mark()));
 
     public void CountTimeout() => handle.Stats.CountTimeout();
 

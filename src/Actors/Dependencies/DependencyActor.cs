@@ -27,8 +27,6 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     private const string BreakerTimerKey = "breaker-due";
     private const string FollowTimerKey = "follow-check";
     private const string FollowDueTimerKey = "follow-due";
-    private const string FaultTimerKey = "fault-expires";
-    private static long _faultIds;
 
     /// <summary>How often a rejecting bulkhead looks whether it still rejects.</summary>
     public static readonly TimeSpan RejectingCheckInterval = TimeSpan.FromSeconds(1);
@@ -41,6 +39,7 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     private ClusterFollowing _following = null!;
     private RejectionWatch _rejections = null!;
     private ActiveProbe _probe = null!;
+    private FaultInjection _faults = null!;
 
     private DependencyActor(DependencyHandle handle, Func<double>? random)
     {
@@ -92,11 +91,13 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     {
         Receive<AdmittedCall>(m => _desk.Resume(m, Sender));
         Receive<GuardedCall>(call => _desk.TakeIn(call, call.ReplyTo ?? Sender));
-        Receive<SuccessesReady>(_ => RecordSuccesses());
+        Receive<SuccessesReady>(_ => Recorded(_desk.Successes.OnTold));
+        Receive<CollectSuccesses>(_ => Recorded(_desk.Successes.OnTimer));
         Receive<SlotFreed>(_ => _desk.Drain());
         Receive<ProbeSucceeded>(m => Recorded(() => Breaker.RecordSuccess(m.Duration, BreakerPermit.Probe, m.Round)));
         Receive<AttemptFailed>(m => Recorded(() =>
         {
+            _desk.Successes.CollectUpTo(m.SuccessesBefore); // the successes before it first: the breaker sees them in order
             Breaker.RecordFailure(m.Duration, m.Permit, m.Round);
             _state.Budget.RecordAttempt();
         }));
@@ -135,41 +136,9 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
             _desk.Drain();
         });
         Receive<CrashDependencyActor>(_ => throw new ChaosCrashException(Name));
-        Receive<InjectFault>(m => Inject(m.Fault));
-        Receive<ClearFault>(_ =>
-        {
-            EndFault("cleared", "cleared by an operator");
-            Sender.Tell(new FaultCommandResult(Name, null, 1, null));
-        });
-        Receive<FaultExpired>(m =>
-        {
-            if (_handle.Fault?.Id == m.Id) EndFault("expired", "its duration passed");
-        });
-    }
-
-    /// <summary>Publishes <paramref name="fault"/> on the handle, where every path that runs the work reads it, until its duration passes.</summary>
-    private void Inject(Fault fault)
-    {
-        var now = _handle.Time.GetUtcNow();
-        var duration = fault.Duration ?? TimeSpan.FromHours(1);
-        var plan = new FaultPlan(Name, fault, Interlocked.Increment(ref _faultIds), now, now + duration, _handle.Time);
-        var replaced = _handle.Fault;
-        _handle.Fault = plan;
-        Timers.StartSingleTimer(FaultTimerKey, new FaultExpired(plan.Id), duration);
-        OrchestratorMetrics.FaultChanged(Name, fault.Kind.ToString().ToLowerInvariant(), "injected");
-        _log.Warning("Fault injected into {Dependency}: {Fault} until {Until}{Replaced}", Name, fault.ToString(), plan.Until,
-            replaced is null ? "" : $" (it replaces: {replaced.Fault})");
-        Sender.Tell(new FaultCommandResult(Name, plan.Status(), 1, null));
-    }
-
-    /// <summary>Ends the dependency's fault, if it has one.</summary>
-    private void EndFault(string @event, string why)
-    {
-        if (_handle.Fault is not { } plan) return;
-        _handle.Fault = null;
-        Timers.Cancel(FaultTimerKey);
-        OrchestratorMetrics.FaultChanged(Name, plan.Fault.Kind.ToString().ToLowerInvariant(), @event);
-        _log.Warning("Fault of {Dependency} ended ({Why}): {Fault}, {Affected} calls affected", Name, why, plan.Fault.ToString(), plan.Status().Affected);
+        Receive<InjectFault>(m => Sender.Tell(_faults.Inject(m.Fault)));
+        Receive<ClearFault>(_ => Sender.Tell(_faults.Clear()));
+        Receive<FaultExpired>(_faults.OnExpired);
     }
 
     private void Recovering()
@@ -195,15 +164,6 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         return following;
     }
 
-    /// <summary>Successes counted on the callers' side: into the breaker's window and the retry budget.</summary>
-    private void RecordSuccesses()
-    {
-        var (calls, slow) = _handle.Tally.Take();
-        Breaker.RecordSuccesses(calls, slow);
-        _state.Budget.RecordAttempts(calls);
-        _desk.Drain(); // their slots are free: waiting calls may start
-    }
-
     /// <summary>An outcome or a timer moved the breaker: waiting calls may start (or be turned away).</summary>
     private void Recorded(Action record)
     {
@@ -213,20 +173,8 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
 
     private DependencyStatus Status()
     {
-        var options = _handle.Options;
-        var gate = _handle.Gate;
-        return new DependencyStatus(Name, Breaker.Snapshot(),
-            new BulkheadSnapshot(_state.Bulkhead.InFlight, _state.Bulkhead.Queued, _state.Bulkhead.MaxConcurrency, _state.Bulkhead.QueueCapacity,
-                gate.RejectingReported, gate.RejectedTotal),
-            _handle.Stats.Snapshot(), options.Timeout)
-        {
-            Cache = _handle.Cache is { } cache ? new CacheSnapshot(cache.Count, cache.Hits, cache.StaleServed, cache.Misses, cache.Evictions) : null,
-            Retry = options.Retry.MaxAttempts > 1
-                ? new RetrySnapshot(_state.Retries, _state.RetriesDenied, _state.Budget.Totals().Attempts, _state.Budget.Totals().Retries)
-                : null,
-            Replica = options.Replica,
-            Fault = _handle.Fault?.Status(),
-        };
+        _desk.Successes.Collect(); // the status counts every success so far
+        return StatusReport.Of(_handle, _state);
     }
 
     // ---- state, events and restarts -------------------------------------------------------------------------------
@@ -238,6 +186,7 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         _following = new ClusterFollowing(_handle, state);
         _rejections = new RejectionWatch(_handle, state, Timers, _log);
         _probe = new ActiveProbe(_handle, state, Self, Timers, _log);
+        _faults = new FaultInjection(_handle, Timers, _log);
         state.Breaker.Transitioned = OnBreakerTransition;
     }
 
@@ -283,7 +232,7 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
 
     private void RearmTimers()
     {
-        _desk.RearmTimers();
+        _desk.InHand.RearmTimers();
         if (Breaker.OpenUntil is { } until) Timers.StartSingleTimer(BreakerTimerKey, BreakerDue.Instance, CallDesk.NotNegative(until - _handle.Time.GetUtcNow()));
         _rejections.Rearm();
         if (Breaker.FollowsCluster)
@@ -292,8 +241,7 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
             if (_handle.IsWantedWhileFollowing) CheckFollowing();
         }
         if (Breaker.State == BreakerState.HalfOpen && _handle.Options.Probe is not null) Self.Tell(ProbeDue.Instance);
-        if (_handle.Fault is { Until: { } faultUntil } fault)
-            Timers.StartSingleTimer(FaultTimerKey, new FaultExpired(fault.Id), CallDesk.NotNegative(faultUntil - _handle.Time.GetUtcNow()));
+        _faults.Rearm();
     }
 
     /// <inheritdoc />
@@ -308,18 +256,7 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         _log.Error(reason, "Dependency {Dependency} actor crashed while handling {MessageType}; restarting it", Name, message?.GetType().Name);
 
         // The message that crashed the actor is lost to the new instance: if it was a call not yet taken in, answer it here.
-        switch (message)
-        {
-            case AdmittedCall a:
-                _desk.AnswerCrashed(a.Call, a.Call.ReplyTo ?? Sender, a.Arrived, a.Held, reason);
-                break;
-            case RetryHandover h:
-                _desk.AnswerCrashed(h.Call, h.Call.ReplyTo ?? Sender, h.Arrived, h.Held, reason);
-                break;
-            case GuardedCall c:
-                _desk.AnswerCrashed(c, c.ReplyTo ?? Sender, _handle.Time.GetTimestamp(), Holdings.None, reason);
-                break;
-        }
+        _desk.InHand.AnswerCrashed(message, Sender, reason);
     }
 
     /// <inheritdoc />
@@ -337,7 +274,7 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     protected override void PostStop()
     {
         _handle.Gate.Close(); // senders now hear at once that the dependency's actor is gone
-        _desk?.AnswerAllInHand();
+        _desk?.InHand.AnswerAll();
     }
 
     /// <summary>Makes the actor, with a handle made once per Props, so that restarts keep it.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Akka.Actor;
 
 namespace Orchestrator.Actors.Dependencies;
@@ -17,8 +18,8 @@ internal sealed class DependencyDirectory(IReadOnlyDictionary<string, Dependency
 {
     private volatile IActorRef _supervisor = ActorRefs.Nobody;
 
-    /// <summary>The handles, by name.</summary>
-    public IReadOnlyDictionary<string, DependencyHandle> Handles { get; } = handles;
+    /// <summary>The handles, by name (frozen: looked up on every call).</summary>
+    public FrozenDictionary<string, DependencyHandle> Handles { get; } = handles.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The names, in declaration order.</summary>
     public IReadOnlyList<string> Names { get; } = names;

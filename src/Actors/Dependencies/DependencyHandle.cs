@@ -27,6 +27,9 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
 
     private volatile IActorRef _actor = ActorRefs.Nobody;
     private volatile string? _stoppedReason;
+
+    /// <summary>Why the actor stopped for good, if it did.</summary>
+    internal string? StoppedReason => _stoppedReason;
     private volatile string? _clusterNote;
     private int _wantedWhileFollowing;
     private volatile bool _carriedCritical;
@@ -149,34 +152,15 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
     }
 
     /// <summary>Runs <paramref name="call"/> and returns its result (its work runs on this thread when nothing stands in the way).</summary>
-    public Task<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default) => Call(call, null, cancellationToken);
+    public ValueTask<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default) => Call(call, null, cancellationToken);
 
-    Task<CallResult<T>> IDependencyEntry.CallAsync<T>(GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellationToken) =>
+    ValueTask<CallResult<T>> IDependencyEntry.CallAsync<T>(GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellationToken) =>
         Call(call, wait, cancellationToken);
 
-    /// <summary>
-    /// The awaiting way in: <paramref name="cancellationToken"/> cancels the call's work (wherever it runs) and the
-    /// wait, and the caller then gets an <see cref="OperationCanceledException"/>, as .NET's convention is.
-    /// </summary>
-    private Task<CallResult<T>> Call<T>(GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellationToken)
+    private ValueTask<CallResult<T>> Call<T>(GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<CallResult<T>>(cancellationToken);
-        var answer = CallerPath.Call(this, call, wait, cancellationToken);
-        if (!cancellationToken.CanBeCanceled) return answer.AsTask();
-        return answer.IsCompletedSuccessfully ? CancelledOr(answer.Result, cancellationToken) : AwaitCancellable(answer, cancellationToken);
-    }
-
-    private static Task<CallResult<T>> CancelledOr<T>(CallResult<T> result, CancellationToken cancellationToken) =>
-        result.Reason == DegradationReason.Cancelled && cancellationToken.IsCancellationRequested
-            ? Task.FromCanceled<CallResult<T>>(cancellationToken)
-            : Task.FromResult(result);
-
-    private static async Task<CallResult<T>> AwaitCancellable<T>(ValueTask<CallResult<T>> answer, CancellationToken cancellationToken)
-    {
-        var result = await answer.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        return result;
+        return CallerPath.Call(this, call, wait, cancellationToken);
     }
 
     void IDependencyEntry.Tell<T>(GuardedCall<T> call, IActorRef replyTo) => CallerPath.Tell(this, call, replyTo);
@@ -192,13 +176,12 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
     }
 
     /// <summary>
-    /// The breaker's word on a call arriving at <paramref name="now"/>, decided once for both sides
-    /// (<see cref="BreakerBoard.Check"/>); a call turned away while the breaker follows the cluster tells the actor
-    /// that callers want the dependency.
+    /// The breaker's word on a call arriving now, decided once for both sides (<see cref="BreakerBoard.Check(TimeProvider)"/>);
+    /// a call turned away while the breaker follows the cluster tells the actor that callers want the dependency.
     /// </summary>
-    internal BreakerCheck CheckBreaker(DateTimeOffset now)
+    internal BreakerCheck CheckBreaker()
     {
-        var check = Breaker.Check(now);
+        var check = Breaker.Check(Time);
         if (check == BreakerCheck.Rejects && Breaker.IsFollowing) NoteWantedWhileFollowing();
         return check;
     }
@@ -261,30 +244,8 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
         else admission.Release();
     }
 
-    /// <summary>A sentence for the caller, naming the dependency and why the call was turned away.</summary>
-    internal string DetailFor(DegradationReason reason, GuardedCall call) => reason switch
-    {
-        DegradationReason.DeadlineExceeded => $"The deadline of the call to '{Name}' ({call.Deadline:O}) had passed when it arrived.",
-        DegradationReason.FeatureDisabled => call.Feature is { } feature
-            ? $"The feature '{feature}' is switched off."
-            : $"{call.Tier} calls are switched off while the node is {Controls.Board.Current.Level}.",
-        DegradationReason.Shed when Controls.Admission is { } admission =>
-            $"The node sheds {call.Tier} calls: {admission.InFlight} calls in flight, {call.Tier} may use {admission.CapFor(call.Tier)} of {admission.Limit}.",
-        DegradationReason.BreakerOpen => BreakerDetail(),
-        DegradationReason.BulkheadFull =>
-            $"The bulkhead of '{Name}' is full: {Gate.Capacity} calls admitted ({Options.Bulkhead.MaxConcurrency} may run, {Options.Bulkhead.QueueCapacity} may wait).",
-        DegradationReason.ActorFailure => _stoppedReason ?? $"The actor of '{Name}' has stopped.",
-        _ => $"The call to '{Name}' was turned away: {reason}.",
-    };
-
-    private string BreakerDetail() => Breaker.State switch
-    {
-        BreakerState.Isolated => $"The circuit breaker of '{Name}' is isolated by hand.",
-        BreakerState.HalfOpen => $"The circuit breaker of '{Name}' is half-open and its probes are taken.",
-        BreakerState.Open when Breaker.OpenUntil is null => ClusterNote ?? $"The circuit breaker of '{Name}' is open on the cluster's evidence.",
-        BreakerState.Open when Breaker.OpenUntil is { } until => $"The circuit breaker of '{Name}' is open until {until:O} (open since {Breaker.OpenedAt:O}).",
-        _ => $"The circuit breaker of '{Name}' turned the call away.",
-    };
+    /// <summary>A sentence for the caller, naming the dependency and why the call was turned away (see <see cref="TurnedAway"/>).</summary>
+    internal string DetailFor(DegradationReason reason, GuardedCall call) => TurnedAway.Detail(this, reason, call);
 
     internal void WarnAbout(string? problem)
     {
@@ -308,29 +269,8 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
         Gate.Close();
     }
 
-    /// <summary>
-    /// The longest the dependency can take to answer <paramref name="call"/>: until its deadline, or the queue wait,
-    /// every attempt with its largest backoff, and the fallback chain (replica and call fallback); plus a grace.
-    /// </summary>
-    public TimeSpan LongestAnswerTime(GuardedCall call, TimeProvider time, TimeSpan grace)
-    {
-        if (call.Deadline is { } deadline)
-        {
-            var left = deadline - time.GetUtcNow();
-            return (left > TimeSpan.Zero ? left : TimeSpan.Zero) + grace;
-        }
-        var timeout = call.Timeout ?? Options.Timeout;
-        var retry = Options.Retry;
-        var total = timeout; // waiting in the queue
-        for (var attempt = 1; attempt <= retry.MaxAttempts; attempt++)
-        {
-            total += timeout;
-            if (attempt < retry.MaxAttempts) total += Actors.Retry.Backoff.Ceiling(attempt, retry.BaseDelay, retry.MaxDelay) + timeout; // a retry may queue too
-        }
-        if (Options.Replica is not null) total += timeout * 2;
-        if (call.HasFallback) total += timeout;
-        return total + grace;
-    }
+    /// <summary>The longest the dependency can take to answer <paramref name="call"/>, plus <paramref name="grace"/> (see <see cref="AnswerTime"/>).</summary>
+    public TimeSpan LongestAnswerTime(GuardedCall call, TimeProvider time, TimeSpan grace) => AnswerTime.Longest(this, call, time, grace);
 
     Task<ICallResult>? IChainHost.AskReplica(GuardedCall replicaCall) =>
         Directory?.Handles.TryGetValue(replicaCall.Dependency, out var replica) == true

@@ -31,8 +31,12 @@ internal sealed record SlotFreed
 /// <summary>A probe run on the caller's side succeeded.</summary>
 internal sealed record ProbeSucceeded(TimeSpan Duration, long Round);
 
-/// <summary>An attempt run on the caller's side failed in a way that counts against the dependency (the caller then walks the chain, or hands the call over for a retry).</summary>
-internal sealed record AttemptFailed(TimeSpan Duration, BreakerPermit Permit, long Round);
+/// <summary>
+/// An attempt run on the caller's side failed in a way that counts against the dependency (the caller then walks the
+/// chain, or hands the call over for a retry); <paramref name="SuccessesBefore"/>: the callers' successes before it,
+/// which the actor records first.
+/// </summary>
+internal sealed record AttemptFailed(TimeSpan Duration, BreakerPermit Permit, long Round, SuccessMark SuccessesBefore);
 
 /// <summary>
 /// An attempt run on the caller's side failed and may be retried (its failure was reported before, as

@@ -8,7 +8,8 @@ namespace Orchestrator.Actors.Dependencies;
 /// </summary>
 internal sealed class DependencyStats
 {
-    private long _succeeded, _fallbacks, _rejected, _failed, _refused, _cancelled, _timedOut, _elapsedTicks, _troubled;
+    private long _fallbacks, _rejected, _failed, _refused, _cancelled, _timedOut, _otherTicks, _troubled;
+    private readonly StripedTally _succeeded = new(); // the common case, counted from every caller at once: striped
 
     /// <summary>
     /// Answers that show trouble at the dependency: degraded for any reason but the node's own choice (feature off,
@@ -21,31 +22,34 @@ internal sealed class DependencyStats
     {
         if (outcome is not (CallOutcome.Succeeded or CallOutcome.Refused) && reason is not (DegradationReason.FeatureDisabled or DegradationReason.Shed or DegradationReason.Cancelled))
             Interlocked.Increment(ref _troubled);
+        if (outcome == CallOutcome.Succeeded)
+        {
+            _succeeded.Add(elapsed.Ticks);
+            return;
+        }
+        Interlocked.Add(ref _otherTicks, elapsed.Ticks);
         if (reason == DegradationReason.Cancelled)
         {
             Interlocked.Increment(ref _cancelled);
-            Interlocked.Add(ref _elapsedTicks, elapsed.Ticks);
             return;
         }
         switch (outcome)
         {
-            case CallOutcome.Succeeded: Interlocked.Increment(ref _succeeded); break;
             case CallOutcome.Fallback: Interlocked.Increment(ref _fallbacks); break;
             case CallOutcome.Rejected: Interlocked.Increment(ref _rejected); break;
             case CallOutcome.Refused: Interlocked.Increment(ref _refused); break;
             default: Interlocked.Increment(ref _failed); break;
         }
-        Interlocked.Add(ref _elapsedTicks, elapsed.Ticks);
     }
 
     /// <summary>Counts an attempt that ran out of time.</summary>
     public void CountTimeout() => Interlocked.Increment(ref _timedOut);
 
     /// <summary>Total time of all answered calls (for mean latency between two samples).</summary>
-    public TimeSpan TotalElapsed => TimeSpan.FromTicks(Interlocked.Read(ref _elapsedTicks));
+    public TimeSpan TotalElapsed => TimeSpan.FromTicks(_succeeded.Sum + Interlocked.Read(ref _otherTicks));
 
     /// <summary>The counts now.</summary>
     public CallCounters Snapshot() => new(
-        Interlocked.Read(ref _succeeded), Interlocked.Read(ref _fallbacks), Interlocked.Read(ref _rejected),
+        _succeeded.Count, Interlocked.Read(ref _fallbacks), Interlocked.Read(ref _rejected),
         Interlocked.Read(ref _failed), Interlocked.Read(ref _timedOut)) { Refused = Interlocked.Read(ref _refused), Cancelled = Interlocked.Read(ref _cancelled) };
 }

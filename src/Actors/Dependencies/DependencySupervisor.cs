@@ -1,8 +1,6 @@
-using Orchestrator.Actors;
 using Akka.Actor;
 using Akka.Event;
 using Orchestrator.Actors.Pipeline;
-using Orchestrator.Actors.Time;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Dependencies;

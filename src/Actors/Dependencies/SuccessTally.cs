@@ -2,28 +2,72 @@ namespace Orchestrator.Actors.Dependencies;
 
 /// <summary>
 /// Successes of calls run on the callers' side, waiting for the dependency's actor to record them in its breaker
-/// and retry budget. Callers add lock-free; the first addition after the actor took the last batch tells the actor
-/// (one small message for any number of successes), so a flood of fast calls never floods its mailbox. Failures and
-/// probes are told one by one: their order and details matter.
+/// and retry budget. Callers add lock-free (one atomic add, in a cell of their processor's: <see cref="StripedTally"/>).
+/// While the actor collects by itself (its collection timer is armed: see <see cref="SuccessCollector"/>) a success
+/// tells nobody; otherwise the first addition since the actor last took tells it (one small message for any number
+/// of successes). So a flood of fast calls costs the actor a few messages a second, not one per call.
+/// Failures and probes are told one by one, each with the <see cref="Mark"/> of the successes added before it: the
+/// actor records exactly those first, so the breaker sees successes and failures in the order they happened.
 /// </summary>
+/// <remarks>
+/// The counts only grow; the actor remembers how far it took. No success can be left behind: the actor stops
+/// collecting by itself and clears "told" (ending in a full fence) before it reads how many were added, and a caller
+/// adds (a full fence) before it reads whether the actor collects or was told. Either the actor's take sees the
+/// caller's success, or the caller sees that nobody collects and tells (a store-buffering pair, like
+/// <see cref="Bulkhead.BulkheadSlots.Release"/>'s). See <see cref="StopCollectingAndTake"/>.
+/// </remarks>
 internal sealed class SuccessTally
 {
-    private const long OneSlow = 1L << 32;
-    private long _counts; // slow calls in the high half, all calls in the low half: one atomic add per success
+    private readonly StripedTally _added = new(); // successes added since start (the count), and of them slow (the sum)
+    private long _taken, _takenSlow; // the actor's own
     private int _told;
+    private int _collecting;
 
-    /// <summary>Adds a success; true when the caller must tell the actor (nobody has since it last took the batch).</summary>
+    /// <summary>Adds a success; true when the caller must tell the actor.</summary>
     public bool Add(bool slow)
     {
-        Interlocked.Add(ref _counts, slow ? OneSlow + 1 : 1);
+        _added.Add(slow ? 1 : 0);
+        if (Volatile.Read(ref _collecting) == 1) return false;
         return Volatile.Read(ref _told) == 0 && Interlocked.Exchange(ref _told, 1) == 0;
     }
 
-    /// <summary>Takes the successes added so far (the actor only); a later addition tells the actor again.</summary>
+    /// <summary>The successes added so far: a failure told now carries it, and the actor records exactly these before it.</summary>
+    public SuccessMark Mark() => new(_added.Count, _added.Sum);
+
+    /// <summary>Takes every success added so far (the actor only); a later addition may tell the actor again.</summary>
     public (int Calls, int Slow) Take()
     {
-        Volatile.Write(ref _told, 0);
-        var counts = Interlocked.Exchange(ref _counts, 0);
-        return ((int)(counts & uint.MaxValue), (int)(counts >>> 32));
+        Interlocked.Exchange(ref _told, 0);
+        return TakeUpTo(Mark());
+    }
+
+    /// <summary>Takes the successes added up to <paramref name="mark"/> not taken yet (the actor only).</summary>
+    public (int Calls, int Slow) TakeUpTo(SuccessMark mark)
+    {
+        var calls = mark.Added - _taken;
+        if (calls <= 0) return (0, 0);
+        var slow = Math.Clamp(mark.Slow - _takenSlow, 0, calls);
+        _taken = mark.Added;
+        _takenSlow += slow;
+        return ((int)Math.Min(calls, int.MaxValue), (int)Math.Min(slow, int.MaxValue));
+    }
+
+    /// <summary>The actor collects by itself from now on (its timer is armed): successes tell nobody.</summary>
+    public void StartCollecting() => Volatile.Write(ref _collecting, 1);
+
+    /// <summary>The actor no longer collects by itself (a new actor after a restart, whose timer is gone): the next success tells it.</summary>
+    public void StopCollecting() => Volatile.Write(ref _collecting, 0);
+
+    /// <summary>
+    /// The collection timer's tick: stops collecting by itself, then takes (in this order: a success added meanwhile is
+    /// either taken, or its caller sees that nobody collects and tells).
+    /// </summary>
+    public (int Calls, int Slow) StopCollectingAndTake()
+    {
+        Volatile.Write(ref _collecting, 0);
+        return Take();
     }
 }
+
+/// <summary>How many successes (and slow ones) were added to a <see cref="SuccessTally"/> at some moment.</summary>
+internal readonly record struct SuccessMark(long Added, long Slow);

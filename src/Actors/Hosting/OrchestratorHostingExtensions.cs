@@ -48,7 +48,7 @@ public static class OrchestratorHostingExtensions
         }
         options.Validate();
         Declared.Add(builder, options);
-        return builder.WithActors((system, registry) => Start(system, registry, options));
+        return builder.WithActors(new ActorStarter((system, registry) => StartAsync(system, registry, options)));
     }
 
     /// <summary>
@@ -113,14 +113,14 @@ public static class OrchestratorHostingExtensions
         return services;
     }
 
-    private static void Start(ActorSystem system, IActorRegistry registry, OrchestratorOptions options)
+    private static async Task StartAsync(ActorSystem system, IActorRegistry registry, OrchestratorOptions options)
     {
         options.Validate().Freeze();
         var guardian = system.ActorOf(OrchestratorGuardian.Props(new OrchestratorRuntime(options), registry), OrchestratorGuardian.Name);
         registry.Register<OrchestratorGuardian>(guardian);
-        // Akka.Hosting runs WithActors callbacks one after another on a start-up thread (never an actor's): waiting
-        // here for the children, a few milliseconds, puts them in the registry before any later callback looks.
-        var children = guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, StartLimit).GetAwaiter().GetResult();
+        // Akka.Hosting awaits its actor starters one after another: awaiting the children here (a few milliseconds,
+        // blocking no thread) puts them in the registry before any later starter looks.
+        var children = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, StartLimit).ConfigureAwait(false);
         registry.Register<DependencySupervisor>(children.Dependencies, overwrite: true);
         registry.Register<PriorityCoordinator>(children.Coordinator, overwrite: true);
     }

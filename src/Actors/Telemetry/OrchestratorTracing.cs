@@ -37,10 +37,15 @@ internal static class OrchestratorTracing
     /// Starts the span of <paramref name="call"/> to <paramref name="dependency"/> and makes it current; null while
     /// nobody listens. The caller puts back <see cref="Activity.Current"/> when its synchronous part is done.
     /// </summary>
-    public static Activity? StartCall(string dependency, GuardedCall call)
+    public static Activity? StartCall(string dependency, GuardedCall call) => StartCall(dependency, call, out _);
+
+    /// <summary><see cref="StartCall(string, GuardedCall)"/>, saying which span was current before (to put back): read only when a span is made.</summary>
+    public static Activity? StartCall(string dependency, GuardedCall call, out Activity? before)
     {
+        before = null;
         if (!Source.HasListeners()) return null;
-        var parent = Activity.Current?.Context ?? call.TraceParent;
+        before = Activity.Current;
+        var parent = before?.Context ?? call.TraceParent;
         var span = Source.StartActivity(CallSpan, ActivityKind.Internal, parent);
         if (span is null) return null;
         span.DisplayName = $"{CallSpan} {dependency}";

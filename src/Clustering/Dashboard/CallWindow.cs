@@ -1,4 +1,3 @@
-using Orchestrator.Actors.Cluster;
 using System.Collections.Concurrent;
 
 namespace Orchestrator.Clustering.Dashboard;

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Observability;
 
 namespace Orchestrator.Clustering.Dashboard;

@@ -1,4 +1,3 @@
-using Orchestrator.Actors.Cluster;
 namespace Orchestrator.Clustering.Dashboard;
 
 // The summaries cross nodes (DashboardActor tells them to the dashboard actor of every other Up member): small

@@ -1,4 +1,3 @@
-using Orchestrator.Actors.Cluster;
 using Orchestrator.Actors.Observability;
 using Orchestrator.Actors.Telemetry;
 using Orchestrator.Contracts;

@@ -1,4 +1,3 @@
-using Orchestrator.Actors.Cluster;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;

@@ -1,4 +1,3 @@
-using Orchestrator.Actors.Cluster;
 namespace Orchestrator.Clustering;
 
 /// <summary>Asks the cluster-state actor for its links to the other members' cluster-state actors; the answer is <see cref="PeerLinks"/>. Local only.</summary>

@@ -1,4 +1,3 @@
-using Orchestrator.Actors.Cluster;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Clustering;

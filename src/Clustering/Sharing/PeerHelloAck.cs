@@ -1,4 +1,3 @@
-using Orchestrator.Actors.Cluster;
 namespace Orchestrator.Clustering;
 
 /// <summary>

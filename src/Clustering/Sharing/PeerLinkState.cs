@@ -1,4 +1,3 @@
-using Orchestrator.Actors.Cluster;
 namespace Orchestrator.Clustering;
 
 /// <summary>Where the cluster-state actor stands with another member's cluster-state actor.</summary>

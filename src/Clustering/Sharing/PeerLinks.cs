@@ -1,4 +1,3 @@
-using Orchestrator.Actors.Cluster;
 namespace Orchestrator.Clustering;
 
 /// <summary>The answer to <see cref="GetPeerLinks"/>: one link per other member, ordered by address.</summary>

@@ -1,4 +1,3 @@
-using Orchestrator.Actors.Cluster;
 using Akka.Cluster;
 
 namespace Orchestrator.Clustering;

@@ -34,10 +34,12 @@ public interface ICallResult
 /// <summary>The answer to a <see cref="GuardedCall{T}"/>.</summary>
 /// <typeparam name="T">The type of the dependency's answer.</typeparam>
 /// <remarks>
-/// Kept small, as one is built for every call: what only a degraded, rejected or cached answer has (reason, source,
-/// error, detail, age, trail) is held apart, and a plain success carries none of it.
+/// A value, as one is made for every call: an awaiting caller gets it without any allocation (it travels inside the
+/// <see cref="ValueTask{TResult}"/>; it is boxed only when told to an actor). What only a degraded, rejected or cached
+/// answer has (reason, source, error, detail, age, trail) is held apart, and a plain success carries none of it.
+/// <c>default</c> is no result at all (its <see cref="Dependency"/> is null).
 /// </remarks>
-public sealed record CallResult<T> : ICallResult
+public readonly record struct CallResult<T> : ICallResult
 {
     private readonly Particulars? _particulars;
 

@@ -21,6 +21,18 @@ public abstract record GuardedCall
         Dependency = dependency;
     }
 
+    /// <summary>A copy of <paramref name="original"/> (for <c>with</c>): what few calls set is copied, never shared.</summary>
+    protected GuardedCall(GuardedCall original)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        Dependency = original.Dependency;
+        Key = original.Key;
+        Tier = original.Tier;
+        _deadlineTicks = original._deadlineTicks;
+        _traceParent = original._traceParent;
+        _extras = original._extras?.Copy();
+    }
+
     /// <summary>The longest timeout a call or a dependency may have.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(1);
 
@@ -40,18 +52,26 @@ public abstract record GuardedCall
     /// </summary>
     public TimeSpan? Timeout
     {
-        get => _timeoutTicks == 0 ? null : new TimeSpan(_timeoutTicks);
+        get => _extras is { TimeoutTicks: not 0 } e ? new TimeSpan(e.TimeoutTicks) : null;
         init
         {
             if (value is { } t && (t <= TimeSpan.Zero || t > MaxTimeout))
                 throw new ArgumentOutOfRangeException(nameof(Timeout), t, $"Timeout must be positive and at most {MaxTimeout}.");
-            _timeoutTicks = value?.Ticks ?? 0;
+            Extras.TimeoutTicks = value?.Ticks ?? 0;
         }
     }
 
-    // Both kept as ticks (0: none), so that a call is as small as it can be: one is built for every call.
-    private long _timeoutTicks;
+    // One call is built for every call, so it is kept as small as it can be (72 bytes): the deadline as ticks
+    // (0: none), the caller's span as a reference, and what few calls set in one object apart (none for a plain call).
     private long _deadlineTicks = GuardedCallContext.Deadline is { } inherited ? inherited.UtcTicks + 1 : 0;
+    private object? _traceParent = System.Diagnostics.Activity.Current;
+    private CallExtras? _extras;
+
+    /// <summary>What few calls set, made when the first of it is set (only while the call is built: a call never changes after).</summary>
+    private protected CallExtras Extras => _extras ??= new CallExtras();
+
+    /// <summary>What few calls set, if any.</summary>
+    private protected CallExtras? ExtrasOrNull => _extras;
 
     /// <summary>
     /// An absolute point in time after which the answer is useless. No work starts after it, queued work is
@@ -78,16 +98,33 @@ public abstract record GuardedCall
     public Tier Tier { get; init; } = Tier.Important;
 
     /// <summary>The feature this call serves, if any (for feature flags and logs).</summary>
-    public string? Feature { get; init; }
+    public string? Feature
+    {
+        get => _extras?.Feature;
+        init => Extras.Feature = value;
+    }
 
     /// <summary>
     /// The caller's span when the call was built (<see cref="System.Diagnostics.Activity.Current"/> then, if any): the
     /// parent of the call's own span when it is sent from where no span is current (through an actor, say).
     /// </summary>
-    public System.Diagnostics.ActivityContext TraceParent { get; init; } = System.Diagnostics.Activity.Current?.Context ?? default;
+    public System.Diagnostics.ActivityContext TraceParent
+    {
+        get => _traceParent switch
+        {
+            System.Diagnostics.Activity span => span.Context,
+            System.Diagnostics.ActivityContext context => context,
+            _ => default,
+        };
+        init => _traceParent = value == default ? null : value;
+    }
 
     /// <summary>Where to send the result; when null the result goes to the sender of the message.</summary>
-    public IActorRef? ReplyTo { get; init; }
+    public IActorRef? ReplyTo
+    {
+        get => _extras?.ReplyTo;
+        init => Extras.ReplyTo = value;
+    }
 
     /// <summary>The type of the value the work produces.</summary>
     public abstract Type ResultType { get; }
@@ -148,7 +185,11 @@ public sealed record GuardedCall<T> : GuardedCall
     public Func<CancellationToken, Task<T>> Work { get; }
 
     /// <summary>Produces an answer when the dependency cannot: told why, and given a token cancelled at the deadline.</summary>
-    public Func<FallbackContext, CancellationToken, Task<T>>? Fallback { get; init; }
+    public Func<FallbackContext, CancellationToken, Task<T>>? Fallback
+    {
+        get => (Func<FallbackContext, CancellationToken, Task<T>>?)ExtrasOrNull?.Fallback;
+        init => Extras.Fallback = value;
+    }
 
     /// <summary>
     /// The same question asked of the dependency's replica or alternate provider (declared by the dependency's
@@ -156,23 +197,15 @@ public sealed record GuardedCall<T> : GuardedCall
     /// </summary>
     public Func<CancellationToken, Task<T>>? ReplicaWork
     {
-        get => _rare?.ReplicaWork;
-        init => _rare = (_rare ?? Rare.None) with { ReplicaWork = value };
+        get => (Func<CancellationToken, Task<T>>?)ExtrasOrNull?.ReplicaWork;
+        init => Extras.ReplicaWork = value;
     }
 
     /// <inheritdoc />
     public override Func<Exception, bool>? ShouldHandle
     {
-        get => _rare?.ShouldHandle;
-        init => _rare = (_rare ?? Rare.None) with { ShouldHandle = value };
-    }
-
-    // What few calls set is kept apart, so that a call is as small as it can be: one is built for every call.
-    private Rare? _rare;
-
-    private sealed record Rare(Func<CancellationToken, Task<T>>? ReplicaWork, Func<T, bool>? ShouldHandleResult, Func<Exception, bool>? ShouldHandle)
-    {
-        public static readonly Rare None = new(null, null, null);
+        get => ExtrasOrNull?.ShouldHandle;
+        init => Extras.ShouldHandle = value;
     }
 
     /// <summary>
@@ -183,8 +216,8 @@ public sealed record GuardedCall<T> : GuardedCall
     /// </summary>
     public Func<T, bool>? ShouldHandleResult
     {
-        get => _rare?.ShouldHandleResult;
-        init => _rare = (_rare ?? Rare.None) with { ShouldHandleResult = value };
+        get => (Func<T, bool>?)ExtrasOrNull?.ShouldHandleResult;
+        init => Extras.ShouldHandleResult = value;
     }
 
     /// <inheritdoc />

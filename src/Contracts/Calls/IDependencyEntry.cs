@@ -10,7 +10,7 @@ namespace Orchestrator.Contracts;
 internal interface IDependencyEntry
 {
     /// <summary>Runs <paramref name="call"/> and returns its result; <paramref name="wait"/> bounds a wait on the dependency's actor (null: as long as it may need).</summary>
-    Task<CallResult<T>> CallAsync<T>(GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellationToken);
+    ValueTask<CallResult<T>> CallAsync<T>(GuardedCall<T> call, TimeSpan? wait, CancellationToken cancellationToken);
 
     /// <summary>Runs <paramref name="call"/> and tells its result to <paramref name="replyTo"/>.</summary>
     void Tell<T>(GuardedCall<T> call, IActorRef replyTo);

@@ -1,3 +1,4 @@
+using Orchestrator.Actors.Health;
 using Akka.Actor;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orchestrator.Node.Lifecycle;

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Akka.Hosting;
 using Orchestrator.Actors.Client;
-using Orchestrator.Actors.Cluster;
 using Orchestrator.Clustering;
 using Orchestrator.Actors.Coordination;
 using Orchestrator.WriteQueue;

@@ -1,5 +1,5 @@
+using Orchestrator.Contracts;
 using Orchestrator.Node.Api;
-using Orchestrator.Node.Downstream;
 
 namespace Orchestrator.Node.Chaos;
 

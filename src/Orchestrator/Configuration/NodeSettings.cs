@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Orchestrator.Node.Edge;
 using Orchestrator.Node.Remoting;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace Orchestrator.Node.Configuration;
 
 /// <summary>Binds a configuration section strictly: an unknown key or a value of the wrong type is an error naming it.</summary>

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Node.Downstream;

@@ -1,3 +1,4 @@
+using Orchestrator.Contracts;
 using Orchestrator.Node.Api;
 using Orchestrator.Node.Chaos;
 using Orchestrator.Node.Configuration;

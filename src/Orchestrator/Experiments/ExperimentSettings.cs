@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Orchestrator.Node.Configuration;
 
 namespace Orchestrator.Node.Experiments;

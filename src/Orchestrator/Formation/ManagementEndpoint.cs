@@ -2,10 +2,8 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Management.Cluster.Bootstrap;
-using Akka.Management.Cluster.Bootstrap.ContactPoint;
 using Akka.Management.Dsl;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Orchestrator.Node.Configuration;
 using ClusterSettings = Orchestrator.Node.Configuration.ClusterSettings;
 using static Akka.Management.Cluster.Bootstrap.ContactPoint.HttpBootstrapJsonProtocol;
 

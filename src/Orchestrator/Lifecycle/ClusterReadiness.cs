@@ -77,10 +77,17 @@ public sealed class ClusterReadiness : IDisposable
     /// made, unless the ticks have stopped for <see cref="FreezeThreshold"/> (the process was frozen and has just
     /// resumed: the next tick has not run yet).
     /// </summary>
+    /// <remarks>
+    /// Read in this order (the tick, then the settling period), against the ticker's writes in the other order: a
+    /// request that sees the tick after a freeze also sees the settling period it started, never the verdict of before.
+    /// </remarks>
     public string? WhyNotServing()
     {
-        var gap = _time.GetElapsedTime(Interlocked.Read(ref _lastTick));
-        return gap >= FreezeThreshold ? Frozen(gap) : _verdict;
+        var now = _time.GetTimestamp();
+        var gap = _time.GetElapsedTime(Volatile.Read(ref _lastTick), now);
+        if (gap >= FreezeThreshold) return Frozen(gap);
+        if (Volatile.Read(ref _suspectUntil) > now) return Frozen(TimeSpan.FromTicks(Volatile.Read(ref _lastFreezeTicks)));
+        return _verdict;
     }
 
     /// <summary>Why the cluster says this node should not serve now, from its current view; null when it may.</summary>
@@ -153,7 +160,7 @@ public sealed class ClusterReadiness : IDisposable
     private string? NoticeFreeze()
     {
         var now = _time.GetTimestamp();
-        var gap = _time.GetElapsedTime(Interlocked.Exchange(ref _lastTick, now), now);
+        var gap = _time.GetElapsedTime(Volatile.Read(ref _lastTick), now); // only this thread writes it
         if (gap >= FreezeThreshold)
         {
             Interlocked.Increment(ref _freezes);
@@ -162,6 +169,8 @@ public sealed class ClusterReadiness : IDisposable
             Interlocked.Exchange(ref _lastFreezeTicks, gap.Ticks);
             Interlocked.Exchange(ref _suspectUntil, now + (long)(SettleAfterFreeze.TotalSeconds * _time.TimestampFrequency));
         }
+        // The tick last: a request that reads it (WhyNotServing) then reads the settling period just set.
+        Interlocked.Exchange(ref _lastTick, now);
         if (gap >= _downedAfter) DownSelfAfterFreeze(gap);
         return Interlocked.Read(ref _suspectUntil) > now ? Frozen(TimeSpan.FromTicks(Interlocked.Read(ref _lastFreezeTicks))) : null;
     }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orchestrator.Actors.Health;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -45,8 +45,7 @@ public static class NodeTelemetry
                     .AddHttpClientInstrumentation();
                 if (otlp) tracing.AddOtlpExporter();
             });
-        builder.Services.AddSingleton<DegradationCheck>();
-        builder.Services.AddHealthChecks().AddCheck<DegradationCheck>(DegradationCheck.Name, tags: [DegradationCheck.Name]);
+        builder.Services.AddHealthChecks().AddOrchestratorDegradation();
         return builder;
     }
 

@@ -3,7 +3,6 @@ using Orchestrator.Actors.Composition;
 using Orchestrator.WriteQueue;
 using Orchestrator.Contracts;
 using Orchestrator.Node.Api;
-using Orchestrator.Node.Configuration;
 using Orchestrator.Node.Downstream;
 using Orchestrator.Node.Shop.Orders;
 
@@ -79,11 +78,11 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
         var stock = calls.CallAsync(new GuardedCall<StockLevel>(DemoServices.Inventory, t => downstream.GetStockAsync(productId, t))
         {
             Key = productId, Tier = Tier.Important, Feature = StockFeature,
-        }, ct);
+        }, ct).AsTask();
         var reviews = calls.CallAsync(new GuardedCall<ReviewList>(DemoServices.Reviews, t => downstream.GetReviewsAsync(productId, t))
         {
             Key = productId, Tier = Tier.Optional, Feature = ReviewsFeature,
-        }, ct);
+        }, ct).AsTask();
         await Task.WhenAll(stock, reviews);
         // A product the services do not know is the caller's error: 404 naming it, not a degraded page.
         if (new ICallResult[] { stock.Result, reviews.Result }.FirstOrDefault(r => r.Outcome == CallOutcome.Refused) is { } refused)

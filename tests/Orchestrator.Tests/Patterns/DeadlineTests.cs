@@ -17,13 +17,13 @@ public sealed class DeadlineTests(ITestOutputHelper output) : ActorTestBase(outp
     {
         public List<GuardedCall> Seen { get; } = [];
 
-        public Task<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default)
+        public ValueTask<CallResult<T>> CallAsync<T>(GuardedCall<T> call, CancellationToken cancellationToken = default)
         {
             lock (Seen) Seen.Add(call);
-            return script[call.Dependency]() is CallResult<T> r ? Task.FromResult(r) : new TaskCompletionSource<CallResult<T>>().Task;
+            return script[call.Dependency]() is CallResult<T> r ? new(r) : new(new TaskCompletionSource<CallResult<T>>().Task);
         }
 
-        public Task<CallResult<T>> CallAsync<T>(string dependency, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
+        public ValueTask<CallResult<T>> CallAsync<T>(string dependency, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
             CallAsync(new GuardedCall<T>(dependency, work), cancellationToken);
 
         public Task<OrchestratorStatus> StatusAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();

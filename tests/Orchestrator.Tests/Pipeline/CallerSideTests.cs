@@ -89,7 +89,7 @@ public sealed class CallerSideTests(ITestOutputHelper output) : ActorTestBase(ou
 
         var gate = new Gate();
         var calls = Enumerable.Range(0, 50)
-            .Select(_ => Task.Run(() => payments.CallAsync(new GuardedCall<int>("payments", ct => gate.Pass(7, ct)))))
+            .Select(_ => Task.Run(() => payments.CallAsync(new GuardedCall<int>("payments", ct => gate.Pass(7, ct))).AsTask()))
             .ToArray();
         Await(gate.StartedAtLeast(2));
         AwaitCondition(() => calls.Count(c => c.IsCompleted) == 48, TimeSpan.FromSeconds(5));
@@ -216,7 +216,7 @@ public sealed class CallerSideTests(ITestOutputHelper output) : ActorTestBase(ou
         });
         var attempts = 0;
         var call = payments.CallAsync(new GuardedCall<int>("payments", _ =>
-            Interlocked.Increment(ref attempts) == 1 ? throw new HttpRequestException("blip") : Task.FromResult(9)));
+            Interlocked.Increment(ref attempts) == 1 ? throw new HttpRequestException("blip") : Task.FromResult(9))).AsTask();
         AwaitCondition(() => StatusOf(payments.Actor).Retry!.Retries == 1, TimeSpan.FromSeconds(5));
         Assert.False(call.IsCompleted);
 
@@ -254,7 +254,7 @@ public sealed class CallerSideTests(ITestOutputHelper output) : ActorTestBase(ou
         {
             Interlocked.Increment(ref fetches);
             return gate.Pass("answer", ct);
-        }) { Key = "hot" })).ToArray();
+        }) { Key = "hot" }).AsTask()).ToArray();
         Await(gate.StartedAtLeast(1));
         AwaitCondition(() => StatusOf(products.Actor).Cache!.Misses == 100, TimeSpan.FromSeconds(5));
         gate.Open();
@@ -274,7 +274,7 @@ public sealed class CallerSideTests(ITestOutputHelper output) : ActorTestBase(ou
             ranOn = Thread.CurrentThread.Name;
             await Task.Yield(); // goes on on the same threads, and ends there
             return 1;
-        }));
+        })).AsTask();
 
         // A continuation that runs on whatever thread completes the answer: not one of the dependency's own.
         var completedOn = await answered.ContinueWith(_ => Thread.CurrentThread.Name, TaskContinuationOptions.ExecuteSynchronously);

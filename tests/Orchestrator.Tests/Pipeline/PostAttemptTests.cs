@@ -32,7 +32,7 @@ public sealed class PostAttemptTests(ITestOutputHelper output) : ActorTestBase(o
         {
             workToken = ct;
             return gate.Pass(1, ct);
-        }), cancel.Token);
+        }), cancel.Token).AsTask();
         Assert.Equal(1, gate.Started); // inline, on this thread
         Assert.False(workToken.IsCancellationRequested);
 
@@ -57,7 +57,7 @@ public sealed class PostAttemptTests(ITestOutputHelper output) : ActorTestBase(o
         {
             workToken = ct;
             return gate.Pass("v", ct);
-        }) { Key = "k" }, cancel.Token);
+        }) { Key = "k" }, cancel.Token).AsTask();
         Await(gate.StartedAtLeast(1));
 
         cancel.Cancel();
@@ -76,7 +76,7 @@ public sealed class PostAttemptTests(ITestOutputHelper output) : ActorTestBase(o
     {
         var payments = Handle("payments");
         var ran = 0;
-        var answer = payments.CallAsync(new GuardedCall<int>("payments", _ => Task.FromResult(Interlocked.Increment(ref ran))), new CancellationToken(true));
+        var answer = payments.CallAsync(new GuardedCall<int>("payments", _ => Task.FromResult(Interlocked.Increment(ref ran))), new CancellationToken(true)).AsTask();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answer);
         Assert.Equal(0, ran);
         Assert.Equal(0, payments.Gate.Admitted);
@@ -121,7 +121,7 @@ public sealed class PostAttemptTests(ITestOutputHelper output) : ActorTestBase(o
             o.Retry.MaxDelay = TimeSpan.FromMilliseconds(100);
         });
         var gate = new Gate(); // never opened: every attempt runs into its timeout
-        var answer = payments.CallAsync(new GuardedCall<int>("payments", ct => gate.Pass(1, ct)));
+        var answer = payments.CallAsync(new GuardedCall<int>("payments", ct => gate.Pass(1, ct))).AsTask();
         Assert.Equal(1, gate.Started); // the first attempt on the caller's side
 
         Advance(TimeSpan.FromSeconds(1));

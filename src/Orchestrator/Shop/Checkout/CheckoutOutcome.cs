@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Orchestrator.Node.Api;
 
 namespace Orchestrator.Node.Shop;
 

@@ -1,8 +1,8 @@
 using Akka.Actor;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Orchestrator.Actors.Health;
 
-namespace Orchestrator.Node.Observability;
+namespace Orchestrator.Actors.Health;
 
 /// <summary>
 /// The <c>degradation</c> health check: <see cref="DegradationHealth"/>'s verdict (Healthy, Degraded, Unhealthy) on
@@ -39,5 +39,23 @@ public sealed class DegradationCheck(ActorSystem system) : IHealthCheck
             DegradationState.Degraded => HealthCheckResult.Degraded(description, data: data),
             _ => HealthCheckResult.Unhealthy(description, data: data),
         });
+    }
+}
+
+/// <summary>Adds the orchestrator's <see cref="DegradationCheck"/> to a host's health checks.</summary>
+public static class DegradationCheckExtensions
+{
+    /// <summary>
+    /// Adds the <c>degradation</c> health check (tagged <c>degradation</c> only, so that readiness and liveness
+    /// probes filtered by tag do not run it): Healthy, Degraded while tiers or features are off or breakers open,
+    /// Unhealthy while a CRITICAL dependency's breaker is open. The host must have started the orchestrator
+    /// (<c>WithOrchestrator</c>); the check is Unhealthy until it has. Calling it twice is harmless.
+    /// </summary>
+    public static IHealthChecksBuilder AddOrchestratorDegradation(this IHealthChecksBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.Any(d => d.ServiceType == typeof(DegradationCheck))) return builder;
+        builder.Services.AddSingleton<DegradationCheck>();
+        return builder.AddCheck<DegradationCheck>(DegradationCheck.Name, tags: [DegradationCheck.Name]);
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Orchestrator.Node.Downstream;
+namespace Orchestrator.Contracts;
 
 /// <summary>
 /// How a deadline travels over HTTP: the caller sends <c>X-Deadline</c> with an absolute ISO 8601 UTC time
@@ -34,4 +34,23 @@ public static partial class DeadlineHeaders
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$")]
     private static partial Regex Iso8601();
+}
+
+/// <summary>
+/// Sends the deadline of the guarded call that makes a request (<see cref="GuardedCallContext.Deadline"/>) as
+/// <see cref="DeadlineHeaders.Name"/>, so that the next service can stop work nobody waits for. Add it to an
+/// <see cref="HttpClient"/> used inside guarded calls' work (<c>services.AddHttpClient(...).AddHttpMessageHandler</c>,
+/// or <c>new HttpClient(new DeadlineHandler { InnerHandler = new HttpClientHandler() })</c>). A request that
+/// carries the header already keeps its own.
+/// </summary>
+public sealed class DeadlineHandler : DelegatingHandler
+{
+    /// <inheritdoc />
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (GuardedCallContext.Deadline is { } deadline && !request.Headers.Contains(DeadlineHeaders.Name))
+            request.Headers.TryAddWithoutValidation(DeadlineHeaders.Name, DeadlineHeaders.Format(deadline));
+        return base.SendAsync(request, cancellationToken);
+    }
 }

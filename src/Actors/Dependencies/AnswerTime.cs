@@ -1,0 +1,34 @@
+using Orchestrator.Actors.Retry;
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Actors.Dependencies;
+
+/// <summary>How long a caller waiting on a dependency's actor may wait before it gives up on an answer.</summary>
+internal static class AnswerTime
+{
+    /// <summary>
+    /// The longest <paramref name="handle"/>'s dependency can take to answer <paramref name="call"/>: until its
+    /// deadline, or the queue wait, every attempt with its largest backoff, and the fallback chain (replica and call
+    /// fallback); plus <paramref name="grace"/>.
+    /// </summary>
+    public static TimeSpan Longest(DependencyHandle handle, GuardedCall call, TimeProvider time, TimeSpan grace)
+    {
+        if (call.Deadline is { } deadline)
+        {
+            var left = deadline - time.GetUtcNow();
+            return (left > TimeSpan.Zero ? left : TimeSpan.Zero) + grace;
+        }
+        var options = handle.Options;
+        var timeout = call.Timeout ?? options.Timeout;
+        var retry = options.Retry;
+        var total = timeout; // waiting in the queue
+        for (var attempt = 1; attempt <= retry.MaxAttempts; attempt++)
+        {
+            total += timeout;
+            if (attempt < retry.MaxAttempts) total += Backoff.Ceiling(attempt, retry.BaseDelay, retry.MaxDelay) + timeout; // a retry may queue too
+        }
+        if (options.Replica is not null) total += timeout * 2;
+        if (call.HasFallback) total += timeout;
+        return total + grace;
+    }
+}

@@ -1,0 +1,40 @@
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Actors.Dependencies;
+
+/// <summary>The sentence a caller reads when its call was turned away: it names the dependency and the reason, with the numbers behind it.</summary>
+internal static class TurnedAway
+{
+    /// <summary>Why <paramref name="call"/> to <paramref name="handle"/>'s dependency was turned away for <paramref name="reason"/>.</summary>
+    public static string Detail(DependencyHandle handle, DegradationReason reason, GuardedCall call)
+    {
+        var name = handle.Name;
+        return reason switch
+        {
+            DegradationReason.DeadlineExceeded => $"The deadline of the call to '{name}' ({call.Deadline:O}) had passed when it arrived.",
+            DegradationReason.FeatureDisabled => call.Feature is { } feature
+                ? $"The feature '{feature}' is switched off."
+                : $"{call.Tier} calls are switched off while the node is {handle.Controls.Board.Current.Level}.",
+            DegradationReason.Shed when handle.Controls.Admission is { } admission =>
+                $"The node sheds {call.Tier} calls: {admission.InFlight} calls in flight, {call.Tier} may use {admission.CapFor(call.Tier)} of {admission.Limit}.",
+            DegradationReason.BreakerOpen => Breaker(handle),
+            DegradationReason.BulkheadFull =>
+                $"The bulkhead of '{name}' is full: {handle.Gate.Capacity} calls admitted ({handle.Options.Bulkhead.MaxConcurrency} may run, {handle.Options.Bulkhead.QueueCapacity} may wait).",
+            DegradationReason.ActorFailure => handle.StoppedReason ?? $"The actor of '{name}' has stopped.",
+            _ => $"The call to '{name}' was turned away: {reason}.",
+        };
+    }
+
+    private static string Breaker(DependencyHandle handle)
+    {
+        var (name, board) = (handle.Name, handle.Breaker);
+        return board.State switch
+        {
+            BreakerState.Isolated => $"The circuit breaker of '{name}' is isolated by hand.",
+            BreakerState.HalfOpen => $"The circuit breaker of '{name}' is half-open and its probes are taken.",
+            BreakerState.Open when board.OpenUntil is null => handle.ClusterNote ?? $"The circuit breaker of '{name}' is open on the cluster's evidence.",
+            BreakerState.Open when board.OpenUntil is { } until => $"The circuit breaker of '{name}' is open until {until:O} (open since {board.OpenedAt:O}).",
+            _ => $"The circuit breaker of '{name}' turned the call away.",
+        };
+    }
+}
