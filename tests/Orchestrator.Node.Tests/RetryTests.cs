@@ -56,8 +56,12 @@ public sealed class RandomErrorRetryTests(NodeFixture node) : IClassFixture<Node
             else Assert.Equal("Replica", profile.GetProperty("source").GetString());
         }
 
-        var retry = (await node.DependencyStatusAsync(DemoServices.Profile)).GetProperty("retry");
+        var status = await node.DependencyStatusAsync(DemoServices.Profile);
+        var retry = status.GetProperty("retry");
         Assert.True(retry.GetProperty("retries").GetInt64() > 0, $"no retry in 40 calls with half of them failing: {retry}");
-        Assert.True(served > 0);
+        // Served by profile itself, or not at all only when its breaker opened (half the attempts failing can open it
+        // before the first page is served: five failures in a row, one run in about 32): the replica then served them all.
+        var breaker = status.GetProperty("breaker");
+        Assert.True(served > 0 || breaker.GetProperty("trips").GetInt32() > 0, $"no page served by profile, and its breaker never opened: {breaker}");
     }
 }

@@ -169,7 +169,9 @@ internal sealed class CallDesk
         pending.AttemptSpan = OrchestratorTracing.StartAttempt(pending.Span, Name, attempt);
         var fault = _handle.Fault;
         AttemptRunner.RunAsync<object?>(Name, fault is null ? pending.Call.InvokeAsync : ct => pending.Call.InvokeAsync(fault, ct), pending.Deadline, pending.Timeout, _handle.Time, _handle.Pool,
-                (TaskScheduler?)_handle.Threads ?? TaskScheduler.Default, _handle.Time.GetTimestamp(), pending.Cancellation)
+                (TaskScheduler?)_handle.Threads ?? TaskScheduler.Default, _handle.Time.GetTimestamp(),
+                // A fetch for a cache key serves every call waiting on it: one caller giving up must not cancel it for the others.
+                pending.CacheKey is null ? pending.Cancellation : default)
             .AsTask()
             .PipeTo(_self, success: outcome => new AttemptEnded(id, attempt, outcome));
         if (pending.AttemptSpan is not null) Activity.Current = before;

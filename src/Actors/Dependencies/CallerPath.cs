@@ -37,12 +37,39 @@ internal static class CallerPath
     private static async Task<CallResult<T>> AwaitCancellable<T>(ValueTask<CallResult<T>> answer, CancellationToken cancellation)
     {
         var result = await answer.AsTask().WaitAsync(cancellation).ConfigureAwait(false);
-        cancellation.ThrowIfCancellationRequested();
+        // An answer that came is given, unless it is the cancellation itself: the caller then hears it as .NET's convention is.
+        if (result.Reason == DegradationReason.Cancelled && cancellation.IsCancellationRequested) throw new OperationCanceledException(cancellation);
         return result;
     }
 
     /// <summary>Takes <paramref name="call"/> through the pipeline; its answer is told to <paramref name="replyTo"/>. No user code runs on this thread.</summary>
-    public static void Tell<T>(DependencyHandle handle, GuardedCall<T> call, IActorRef replyTo) => _ = Enter(handle, call, new Told<T>(replyTo), default);
+    public static void Tell<T>(DependencyHandle handle, GuardedCall<T> call, IActorRef replyTo) =>
+        Watch(Enter(handle, call, new Told<T>(replyTo), default), handle, replyTo);
+
+    /// <summary>
+    /// A told call's answer is told by its path; should that path throw after it went asynchronous (a bug, or a
+    /// throwing listener), the reply-to still hears, with the exception, instead of waiting for ever.
+    /// </summary>
+    private static void Watch<T>(ValueTask<CallResult<T>> told, DependencyHandle handle, IActorRef replyTo)
+    {
+        if (!told.IsCompletedSuccessfully) _ = WatchAsync(told.AsTask(), handle, replyTo);
+    }
+
+    private static async Task WatchAsync<T>(Task<CallResult<T>> told, DependencyHandle handle, IActorRef replyTo)
+    {
+        try
+        {
+            await told.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            replyTo.Tell(Unanswerable<T>(handle, e));
+        }
+    }
+
+    private static CallResult<T> Unanswerable<T>(DependencyHandle handle, Exception e) =>
+        new(handle.Name, new CallReport(CallOutcome.Failed, null, DegradationReason.ActorFailure, null, e,
+            $"The call to '{handle.Name}' could not be answered: {e.GetType().Name}: {e.Message}", TimeSpan.Zero, 0));
 
     private static ValueTask<CallResult<T>> Enter<T, TReply>(DependencyHandle handle, GuardedCall<T> call, TReply reply, CancellationToken cancellation)
         where TReply : struct, ICallerReply<T>
@@ -87,7 +114,14 @@ internal static class CallerPath
         public void Execute()
         {
             if (ticket.Span is not null) Activity.Current = ticket.Span; // a work item does not flow the sender's context
-            _ = Attempt(handle, call, reply, admitted, ticket);
+            try
+            {
+                Watch(Attempt(handle, call, reply, admitted, ticket), handle, reply.ReplyTo);
+            }
+            catch (Exception e)
+            {
+                reply.ReplyTo.Tell(Unanswerable<T>(handle, e));
+            }
         }
     }
 

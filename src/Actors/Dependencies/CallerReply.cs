@@ -48,6 +48,9 @@ internal readonly struct Awaited<T>(TimeSpan? wait) : ICallerReply<T>
 /// <summary>A told call: the answer is told to <paramref name="replyTo"/>; a hand-over is told to the actor with <paramref name="replyTo"/> as its sender.</summary>
 internal readonly struct Told<T>(IActorRef replyTo) : ICallerReply<T>
 {
+    /// <summary>Where the answer goes.</summary>
+    public IActorRef ReplyTo => replyTo;
+
     public ValueTask<CallResult<T>> Give(CallResult<T> result)
     {
         replyTo.Tell(result);

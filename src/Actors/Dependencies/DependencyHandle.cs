@@ -203,7 +203,8 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
     internal ICallResult Answer(GuardedCall call, CallReport report, Holdings held, long arrived, Activity? span)
     {
         var elapsed = Time.GetElapsedTime(arrived);
-        Settle(call, report.Outcome, report.Reason, held, elapsed, ran: report.Attempts > 0);
+        // A call its caller cancelled says nothing about the node's load either: its place goes back without moving an adaptive limit.
+        Settle(call, report.Outcome, report.Reason, held, elapsed, ran: report.Attempts > 0 && report.Reason != DegradationReason.Cancelled);
         var answered = report with { Elapsed = elapsed };
         OrchestratorTracing.EndCall(span, answered);
         return call.ToResult(answered);

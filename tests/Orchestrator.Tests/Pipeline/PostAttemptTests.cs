@@ -12,9 +12,10 @@ namespace Orchestrator.Tests.Pipeline;
 /// </summary>
 public sealed class PostAttemptTests(ITestOutputHelper output) : ActorTestBase(output)
 {
-    private DependencyHandle Handle(string name, Action<DependencyOptions>? configure = null)
+    private DependencyHandle Handle(string name, Action<DependencyOptions>? configure = null, Action<OrchestratorOptions>? node = null)
     {
         var options = new OrchestratorOptions { TimeProvider = Time };
+        node?.Invoke(options);
         options.AddDependency(name, configure);
         var supervisor = Sys.ActorOf(DependencySupervisor.Props(options.Validate()), "dependencies");
         supervisor.Tell(GetDependencyDirectory.Instance, TestActor);
@@ -49,16 +50,25 @@ public sealed class PostAttemptTests(ITestOutputHelper output) : ActorTestBase(o
     [Fact]
     public async Task The_callers_token_cancels_the_work_of_a_call_the_actor_runs()
     {
-        var products = Handle("products", o => o.Cache.Enabled = true); // a keyed call goes to the actor (single flight)
+        var payments = Handle("payments", o =>
+        {
+            o.Bulkhead.MaxConcurrency = 1;
+            o.Bulkhead.QueueCapacity = 1;
+        });
+        var hogGate = new Gate();
+        var hog = payments.CallAsync(new GuardedCall<int>("payments", ct => hogGate.Pass(0, ct))).AsTask(); // holds the one slot
         var gate = new Gate();
         var workToken = CancellationToken.None;
         using var cancel = new CancellationTokenSource();
-        var answer = products.CallAsync(new GuardedCall<string>("products", ct =>
+        var answer = payments.CallAsync(new GuardedCall<int>("payments", ct =>
         {
             workToken = ct;
-            return gate.Pass("v", ct);
-        }) { Key = "k" }, cancel.Token).AsTask();
-        Await(gate.StartedAtLeast(1));
+            return gate.Pass(1, ct);
+        }), cancel.Token).AsTask();
+        AwaitCondition(() => StatusOf(payments.Actor).Bulkhead.Queued == 1, TimeSpan.FromSeconds(5)); // handed to the actor, queued
+        hogGate.Open();
+        await hog.WaitAsync(TimeSpan.FromSeconds(5));
+        Await(gate.StartedAtLeast(1)); // the actor started it
 
         cancel.Cancel();
 
@@ -66,9 +76,57 @@ public sealed class PostAttemptTests(ITestOutputHelper output) : ActorTestBase(o
         AwaitCondition(() => workToken.IsCancellationRequested, TimeSpan.FromSeconds(5));
         AwaitAssert(() =>
         {
-            var status = StatusOf(products.Actor);
+            var status = StatusOf(payments.Actor);
             Assert.Equal((0, 0, 0L, 1L), (status.Bulkhead.InFlight, status.Breaker.WindowFailures, status.Calls.Failed, status.Calls.Cancelled));
         }, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task One_caller_giving_up_does_not_cancel_the_fetch_others_wait_on_for_the_same_key()
+    {
+        var products = Handle("products", o => o.Cache.Enabled = true);
+        var gate = new Gate();
+        var fetchToken = CancellationToken.None;
+        using var cancel = new CancellationTokenSource();
+        var leader = products.CallAsync(new GuardedCall<string>("products", ct =>
+        {
+            fetchToken = ct;
+            return gate.Pass("v", ct);
+        }) { Key = "k" }, cancel.Token).AsTask();
+        Await(gate.StartedAtLeast(1));
+        var follower = products.CallAsync(new GuardedCall<string>("products", _ => Task.FromResult("unused")) { Key = "k" }).AsTask();
+        AwaitCondition(() => StatusOf(products.Actor).Cache!.Misses == 2, TimeSpan.FromSeconds(5)); // it waits on the leader's fetch
+
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leader); // the leader stops waiting
+        Assert.False(fetchToken.IsCancellationRequested);                      // the fetch goes on for the others
+        gate.Open();
+
+        var served = await follower.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal((CallOutcome.Succeeded, "v"), (served.Outcome, served.Value));
+    }
+
+    [Fact]
+    public async Task A_cancelled_call_leaves_the_adaptive_load_limit_alone()
+    {
+        var payments = Handle("payments", node: o =>
+        {
+            o.Admission.Enabled = true;
+            o.Admission.Adaptive = true;
+            o.Admission.Limit = 100;
+        });
+        var admission = payments.Controls.Admission!;
+        var before = admission.Limit;
+        for (var i = 0; i < 20; i++)
+        {
+            using var cancel = new CancellationTokenSource();
+            var gate = new Gate();
+            var answer = payments.CallAsync(new GuardedCall<int>("payments", ct => gate.Pass(1, ct)), cancel.Token).AsTask();
+            cancel.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answer);
+        }
+        AwaitCondition(() => admission.InFlight == 0, TimeSpan.FromSeconds(5)); // the caller stops waiting before the work's end is settled
+        Assert.Equal(before, admission.Limit); // 20 failures would have cut it to 12
     }
 
     [Fact]

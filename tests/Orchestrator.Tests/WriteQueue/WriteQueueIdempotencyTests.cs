@@ -14,7 +14,7 @@ public sealed class WriteQueueIdempotencyTests(ITestOutputHelper output) : Write
     private AcceptedForProcessing EnqueueAnswer(IActorRef queue, string key, string payload, string idempotencyKey)
     {
         queue.Tell(new EnqueueWrite(Ledger, key, payload, idempotencyKey), TestActor);
-        return ExpectMsg<AcceptedForProcessing>(TimeSpan.FromSeconds(5));
+        return ExpectMsg<AcceptedForProcessing>(Patience);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class WriteQueueIdempotencyTests(ITestOutputHelper output) : Write
         var first = EnqueueAnswer(queue, "user-1", "charge 10", "order-1");
 
         queue.Tell(new EnqueueWrite(Ledger, "user-1", "charge 99", "order-1"), TestActor);
-        var refused = ExpectMsg<EnqueueFailed>(TimeSpan.FromSeconds(5));
+        var refused = ExpectMsg<EnqueueFailed>(Patience);
         Assert.Contains($"already held by entry {first.Id} with a different key or payload", refused.Error);
         Assert.Equal(1, StatusOf(queue).Depth);
     }

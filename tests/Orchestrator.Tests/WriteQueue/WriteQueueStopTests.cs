@@ -24,7 +24,7 @@ public sealed class WriteQueueStopTests(ITestOutputHelper output) : WriteQueueTe
         ExpectNoMsg(TimeSpan.FromMilliseconds(200));
 
         release.SetResult();
-        var stopped = ExpectMsg<DeliveriesStopped>(TimeSpan.FromSeconds(5));
+        var stopped = ExpectMsg<DeliveriesStopped>(Patience);
         Assert.Equal((1, 0), (stopped.Depth, stopped.StillInFlight)); // "second" waits for the next start
         Assert.Equal(["first"], Target.PayloadsOf("k"));
 
@@ -47,7 +47,7 @@ public sealed class WriteQueueStopTests(ITestOutputHelper output) : WriteQueueTe
         queue.Tell(new StopDeliveries(TimeSpan.FromSeconds(3)), TestActor);
         ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         Advance(TimeSpan.FromSeconds(3));
-        var stopped = ExpectMsg<DeliveriesStopped>(TimeSpan.FromSeconds(5));
+        var stopped = ExpectMsg<DeliveriesStopped>(Patience);
         Assert.Equal((1, 1), (stopped.Depth, stopped.StillInFlight));
 
         Kill(queue);
@@ -68,7 +68,7 @@ public sealed class WriteQueueStopTests(ITestOutputHelper output) : WriteQueueTe
 
         queue.Tell(new StopDeliveries(TimeSpan.FromSeconds(10)), TestActor);
         fail.SetException(new IOException("connection refused: the host's own server has stopped"));
-        var stopped = ExpectMsg<DeliveriesStopped>(TimeSpan.FromSeconds(5));
+        var stopped = ExpectMsg<DeliveriesStopped>(Patience);
         Assert.Equal((1, 0), (stopped.Depth, stopped.StillInFlight));
         Assert.Empty(PoisonOf(queue).Entries);
         Assert.Equal(1, StatusOf(queue).Depth);
@@ -79,14 +79,14 @@ public sealed class WriteQueueStopTests(ITestOutputHelper output) : WriteQueueTe
     {
         var queue = StartQueue();
         queue.Tell(new StopDeliveries(TimeSpan.FromSeconds(3)), TestActor);
-        Assert.Equal(new DeliveriesStopped(0, 0), ExpectMsg<DeliveriesStopped>(TimeSpan.FromSeconds(5)));
+        Assert.Equal(new DeliveriesStopped(0, 0), ExpectMsg<DeliveriesStopped>(Patience));
 
         Enqueue(queue, "k", "late");
         Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(0, Target.TotalAttempts);
         Assert.Equal(1, StatusOf(queue).Depth);
         queue.Tell(new StopDeliveries(TimeSpan.FromSeconds(3)), TestActor);
-        Assert.Equal(1, ExpectMsg<DeliveriesStopped>(TimeSpan.FromSeconds(5)).Depth);
+        Assert.Equal(1, ExpectMsg<DeliveriesStopped>(Patience).Depth);
 
         Kill(queue);
         var again = StartQueue();

@@ -14,7 +14,7 @@ public sealed class WriteQueueStoreFailureTests(ITestOutputHelper output) : Writ
         var queue = StartQueue();
         queue.Tell(new EnqueueWrite(Ledger, "k", "x"), TestActor);
 
-        var failed = ExpectMsg<EnqueueFailed>(TimeSpan.FromSeconds(5));
+        var failed = ExpectMsg<EnqueueFailed>(Patience);
         Assert.Contains("could not be stored in the test journal", failed.Error);
         Assert.Contains("database or disk is full", failed.Error);
         ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -27,11 +27,11 @@ public sealed class WriteQueueStoreFailureTests(ITestOutputHelper output) : Writ
         var deadLetters = Sys.ActorOf(Orchestrator.WriteQueue.WriteQueueDeadLetters.Props());
         // It subscribes in PreStart: wait until it runs, or the queue may fail before anyone listens.
         deadLetters.Tell(new Akka.Actor.Identify(null), TestActor);
-        ExpectMsg<Akka.Actor.ActorIdentity>(TimeSpan.FromSeconds(5));
+        ExpectMsg<Akka.Actor.ActorIdentity>(Patience);
         var queue = StartQueue();
         for (var i = 0; i < 3; i++) queue.Tell(new EnqueueWrite(Ledger, "k", $"{i}"), TestActor);
 
-        var answers = Enumerable.Range(0, 3).Select(_ => ExpectMsg<EnqueueFailed>(TimeSpan.FromSeconds(5)).Error).ToList();
+        var answers = Enumerable.Range(0, 3).Select(_ => ExpectMsg<EnqueueFailed>(Patience).Error).ToList();
         Assert.Single(answers, a => a.Contains("database or disk is full"));
         Assert.Equal(2, answers.Count(a => a.Contains("the write queue stopped")));
         ExpectNoMsg(TimeSpan.FromMilliseconds(200));

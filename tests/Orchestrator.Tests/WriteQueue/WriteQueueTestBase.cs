@@ -22,6 +22,13 @@ public abstract class WriteQueueTestBase(ITestOutputHelper output, string? extra
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         """ + "\n" + (extraConfig ?? "")), output: output)
 {
+    /// <summary>
+    /// The longest a test waits for an answer of the queue: an upper bound, not a pace (a wait ends as soon as the
+    /// answer comes). Generous, because a queue's first start in a cold process on a loaded 2-core machine (CI runs
+    /// the test assemblies side by side) took more than 5 s once.
+    /// </summary>
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     /// <summary>The target's name, a declared dependency.</summary>
     protected const string Ledger = "ledger";
 
@@ -54,25 +61,25 @@ public abstract class WriteQueueTestBase(ITestOutputHelper output, string? extra
     {
         Watch(queue);
         Sys.Stop(queue);
-        ExpectTerminated(queue, TimeSpan.FromSeconds(5));
+        ExpectTerminated(queue, Patience);
     }
 
     /// <summary>Enqueues and expects acceptance; the entry's id.</summary>
     protected string Enqueue(IActorRef queue, string key, string payload, string? idempotencyKey = null)
     {
         queue.Tell(new EnqueueWrite(Ledger, key, payload, idempotencyKey), TestActor);
-        return ExpectMsg<AcceptedForProcessing>(TimeSpan.FromSeconds(5)).Id;
+        return ExpectMsg<AcceptedForProcessing>(Patience).Id;
     }
 
     /// <summary>The queue's status.</summary>
     protected static WriteQueueStatus StatusOf(IActorRef queue) =>
-        queue.Ask<WriteQueueStatus>(GetWriteQueueStatus.Instance, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+        queue.Ask<WriteQueueStatus>(GetWriteQueueStatus.Instance, Patience).GetAwaiter().GetResult();
 
     /// <summary>The queue's poison list.</summary>
     protected static PoisonList PoisonOf(IActorRef queue) =>
-        queue.Ask<PoisonList>(GetPoisonList.Instance, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+        queue.Ask<PoisonList>(GetPoisonList.Instance, Patience).GetAwaiter().GetResult();
 
-    /// <summary>Waits (real time, briefly) until <paramref name="condition"/> holds.</summary>
+    /// <summary>Waits (real time, until it holds, at most <see cref="Patience"/>) until <paramref name="condition"/> holds.</summary>
     protected void WaitUntil(Func<bool> condition, string what) =>
-        AwaitCondition(condition, TimeSpan.FromSeconds(5), message: what);
+        AwaitCondition(condition, Patience, message: what);
 }
