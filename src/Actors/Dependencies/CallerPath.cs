@@ -30,17 +30,20 @@ internal static class CallerPath
     }
 
     private static ValueTask<CallResult<T>> CancelledOr<T>(CallResult<T> result, CancellationToken cancellation) =>
-        result.Reason == DegradationReason.Cancelled && cancellation.IsCancellationRequested
-            ? ValueTask.FromCanceled<CallResult<T>>(cancellation)
-            : new(result);
+        IsOwnCancellation(result, cancellation) ? ValueTask.FromCanceled<CallResult<T>>(cancellation) : new(result);
 
     private static async Task<CallResult<T>> AwaitCancellable<T>(ValueTask<CallResult<T>> answer, CancellationToken cancellation)
     {
         var result = await answer.AsTask().WaitAsync(cancellation).ConfigureAwait(false);
-        // An answer that came is given, unless it is the cancellation itself: the caller then hears it as .NET's convention is.
-        if (result.Reason == DegradationReason.Cancelled && cancellation.IsCancellationRequested) throw new OperationCanceledException(cancellation);
-        return result;
+        return IsOwnCancellation(result, cancellation) ? throw new OperationCanceledException(cancellation) : result;
     }
+
+    /// <summary>
+    /// Whether <paramref name="result"/> is the caller's own cancellation: then the caller hears it as .NET's convention
+    /// is; any other answer that came is given, even if the token was cancelled after.
+    /// </summary>
+    private static bool IsOwnCancellation<T>(CallResult<T> result, CancellationToken cancellation) =>
+        result.Reason == DegradationReason.Cancelled && cancellation.IsCancellationRequested;
 
     /// <summary>Takes <paramref name="call"/> through the pipeline; its answer is told to <paramref name="replyTo"/>. No user code runs on this thread.</summary>
     public static void Tell<T>(DependencyHandle handle, GuardedCall<T> call, IActorRef replyTo) =>
