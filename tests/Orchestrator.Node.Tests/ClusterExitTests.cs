@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orchestrator.Experiments;
 using Orchestrator.Node.Experiments;
 using Orchestrator.Node.Lifecycle;
 using Xunit.Abstractions;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Orchestrator.Experiments;
 using Orchestrator.Node.Experiments;
 
 namespace Orchestrator.Node.Tests;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orchestrator.Experiments;
 using Orchestrator.Node.Experiments;
 using Microsoft.Playwright;
 

@@ -76,10 +76,35 @@ public sealed class ExperimentTests(ExperimentNodeFixture node) : IClassFixture<
         Assert.InRange(failedAt, 1, 15_000); // well before the method's 20 s wait ended: it stopped itself
         Assert.True(report.GetProperty("durationMs").GetInt64() < 15_000);
         Assert.Contains("answered 503", report.GetProperty("reason").GetString());
+        // The report names the value that broke it, against the tolerance, and the dependencies in trouble then.
+        Assert.Equal(1, report.GetProperty("failedNode").GetInt32());
+        Assert.Contains("requests passed", report.GetProperty("failedValue").GetString());
+        Assert.Contains("allowed: at least 100%", report.GetProperty("failedValue").GetString());
+        var dependencies = report.GetProperty("dependencies").EnumerateArray().Select(d => d.GetString()!).ToList();
+        Assert.Contains(dependencies, d => d.StartsWith("profile (", StringComparison.Ordinal) && d.Contains("fault: ", StringComparison.Ordinal));
+        Assert.Contains(dependencies, d => d.StartsWith("profile-replica (", StringComparison.Ordinal) && d.Contains("fault: ", StringComparison.Ordinal));
+        Assert.Contains("Dependencies in trouble then: ", report.GetProperty("reason").GetString());
         // Rolled back: neither store keeps its fault, and the homepage is served again.
         Assert.Equal(JsonValueKind.Null, (await node.DependencyStatusAsync("profile")).GetProperty("fault").ValueKind);
         Assert.Equal(JsonValueKind.Null, (await node.DependencyStatusAsync("profile-replica")).GetProperty("fault").ValueKind);
         (await node.GetJsonAsync($"/shop/home/{NodeFixture.NewUser()}")).Dispose();
+    }
+
+    [Fact]
+    public async Task A_run_refuses_to_start_while_a_fault_it_did_not_inject_is_active_naming_it_and_leaves_it_alone()
+    {
+        (await node.OperatorAsync(HttpMethod.Post, "/api/faults/payments", """{"kind": "hang", "durationSeconds": 300}""")).EnsureSuccessStatusCode();
+        var error = (await RunAsync("payments-timeout", expected: 409)).GetProperty("error").GetString()!;
+        Assert.Contains("It did not start: 1 fault(s) it did not inject are active: payments: ", error);
+        Assert.Contains("DELETE /api/faults/payments?scope=cluster", error);
+        // Nothing ran: its rollbacks (which clear payments) did not touch the fault that was there before it.
+        Assert.NotEqual(JsonValueKind.Null, (await node.DependencyStatusAsync("payments")).GetProperty("fault").ValueKind);
+        (await node.OperatorDeleteAsync("/api/faults/payments")).EnsureSuccessStatusCode();
+
+        // The demo's stand-in services count too: their chaos is a fault the run did not inject.
+        (await node.OperatorAsync(HttpMethod.Post, "/api/chaos/recommendations", """{"outage": true}""")).EnsureSuccessStatusCode();
+        error = (await RunAsync("payments-timeout", expected: 409)).GetProperty("error").GetString()!;
+        Assert.Contains("recommendations's stand-in service: outage (DELETE /api/chaos/recommendations)", error);
     }
 
     [Theory]

@@ -19,8 +19,8 @@ public sealed partial class NodeProcess : IDisposable
         _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
     }
 
-    /// <summary>Starts the node with <paramref name="args"/> and extra <paramref name="environment"/> variables.</summary>
-    public static NodeProcess Start(string[] args, IDictionary<string, string> environment)
+    /// <summary>Starts the node with <paramref name="args"/> and extra <paramref name="environment"/> variables, in <paramref name="workingDirectory"/> (default: beside the tests).</summary>
+    public static NodeProcess Start(string[] args, IDictionary<string, string> environment, string? workingDirectory = null)
     {
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         // A test run started in the background (a shell's '&', nohup) ignores SIGINT, and every child inherits that:
@@ -32,7 +32,7 @@ public sealed partial class NodeProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
         if (resetSigInt)
         {

@@ -22,6 +22,23 @@ public sealed class ProgramTests
         Assert.Single(reports.GetFiles("*.json"));
         reports.Delete(recursive: true);
 
+        // Paths are read from where the command runs, and the report goes to reports/ beside the experiment by default.
+        var here = Directory.CreateTempSubdirectory("orchestrator-cli-cwd-");
+        Directory.CreateDirectory(Path.Combine(here.FullName, "mine"));
+        File.Copy(Path.Combine(RepositoryRoot.Path, "experiments", "broken", "profile-and-replica-down.json"), Path.Combine(here.FullName, "mine", "broken.json"));
+        using (var relative = NodeProcess.Start(["experiment", "run", "mine/broken.json"], new Dictionary<string, string>(), here.FullName))
+        {
+            Assert.Equal(1, await relative.ExitCodeAsync(TimeSpan.FromSeconds(90)));
+            Assert.Contains($"Report: {Path.Combine(here.FullName, "mine", "reports")}", relative.Output);
+            Assert.Single(new DirectoryInfo(Path.Combine(here.FullName, "mine", "reports")).GetFiles("*.md"));
+        }
+        using (var missing = NodeProcess.Start(["experiment", "run", "mine/nope.json"], new Dictionary<string, string>(), here.FullName))
+        {
+            Assert.Equal(2, await missing.ExitCodeAsync(Limit));
+            Assert.Contains($"No experiment file 'mine/nope.json' (looked for {Path.Combine(here.FullName, "mine", "nope.json")})", missing.Output);
+        }
+        here.Delete(recursive: true);
+
         using var bad = NodeProcess.Start(["experiment", "run", Path.Combine(RepositoryRoot.Path, "README.md")], new Dictionary<string, string>());
         Assert.Equal(2, await bad.ExitCodeAsync(Limit));
         Assert.Contains("not valid JSON", bad.Output);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orchestrator.Experiments;
 using Orchestrator.Node.Experiments;
 
 namespace Orchestrator.Node.Tests;

@@ -14,7 +14,7 @@ namespace Orchestrator.Node.Chaos;
 /// </summary>
 public static class NodeKillEndpoint
 {
-    public const string Path = "/api/node/kill";
+    public const string Path = Orchestrator.Experiments.NodePaths.Kill;
 
     /// <summary>The answer before the node dies.</summary>
     public sealed record KillAnswer(string Node, int ProcessId, string Detail);

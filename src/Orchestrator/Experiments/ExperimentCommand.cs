@@ -1,3 +1,4 @@
+using Orchestrator.Experiments;
 using System.Runtime.InteropServices;
 
 namespace Orchestrator.Node.Experiments;
@@ -7,12 +8,15 @@ namespace Orchestrator.Node.Experiments;
 /// runs the experiment in FILE against the node at URL (one <c>--target</c> per node, node 1 first, for an experiment
 /// of several nodes), or, without <c>--target</c>, against a node started here for the run (on a free port, with the
 /// given node settings; for an experiment of several nodes, a cluster of node processes, <see cref="LocalCluster"/>),
-/// and writes its report (JSON and markdown) to DIR (default <c>experiments/reports</c>). <c>experiment list [DIR]</c> lists the stored experiments. Exit codes: 0 held,
-/// 1 failed or aborted, 2 a bad experiment or bad arguments, 3 it could not run (the node did not start or answer).
+/// and writes its report (JSON and markdown) to DIR (default: <c>reports</c> beside FILE). Paths are read from the
+/// directory the command is run in (<c>dotnet run</c> keeps it: see the node's project file). <c>experiment list [DIR]</c>
+/// lists the stored experiments (default <c>experiments</c>). Exit codes: 0 held, 1 failed or aborted, 2 a bad experiment
+/// or bad arguments, 3 it could not run (the node did not start or answer, or faults it did not inject were active).
 /// </summary>
 public static class ExperimentCommand
 {
-    private const string Usage = "usage: experiment run FILE [--target URL]... [--token TOKEN] [--reports DIR] [node settings...] | experiment list [DIR]";
+    private const string Usage = "usage: experiment run FILE [--target URL]... [--token TOKEN] [--reports DIR] [node settings...] | experiment list [DIR]\n" +
+        "  FILE, DIR: paths from the current directory; reports go to DIR (default: reports/ beside FILE).";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -23,7 +27,7 @@ public static class ExperimentCommand
             return 0;
         }
         if (args is not ["run", var file, .. var options]) return Fail(Usage);
-        string? token = null, reports = "experiments/reports";
+        string? token = null, reports = null;
         var targets = new List<string>();
         var nodeArgs = new List<string>();
         for (var i = 0; i < options.Length; i++)
@@ -36,7 +40,8 @@ public static class ExperimentCommand
                 default: nodeArgs.Add(options[i]); break;
             }
         }
-        if (!File.Exists(file)) return Fail($"No experiment file '{file}'.");
+        if (!File.Exists(file)) return Fail($"No experiment file '{file}' (looked for {Path.GetFullPath(file)}).");
+        reports ??= Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "reports");
         var (experiment, error) = ExperimentReader.Read(await File.ReadAllTextAsync(file));
         if (experiment is null) return Fail($"{file}: {error}");
         var addresses = new List<Uri>();
@@ -114,8 +119,9 @@ public static class ExperimentCommand
         if (token is not null) http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         Console.WriteLine($"Running '{experiment.Title}' against {string.Join(", ", targets)} ...");
         var report = await new ExperimentRunner(http, targets).RunAsync(experiment, cancellationToken);
-        var (json, markdown) = new ExperimentStore(Path.GetDirectoryName(Path.GetFullPath(file))!, Path.GetFullPath(reports)).Write(report);
         Console.WriteLine($"Verdict: {report.Verdict}. {report.Reason}");
+        if (report.Verdict == Verdicts.Refused) return 3; // nothing ran: no report to keep
+        var (json, markdown) = new ExperimentStore(Path.GetDirectoryName(Path.GetFullPath(file))!, Path.GetFullPath(reports)).Write(report);
         Console.WriteLine($"Report: {markdown} ({json})");
         return report.Verdict == Verdicts.Held ? 0 : 1;
     }

@@ -1,6 +1,7 @@
+using Orchestrator.Experiments;
+using Orchestrator.Node.Api;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Orchestrator.Node.Api;
 
 namespace Orchestrator.Node.Experiments;
 
@@ -55,6 +56,8 @@ public static class ExperimentEndpoints
                 if (request.Headers.Authorization is { Count: > 0 } authorization)
                     http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization.ToString()); // the operator's own token
                 var report = await new ExperimentRunner(http, [self]).RunAsync(experiment, ct);
+                // Faults it did not inject were active: nothing ran, and the answer names them.
+                if (report.Verdict == Verdicts.Refused) return ErrorBody.Result(StatusCodes.Status409Conflict, report.Reason);
                 try
                 {
                     var (json, markdown) = store.Write(report);

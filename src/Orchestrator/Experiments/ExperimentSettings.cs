@@ -1,3 +1,4 @@
+using Orchestrator.Experiments;
 using Orchestrator.Node.Configuration;
 
 namespace Orchestrator.Node.Experiments;

@@ -1,3 +1,4 @@
+using Orchestrator.Experiments;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;

@@ -1,9 +1,8 @@
+using Orchestrator.Contracts;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Orchestrator.Node.Api;
-using Orchestrator.Node.Chaos;
 
-namespace Orchestrator.Node.Experiments;
+namespace Orchestrator.Experiments;
 
 /// <summary>
 /// Reads an experiment strictly (unknown fields, wrong types and bad values are errors naming where they are) and
@@ -72,7 +71,7 @@ public static class ExperimentReader
             CheckNode(probe.Node, nodeCount, $"{at}.node", errors);
             if ((probe.Http is null) == (probe.Metric is null)) errors.Add($"{at} needs exactly one of http and metric.");
             if (probe.Http is { } http) CheckHttp(http, $"{at}.http", errors, asStep: false);
-            if (probe.Metric is { Tier: { } tier } && !EnumNames.TryParse<Orchestrator.Contracts.Tier>(tier, out _))
+            if (probe.Metric is { Tier: { } tier } && !EnumNames.TryParse<Tier>(tier, out _))
                 errors.Add($"{at}.metric.tier must be Critical, Important or Optional, not '{tier}'.");
             if (probe.Tolerance is { } t)
             {
@@ -180,7 +179,7 @@ public static class ExperimentReader
         var query = path.IndexOfAny(['?', '#']);
         var bare = Uri.UnescapeDataString(query < 0 ? path : path[..query]);
         var resolved = Uri.TryCreate(new Uri("http://node"), bare, out var uri) ? uri.AbsolutePath : bare;
-        return System.Text.RegularExpressions.Regex.Replace(Uri.UnescapeDataString(resolved), "/{2,}", "/").TrimEnd('/').Equals(Orchestrator.Node.Chaos.NodeKillEndpoint.Path, StringComparison.OrdinalIgnoreCase);
+        return System.Text.RegularExpressions.Regex.Replace(Uri.UnescapeDataString(resolved), "/{2,}", "/").TrimEnd('/').Equals(NodePaths.Kill, StringComparison.OrdinalIgnoreCase);
     }
 
     private static void CheckDependency(string? name, string at, List<string> errors)

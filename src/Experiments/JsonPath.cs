@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Orchestrator.Node.Experiments;
+namespace Orchestrator.Experiments;
 
 /// <summary>
 /// The property paths an experiment's checks use on a JSON answer: dotted parts (<c>order.status</c>, <c>items.0.id</c>);

@@ -1,4 +1,4 @@
-namespace Orchestrator.Node.Api;
+namespace Orchestrator.Contracts;
 
 /// <summary>Reads an enum from a name a caller sent: its name in any case, never a number, never an undefined value.</summary>
 public static class EnumNames

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Orchestrator.Node.Experiments;
+namespace Orchestrator.Experiments;
 
 /// <summary>
 /// A chaos experiment (docs/chaos.md#experiments): a steady-state hypothesis (probes with tolerances), a method (faults

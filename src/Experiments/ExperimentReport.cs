@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Orchestrator.Node.Experiments;
+namespace Orchestrator.Experiments;
 
 /// <summary>The verdict of an experiment.</summary>
 public static class Verdicts
@@ -14,6 +14,9 @@ public static class Verdicts
 
     /// <summary>The hypothesis broke beyond its tolerance during the method: the run stopped at once and rolled back.</summary>
     public const string Aborted = "aborted";
+
+    /// <summary>Faults the run did not inject were active on a node under test: nothing was run (its verdict would mean nothing).</summary>
+    public const string Refused = "refused";
 }
 
 /// <summary>What happened, when (milliseconds from the start).</summary>
@@ -24,7 +27,14 @@ public sealed record ReportPhase(string Name, long StartMs, long EndMs);
 
 /// <summary>One probe over one phase.</summary>
 public sealed record ProbeResult(string Probe, string Phase, int Samples, int Passed, double? PassRatio, double? P99Ms, double? SuccessRatio, long? Calls,
-    bool WithinTolerance, string? Problem, long? FirstFailureAtMs);
+    bool WithinTolerance, string? Problem, long? FirstFailureAtMs)
+{
+    /// <summary>Out of tolerance: the value measured, in words ("81.5% of 120 calls of tier Critical answered with a value").</summary>
+    public string? Measured { get; init; }
+
+    /// <summary>Out of tolerance: what the tolerance allows ("at least 99.0%").</summary>
+    public string? Limit { get; init; }
+}
 
 /// <summary>One step of the method or the rollbacks; <paramref name="Kind"/> is inject, clear, wait, http, load or kill.</summary>
 public sealed record StepResult(string Phase, string Kind, string Step, long AtMs, long TookMs, bool Ok, string Detail);
@@ -39,6 +49,21 @@ public sealed record ExperimentReport(string Title, string Verdict, string Reaso
     /// <summary>When it broke, in milliseconds from the start.</summary>
     public long? FailedAtMs { get; init; }
 
+    /// <summary>The node the broken probe asked (1 unless the experiment has several).</summary>
+    public int? FailedNode { get; init; }
+
+    /// <summary>The value that broke the hypothesis, and what the probe's tolerance allows.</summary>
+    public string? FailedValue { get; init; }
+
+    /// <summary>
+    /// When the hypothesis broke: the dependencies of the probe's node in trouble at that moment (a breaker not closed,
+    /// a fault, failures, timeouts or rejections since the phase began), worst first; empty when none was.
+    /// </summary>
+    public IReadOnlyList<string>? Dependencies { get; init; }
+
+    /// <summary>Set when the run refused to start: the faults active on the nodes that it did not inject.</summary>
+    public IReadOnlyList<string>? ForeignFaults { get; init; }
+
     /// <summary>The report in markdown, with a timeline chart (a Mermaid gantt chart: phases, faults, the failure).</summary>
     public string ToMarkdown()
     {
@@ -46,6 +71,18 @@ public sealed record ExperimentReport(string Title, string Verdict, string Reaso
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine(inv, $"# Experiment: {Title}").AppendLine();
         md.AppendLine(inv, $"**Verdict: {Verdict}** — {Reason}").AppendLine();
+        if (FailedProbe is not null)
+        {
+            md.AppendLine(inv, $"- Probe: **{FailedProbe}**{(Targets.Count > 1 ? $" (node {FailedNode})" : "")}");
+            if (FailedValue is not null) md.AppendLine(inv, $"- Value: {FailedValue}");
+            md.AppendLine(inv, $"- Dependencies in trouble then: {(Dependencies is { Count: > 0 } d ? string.Join("; ", d) : "none (breakers closed, no faults, no failures)")}").AppendLine();
+        }
+        if (ForeignFaults is { Count: > 0 } foreign)
+        {
+            md.AppendLine("Faults active before the run (not injected by it):").AppendLine();
+            foreach (var fault in foreign) md.AppendLine(inv, $"- {fault}");
+            md.AppendLine();
+        }
         md.AppendLine(inv, $"Started {StartedAt:yyyy-MM-dd HH:mm:ss} UTC against {string.Join(", ", Targets.Select((t, i) => Targets.Count == 1 ? t : $"node {i + 1} {t}"))}; took {DurationMs / 1000.0:0.0} s.").AppendLine();
         md.AppendLine("## Timeline").AppendLine();
         md.AppendLine("```mermaid").AppendLine("gantt").AppendLine("    dateFormat x").AppendLine("    axisFormat %M:%S");

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Orchestrator.Node.Experiments;
+namespace Orchestrator.Experiments;
 
 /// <summary>
 /// Where experiments are kept (<c>Experiments:Directory</c>; the built-ins of the repository's <c>experiments/</c> are

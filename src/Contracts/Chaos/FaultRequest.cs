@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Orchestrator.Contracts;
-using Orchestrator.Node.Api;
 
-namespace Orchestrator.Node.Chaos;
+namespace Orchestrator.Contracts;
 
 /// <summary>
 /// A fault, as posted to <c>/api/faults/{dependency}</c>:

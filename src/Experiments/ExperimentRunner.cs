@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Orchestrator.Node.Experiments;
+namespace Orchestrator.Experiments;
 
 /// <summary>
 /// Runs an <see cref="Experiment"/> against a node over its HTTP API, the way an operator would: probes are requests
@@ -27,6 +27,7 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
     private readonly HashSet<(int Node, string Dependency, string Scope)> _injected = [];
     private readonly HashSet<int> _killed = [];
     private readonly List<Task> _loads = [];
+    private (int Node, string? Value, List<string> Dependencies)? _blame;
 
     private long Now => _clock.ElapsedMilliseconds;
 
@@ -37,6 +38,14 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
             throw new ArgumentException($"The experiment runs against {experiment.NodeCount} node(s); {targets.Count} address(es) were given.", nameof(targets));
         var started = DateTimeOffset.UtcNow;
         _clock.Start();
+        // Faults it did not inject would make the verdict meaningless, and its rollbacks could clear them: it runs nothing.
+        if (await ForeignFaultsAsync(cancellationToken) is { Count: > 0 } foreign)
+        {
+            var refusal = $"It did not start: {foreign.Count} fault(s) it did not inject are active: {string.Join("; ", foreign)}. Clear them, or wait until they end, and run it again.";
+            Event("refused", refusal);
+            return new ExperimentReport(experiment.Title!, Verdicts.Refused, refusal, started, Now, targets.Select(t => t.ToString()).ToList(), [], [], [], _events.ToList())
+            { ForeignFaults = foreign };
+        }
         string verdict = Verdicts.Aborted, reason = "The run stopped before a verdict.";
         string? failedProbe = null;
         long? failedAt = null;
@@ -69,7 +78,7 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
                 var node = !_killed.Contains(injectedOn) ? injectedOn
                     : scope == "cluster" ? Enumerable.Range(1, targets.Count).FirstOrDefault(n => !_killed.Contains(n)) : 0;
                 if (node == 0) continue;
-                var (status, body) = await SendAsync(node, HttpMethod.Delete, $"/api/faults/{dependency}?scope={scope}", null, CancellationToken.None);
+                var (status, body) = await SendAsync(node, HttpMethod.Delete, $"{NodePaths.FaultOf(dependency)}?scope={scope}", null, CancellationToken.None);
                 Event("clear", $"{dependency}: {On(node)}left by the run, cleared after the rollbacks{(status == 200 ? "" : $" -> {status} {body}")}");
             }
             _phases.Add(new ReportPhase("rollbacks", rollbacksStart, Now));
@@ -77,7 +86,7 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
         Event("verdict", $"{verdict}: {reason}");
         return new ExperimentReport(experiment.Title!, verdict, reason, started, Now, targets.Select(t => t.ToString()).ToList(),
             _phases.OrderBy(p => p.StartMs).ToList(), _probes, _steps.OrderBy(s => s.AtMs).ToList(), _events.OrderBy(e => e.AtMs).ToList())
-        { FailedProbe = failedProbe, FailedAtMs = failedAt };
+        { FailedProbe = failedProbe, FailedAtMs = failedAt, FailedNode = _blame?.Node, FailedValue = _blame?.Value, Dependencies = _blame?.Dependencies };
     }
 
     private async Task<(string Verdict, string Reason, string? FailedProbe, long? FailedAt)> JudgeAsync(Experiment experiment, CancellationToken cancellationToken)
@@ -86,11 +95,13 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
         var every = experiment.SteadyState.EverySeconds is { } s ? TimeSpan.FromSeconds(s) : DefaultEvery;
 
         // Before: the system must be in its steady state, or nothing is injected.
+        var start = await DependenciesAsync();
         var before = await PhaseAsync("before", probes, rounds: 3, every, stopOnBreach: false, cancellationToken);
         if (cancellationToken.IsCancellationRequested) return Cancelled();
         if (before.Final is { } notSteady)
-            return (Verdicts.Failed, $"The hypothesis did not hold before the method, so nothing was injected: probe '{notSteady.Probe}': {notSteady.Problem}",
+            return (Verdicts.Failed, $"The hypothesis did not hold before the method, so nothing was injected: probe '{notSteady.Probe}': {notSteady.Problem}.{await BlameAsync(experiment, notSteady, start)}",
                 notSteady.Probe, notSteady.FirstFailureAtMs);
+        start = await DependenciesAsync();
 
         // The method, watched: a probe that leaves its tolerance stops it at once.
         var methodStart = Now;
@@ -113,21 +124,36 @@ public sealed partial class ExperimentRunner(HttpClient http, IReadOnlyList<Uri>
         _phases.Add(new ReportPhase("method", methodStart, stepsEnded));
         if (method.Live is { } broke)
         {
-            var why = $"The hypothesis broke during the method: probe '{broke.Probe}' at {broke.FirstFailureAtMs / 1000.0:0.0} s: {broke.Problem}. The method was stopped and rolled back.";
+            var why = $"The hypothesis broke during the method: probe '{broke.Probe}' at {broke.FirstFailureAtMs / 1000.0:0.0} s: {broke.Problem}.{await BlameAsync(experiment, broke, start)} The method was stopped and rolled back.";
             Event("abort", why);
             return (Verdicts.Aborted, why, broke.Probe, broke.FirstFailureAtMs);
         }
         if (cancellationToken.IsCancellationRequested) return Cancelled();
         if (failedStep is not null) return (Verdicts.Failed, $"A step of the method failed: {failedStep.Step}: {failedStep.Detail}", null, failedStep.AtMs);
         if (method.Final is { } deviated)
-            return (Verdicts.Failed, $"The hypothesis did not hold over the method: probe '{deviated.Probe}': {deviated.Problem}", deviated.Probe, deviated.FirstFailureAtMs);
+            return (Verdicts.Failed, $"The hypothesis did not hold over the method: probe '{deviated.Probe}': {deviated.Problem}.{await BlameAsync(experiment, deviated, start)}", deviated.Probe, deviated.FirstFailureAtMs);
 
         // After: the system must be back in its steady state.
         var after = await PhaseAsync("after", probes, rounds: 3, every, stopOnBreach: false, cancellationToken);
         if (cancellationToken.IsCancellationRequested) return Cancelled();
         if (after.Final is { } notBack)
-            return (Verdicts.Failed, $"The hypothesis did not hold after the method: probe '{notBack.Probe}': {notBack.Problem}", notBack.Probe, notBack.FirstFailureAtMs);
+            return (Verdicts.Failed, $"The hypothesis did not hold after the method: probe '{notBack.Probe}': {notBack.Problem}.{await BlameAsync(experiment, notBack, start)}", notBack.Probe, notBack.FirstFailureAtMs);
         return (Verdicts.Held, $"The hypothesis held before, during and after the method ({probes.Count} probes, {_probes.Sum(p => p.Samples)} samples).", null, null);
+    }
+
+    /// <summary>
+    /// Names what broke the hypothesis: the probe's node, the value against its tolerance, and the dependencies of
+    /// that node in trouble now (since <paramref name="since"/>); kept for the report and answered as a sentence.
+    /// </summary>
+    private async Task<string> BlameAsync(Experiment experiment, ProbeResult probe, Dictionary<int, List<DependencyView>> since)
+    {
+        var node = experiment.SteadyState!.Probes!.FirstOrDefault(p => p?.Name == probe.Probe)?.Node ?? 1;
+        var dependencies = await SuspectsAsync(node, since);
+        var value = probe.Measured is { } measured ? $"{measured}; allowed: {probe.Limit}" : probe.Problem;
+        _blame = (node, value, dependencies);
+        return dependencies.Count > 0
+            ? $" Dependencies in trouble{On(node, " on ")} then: {string.Join("; ", dependencies)}."
+            : $" No dependency{On(node, " on ")} was in trouble then (breakers closed, no faults, no failures).";
     }
 
     private (string, string, string?, long?) Cancelled()

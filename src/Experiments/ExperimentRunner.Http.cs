@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Orchestrator.Node.Experiments;
+namespace Orchestrator.Experiments;
 
 // The experiment runner: HTTP to the nodes under test, metrics read back, and the text helpers.
 public sealed partial class ExperimentRunner
@@ -69,7 +69,7 @@ public sealed partial class ExperimentRunner
     /// <summary>A read-only view of the latest /metrics: guarded calls answered (a value, or the dependency's refusal of the caller's request), and all, for the probe's tier or dependency.</summary>
     private async Task<(double Success, double Total)?> MetricAsync(int node, MetricCheck metric, CancellationToken ct)
     {
-        var (status, text) = await SendAsync(node, HttpMethod.Get, "/metrics", null, ct);
+        var (status, text) = await SendAsync(node, HttpMethod.Get, NodePaths.Metrics, null, ct);
         if (status != 200) return null;
         double success = 0, total = 0;
         foreach (var line in text.Split('\n'))

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Orchestrator.Node.Experiments;
+namespace Orchestrator.Experiments;
 
 // The experiment runner: the method and the rollbacks: inject, clear, wait, HTTP checks, load, kill.
 public sealed partial class ExperimentRunner
@@ -37,7 +37,7 @@ public sealed partial class ExperimentRunner
         if (step.Inject is { } inject)
         {
             var name = step.Name ?? $"inject into {inject.Dependency}";
-            var (status, body) = await SendAsync(node, HttpMethod.Post, $"/api/faults/{inject.Dependency}", inject.Fault!.Value.GetRawText(), CancellationToken.None);
+            var (status, body) = await SendAsync(node, HttpMethod.Post, NodePaths.FaultOf(inject.Dependency!), inject.Fault!.Value.GetRawText(), CancellationToken.None);
             var ok = status == 200;
             if (ok || status == 502) _injected.Add((node, inject.Dependency!, ScopeOf(inject.Fault.Value))); // 502: some members took it
             Event(ok ? "inject" : "inject-failed", $"{inject.Dependency}: {On(node)}{inject.Fault.Value.GetRawText()}{(ok ? "" : $" -> {status} {body}")}");
@@ -46,7 +46,7 @@ public sealed partial class ExperimentRunner
         if (step.Clear is { } clear)
         {
             var name = step.Name ?? $"clear {clear.Dependency}";
-            var (status, body) = await SendAsync(node, HttpMethod.Delete, $"/api/faults/{clear.Dependency}?scope={clear.Scope ?? "node"}", null, CancellationToken.None);
+            var (status, body) = await SendAsync(node, HttpMethod.Delete, $"{NodePaths.FaultOf(clear.Dependency!)}?scope={clear.Scope ?? "node"}", null, CancellationToken.None);
             var ok = status == 200;
             if (ok) _injected.Remove((node, clear.Dependency!, clear.Scope ?? "node"));
             Event("clear", $"{clear.Dependency}: {On(node)}{(ok ? "cleared" : $"-> {status} {body}")}");
@@ -159,7 +159,7 @@ public sealed partial class ExperimentRunner
     /// </summary>
     private async Task<(bool Ok, string Name, string Detail)> KillAsync(int node, string name)
     {
-        var (status, body) = await SendAsync(node, HttpMethod.Post, "/api/node/kill", null, CancellationToken.None);
+        var (status, body) = await SendAsync(node, HttpMethod.Post, NodePaths.Kill, null, CancellationToken.None);
         if (status != 202)
         {
             Event("kill-failed", $"{On(node)}{status} {body}");
@@ -170,7 +170,7 @@ public sealed partial class ExperimentRunner
         while (Now < gone)
         {
             await Task.Delay(200, CancellationToken.None);
-            if ((await SendAsync(node, HttpMethod.Get, "/health/live", null, CancellationToken.None)).Status == 0)
+            if ((await SendAsync(node, HttpMethod.Get, NodePaths.Live, null, CancellationToken.None)).Status == 0)
             {
                 Event("kill", $"{On(node)}{targets[node - 1]} killed; it no longer answers");
                 return (true, name, "killed; it no longer answers");

@@ -1,4 +1,4 @@
-namespace Orchestrator.Node.Experiments;
+namespace Orchestrator.Experiments;
 
 // The experiment runner: the hypothesis: its probes sampled in each phase and judged against their tolerances.
 public sealed partial class ExperimentRunner
@@ -85,22 +85,41 @@ public sealed partial class ExperimentRunner
             var ok = ratio is null || ratio >= min;
             return new ProbeResult(probe.Name!, phase, 0, 0, null, null, ratio, (long)total, ok,
                 ok ? (ratio is null ? "no calls in this phase" : null) : $"{success:0} of {total:0} calls answered with a value ({ratio:P1}), below {min:P1}",
-                ok ? null : state.FirstFailureAt);
+                ok ? null : state.FirstFailureAt)
+            {
+                Measured = ratio is { } answered ? $"{Percent(answered)} of {total:0} calls{Of(probe.Metric)} answered with a value" : null,
+                Limit = $"at least {Percent(min)}",
+            };
         }
         var samples = state.Samples;
         var passed = samples.Count(s => s.Passed);
         var passRatio = samples.Count > 0 ? passed / (double)samples.Count : (double?)null;
         var p99 = samples.Count > 0 ? Percentile(samples.Select(s => s.Ms), 0.99) : (double?)null;
         var minPass = tolerance?.MinPassRatio ?? 1.0;
-        string? problem = null;
+        string? problem = null, measured = null, limit = null;
         var enough = final || minPass >= 1 || samples.Count >= MinSamplesForRatio;
         if (passRatio is { } r && r < minPass && enough)
+        {
             problem = $"{passed} of {samples.Count} samples passed ({r:P0}), below {minPass:P0}; last failure: {samples.Last(s => !s.Passed).Detail}";
+            (measured, limit) = ($"{passed} of {samples.Count} requests passed ({Percent(r)}); the last that did not: {samples.Last(s => !s.Passed).Detail}", $"at least {Percent(minPass)}");
+        }
         else if (tolerance?.MaxP99Ms is { } maxP99 && p99 is { } p && p > maxP99 && (final || samples.Count >= MinSamplesForRatio))
+        {
             problem = $"p99 {p:0} ms is above {maxP99:0} ms";
+            (measured, limit) = ($"p99 {p:0} ms over {samples.Count} requests", $"at most {maxP99:0} ms");
+        }
         return new ProbeResult(probe.Name!, phase, samples.Count, passed, passRatio, p99, null, null, problem is null, problem,
-            problem is null ? null : state.FirstFailureAt ?? samples.LastOrDefault().At);
+            problem is null ? null : state.FirstFailureAt ?? samples.LastOrDefault().At) { Measured = measured, Limit = limit };
     }
+
+    private static string Of(MetricCheck? metric) => metric switch
+    {
+        { Dependency: { } dependency } => $" to {dependency}",
+        { Tier: { } tier } => $" of tier {tier}",
+        _ => "",
+    };
+
+    private static string Percent(double ratio) => $"{ratio * 100:0.#}%";
 
     private static double Percentile(IEnumerable<double> values, double q)
     {
