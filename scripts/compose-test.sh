@@ -170,7 +170,7 @@ until_true 10 "the members talk over mutual TLS (akka.ssl.tcp)" tls_members
 until_true 60 "every node ready" bash -c "$(declare -f ready port); ready 1 && ready 2 && ready 3"
 until_true 60 "every container healthy (the image's health check)" bash -c "$(declare -f healthy compose); project=$project root=$root token=$token; healthy 1 && healthy 2 && healthy 3"
 
-curl -sf -o /dev/null -X POST "http://127.0.0.1:$(port 1)/api/chaos/recommendations" -H "Authorization: Bearer $token" \
+curl -sf -o /dev/null -X POST "http://127.0.0.1:$(port 1)/api/demo/services/recommendations" -H "Authorization: Bearer $token" \
   -H 'Content-Type: application/json' -d '{"outage": true}'
 log "recommendations down on node1 only"
 open_after_traffic() { for _ in 1 2 3 4 5; do json 1 /shop/home/u1 >/dev/null; done; all_open; }

@@ -11,7 +11,7 @@ public sealed partial class ExperimentRunner
 
     /// <summary>
     /// Every fault active on the nodes under test before the run injected anything: through the fault API
-    /// (<c>GET /api/faults</c>) and, on the demo node, its stand-in services' chaos (<c>GET /api/chaos</c>). A node
+    /// (<c>GET /api/faults</c>) and, on the demo node, its stand-in services' chaos (<c>GET /api/demo/services</c>). A node
     /// that does not answer either is left to the probes (its steady state is checked anyway).
     /// </summary>
     private async Task<List<string>> ForeignFaultsAsync(CancellationToken ct)

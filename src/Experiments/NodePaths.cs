@@ -13,7 +13,7 @@ public static class NodePaths
     public const string Status = "/api/status";
 
     /// <summary>The demo node's stand-in services' chaos (<c>GET</c> lists it); other nodes answer 404.</summary>
-    public const string DemoChaos = "/api/chaos";
+    public const string DemoChaos = "/api/demo/services";
 
     /// <summary>The node's Prometheus metrics, read by metric probes.</summary>
     public const string Metrics = "/metrics";

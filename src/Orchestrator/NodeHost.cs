@@ -215,7 +215,7 @@ public static class NodeHost
             {
                 "GET /health", "GET /health/live", "GET /health/ready", "GET /health/degradation", "GET /metrics", "GET /dashboard", "GET /dashboard/events", "GET /api/status", "POST /api/dependencies/{name}/isolate", "POST /api/dependencies/{name}/reset",
                 "GET /api/features", "PUT /api/features/{name}",
-                "GET /api/chaos", "GET|POST|DELETE /api/chaos/{dependency}",
+                "GET /api/demo/services", "GET|POST|DELETE /api/demo/services/{dependency}",
                 "GET /api/faults", "POST|DELETE /api/faults/{dependency}", "POST /api/node/kill",
                 "GET /api/experiments", "POST /api/experiments/run?name={name}",
                 "GET /shop/home/{userId}?deadlineMs=800", "GET /shop/product/{productId}", "POST /shop/checkout (Idempotency-Key)", "GET /shop/orders/{orderId}",

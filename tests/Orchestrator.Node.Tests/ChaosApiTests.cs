@@ -17,12 +17,12 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     private Task<HttpResponseMessage> PostRaw(string dependency, string json) =>
-        node.Http.PostAsync($"/api/chaos/{dependency}", new StringContent(json, Encoding.UTF8, "application/json"));
+        node.Http.PostAsync($"/api/demo/services/{dependency}", new StringContent(json, Encoding.UTF8, "application/json"));
 
     [Fact]
     public async Task Lists_every_simulated_dependency_without_chaos()
     {
-        using var list = await node.GetJsonAsync("/api/chaos");
+        using var list = await node.GetJsonAsync("/api/demo/services");
         var dependencies = list.RootElement.GetProperty("dependencies").EnumerateArray().ToList();
 
         Assert.Equal(DemoServices.All, dependencies.Select(d => d.GetProperty("dependency").GetString()));
@@ -40,7 +40,7 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     public async Task A_change_merges_onto_the_current_chaos()
     {
         await node.SetChaosAsync(DemoServices.Reviews, new { errorRate = 0.25, latencyMs = 5 });
-        using var response = await node.Http.PostAsJsonAsync($"/api/chaos/{DemoServices.Reviews}", new { outage = true });
+        using var response = await node.Http.PostAsJsonAsync($"/api/demo/services/{DemoServices.Reviews}", new { outage = true });
         using var merged = await NodeFixture.Read(response, 200);
 
         Assert.Equal("reviews", merged.RootElement.GetProperty("dependency").GetString());
@@ -49,7 +49,7 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.True(merged.RootElement.GetProperty("outage").GetBoolean());
         Assert.True(merged.RootElement.GetProperty("active").GetBoolean());
 
-        using var one = await node.GetJsonAsync($"/api/chaos/{DemoServices.Reviews}");
+        using var one = await node.GetJsonAsync($"/api/demo/services/{DemoServices.Reviews}");
         Assert.True(one.RootElement.GetProperty("outage").GetBoolean());
     }
 
@@ -79,7 +79,7 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     public async Task Fail_every_nth_fails_exactly_every_nth_request_counted_from_when_it_was_set()
     {
         await node.SetChaosAsync(DemoServices.Inventory, new { failEveryNth = 3 });
-        using (var view = await node.GetJsonAsync($"/api/chaos/{DemoServices.Inventory}"))
+        using (var view = await node.GetJsonAsync($"/api/demo/services/{DemoServices.Inventory}"))
         {
             Assert.Equal(3, view.RootElement.GetProperty("failEveryNth").GetInt32());
             Assert.True(view.RootElement.GetProperty("active").GetBoolean());
@@ -104,7 +104,7 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         using (var degraded = await node.GetJsonAsync("/shop/home/u2"))
             Assert.Equal("degraded", degraded.RootElement.GetProperty("recommendations").GetProperty("status").GetString());
 
-        using var response = await node.OperatorDeleteAsync($"/api/chaos/{DemoServices.Recommendations}");
+        using var response = await node.OperatorDeleteAsync($"/api/demo/services/{DemoServices.Recommendations}");
         using var cleared = await NodeFixture.Read(response, 200);
         Assert.False(cleared.RootElement.GetProperty("outage").GetBoolean());
         Assert.Equal(0, cleared.RootElement.GetProperty("latencyMs").GetInt32());
@@ -117,8 +117,8 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
     public async Task Unknown_dependency_is_404_naming_it()
     {
         Assert.Contains("'nope'", await ErrorOf(await PostRaw("nope", """{"outage": true}"""), 404));
-        Assert.Contains("'nope'", await ErrorOf(await node.OperatorDeleteAsync("/api/chaos/nope"), 404));
-        Assert.Contains("'nope'", await ErrorOf(await node.Http.GetAsync("/api/chaos/nope"), 404));
+        Assert.Contains("'nope'", await ErrorOf(await node.OperatorDeleteAsync("/api/demo/services/nope"), 404));
+        Assert.Contains("'nope'", await ErrorOf(await node.Http.GetAsync("/api/demo/services/nope"), 404));
     }
 
     [Theory]
@@ -143,7 +143,7 @@ public sealed class ChaosApiTests(NodeFixture node) : IClassFixture<NodeFixture>
         var error = await ErrorOf(await PostRaw(DemoServices.Payments, json), 400);
 
         Assert.Contains(named, error);
-        using var state = await node.GetJsonAsync($"/api/chaos/{DemoServices.Payments}");
+        using var state = await node.GetJsonAsync($"/api/demo/services/{DemoServices.Payments}");
         Assert.False(state.RootElement.GetProperty("active").GetBoolean());
     }
 }

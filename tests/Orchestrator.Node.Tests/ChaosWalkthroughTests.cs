@@ -38,7 +38,7 @@ public sealed class ChaosWalkthroughTests(WalkthroughNodeFixture node) : IClassF
         var recommendations = DemoServices.Recommendations;
 
         // 3. Recommendations down: failures open its breaker; calls answer at once, "reason":"BreakerOpen".
-        await OperatorAsync(HttpMethod.Post, $"/api/chaos/{recommendations}", """{"outage": true}""");
+        await OperatorAsync(HttpMethod.Post, $"/api/demo/services/{recommendations}", """{"outage": true}""");
         var bob = NodeFixture.NewUser();
         await Poll.UntilAsync(async () =>
         {
@@ -64,7 +64,7 @@ public sealed class ChaosWalkthroughTests(WalkthroughNodeFixture node) : IClassF
         Assert.Equal("Open", (await node.DependencyStatusAsync(recommendations)).GetProperty("breaker").GetProperty("state").GetString());
 
         //    The service back, the breaker reset by hand: the reset also ends the cool-down, at once.
-        await OperatorAsync(HttpMethod.Delete, $"/api/chaos/{recommendations}");
+        await OperatorAsync(HttpMethod.Delete, $"/api/demo/services/{recommendations}");
         await OperatorAsync(HttpMethod.Post, $"/api/dependencies/{recommendations}/reset");
         feature = await RecommendationsFeatureAsync();
         Assert.True(feature.GetProperty("enabled").GetBoolean());
@@ -72,8 +72,8 @@ public sealed class ChaosWalkthroughTests(WalkthroughNodeFixture node) : IClassF
         Assert.Equal(JsonValueKind.Null, feature.GetProperty("until").ValueKind);
 
         // 6. Slow services cannot hold a page past its deadline: recommendations cut by the deadline, not FeatureDisabled.
-        await OperatorAsync(HttpMethod.Post, $"/api/chaos/{recommendations}", """{"latencyMs": 5000}""");
-        await OperatorAsync(HttpMethod.Post, $"/api/chaos/{DemoServices.Notifications}", """{"latencyMs": 5000}""");
+        await OperatorAsync(HttpMethod.Post, $"/api/demo/services/{recommendations}", """{"latencyMs": 5000}""");
+        await OperatorAsync(HttpMethod.Post, $"/api/demo/services/{DemoServices.Notifications}", """{"latencyMs": 5000}""");
         using (var page = await node.GetJsonAsync($"/shop/home/{NodeFixture.NewUser()}?deadlineMs=300"))
         {
             var root = page.RootElement;
@@ -85,8 +85,8 @@ public sealed class ChaosWalkthroughTests(WalkthroughNodeFixture node) : IClassF
                 Assert.Equal("omitted", s.GetProperty("status").GetString());
             }
         }
-        await OperatorAsync(HttpMethod.Delete, $"/api/chaos/{recommendations}");
-        await OperatorAsync(HttpMethod.Delete, $"/api/chaos/{DemoServices.Notifications}");
+        await OperatorAsync(HttpMethod.Delete, $"/api/demo/services/{recommendations}");
+        await OperatorAsync(HttpMethod.Delete, $"/api/demo/services/{DemoServices.Notifications}");
 
         // 8. Isolated by hand: "reason":"BreakerOpen", "detail":"... isolated by hand.", no cool-down; then reset.
         await OperatorAsync(HttpMethod.Post, $"/api/dependencies/{recommendations}/isolate");

@@ -67,7 +67,7 @@ public sealed class CheckoutQueueTests(PendingPaymentNodeFixture node) : IClassF
         Assert.Null(await Ledger.FindAsync(orderId));
 
         // Payments comes back: the queue drains and the order is paid, charged once.
-        (await node.OperatorDeleteAsync($"/api/chaos/{DemoServices.Payments}")).EnsureSuccessStatusCode();
+        (await node.OperatorDeleteAsync($"/api/demo/services/{DemoServices.Payments}")).EnsureSuccessStatusCode();
         await Poll.UntilAsync(async () =>
         {
             using var order = await OrderAsync(orderId);

@@ -53,7 +53,7 @@ public sealed class ClusterProcessTests : IDisposable
 
         // recommendations is AnyOpen in appsettings.json: an outage only node 0 sees opens it on every node.
         var (a, b, c) = (_nodes[0], _nodes[1], _nodes[2]);
-        await Post(a.Http, "/api/chaos/recommendations", """{"outage": true}""");
+        await Post(a.Http, "/api/demo/services/recommendations", """{"outage": true}""");
         await Poll.UntilAsync(async () => { await a.Http.GetAsync("/shop/home/u1"); return await Breaker(a.Http, "recommendations"); },
             s => s.State == "Open", "node 0 opens its breaker", Limit);
         foreach (var other in new[] { b, c })

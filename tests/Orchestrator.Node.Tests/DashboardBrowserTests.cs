@@ -69,7 +69,7 @@ public sealed class DashboardBrowserTests : IDisposable
             await Assertions.Expect(BreakerCell(page, node.Address)).ToHaveTextAsync("Closed", new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("live");
 
-        await Post(a.Http, "/api/chaos/recommendations", """{"outage": true}""");
+        await Post(a.Http, "/api/demo/services/recommendations", """{"outage": true}""");
         await Poll.UntilAsync(async () => { await a.Http.GetAsync("/shop/home/u1"); return await BreakerState(a.Http); },
             s => s == "Open", "node A opens its breaker", Limit);
         var opened = Stopwatch.StartNew();
@@ -87,7 +87,7 @@ public sealed class DashboardBrowserTests : IDisposable
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
 
         // Heal: node A's service answers again, traffic lets the probes through, and every row shows closed.
-        await Post(a.Http, "/api/chaos/recommendations", """{"outage": false}""");
+        await Post(a.Http, "/api/demo/services/recommendations", """{"outage": false}""");
         await Poll.UntilAsync(async () =>
         {
             foreach (var node in _nodes) await node.Http.GetAsync("/shop/home/u2");
@@ -95,6 +95,15 @@ public sealed class DashboardBrowserTests : IDisposable
         }, states => states.All(s => s == "Closed"), "every node's breaker closes", Limit);
         foreach (var node in _nodes)
             await Assertions.Expect(BreakerCell(page, node.Address)).ToHaveTextAsync("Closed", new() { Timeout = 3000 });
+
+        // A fault injected into node A shows on its row at once, before any call meets it (a fresh cache would hide it
+        // from the breaker for seconds), and goes when it is cleared.
+        await Post(a.Http, $"/api/faults/{Dependency}", """{"kind": "error", "durationSeconds": 120}""");
+        var faultCell = page.Locator($"#dependencies tr[data-node=\"{a.Address}\"][data-dependency=\"{Dependency}\"] [data-testid=fault]");
+        await Assertions.Expect(faultCell).ToContainTextAsync("fault: Error", new() { Timeout = 5000 });
+        using (var clear = new HttpRequestMessage(HttpMethod.Delete, $"/api/faults/{Dependency}") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") })
+            (await a.Http.SendAsync(clear)).EnsureSuccessStatusCode();
+        await Assertions.Expect(faultCell).ToHaveCountAsync(0, new() { Timeout = 5000 });
         Assert.Empty(errors);
     }
 

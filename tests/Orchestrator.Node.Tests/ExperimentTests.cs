@@ -102,9 +102,9 @@ public sealed class ExperimentTests(ExperimentNodeFixture node) : IClassFixture<
         (await node.OperatorDeleteAsync("/api/faults/payments")).EnsureSuccessStatusCode();
 
         // The demo's stand-in services count too: their chaos is a fault the run did not inject.
-        (await node.OperatorAsync(HttpMethod.Post, "/api/chaos/recommendations", """{"outage": true}""")).EnsureSuccessStatusCode();
+        (await node.OperatorAsync(HttpMethod.Post, "/api/demo/services/recommendations", """{"outage": true}""")).EnsureSuccessStatusCode();
         error = (await RunAsync("payments-timeout", expected: 409)).GetProperty("error").GetString()!;
-        Assert.Contains("recommendations's stand-in service: outage (DELETE /api/chaos/recommendations)", error);
+        Assert.Contains("recommendations's stand-in service: outage (DELETE /api/demo/services/recommendations)", error);
     }
 
     [Theory]

@@ -237,7 +237,7 @@ public sealed class HomePageTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal("popular", recommendations.GetProperty("data").GetProperty("kind").GetString());
 
         // Fail fast: with the breaker open, even a recovered service is not called until the breaker lets a probe through.
-        using var cleared = await node.OperatorDeleteAsync($"/api/chaos/{DemoServices.Recommendations}");
+        using var cleared = await node.OperatorDeleteAsync($"/api/demo/services/{DemoServices.Recommendations}");
         using var again = await HomeAsync(user);
         Assert.Equal("BreakerOpen", again.RootElement.GetProperty("recommendations").GetProperty("reason").GetString());
     }

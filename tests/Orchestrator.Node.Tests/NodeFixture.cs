@@ -124,7 +124,7 @@ public class NodeFixture : IAsyncLifetime
     {
         foreach (var name in DemoServices.All)
         {
-            (await OperatorDeleteAsync($"/api/chaos/{name}")).EnsureSuccessStatusCode();
+            (await OperatorDeleteAsync($"/api/demo/services/{name}")).EnsureSuccessStatusCode();
             using (var faults = await OperatorDeleteAsync($"/api/faults/{name}"))
                 if (faults.StatusCode != System.Net.HttpStatusCode.Forbidden) faults.EnsureSuccessStatusCode(); // 403: injection is off on this node
             (await OperatorPostAsync($"/api/dependencies/{name}/reset")).EnsureSuccessStatusCode();
@@ -166,7 +166,7 @@ public class NodeFixture : IAsyncLifetime
     /// <summary>Sets chaos on <paramref name="service"/> and expects it to be accepted.</summary>
     public async Task SetChaosAsync(string service, object body)
     {
-        using var response = await Http.PostAsJsonAsync($"/api/chaos/{service}", body);
+        using var response = await Http.PostAsJsonAsync($"/api/demo/services/{service}", body);
         (await Read(response, 200)).Dispose();
     }
 

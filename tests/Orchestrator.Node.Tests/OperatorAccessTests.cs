@@ -53,7 +53,7 @@ public sealed class TokenAccessTests(TokenNodeFixture node) : IClassFixture<Toke
     [Fact]
     public async Task Reads_need_no_token()
     {
-        foreach (var path in new[] { "/api/status", "/api/features", "/api/chaos", "/health", "/api/write-queue" })
+        foreach (var path in new[] { "/api/status", "/api/features", "/api/demo/services", "/health", "/api/write-queue" })
             (await node.GetJsonAsync(path)).Dispose();
     }
 }
@@ -71,7 +71,7 @@ public sealed class LoopbackAccessTests(NodeFixture node) : IClassFixture<NodeFi
     [InlineData(null)]
     public async Task A_cross_site_shaped_request_is_415_and_changes_nothing(string? contentType)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/chaos/{DemoServices.Payments}")
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/demo/services/{DemoServices.Payments}")
         {
             Content = contentType is null ? null : new StringContent("""{"outage": true}""", Encoding.UTF8),
         };
@@ -80,7 +80,7 @@ public sealed class LoopbackAccessTests(NodeFixture node) : IClassFixture<NodeFi
 
         using var body = await NodeFixture.Read(response, 415);
         Assert.Contains("Content-Type: application/json", body.RootElement.GetProperty("error").GetString());
-        using var chaos = await node.GetJsonAsync($"/api/chaos/{DemoServices.Payments}");
+        using var chaos = await node.GetJsonAsync($"/api/demo/services/{DemoServices.Payments}");
         Assert.False(chaos.RootElement.GetProperty("outage").GetBoolean());
 
         using var isolate = await node.Http.PostAsync($"/api/dependencies/{DemoServices.Payments}/isolate", null);

@@ -49,7 +49,7 @@ public sealed class PoisonApiTests(PoisonNodeFixture node) : IClassFixture<Poiso
         using (var status = await node.GetJsonAsync("/api/status"))
             Assert.True(status.RootElement.GetProperty("writeQueue").GetProperty("poisoned").GetInt32() >= 1);
 
-        (await node.OperatorDeleteAsync($"/api/chaos/{DemoServices.Payments}")).EnsureSuccessStatusCode();
+        (await node.OperatorDeleteAsync($"/api/demo/services/{DemoServices.Payments}")).EnsureSuccessStatusCode();
         using (var redrive = await node.OperatorPostAsync($"/api/write-queue/poison/{writeId}/redrive"))
         using (var body = await NodeFixture.Read(redrive, 200))
             Assert.Equal("redriven", body.RootElement.GetProperty("action").GetString());
@@ -76,7 +76,7 @@ public sealed class PoisonApiTests(PoisonNodeFixture node) : IClassFixture<Poiso
             Assert.Equal("dropped", body.RootElement.GetProperty("action").GetString());
         Assert.Null(await PoisonedAsync(writeId));
 
-        (await node.OperatorDeleteAsync($"/api/chaos/{DemoServices.Payments}")).EnsureSuccessStatusCode();
+        (await node.OperatorDeleteAsync($"/api/demo/services/{DemoServices.Payments}")).EnsureSuccessStatusCode();
         using (var again = await node.OperatorDeleteAsync($"/api/write-queue/poison/{writeId}"))
         using (var notFound = await NodeFixture.Read(again, 404))
             Assert.Contains(writeId, notFound.RootElement.GetProperty("error").GetString());

@@ -20,7 +20,7 @@ public sealed class RecoveryAndSaturationTests(TightNodeFixture node) : IClassFi
             return await RecommendationsState();
         }, s => s is "Open" or "HalfOpen", "the recommendations breaker to open");
 
-        using (await node.OperatorDeleteAsync($"/api/chaos/{DemoServices.Recommendations}")) { }
+        using (await node.OperatorDeleteAsync($"/api/demo/services/{DemoServices.Recommendations}")) { }
 
         // Once the 300 ms have passed, the next call is the probe; it succeeds and the breaker closes.
         await Poll.UntilAsync(async () =>

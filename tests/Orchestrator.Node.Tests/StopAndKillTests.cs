@@ -54,7 +54,7 @@ public sealed class StopAndKillTests(ITestOutputHelper output) : IDisposable
     private static async Task SetChaosAsync(HttpClient http, string service, string json)
     {
         using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync($"/api/chaos/{service}", content);
+        using var response = await http.PostAsync($"/api/demo/services/{service}", content);
         response.EnsureSuccessStatusCode();
     }
 

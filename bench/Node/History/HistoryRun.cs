@@ -109,7 +109,7 @@ public static class HistoryRun
         try
         {
             var heal = chaos == "{}";
-            using var request = new HttpRequestMessage(heal ? HttpMethod.Delete : HttpMethod.Post, "api/chaos/payments")
+            using var request = new HttpRequestMessage(heal ? HttpMethod.Delete : HttpMethod.Post, "api/demo/services/payments")
             {
                 Content = new StringContent(chaos, Encoding.UTF8, "application/json"),
             };

@@ -11,8 +11,11 @@ namespace Orchestrator.Actors.Coordination;
 /// </summary>
 internal sealed class NodeStressSignals(DependencyDirectory directory, StressOptions options, TimeProvider time) : IStressSignalSource
 {
-    /// <summary>Fewer calls than this in a sample say nothing about the error rate.</summary>
-    public const int MinimumCallsForErrorRate = 20;
+    /// <summary>
+    /// Fewer calls than this in a sample say nothing about the error rate or the mean latency: one slow or failed call
+    /// on a quiet node (a caller's request that hung until its timeout) must not switch features off for everyone.
+    /// </summary>
+    public const int MinimumCallsToJudge = 20;
 
     private readonly Dictionary<string, (CallCounters Calls, long Troubled, TimeSpan Elapsed)> _last = new(StringComparer.Ordinal);
     private TimeSpan _lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -50,21 +53,25 @@ internal sealed class NodeStressSignals(DependencyDirectory directory, StressOpt
                 answered += n;
                 bad += b;
                 elapsed += total - last.Elapsed;
-                if (n >= MinimumCallsForErrorRate && (double)b / n >= 0.5) notes.Add($"{name}: {b} of {n} calls degraded");
+                if (n >= MinimumCallsToJudge && (double)b / n >= 0.5) notes.Add($"{name}: {b} of {n} calls degraded");
                 if (b > 0) troubledBy.Add((name, b, n));
             }
             _last[name] = (calls, troubled, total);
         }
         if (answered > 0)
         {
-            errors = answered >= MinimumCallsForErrorRate ? (double)bad / answered : 0;
-            sources[StressSignal.ErrorRate] = answered >= MinimumCallsForErrorRate
+            errors = answered >= MinimumCallsToJudge ? (double)bad / answered : 0;
+            sources[StressSignal.ErrorRate] = answered >= MinimumCallsToJudge
                 ? $"{bad} of {answered} calls degraded at the dependency (failed, timed out or turned away by its guard){Worst(troubledBy)}"
-                : $"{answered} calls, too few to judge (fewer than {MinimumCallsForErrorRate})";
+                : $"{Calls(answered)}, too few to judge (fewer than {MinimumCallsToJudge})";
             var mean = elapsed.TotalMilliseconds / answered;
-            latency = Math.Min(1, mean / (2 * options.LatencyTarget.TotalMilliseconds));
-            sources[StressSignal.Latency] = $"mean call time {mean:0} ms against a target of {options.LatencyTarget.TotalMilliseconds:0} ms";
-            if (latency >= 0.5) notes.Add($"mean call time {mean:0} ms");
+            if (answered >= MinimumCallsToJudge)
+            {
+                latency = Math.Min(1, mean / (2 * options.LatencyTarget.TotalMilliseconds));
+                sources[StressSignal.Latency] = $"mean call time {mean:0} ms against a target of {options.LatencyTarget.TotalMilliseconds:0} ms";
+                if (latency >= 0.5) notes.Add($"mean call time {mean:0} ms");
+            }
+            else sources[StressSignal.Latency] = $"{Calls(answered)} (mean {mean:0} ms), too few to judge (fewer than {MinimumCallsToJudge})";
         }
 
         var pending = ThreadPool.PendingWorkItemCount;
@@ -86,6 +93,8 @@ internal sealed class NodeStressSignals(DependencyDirectory directory, StressOpt
     private static string Worst(List<(string Name, long Bad, long Calls)> troubled) => troubled.Count == 0
         ? ""
         : "; " + string.Join(", ", troubled.OrderByDescending(t => t.Bad).Take(3).Select(t => $"{t.Name}: {t.Bad} of {t.Calls}"));
+
+    private static string Calls(long n) => n == 1 ? "1 call" : $"{n} calls";
 
     private static long Count(CallCounters c) => c.Succeeded + c.Fallbacks + c.Rejected + c.Failed + c.Refused;
 }

@@ -31,7 +31,11 @@ internal sealed record NodeSummary(string Node, DateTimeOffset At, string Stress
 /// <param name="MaxConcurrency">The bulkhead's places.</param>
 /// <param name="Queued">Calls waiting in the bulkhead's queue.</param>
 internal sealed record DependencySummary(string Name, string Breaker, bool FollowsCluster, double CallsPerSecond, double FailureRate, double P99Ms,
-    int InFlight, int MaxConcurrency, int Queued);
+    int InFlight, int MaxConcurrency, int Queued)
+{
+    /// <summary>The fault injected into it on this node, in words; null when none (and from an older node). Shown at once, before any call meets it.</summary>
+    public string? Fault { get; init; }
+}
 
 /// <summary>A feature on one node.</summary>
 /// <param name="Name">The feature.</param>

@@ -26,7 +26,10 @@ internal static class SummaryBuilder
             dependencies.Add(new DependencySummary(name, handle.Gate.IsClosed ? "Stopped" : state.ToString(),
                 // Open with no end of its own: the breaker follows the cluster's view.
                 state == BreakerState.Open && handle.Breaker.OpenUntil is null,
-                rates.CallsPerSecond, rates.FailureRate, rates.P99Ms, handle.Slots.InFlight, handle.Slots.MaxConcurrency, handle.Slots.Queued));
+                rates.CallsPerSecond, rates.FailureRate, rates.P99Ms, handle.Slots.InFlight, handle.Slots.MaxConcurrency, handle.Slots.Queued)
+            {
+                Fault = handle.Fault?.Fault.ToString(),
+            });
         }
         var features = board.Features.Select(f => new FeatureSummary(f.Name, f.Tier.ToString(), f.Enabled, f.Switch.ToString())).ToList();
         var shedder = source.Controls.Admission is { } admission ? new ShedderSummary(admission.InFlight, admission.Limit) : null;

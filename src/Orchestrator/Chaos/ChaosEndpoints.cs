@@ -3,8 +3,9 @@ using Orchestrator.Node.Api;
 namespace Orchestrator.Node.Chaos;
 
 /// <summary>
-/// The chaos API: <c>GET /api/chaos</c> lists every simulated service's chaos, <c>GET /api/chaos/{dependency}</c>
-/// shows one, <c>POST</c> merges a change onto it and <c>DELETE</c> clears it.
+/// The demo's simulated remote services: <c>GET /api/demo/services</c> lists how each misbehaves, <c>GET
+/// /api/demo/services/{dependency}</c> shows one, <c>POST</c> merges a change onto it and <c>DELETE</c> heals it. Not the
+/// orchestrator's chaos API (<c>/api/faults</c>): a stand-in for the remote service failing by itself.
 /// </summary>
 public static class ChaosEndpoints
 {
@@ -19,10 +20,10 @@ public static class ChaosEndpoints
     /// <summary>Every service's chaos.</summary>
     public sealed record ChaosList(IReadOnlyList<ChaosView> Dependencies);
 
-    /// <summary>Maps the chaos API.</summary>
+    /// <summary>Maps the simulated services' API.</summary>
     public static IEndpointRouteBuilder MapChaosApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/chaos");
+        var group = app.MapGroup("/api/demo/services");
 
         group.MapGet("/", (ChaosRegistry registry) =>
             Results.Ok(new ChaosList(registry.Services.Select(s => ChaosView.Of(s, registry.Get(s))).ToList())));

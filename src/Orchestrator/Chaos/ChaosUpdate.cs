@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Orchestrator.Node.Chaos;
 
 /// <summary>
-/// A change to a service's chaos, as posted to <c>/api/chaos/{dependency}</c>: every field is optional, and
+/// A change to a service's chaos, as posted to <c>/api/demo/services/{dependency}</c>: every field is optional, and
 /// those given replace the current values (<c>{"errorRate": 0.5, "latencyMs": 300, "outage": true, "failEveryNth": 2}</c>).
 /// </summary>
 public sealed record ChaosUpdate(double? ErrorRate, int? LatencyMs, bool? Outage, int? FailEveryNth = null)

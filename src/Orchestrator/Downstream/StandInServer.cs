@@ -12,7 +12,7 @@ namespace Orchestrator.Node.Downstream;
 /// profile...), which in a real deployment would run elsewhere. It listens on loopback only
 /// (<c>127.0.0.1:Downstream:Port</c>, any free port by default), never on the node's public address: only the node
 /// itself reaches it, so nobody else can record a charge, read the ledger or fill it. It shares the node's chaos
-/// (<c>/api/chaos</c> acts on it), payments ledger and clock, and its log. Started before the node's actors (their
+/// (<c>/api/demo/services</c> acts on it), payments ledger and clock, and its log. Started before the node's actors (their
 /// probes call it) and stopped after everything else (a draining node still delivers its queued writes to it).
 /// </summary>
 public sealed class StandInServer(IServiceProvider node, DownstreamSettings settings, ILoggerFactory logs) : IHostedService, IAsyncDisposable

@@ -48,4 +48,21 @@ public sealed class NodeStressSignalsFloodTests
         Assert.Equal(1, afterFailures.ErrorRate);
         Assert.Contains("inventory: 50 of 50", afterFailures.Sources[StressSignal.ErrorRate]);
     }
+
+    [Fact]
+    public void One_slow_call_on_a_quiet_node_is_not_stress_but_a_sample_of_slow_calls_is()
+    {
+        var (signals, inventory) = Node();
+        signals.Read();
+        inventory.Stats.Count(CallOutcome.Failed, TimeSpan.FromSeconds(2), DegradationReason.Timeout); // a request that hung until its timeout
+        var one = signals.Read();
+        Assert.Equal(0, one.Latency);
+        Assert.Equal(0, one.ErrorRate);
+        Assert.Equal("1 call (mean 2000 ms), too few to judge (fewer than 20)", one.Sources[StressSignal.Latency]);
+
+        for (var i = 0; i < NodeStressSignals.MinimumCallsToJudge; i++) inventory.Stats.Count(CallOutcome.Succeeded, TimeSpan.FromSeconds(1));
+        var many = signals.Read();
+        Assert.Equal(1, many.Latency); // 1 s mean against a 500 ms target: at the top of the scale
+        Assert.StartsWith("mean call time 1000 ms", many.Sources[StressSignal.Latency]);
+    }
 }
