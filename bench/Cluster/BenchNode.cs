@@ -85,13 +85,14 @@ public sealed class BenchNode : IAsyncDisposable
         });
         options.Stress.SampleInterval = TimeSpan.FromHours(1);
         options.Validate();
-        var config = BaseConfig.WithFallback(ClusterSharing.DefaultConfig(options.Cluster));
+        var sharing = new ClusterSharingOptions().Validate();
+        var config = BaseConfig.WithFallback(ClusterSharing.DefaultConfig(sharing));
         var system = ActorSystem.Create("bench", config);
         var listener = system.ActorOf(Props.Create(() => new TransitionListener(index, log)), "bench-listener");
         system.EventStream.Subscribe(listener, typeof(LocalBreakerChanged));
         var guardian = system.ActorOf(OrchestratorGuardian.Props(options), OrchestratorGuardian.Name);
         var children = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, AskTimeout);
-        var clusterState = await ClusterSharing.StartAsync(guardian, options, AskTimeout);
+        var clusterState = await ClusterSharing.StartAsync(guardian, options, sharing, AskTimeout);
         return new BenchNode(index, system, children.Dependencies, clusterState, dependency);
     }
 

@@ -62,16 +62,16 @@ public static class NodeHost
         var settings = NodeSettings.Load(configuration, ActorSystemName);
         var experiments = ExperimentSettings.Load(configuration); // Experiments: stored experiments, reports
         var orchestratorSection = configuration.GetSection(OrchestratorOptions.SectionName);
-        var orchestrator = OrchestratorOptionsBinder.Bind(orchestratorSection);
-        DeclareDemoDependencies(orchestrator, client: null); // for validation only: the probes need the services, below
-        orchestrator.Validate();
+        // Orchestrator:* (the core), Orchestrator:Cluster (Orchestrator.Clustering), Orchestrator:WriteQueue (Orchestrator.WriteQueue).
+        // The demo dependencies are declared for validation only: their probes need the services, below.
+        var (orchestrator, sharing, writeQueue) = OrchestratorSection.Load(orchestratorSection, o => DeclareDemoDependencies(o, client: null));
         // The write queue's SQLite file: its directory is created now, and a file that cannot be written stops the node here.
-        if (WriteQueueStorage.Prepare(orchestrator.WriteQueue) is { Count: > 0 } storageErrors) throw new OrchestratorOptionsException(storageErrors);
+        if (WriteQueueStorage.Prepare(writeQueue) is { Count: > 0 } storageErrors) throw new OrchestratorOptionsException(storageErrors);
         PortCheck.EnsureFree($"{ClusterSettings.SectionName}:Port", settings.Cluster.Hostname, settings.Cluster.Port);
         if (settings.Cluster.Bootstrap.Enabled)
             PortCheck.EnsureFree($"{BootstrapSettings.SectionName}:ManagementPort", settings.Cluster.Hostname, settings.Cluster.Bootstrap.ManagementPort);
         PortCheck.EnsureHttpFree(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey));
-        var ledger = NodeStorage.OpenPaymentLedger(settings.Downstream, orchestrator.WriteQueue);
+        var ledger = NodeStorage.OpenPaymentLedger(settings.Downstream, writeQueue);
 
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly))
@@ -144,9 +144,9 @@ public static class NodeHost
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 // Each probe resolves the typed client when it runs (IHttpClientFactory rotates its handlers).
                 .WithOrchestrator(orchestratorSection, o => DeclareDemoDependencies(o, services.GetRequiredService<DownstreamClient>))
-                .WithOrchestratorClustering() // breaker (and stress) sharing: Orchestrator.Clustering
-                .WithWriteQueue(orchestrator, [new PaymentWriteTarget(services), new InventoryReleaseTarget(services)])
-                .WithOrderBook(TimeProvider.System, WriteQueueStorage.Describe(orchestrator.WriteQueue), settings.Shop.OrderSnapshotEvery)
+                .WithOrchestratorClustering(sharing) // breaker (and stress) sharing: Orchestrator.Clustering
+                .WithWriteQueue(writeQueue, [new PaymentWriteTarget(services), new InventoryReleaseTarget(services)])
+                .WithOrderBook(TimeProvider.System, WriteQueueStorage.Describe(writeQueue), settings.Shop.OrderSnapshotEvery)
                 .WithDashboard(services); // /user/dashboard (Dashboard/DashboardHosting.cs)
 
             akka.AddStartup((system, _) => system.ActorOf(JournalWatch.Props(services.GetRequiredService<NodeLifecycle>(),
@@ -176,7 +176,7 @@ public static class NodeHost
         builder.Services.AddSingleton<NodeLifecycle>();
         builder.Services.AddSingleton<ClusterReadiness>();
         builder.Services.AddSingleton(settings.Storage);
-        builder.Services.AddSingleton(NodeStorage.Paths(orchestrator.WriteQueue, ledger));
+        builder.Services.AddSingleton(NodeStorage.Paths(writeQueue, ledger));
         builder.Services.AddSingleton<NodeReadiness>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeReadiness>());
         builder.Services.AddSingleton<WarmUp>();

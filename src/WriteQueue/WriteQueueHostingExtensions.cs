@@ -18,40 +18,44 @@ public static class WriteQueueHostingExtensions
     public const string SupervisorName = "write-queue";
 
     /// <summary>
-    /// Starts the write queue with <c>options.WriteQueue</c>, delivering to <paramref name="targets"/> (each must be a
-    /// declared dependency), and makes Akka.Persistence.Sql the actor system's journal and snapshot store. Call it
-    /// after <c>WithOrchestrator</c>. Invalid settings, or a SQLite file that cannot be written, throw
-    /// <see cref="OrchestratorOptionsException"/> naming the setting before anything starts.
+    /// Starts the write queue with <paramref name="queue"/>, delivering to <paramref name="targets"/> (each must be a
+    /// dependency declared by <c>WithOrchestrator</c> on this builder), and makes Akka.Persistence.Sql the actor
+    /// system's journal and snapshot store. Call it after <c>WithOrchestrator</c>. Invalid settings, a target that is
+    /// not declared, or a SQLite file that cannot be written throw <see cref="OrchestratorOptionsException"/> naming
+    /// the setting before anything starts. The options are frozen when the actor system starts.
     /// </summary>
-    public static AkkaConfigurationBuilder WithWriteQueue(this AkkaConfigurationBuilder builder, OrchestratorOptions options,
+    /// <exception cref="OrchestratorOptionsException"><c>WithOrchestrator</c> was not called first, or a setting or target is invalid.</exception>
+    public static AkkaConfigurationBuilder WithWriteQueue(this AkkaConfigurationBuilder builder, WriteQueueOptions queue,
         IEnumerable<IWriteTarget> targets)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(targets);
+        var orchestrator = builder.OrchestratorOptionsOf() ?? throw new OrchestratorOptionsException([
+            "WithWriteQueue needs the orchestrator: call WithOrchestrator(...) before it (the write targets must be its declared dependencies)."]);
         var list = targets.ToList();
-        var errors = new List<string>(options.GetErrors());
+        var errors = new List<string>(queue.GetErrors());
         foreach (var group in list.GroupBy(t => t.Name, StringComparer.Ordinal))
         {
-            if (!options.Dependencies.ContainsKey(group.Key))
+            if (!orchestrator.Dependencies.ContainsKey(group.Key))
                 errors.Add($"The write target '{group.Key}' is not a declared dependency ({OrchestratorOptions.SectionName}:Dependencies); " +
-                    $"declared: {string.Join(", ", options.Dependencies.Keys)}.");
+                    $"declared: {string.Join(", ", orchestrator.Dependencies.Keys)}.");
             if (group.Count() > 1) errors.Add($"The write target '{group.Key}' is given {group.Count()} times.");
         }
-        if (errors.Count == 0) errors.AddRange(WriteQueueStorage.Prepare(options.WriteQueue));
+        if (errors.Count == 0) errors.AddRange(WriteQueueStorage.Prepare(queue));
         if (errors.Count > 0) throw new OrchestratorOptionsException(errors);
 
-        var queue = options.WriteQueue;
         return builder
             .AddHocon(WriteQueueStorage.Config(queue), HoconAddMode.Prepend)
             .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
             .AddStartup(async (system, registry) =>
             {
+                queue.Validate().Freeze();
                 using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 var dependencies = await registry.GetAsync<DependencySupervisor>(limit.Token).ConfigureAwait(false);
                 system.ActorOf(WriteQueueDeadLetters.Props(), WriteQueueDeadLetters.Name);
                 var store = WriteQueueStorage.Describe(queue);
-                var child = WriteQueueActor.Props(queue, list, dependencies, store, options.TimeProvider);
+                var child = WriteQueueActor.Props(queue, list, dependencies, store, orchestrator.TimeProvider);
                 var supervisor = system.ActorOf(BackoffSupervisor.Props(
                     Akka.Pattern.Backoff.OnStop(child, WriteQueueActor.Name, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, -1)
                         .WithReplyWhileStopped(new EnqueueFailed($"The write queue is not running (it stopped after a failure of the {store}); it restarts shortly."))),
@@ -85,16 +89,20 @@ public static class WriteQueueHostingExtensions
         });
 
     /// <summary>
-    /// Starts the write queue with options bound from <paramref name="section"/> (usually the <c>Orchestrator</c>
-    /// section, the one given to <c>WithOrchestrator</c>), then changed by <paramref name="configure"/> (give it the
-    /// same code that declares dependencies for <c>WithOrchestrator</c>, so the targets are declared).
+    /// Starts the write queue as <see cref="WithWriteQueue(AkkaConfigurationBuilder, WriteQueueOptions, IEnumerable{IWriteTarget})"/>
+    /// does, with options bound from the <c>WriteQueue</c> child of <paramref name="orchestratorSection"/> (the
+    /// <c>Orchestrator</c> section, the one given to <c>WithOrchestrator</c>: settings <c>Orchestrator:WriteQueue:*</c>),
+    /// then changed by <paramref name="configure"/> if given.
     /// </summary>
-    public static AkkaConfigurationBuilder WithWriteQueue(this AkkaConfigurationBuilder builder, IConfiguration section,
-        IEnumerable<IWriteTarget> targets, Action<OrchestratorOptions>? configure = null)
+    /// <exception cref="OrchestratorOptionsException">A key of <c>Orchestrator:WriteQueue</c> is unknown, a value is of the wrong type or invalid, a target is not declared, or <c>WithOrchestrator</c> was not called first; each error names the setting.</exception>
+    public static AkkaConfigurationBuilder WithWriteQueue(this AkkaConfigurationBuilder builder, IConfiguration orchestratorSection,
+        IEnumerable<IWriteTarget> targets, Action<WriteQueueOptions>? configure = null)
     {
-        var options = OrchestratorOptionsBinder.Bind(section);
-        configure?.Invoke(options);
-        return builder.WithWriteQueue(options, targets);
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(orchestratorSection);
+        var queue = WriteQueueOptions.Bind(orchestratorSection);
+        configure?.Invoke(queue);
+        return builder.WithWriteQueue(queue, targets);
     }
 
     /// <summary>Registers <see cref="IWriteQueue"/>, the client of the write queue for code that is not an actor, unless it is registered already (calling it twice is harmless).</summary>

@@ -10,7 +10,7 @@ namespace Orchestrator.WriteQueue;
 /// </summary>
 public static class WriteQueueStorage
 {
-    private const string Setting = OrchestratorOptions.SectionName + ":WriteQueue";
+    private const string Setting = WriteQueueOptions.SectionPath;
 
     /// <summary>The store, for messages: "SQLite file /path/orchestrator.db", or "PostgreSQL database".</summary>
     public static string Describe(WriteQueueOptions options) =>

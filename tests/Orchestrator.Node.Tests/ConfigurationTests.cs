@@ -10,8 +10,15 @@ public sealed class ConfigurationTests
     [InlineData("--Orchestrator:Dependencies:payments:Timeout=-00:00:01", "Orchestrator:Dependencies:payments:Timeout")]
     [InlineData("--Orchestrator:Dependencies:inventory:Bulkhead:MaxConcurrency=-3", "Orchestrator:Dependencies:inventory:Bulkhead:MaxConcurrency")]
     [InlineData("--Orchestrator:Dependencies:reviews:Breaker:FailureRatio=1.5", "Orchestrator:Dependencies:reviews:Breaker:FailureRatio")]
-    [InlineData("--Orchestrator:Dependencies:payments:Timout=00:00:01", "Timout")]
-    [InlineData("--Orchestrator:Dependencies:payments:Timeout=soon", "Timeout")]
+    [InlineData("--Orchestrator:Dependencies:payments:Timout=00:00:01", "Orchestrator:Dependencies:payments:Timout is not a setting of a dependency; did you mean Timeout? Known: Timeout, ")]
+    [InlineData("--Orchestrator:Dependencies:payments:Timeout=soon", "Orchestrator:Dependencies:payments:Timeout: 'soon' is not a valid TimeSpan (e.g. 00:00:02).")]
+    [InlineData("--Orchestrator:Dependency:payments:Timeout=00:00:01", "Orchestrator:Dependency is not a setting of Orchestrator; did you mean Dependencies?")]
+    [InlineData("--Orchestrator:Cluster:ShareStres=true", "Orchestrator:Cluster:ShareStres is not a setting of Orchestrator:Cluster; did you mean ShareStress?")]
+    [InlineData("--Orchestrator:Cluster:ShareStress=maybe", "Orchestrator:Cluster:ShareStress: 'maybe' is not a valid bool (true or false).")]
+    [InlineData("--Orchestrator:Cluster:GossipInterval=00:00:00", "Orchestrator:Cluster:GossipInterval must be between 10 ms and 1 minute, not 00:00:00.")]
+    [InlineData("--Orchestrator:WriteQueue:MaxAttemps=3", "Orchestrator:WriteQueue:MaxAttemps is not a setting of Orchestrator:WriteQueue; did you mean MaxAttempts?")]
+    [InlineData("--Orchestrator:WriteQueue:MaxAttempts=lots", "Orchestrator:WriteQueue:MaxAttempts: 'lots' is not a valid int (a whole number, e.g. 10).")]
+    [InlineData("--Orchestrator:WriteQueue:MaxAttempts=0", "Orchestrator:WriteQueue:MaxAttempts must be between 1 and 1000, not 0.")]
     [InlineData("--Orchestrator:Dependencies:profile:Replica=nope", "Orchestrator:Dependencies:profile:Replica")]
     [InlineData("--Orchestrator:Dependencies:profile:Retry:MaxAttempts=0", "Orchestrator:Dependencies:profile:Retry:MaxAttempts")]
     [InlineData("--Orchestrator:Dependencies:recommendations:Cache:MaxEntries=0", "Orchestrator:Dependencies:recommendations:Cache:MaxEntries")]
@@ -24,12 +31,13 @@ public sealed class ConfigurationTests
     [Theory]
     [InlineData("--Cluster:Port=70000", "Cluster:Port")]
     [InlineData("--Cluster:Port=-1", "Cluster:Port")]
-    [InlineData("--Cluster:Port=abc", "Cluster:Port")]
+    [InlineData("--Cluster:Port=abc", "Cluster:Port: 'abc' is not a valid int (a whole number, e.g. 10).")]
     [InlineData("--Cluster:Hostname= ", "Cluster:Hostname")]
     [InlineData("--Cluster:SeedNodes:0=not-an-address", "Cluster:SeedNodes:0")]
     [InlineData("--Cluster:SeedNodes:0=akka.tcp://other@127.0.0.1:4053", "Cluster:SeedNodes:0")]
-    [InlineData("--Cluster:Prot=4054", "Prot")]
-    [InlineData("--Cluster:Bootstrap:Discovery=Dns", "Cluster:Bootstrap")]
+    [InlineData("--Cluster:Prot=4054", "Cluster:Prot is not a setting of Cluster; did you mean Port? Known: Hostname, Port, PublicHostname, SeedNodes, StableAfter, Roles, Bootstrap.")]
+    [InlineData("--Cluster:Bootstrap:Discovery=Dns", "Cluster:Bootstrap:Discovery: 'Dns' is not a valid DiscoveryMethod (one of None, Config, Kubernetes).")]
+    [InlineData("--Cluster:Bootstrap:Enabled=false", "Cluster:Bootstrap:Enabled cannot be set: it is worked out from the other settings of Cluster:Bootstrap (read only). Known: Discovery, ")]
     [InlineData("--Cluster:Bootstrap:Discovery=Config", "Cluster:Bootstrap:ContactPoints")]
     [InlineData("--Cluster:Bootstrap:ContactPoints:0=127.0.0.1:8558", "Cluster:Bootstrap:Discovery")]
     [InlineData("--Cluster:Bootstrap:Discovery=Config --Cluster:Bootstrap:ContactPoints:0=node1", "Cluster:Bootstrap:ContactPoints:0")]
@@ -44,14 +52,14 @@ public sealed class ConfigurationTests
     [InlineData("--Downstream:ReplicaLag=-00:00:01", "Downstream:ReplicaLag")]
     [InlineData("--Shop:HomeDeadline=00:00:00", "Shop:HomeDeadline")]
     [InlineData("--Shop:HomeDeadline=00:00:10.001", "Shop:HomeDeadline")]
-    [InlineData("--Shop:HomeDeadline=soon", "Shop:HomeDeadline")]
-    [InlineData("--Shop:HomeDedline=00:00:01", "HomeDedline")]
+    [InlineData("--Shop:HomeDeadline=soon", "Shop:HomeDeadline: 'soon' is not a valid TimeSpan (e.g. 00:00:02).")]
+    [InlineData("--Shop:HomeDedline=00:00:01", "Shop:HomeDedline is not a setting of Shop; did you mean HomeDeadline?")]
     [InlineData("--Edge:RateLimit:PermitsPerSecond=0", "Edge:RateLimit:PermitsPerSecond must be a whole number from 1 to 1000000, not 0.")]
     [InlineData("--Edge:RateLimit:Burst=-5", "Edge:RateLimit:Burst must be a whole number from 1 to 1000000, not -5.")]
     [InlineData("--Edge:RateLimit:MaxConcurrentPerClient=0", "Edge:RateLimit:MaxConcurrentPerClient must be a whole number from 1 to 1000000, not 0.")]
     [InlineData("--Edge:RateLimit:Paths:0=shop", "Edge:RateLimit:Paths: each entry must be a path starting with '/' (like /shop), not 'shop'.")]
-    [InlineData("--Edge:RateLimit:PermitsPerSecond=lots", "Edge:RateLimit:PermitsPerSecond")]
-    [InlineData("--Edge:RateLimit:Permits=10", "Permits")]
+    [InlineData("--Edge:RateLimit:PermitsPerSecond=lots", "Edge:RateLimit:PermitsPerSecond: 'lots' is not a valid int (a whole number, e.g. 10).")]
+    [InlineData("--Edge:RateLimit:Permits=10", "Edge:RateLimit:Permits is not a setting of Edge:RateLimit; did you mean PermitsPerSecond?")]
     [InlineData("--Edge:DashboardStreams:PerClient=20", "Edge:DashboardStreams:PerClient must be a whole number from 1 to Total (16), not 20.")]
     [InlineData("--Edge:DashboardStreams:Total=0", "Edge:DashboardStreams:Total must be a whole number from 1 to 1024, not 0.")]
     [InlineData("--Edge:DashboardStreams:Lifetime=00:00:00.5", "Edge:DashboardStreams:Lifetime must be between 1 s and 1 day (like 00:10:00), not 00:00:00.5000000.")]
@@ -108,6 +116,23 @@ public sealed class ConfigurationTests
         var e = Assert.Throws<NodeConfigurationException>(() =>
             NodeHost.Build(NodeFixture.Args("--Cluster:Port=70000", "--Cluster:SeedNodes:0=bogus", "--Downstream:BaseUrl=nope", "--Shop:HomeDeadline=00:01:00")));
         Assert.Equal(4, e.Errors.Count);
+    }
+
+    [Fact]
+    public void Every_bad_orchestrator_setting_is_listed_at_once_whichever_package_reads_it()
+    {
+        var e = Assert.Throws<OrchestratorOptionsException>(() => NodeHost.Build(NodeFixture.Args(
+            "--Orchestrator:Dependencies:payments:Timeout=soon", "--Orchestrator:Dependencies:payments:Bulkhead:MaxConcurency=4",
+            "--Orchestrator:Cluster:Enabled=maybe", "--Orchestrator:WriteQueue:MaxInFlight=0")));
+        Assert.Equal(
+            [
+                "Orchestrator:Cluster:Enabled: 'maybe' is not a valid bool (true or false).",
+                "Orchestrator:Dependencies:payments:Bulkhead:MaxConcurency is not a setting of Orchestrator:Dependencies:payments:Bulkhead; " +
+                "did you mean MaxConcurrency? Known: MaxConcurrency, QueueCapacity, DedicatedThreads.",
+                "Orchestrator:Dependencies:payments:Timeout: 'soon' is not a valid TimeSpan (e.g. 00:00:02).",
+                "Orchestrator:WriteQueue:MaxInFlight must be between 1 and 1000, not 0.",
+            ],
+            e.Errors.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -87,7 +87,7 @@ public sealed class PaymentLedgerTests : IDisposable
     public void By_default_the_ledger_sits_beside_the_write_queue_named_after_it()
     {
         var settings = new DownstreamSettings();
-        var queue = new Orchestrator.Contracts.WriteQueueOptions { DatabasePath = Path.Combine(_directory, "node.db") };
+        var queue = new Orchestrator.WriteQueue.WriteQueueOptions { DatabasePath = Path.Combine(_directory, "node.db") };
         Assert.Equal(Path.Combine(_directory, "node-payments.db"), settings.EffectivePaymentsDatabasePath(queue));
         settings.PaymentsDatabasePath = File;
         Assert.Equal(File, settings.EffectivePaymentsDatabasePath(queue));

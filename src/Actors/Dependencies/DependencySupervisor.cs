@@ -75,7 +75,11 @@ public sealed class DependencySupervisor : ReceiveActor
             Context.Watch(child);
             handle.Attach(child);
         }
-        _log.Info("Orchestrator guards {DependencyCount} dependencies: {Dependencies}", _directory.Names.Count, string.Join(", ", _directory.Names));
+        // One template per number, so the message reads right (and stays one structured event with the same properties).
+        if (_directory.Names.Count == 1)
+            _log.Info("Orchestrator guards {DependencyCount} dependency: {Dependencies}", _directory.Names.Count, string.Join(", ", _directory.Names));
+        else
+            _log.Info("Orchestrator guards {DependencyCount} dependencies: {Dependencies}", _directory.Names.Count, string.Join(", ", _directory.Names));
     }
 
     /// <inheritdoc />

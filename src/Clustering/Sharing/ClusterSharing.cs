@@ -12,12 +12,12 @@ internal static class ClusterSharing
 {
     /// <summary>
     /// Has the orchestrator's <paramref name="guardian"/> adopt the cluster-state actor (<c>/user/orchestrator/cluster-state</c>)
-    /// for <paramref name="options"/> and answers it; the guardian re-creates it after a restart of its own. The
-    /// actor system must be clustered.
+    /// for <paramref name="options"/>' dependencies, sharing as <paramref name="sharing"/> says, and answers it; the
+    /// guardian re-creates it after a restart of its own. The actor system must be clustered.
     /// </summary>
-    internal static Task<IActorRef> StartAsync(IActorRef guardian, OrchestratorOptions options, TimeSpan limit) =>
+    internal static Task<IActorRef> StartAsync(IActorRef guardian, OrchestratorOptions options, ClusterSharingOptions sharing, TimeSpan limit) =>
         guardian.Ask<IActorRef>(new AdoptChild(ClusterStateActor.Name, typeof(ClusterStateActor),
-            children => ClusterStateActor.Props(options, children.Dependencies, children.Coordinator)), limit);
+            children => ClusterStateActor.Props(options, sharing, children.Dependencies, children.Coordinator)), limit);
 
     /// <summary>Whether <paramref name="system"/> runs the cluster actor-ref provider.</summary>
     public static bool IsClustered(ActorSystem system) =>

@@ -21,7 +21,7 @@ public sealed partial class ClusterStateActor
         var entry = new NodeBreakerEntry(changed.Dependency, _self, _selfUid, changed.State, changed.FollowsCluster, version, recoveries);
         _entries[entry.Key] = entry;
         var cluster = _cluster;
-        _replicator.Tell(Dsl.Update(BreakersKey, LWWDictionary<string, NodeBreakerEntry>.Empty, new WriteAll(_options.Cluster.PublishTimeout),
+        _replicator.Tell(Dsl.Update(BreakersKey, LWWDictionary<string, NodeBreakerEntry>.Empty, new WriteAll(_sharing.PublishTimeout),
             d => d.SetItem(cluster, entry.Key, entry)));
         // Also straight to the other members' cluster-state actors: the fastest way, and it does not depend on the
         // replicators' notification (the map stays the source for nodes that join or missed a message).

@@ -33,16 +33,16 @@ public sealed partial class ClusterStateActor
         {
             // Entries of a node not known yet were set aside by MergeEntry: read this replica's copy again.
             _replicator.Tell(Dsl.Get(BreakersKey, ReadLocal.Instance));
-            if (_options.Cluster.ShareStress) _replicator.Tell(Dsl.Get(StressKey, ReadLocal.Instance));
+            if (_sharing.ShareStress) _replicator.Tell(Dsl.Get(StressKey, ReadLocal.Instance));
         }
         OrchestratorMetrics.MembershipChanged(change);
         _log.Info("Cluster member {Node} is {MemberStatus}", member.Address, member.Status);
         if (member.UniqueAddress.Equals(_cluster.SelfUniqueAddress) && member.Status == MemberStatus.Up)
         {
             // Learn what the cluster knows now, rather than at the next gossip round.
-            var read = new ReadMajority(_options.Cluster.PublishTimeout);
+            var read = new ReadMajority(_sharing.PublishTimeout);
             _replicator.Tell(Dsl.Get(BreakersKey, read));
-            if (_options.Cluster.ShareStress) _replicator.Tell(Dsl.Get(StressKey, read));
+            if (_sharing.ShareStress) _replicator.Tell(Dsl.Get(StressKey, read));
         }
         Recompute(null);
         RecomputeStress();

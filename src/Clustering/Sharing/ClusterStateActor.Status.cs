@@ -15,11 +15,11 @@ public sealed partial class ClusterStateActor
                 m.Roles.OrderBy(r => r, StringComparer.Ordinal).ToList(), m.UniqueAddress.Equals(_cluster.SelfUniqueAddress)))
             .ToList();
         var dependencies = _options.Dependencies.Select(d => Judge(d.Key, d.Value, reachable)).ToList();
-        var stress = _options.Cluster.ShareStress
+        var stress = _sharing.ShareStress
             ? _stress.Values.Where(e => reachable.Contains((e.Node, e.Uid)))
                 .GroupBy(e => e.Node, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.MaxBy(e => e.Version)!.Level, StringComparer.Ordinal)
             : new Dictionary<string, StressLevel>();
-        return new ClusterStatus(_self, _cluster.State.Leader?.ToString(), members, dependencies, _options.Cluster.ShareStress, stress);
+        return new ClusterStatus(_self, _cluster.State.Leader?.ToString(), members, dependencies, _sharing.ShareStress, stress);
     }
 }

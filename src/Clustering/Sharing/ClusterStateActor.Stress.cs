@@ -15,7 +15,7 @@ public sealed partial class ClusterStateActor
         var key = NodeBreakerEntry.KeyOf("stress", _self, _selfUid);
         _stress[key] = entry;
         var cluster = _cluster;
-        _replicator.Tell(Dsl.Update(StressKey, LWWDictionary<string, NodeStressEntry>.Empty, new WriteAll(_options.Cluster.PublishTimeout),
+        _replicator.Tell(Dsl.Update(StressKey, LWWDictionary<string, NodeStressEntry>.Empty, new WriteAll(_sharing.PublishTimeout),
             d => d.SetItem(cluster, key, entry)));
     }
 
@@ -38,7 +38,7 @@ public sealed partial class ClusterStateActor
     /// <summary>Tells the coordinator the highest stress level among the other reachable nodes, when it changed.</summary>
     private void RecomputeStress()
     {
-        if (!_options.Cluster.ShareStress) return;
+        if (!_sharing.ShareStress) return;
         var reachable = ReachableNodes();
         var highest = _stress.Values
             .Where(e => !(e.Uid == _selfUid && e.Node == _self) && reachable.Contains((e.Node, e.Uid)) && e.Level > StressLevel.Normal)

@@ -43,6 +43,7 @@ public sealed partial class ClusterStateActor : ReceiveActor, IWithTimers
     internal static readonly LWWDictionaryKey<string, NodeStressEntry> StressKey = new("orchestrator-stress");
 
     private readonly OrchestratorOptions _options;
+    private readonly ClusterSharingOptions _sharing;
     private readonly IActorRef _dependencies;
     private readonly IActorRef _coordinator;
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
@@ -72,9 +73,10 @@ public sealed partial class ClusterStateActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    internal ClusterStateActor(OrchestratorOptions options, IActorRef dependencies, IActorRef coordinator)
+    internal ClusterStateActor(OrchestratorOptions options, ClusterSharingOptions sharing, IActorRef dependencies, IActorRef coordinator)
     {
         _options = options;
+        _sharing = sharing;
         _dependencies = dependencies;
         _coordinator = coordinator;
         _self = _cluster.SelfAddress.ToString();
@@ -115,9 +117,12 @@ public sealed partial class ClusterStateActor : ReceiveActor, IWithTimers
         Receive<GetPeerLinks>(_ => Sender.Tell(new PeerLinks([.. _peers.Values.OrderBy(l => l.Node, StringComparer.Ordinal).ThenBy(l => l.Uid)])));
     }
 
-    /// <summary>Props for the bridge of <paramref name="options"/>' dependencies; views go to <paramref name="dependencies"/>, shared stress to <paramref name="coordinator"/>.</summary>
-    internal static Props Props(OrchestratorOptions options, IActorRef dependencies, IActorRef coordinator) =>
-        ActorFactory.Props(() => new ClusterStateActor(options, dependencies, coordinator));
+    /// <summary>
+    /// Props for the bridge of <paramref name="options"/>' dependencies, sharing as <paramref name="sharing"/> says;
+    /// views go to <paramref name="dependencies"/>, shared stress to <paramref name="coordinator"/>.
+    /// </summary>
+    internal static Props Props(OrchestratorOptions options, ClusterSharingOptions sharing, IActorRef dependencies, IActorRef coordinator) =>
+        ActorFactory.Props(() => new ClusterStateActor(options, sharing, dependencies, coordinator));
 
     /// <summary>How long a fault command sent to every member waits for their answers.</summary>
     internal static readonly TimeSpan FanOutLimit = TimeSpan.FromSeconds(5);
@@ -177,12 +182,12 @@ public sealed partial class ClusterStateActor : ReceiveActor, IWithTimers
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
         _replicator.Tell(Dsl.Subscribe(BreakersKey, Self));
         Context.System.EventStream.Subscribe(Self, typeof(LocalBreakerChanged));
-        if (_options.Cluster.ShareStress)
+        if (_sharing.ShareStress)
         {
             _replicator.Tell(Dsl.Subscribe(StressKey, Self));
             Context.System.EventStream.Subscribe(Self, typeof(LocalStressChanged));
         }
-        _log.Info("Sharing breaker state with the cluster as {Node} (stress shared: {ShareStress})", _self, _options.Cluster.ShareStress);
+        _log.Info("Sharing breaker state with the cluster as {Node} (stress shared: {ShareStress})", _self, _sharing.ShareStress);
         RehearseNewsPath(Context.System, _cluster, _options, _sample).PipeTo(Self);
     }
 

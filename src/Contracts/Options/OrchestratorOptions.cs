@@ -6,6 +6,11 @@ namespace Orchestrator.Contracts;
 /// Everything the orchestrator guards. Bound from the <c>Orchestrator</c> configuration section, declared in
 /// code, or both; validated once at start-up by <see cref="Validate"/>.
 /// </summary>
+/// <remarks>
+/// The optional packages own their own parts of the section: <c>Orchestrator:Cluster</c> is read by
+/// Orchestrator.Clustering (<c>ClusterSharingOptions</c>), <c>Orchestrator:WriteQueue</c> by Orchestrator.WriteQueue
+/// (<c>WriteQueueOptions</c>).
+/// </remarks>
 public sealed partial class OrchestratorOptions : FreezableOptions
 {
     /// <summary>The configuration section the options are read from.</summary>
@@ -22,12 +27,6 @@ public sealed partial class OrchestratorOptions : FreezableOptions
 
     /// <summary>The node's load shedder.</summary>
     public AdmissionOptions Admission { get; set { ThrowIfFrozen(); field = value; } } = new();
-
-    /// <summary>What the nodes of a cluster share (breaker state, optionally stress).</summary>
-    public ClusterSharingOptions Cluster { get; set { ThrowIfFrozen(); field = value; } } = new();
-
-    /// <summary>The durable write queue (used when the host adds it with <c>WithWriteQueue</c>).</summary>
-    public WriteQueueOptions WriteQueue { get; set { ThrowIfFrozen(); field = value; } } = new();
 
     /// <summary>Fault injection (off by default).</summary>
     public ChaosOptions Chaos { get; set { ThrowIfFrozen(); field = value; } } = new();
@@ -79,8 +78,6 @@ public sealed partial class OrchestratorOptions : FreezableOptions
         }
         Stress?.Freeze();
         Admission?.Freeze();
-        Cluster?.Freeze();
-        WriteQueue?.Freeze();
         Chaos?.Freeze();
     }
 
@@ -122,10 +119,6 @@ public sealed partial class OrchestratorOptions : FreezableOptions
         else Stress.Validate($"{SectionName}:Stress", errors);
         if (Admission is null) errors.Add($"{SectionName}:Admission is missing.");
         else Admission.Validate($"{SectionName}:Admission", errors);
-        if (Cluster is null) errors.Add($"{SectionName}:Cluster is missing.");
-        else Cluster.Validate($"{SectionName}:Cluster", errors);
-        if (WriteQueue is null) errors.Add($"{SectionName}:WriteQueue is missing.");
-        else WriteQueue.Validate($"{SectionName}:WriteQueue", errors);
         if (Chaos is null) errors.Add($"{SectionName}:Chaos is missing.");
         else Chaos.Validate($"{SectionName}:Chaos", errors);
         return errors;

@@ -41,12 +41,12 @@ public sealed class DownstreamSettings
     public string? PaymentsDatabasePath { get; set; }
 
     /// <summary>The payments ledger's file: <see cref="PaymentsDatabasePath"/>, else the default beside the write queue.</summary>
-    public string EffectivePaymentsDatabasePath(Orchestrator.Contracts.WriteQueueOptions writeQueue)
+    public string EffectivePaymentsDatabasePath(Orchestrator.WriteQueue.WriteQueueOptions writeQueue)
     {
         if (!string.IsNullOrWhiteSpace(PaymentsDatabasePath)) return Path.GetFullPath(PaymentsDatabasePath);
         var beside = writeQueue.IsSqlite && string.IsNullOrWhiteSpace(writeQueue.ConnectionString)
             ? writeQueue.EffectiveDatabasePath
-            : Path.Combine(Orchestrator.Contracts.WriteQueueOptions.DefaultDirectory, Orchestrator.Contracts.WriteQueueOptions.DefaultFileName);
+            : Path.Combine(Orchestrator.WriteQueue.WriteQueueOptions.DefaultDirectory, Orchestrator.WriteQueue.WriteQueueOptions.DefaultFileName);
         return Path.Combine(Path.GetDirectoryName(beside)!, Path.GetFileNameWithoutExtension(beside) + "-payments.db");
     }
 

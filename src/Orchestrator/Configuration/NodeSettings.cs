@@ -1,3 +1,4 @@
+using Orchestrator.Actors.Hosting;
 using Orchestrator.Node.Edge;
 using Orchestrator.Node.Remoting;
 
@@ -17,35 +18,35 @@ public sealed record NodeSettings(ClusterSettings Cluster, DownstreamSettings Do
         var errors = new List<string>();
 
         var before = errors.Count;
-        var cluster = StrictBinder.Bind(configuration.GetSection(ClusterSettings.SectionName), new ClusterSettings(), errors);
+        var cluster = StrictConfiguration.Bind(configuration.GetSection(ClusterSettings.SectionName), new ClusterSettings(), errors);
         if (errors.Count == before) cluster.Validate(systemName, errors);
 
         before = errors.Count;
-        var remoting = StrictBinder.Bind(configuration.GetSection(RemotingSettings.SectionName), new RemotingSettings(), errors);
+        var remoting = StrictConfiguration.Bind(configuration.GetSection(RemotingSettings.SectionName), new RemotingSettings(), errors);
         var tls = errors.Count == before ? remoting.Tls.Load(cluster.SeedNodes, errors, TimeProvider.System) : null;
 
         before = errors.Count;
-        var downstream = StrictBinder.Bind(configuration.GetSection(DownstreamSettings.SectionName), new DownstreamSettings(), errors);
+        var downstream = StrictConfiguration.Bind(configuration.GetSection(DownstreamSettings.SectionName), new DownstreamSettings(), errors);
         if (errors.Count == before) downstream.Validate(errors);
 
         before = errors.Count;
-        var shop = StrictBinder.Bind(configuration.GetSection(ShopSettings.SectionName), new ShopSettings(), errors);
+        var shop = StrictConfiguration.Bind(configuration.GetSection(ShopSettings.SectionName), new ShopSettings(), errors);
         if (errors.Count == before) shop.Validate(errors);
 
         before = errors.Count;
-        var admin = StrictBinder.Bind(configuration.GetSection(AdminSettings.SectionName), new AdminSettings(), errors);
+        var admin = StrictConfiguration.Bind(configuration.GetSection(AdminSettings.SectionName), new AdminSettings(), errors);
         if (errors.Count == before) admin.Validate(errors);
 
         before = errors.Count;
-        var shutdown = StrictBinder.Bind(configuration.GetSection(ShutdownSettings.SectionName), new ShutdownSettings(), errors);
+        var shutdown = StrictConfiguration.Bind(configuration.GetSection(ShutdownSettings.SectionName), new ShutdownSettings(), errors);
         if (errors.Count == before) shutdown.Validate(errors);
 
         before = errors.Count;
-        var edge = StrictBinder.Bind(configuration.GetSection(EdgeSettings.SectionName), new EdgeSettings(), errors);
+        var edge = StrictConfiguration.Bind(configuration.GetSection(EdgeSettings.SectionName), new EdgeSettings(), errors);
         if (errors.Count == before) edge.Validate(errors);
 
         before = errors.Count;
-        var storage = StrictBinder.Bind(configuration.GetSection(StorageSettings.SectionName), new StorageSettings(), errors);
+        var storage = StrictConfiguration.Bind(configuration.GetSection(StorageSettings.SectionName), new StorageSettings(), errors);
         if (errors.Count == before) storage.Validate(errors);
 
         if (errors.Count > 0) throw new NodeConfigurationException(errors);

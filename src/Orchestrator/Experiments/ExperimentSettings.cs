@@ -1,3 +1,4 @@
+using Orchestrator.Actors.Hosting;
 using Orchestrator.Experiments;
 using Orchestrator.Node.Configuration;
 
@@ -18,7 +19,7 @@ public sealed class ExperimentSettings
     public static ExperimentStore Load(IConfiguration configuration)
     {
         var errors = new List<string>();
-        var settings = StrictBinder.Bind(configuration.GetSection(SectionName), new ExperimentSettings(), errors);
+        var settings = StrictConfiguration.Bind(configuration.GetSection(SectionName), new ExperimentSettings(), errors);
         foreach (var (name, value) in new[] { ("Directory", settings.Directory), ("ReportsDirectory", settings.ReportsDirectory) })
             if (value is { } path && (path.Length == 0 || path.IndexOfAny(Path.GetInvalidPathChars()) >= 0))
                 errors.Add($"{SectionName}:{name} is not a usable path: '{path}'.");

@@ -68,7 +68,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         info.Environment["Cluster__Hostname"] = "127.0.0.1";
         info.Environment["Cluster__Port"] = clusterPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Cluster__SeedNodes__0"] = seed;
-        info.Environment["Cluster__Bootstrap__Enabled"] = "false";
+        info.Environment["Cluster__Bootstrap__Discovery"] = "None"; // seed nodes, whatever appsettings say
         // A killed member is downed after 5 s of being unreachable, not the default 20 s: a run's cluster is small and local.
         info.Environment["Cluster__StableAfter"] = "00:00:05";
         info.Environment["Orchestrator__WriteQueue__DatabasePath"] = Path.Combine(Directory, $"node{node}.db");

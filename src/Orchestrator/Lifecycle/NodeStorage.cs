@@ -1,4 +1,4 @@
-using Orchestrator.Contracts;
+using Orchestrator.WriteQueue;
 using Orchestrator.Node.Configuration;
 using Orchestrator.Node.Downstream;
 

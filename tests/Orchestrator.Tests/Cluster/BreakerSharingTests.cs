@@ -239,9 +239,8 @@ public sealed class BreakerSharingTests
             o.StressSignals = script;
             o.Stress.SampleInterval = TimeSpan.FromMilliseconds(100);
             o.Stress.MinDwell = TimeSpan.Zero;
-            o.Cluster.ShareStress = true;
             o.AddFeature("reviews", Tier.Optional);
-        });
+        }, share: s => s.ShareStress = true);
         Func<Task<DegradationStatus>> degradation = () => cluster.Nodes[1].System.ActorSelection("/user/orchestrator/coordinator")
             .Ask<DegradationStatus>(Orchestrator.Actors.Coordination.GetDegradation.Instance, TimeSpan.FromSeconds(5));
 

@@ -61,9 +61,12 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>Calls whose work ran on this node (probes included).</summary>
     public int CallsReachingDependency => Volatile.Read(ref _calls);
 
-    /// <summary>Starts a node guarding <see cref="Dependency"/> under <paramref name="policy"/>, with remoting on <paramref name="port"/> (0: any free one).</summary>
+    /// <summary>
+    /// Starts a node guarding <see cref="Dependency"/> under <paramref name="policy"/>, with remoting on <paramref name="port"/>
+    /// (0: any free one); <paramref name="configure"/> changes its orchestrator options, <paramref name="share"/> its sharing options.
+    /// </summary>
     public static async Task<ClusterNode> StartAsync(string name, ClusterBreakerOptions policy, Func<bool> dependencyDown, ConcurrentQueue<string>? log = null,
-        Action<OrchestratorOptions>? configure = null, int port = 0)
+        Action<OrchestratorOptions>? configure = null, int port = 0, Action<ClusterSharingOptions>? share = null)
     {
         var options = new OrchestratorOptions();
         options.AddDependency(Dependency, d =>
@@ -78,12 +81,15 @@ public sealed class ClusterNode : IAsyncDisposable
         options.Stress.SampleInterval = TimeSpan.FromHours(1);
         configure?.Invoke(options);
         options.Validate();
+        var sharing = new ClusterSharingOptions();
+        share?.Invoke(sharing);
+        sharing.Validate();
         var config = ConfigurationFactory.ParseString($"akka.remote.dot-netty.tcp.port = {port}")
-            .WithFallback(BaseConfig).WithFallback(ClusterSharing.DefaultConfig(options.Cluster));
+            .WithFallback(BaseConfig).WithFallback(ClusterSharing.DefaultConfig(sharing));
         var system = ActorSystem.Create("cluster-test", config);
         var guardian = system.ActorOf(OrchestratorGuardian.Props(options), OrchestratorGuardian.Name);
         var children = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, TimeSpan.FromSeconds(10));
-        var clusterState = await ClusterSharing.StartAsync(guardian, options, TimeSpan.FromSeconds(10));
+        var clusterState = await ClusterSharing.StartAsync(guardian, options, sharing, TimeSpan.FromSeconds(10));
         return new ClusterNode(system, children.Dependencies, clusterState, dependencyDown);
     }
 

@@ -1,3 +1,4 @@
+using Orchestrator.Clustering;
 using Akka.Cluster;
 using Orchestrator.Contracts;
 
@@ -27,18 +28,20 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The nodes started so far, in order.</summary>
     public IReadOnlyList<ClusterNode> Nodes => _nodes;
 
-    /// <summary>Starts <paramref name="count"/> nodes with <paramref name="policy"/> and waits until all are Up.</summary>
-    public static async Task<TestCluster> StartAsync(int count, ClusterBreakerOptions policy, Action<OrchestratorOptions>? configure = null)
+    /// <summary>Starts <paramref name="count"/> nodes with <paramref name="policy"/> and waits until all are Up; <paramref name="share"/> changes each node's sharing options.</summary>
+    public static async Task<TestCluster> StartAsync(int count, ClusterBreakerOptions policy, Action<OrchestratorOptions>? configure = null,
+        Action<ClusterSharingOptions>? share = null)
     {
         var cluster = new TestCluster();
-        for (var i = 0; i < count; i++) await cluster.AddNodeAsync(policy, configure);
+        for (var i = 0; i < count; i++) await cluster.AddNodeAsync(policy, configure, share);
         return cluster;
     }
 
     /// <summary>Starts one more node, joins it through the first, and waits until every node sees every node Up.</summary>
-    public async Task<ClusterNode> AddNodeAsync(ClusterBreakerOptions policy, Action<OrchestratorOptions>? configure = null)
+    public async Task<ClusterNode> AddNodeAsync(ClusterBreakerOptions policy, Action<OrchestratorOptions>? configure = null,
+        Action<ClusterSharingOptions>? share = null)
     {
-        var node = await ClusterNode.StartAsync($"node{_nodes.Count}", policy, () => _down, configure: configure);
+        var node = await ClusterNode.StartAsync($"node{_nodes.Count}", policy, () => _down, configure: configure, share: share);
         _nodes.Add(node);
         node.Join(_nodes[0]);
         await WaitForMembersAsync();

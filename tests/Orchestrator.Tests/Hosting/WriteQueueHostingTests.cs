@@ -72,8 +72,52 @@ public sealed class WriteQueueHostingTests : IDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var options = new OrchestratorOptions().AddDependency("ledger");
         var e = Assert.Throws<OrchestratorOptionsException>(() =>
-            builder.Services.AddAkka("refused", (akka, _) => akka.WithOrchestrator(options).WithWriteQueue(options, [new RecordingTarget("mail")]))
+            builder.Services.AddAkka("refused", (akka, _) => akka.WithOrchestrator(options).WithWriteQueue(new WriteQueueOptions(), [new RecordingTarget("mail")]))
                 .BuildServiceProvider().GetRequiredService<Akka.Actor.ActorSystem>());
         Assert.Contains("The write target 'mail' is not a declared dependency", e.Message);
+    }
+
+    [Fact]
+    public void The_write_queue_before_the_orchestrator_is_refused_naming_the_order()
+    {
+        var builder = new AkkaConfigurationBuilder(new ServiceCollection(), "x");
+        var e = Assert.Throws<OrchestratorOptionsException>(() => builder.WithWriteQueue(new WriteQueueOptions(), [new RecordingTarget("ledger")]));
+        Assert.Contains("WithWriteQueue needs the orchestrator: call WithOrchestrator(...) before it", e.Message);
+    }
+
+    [Fact]
+    public void Bad_write_queue_settings_are_refused_by_the_package_naming_each_one()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Orchestrator:Dependencies:ledger:Timeout"] = "00:00:02",
+            ["Orchestrator:WriteQueue:MaxAttempt"] = "3",
+            ["Orchestrator:WriteQueue:BaseDelay"] = "soon",
+        }).Build();
+        var section = configuration.GetSection(OrchestratorOptions.SectionName);
+        var builder = new AkkaConfigurationBuilder(new ServiceCollection(), "x").WithOrchestrator(section); // the core leaves WriteQueue alone
+
+        var e = Assert.Throws<OrchestratorOptionsException>(() => builder.WithWriteQueue(section, [new RecordingTarget("ledger")]));
+        Assert.Equal(
+            [
+                "Orchestrator:WriteQueue:BaseDelay: 'soon' is not a valid TimeSpan (e.g. 00:00:02).",
+                "Orchestrator:WriteQueue:MaxAttempt is not a setting of Orchestrator:WriteQueue; did you mean MaxAttempts? Known: Provider, ConnectionString, " +
+                "DatabasePath, AutoInitialize, PersistenceId, MaxAttempts, BaseDelay, MaxDelay, PausedDelay, MaxInFlight, DeliveryTimeout, MaxEntries, SnapshotEvery.",
+            ],
+            e.Errors);
+    }
+
+    [Fact]
+    public void Write_queue_settings_that_bind_but_are_invalid_are_refused_naming_the_setting()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Orchestrator:WriteQueue:MaxAttempts"] = "0",
+        }).Build();
+        var section = configuration.GetSection(OrchestratorOptions.SectionName);
+        var builder = new AkkaConfigurationBuilder(new ServiceCollection(), "x").WithOrchestrator(o => o.AddDependency("ledger"));
+
+        var e = Assert.Throws<OrchestratorOptionsException>(() => builder.WithWriteQueue(section, [new RecordingTarget("ledger")], q => q.PersistenceId = "ledger-writes"));
+        Assert.Equal("Orchestrator:WriteQueue:MaxAttempts must be between 1 and 1000, not 0.", Assert.Single(e.Errors));
     }
 }

@@ -167,15 +167,14 @@ public sealed class ClusterOptionsValidationTests
     [Fact]
     public void Sharing_intervals_are_checked()
     {
-        var options = new OrchestratorOptions();
-        options.Cluster.GossipInterval = TimeSpan.Zero;
-        options.Cluster.PublishTimeout = TimeSpan.FromMinutes(5);
+        var sharing = new ClusterSharingOptions { GossipInterval = TimeSpan.Zero, PublishTimeout = TimeSpan.FromMinutes(5) };
         Assert.Equal(
             [
                 "Orchestrator:Cluster:PublishTimeout must be positive and at most 1 minute, not 00:05:00.",
                 "Orchestrator:Cluster:GossipInterval must be between 10 ms and 1 minute, not 00:00:00.",
             ],
-            options.GetErrors());
+            sharing.GetErrors());
+        Assert.Contains("Orchestrator:Cluster:GossipInterval", Assert.Throws<OrchestratorOptionsException>(() => sharing.Validate()).Message);
     }
 
     [Fact]
@@ -189,9 +188,12 @@ public sealed class ClusterOptionsValidationTests
                 ["Cluster:ShareStress"] = "true",
             })
             .Build();
+        // The core's binder leaves Cluster to Orchestrator.Clustering, which binds it itself.
         var options = Orchestrator.Actors.Hosting.OrchestratorOptionsBinder.Bind(configuration);
+        var sharing = ClusterSharingOptions.Bind(configuration);
         Assert.Equal(2, options.Dependencies["payments"].Cluster.QuorumCount);
-        Assert.True(options.Cluster.ShareStress);
+        Assert.True(sharing.ShareStress);
         Assert.Empty(options.GetErrors());
+        Assert.Empty(sharing.GetErrors());
     }
 }

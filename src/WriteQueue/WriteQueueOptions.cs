@@ -1,11 +1,22 @@
-namespace Orchestrator.Contracts;
+using Microsoft.Extensions.Configuration;
+using Orchestrator.Actors.Hosting;
+using Orchestrator.Contracts;
+
+namespace Orchestrator.WriteQueue;
 
 /// <summary>
-/// The durable write queue (section <c>Orchestrator:WriteQueue</c>): where it stores its entries, and how it delivers
-/// them. Validated once at start-up; every error names the setting.
+/// The durable write queue (section <c>Orchestrator:WriteQueue</c>, read by this package with <c>WithWriteQueue</c>,
+/// not by the core's <see cref="OrchestratorOptions"/>): where it stores its entries, and how it delivers them.
+/// Validated once at start-up; every error names the setting. Frozen when the actor system starts.
 /// </summary>
 public sealed class WriteQueueOptions : FreezableOptions
 {
+    /// <summary>The section's name under the <c>Orchestrator</c> section.</summary>
+    public const string SectionName = "WriteQueue";
+
+    /// <summary>The section's full path, which every error names: <c>Orchestrator:WriteQueue</c>.</summary>
+    public const string SectionPath = OrchestratorOptions.SectionName + ":" + SectionName;
+
     /// <summary>The Linq2Db provider of the SQLite file that is the default store.</summary>
     public const string SqliteProvider = "SQLite.MS";
 
@@ -81,7 +92,38 @@ public sealed class WriteQueueOptions : FreezableOptions
     public string EffectiveConnectionString =>
         !string.IsNullOrWhiteSpace(ConnectionString) ? ConnectionString : $"Data Source={EffectiveDatabasePath}";
 
-    internal void Validate(string path, List<string> errors)
+    /// <summary>
+    /// Binds the <c>WriteQueue</c> child of <paramref name="orchestratorSection"/> (the <c>Orchestrator</c> section) into
+    /// new options, strictly (<see cref="StrictConfiguration"/>); throws <see cref="OrchestratorOptionsException"/>
+    /// naming every unknown key and every value of the wrong type. Not validated: see <see cref="Validate"/>.
+    /// </summary>
+    public static WriteQueueOptions Bind(IConfiguration orchestratorSection)
+    {
+        ArgumentNullException.ThrowIfNull(orchestratorSection);
+        var errors = new List<string>();
+        var options = StrictConfiguration.Bind(orchestratorSection.GetSection(SectionName),
+            $"{StrictConfiguration.PathOf(orchestratorSection, OrchestratorOptions.SectionName)}:{SectionName}", new WriteQueueOptions(), errors);
+        if (errors.Count > 0) throw new OrchestratorOptionsException(errors);
+        return options;
+    }
+
+    /// <summary>Every problem with these options, each naming the setting (<c>Orchestrator:WriteQueue:...</c>) and the bad value; empty when valid.</summary>
+    public IReadOnlyList<string> GetErrors()
+    {
+        var errors = new List<string>();
+        Validate(SectionPath, errors);
+        return errors;
+    }
+
+    /// <summary>Throws <see cref="OrchestratorOptionsException"/> listing every problem, if there is any.</summary>
+    public WriteQueueOptions Validate()
+    {
+        var errors = GetErrors();
+        if (errors.Count > 0) throw new OrchestratorOptionsException(errors);
+        return this;
+    }
+
+    private void Validate(string path, List<string> errors)
     {
         if (string.IsNullOrWhiteSpace(Provider)) errors.Add($"{path}:Provider must name a database provider (like {SqliteProvider} or PostgreSQL), not empty.");
         else if (!IsSqlite && string.IsNullOrWhiteSpace(ConnectionString))

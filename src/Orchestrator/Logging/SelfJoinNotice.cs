@@ -1,0 +1,21 @@
+using Serilog.Events;
+
+namespace Orchestrator.Node.Logging;
+
+/// <summary>
+/// A node without seed nodes (and without Cluster Bootstrap) joins itself: it forms a cluster of its own. Akka.Cluster
+/// logs "No seed-nodes configured, manual cluster join required" before that join, which reads like a fault on a
+/// single node; the node says what it does instead (<see cref="Joining"/>) and this filter drops Akka's line.
+/// </summary>
+public static class SelfJoinNotice
+{
+    private const string AkkaLine = "No seed-nodes configured, manual cluster join required";
+
+    /// <summary>What the node logs when it joins itself.</summary>
+    public const string Joining = "No Cluster:SeedNodes given: this node forms a cluster of its own at {Address} (give Cluster:SeedNodes, or Cluster:Bootstrap, to join others)";
+
+    /// <summary>Whether <paramref name="logEvent"/> is Akka's line about missing seed nodes.</summary>
+    public static bool IsAkkaLine(LogEvent logEvent) =>
+        logEvent.MessageTemplate.Text.Contains(AkkaLine, StringComparison.Ordinal)
+        || (logEvent.MessageTemplate.Text.Contains("seed-nodes", StringComparison.Ordinal) && logEvent.RenderMessage().Contains(AkkaLine, StringComparison.Ordinal));
+}
