@@ -3,12 +3,12 @@
 #
 #   scripts/samples-test.sh
 #
-# 1. `dotnet pack Orchestrator.sln` into artifacts/packages; each package's metadata is checked (id, description,
+# 1. `dotnet pack Packages.slnf` (the packages of Orchestrator.sln, nothing else) into artifacts/packages; each package's metadata is checked (id, description,
 #    license, readme, repository commit, tags, symbols; no project URL: the project has no public address yet) and what it depends on (the core: Akka, Akka.Hosting
 #    and Microsoft.Extensions abstractions only).
 # 2. The samples (samples/), built against those packages from the local feed (samples/nuget.config), never by
-#    project reference, and run: ActorTellAsk (tell and ask, prints and exits), GuardedHttpApi (an ASP.NET Core API
-#    guarding an HTTP service, driven with curl through an outage).
+#    project reference, and run: ActorTellAsk (tell and ask, prints and exits), ClusteredShop (two clustered nodes
+#    sharing a breaker), GuardedHttpApi (an ASP.NET Core API guarding an HTTP service, driven with curl through an outage).
 # 3. README.md's "Embed it" steps, run literally in a new directory: the commands, Program.cs from the README, dotnet run.
 #
 # Packages are restored into a new, empty NuGet cache (NUGET_PACKAGES), so a package of the same version packed
@@ -25,9 +25,9 @@ log() { echo "[samples-test $(date +%T)] $*"; }
 fail() { echo "[samples-test] FAILED: $*" >&2; exit 1; }
 version="$(sed -n 's:.*<OrchestratorVersion>\(.*\)</OrchestratorVersion>.*:\1:p' src/Version.props)"
 
-log "packing Orchestrator.sln (version $version) into artifacts/packages"
+log "packing Packages.slnf (the four packages of Orchestrator.sln, version $version) into artifacts/packages"
 rm -rf artifacts/packages
-dotnet pack Orchestrator.sln -c Release -o artifacts/packages -v quiet -nologo
+dotnet pack Packages.slnf -c Release -o artifacts/packages -v quiet -nologo
 for id in Orchestrator.Contracts Orchestrator.Actors Orchestrator.Clustering Orchestrator.WriteQueue; do
   package="artifacts/packages/$id.$version.nupkg"
   [ -f "$package" ] || fail "$package was not packed"
@@ -62,6 +62,16 @@ grep -q '^ada: Ada Lovelace (Succeeded)$' <<<"$out" || fail "ActorTellAsk: ada's
 grep -q '^grace: a guest (Fallback, Error)$' <<<"$out" || fail "ActorTellAsk: no fallback while the service failed"
 grep -q '^grace: a guest (Fallback, BreakerOpen)$' <<<"$out" || fail "ActorTellAsk: the breaker did not open"
 grep -q '^direct ask: Rejected (BreakerOpen)$\|^direct ask: Failed (BreakerOpen)$' <<<"$out" || fail "ActorTellAsk: the direct ask did not report the open breaker"
+
+log "ClusteredShop: two clustered nodes against the packages; a breaker opened on one opens on the other"
+out="$(dotnet run --project samples/ClusteredShop -c Release 2>&1)" || { echo "$out"; fail "ClusteredShop did not run"; }
+echo "$out" | grep -E '^(cluster|node)' || true
+grep -q '^cluster: 2 nodes Up$' <<<"$out" || fail "ClusteredShop: the two nodes did not form a cluster"
+grep -q '^node B: Succeeded: charged$' <<<"$out" || fail "ClusteredShop: node B's first charge did not succeed"
+grep -q '^node A, call 3: Fallback: queued (Error)$' <<<"$out" || fail "ClusteredShop: node A's calls did not fail over to the fallback"
+grep -q '^node B: breaker Open, follows the cluster: True$' <<<"$out" || fail "ClusteredShop: node B's breaker did not open on node A's evidence"
+grep -q '^node B: Fallback: queued (BreakerOpen); payments called by node B 1 time(s) in all$' <<<"$out" || fail "ClusteredShop: node B called payments with its breaker open"
+grep -q 'a majority of two is both, so the breakers of inventory' <<<"$out" || fail "ClusteredShop: no warning that Quorum does nothing with two nodes"
 
 log "GuardedHttpApi: build against the packages, start, drive through an outage"
 dotnet build samples/GuardedHttpApi -c Release -v quiet -nologo >/dev/null

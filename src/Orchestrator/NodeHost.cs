@@ -73,13 +73,15 @@ public static class NodeHost
         PortCheck.EnsureHttpFree(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey));
         var ledger = NodeStorage.OpenPaymentLedger(settings.Downstream, writeQueue);
 
+        var joinsItself = !settings.Cluster.Bootstrap.Enabled && settings.Cluster.SeedNodes.Count == 0;
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly))
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
             .Enrich.With<AkkaLogSourceEnricher>()
             .Enrich.With<TraceContextEnricher>()
-            .Enrich.With<ControlCharacterEscaper>()); // last: no caller's text forges a log line
+            .Enrich.With<ControlCharacterEscaper>() // last: no caller's text forges a log line
+            .Filter.ByExcluding(e => joinsItself && SelfJoinNotice.IsAkkaLine(e))); // the node says it joins itself instead
 
         builder.Services.ConfigureHttpJsonOptions(o => NodeJson.Configure(o.SerializerOptions));
         // Bounded input: bodies, request lines; a body that does not bind throws, so that ErrorResponses names the problem in JSON.
@@ -163,6 +165,8 @@ public static class NodeHost
                 akka.AddStartup((system, _) =>
                 {
                     var self = Akka.Cluster.Cluster.Get(system);
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger("Orchestrator.Node.Formation")
+                        .LogInformation(SelfJoinNotice.Joining, self.SelfAddress);
                     self.Join(self.SelfAddress);
                 });
         });

@@ -97,6 +97,9 @@ public sealed class ProgramTests
         Assert.Equal(0, await node.ExitCodeAsync(Limit));
         Assert.Contains("Application is shutting down", node.Output);
         Assert.Contains("Remoting shut down", node.Output);
+        // A single node says what it does with no seed nodes, instead of Akka's "manual cluster join required".
+        Assert.Contains("No Cluster:SeedNodes given: this node forms a cluster of its own at akka.tcp://", node.Output);
+        Assert.DoesNotContain("No seed-nodes configured", node.Output);
         data.Delete(recursive: true);
     }
 }

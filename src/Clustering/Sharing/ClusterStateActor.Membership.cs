@@ -46,6 +46,24 @@ public sealed partial class ClusterStateActor
         }
         Recompute(null);
         RecomputeStress();
+        WarnOfTwoNodeMajority();
+    }
+
+    /// <summary>
+    /// Once, when the cluster has two members up: a majority of two is both, so a dependency that keeps the default
+    /// Quorum (no count, no fraction) never follows the other node's breaker. Said, with the choice to make.
+    /// </summary>
+    private void WarnOfTwoNodeMajority()
+    {
+        if (_warnedOfTwoNodes || _members.Values.Count(m => m.Status == MemberStatus.Up) != 2) return;
+        _warnedOfTwoNodes = true;
+        var majority = _options.Dependencies
+            .Where(d => d.Value.Cluster is { Policy: Orchestrator.Contracts.ClusterPolicy.Quorum, QuorumCount: null, QuorumFraction: null })
+            .Select(d => d.Key).Order(StringComparer.Ordinal).ToList();
+        if (majority.Count > 0)
+            _log.Warning("The cluster has two members: a majority of two is both, so the breakers of {Dependencies} (policy Quorum, a majority) " +
+                "will not follow the other node's. For two nodes, set Cluster:Policy to AnyOpen, or Cluster:QuorumCount to 1, on those dependencies",
+                string.Join(", ", majority));
     }
 
     private void OnRemoved(ClusterEvent.MemberRemoved removed)

@@ -62,6 +62,7 @@ public sealed partial class ClusterStateActor : ReceiveActor, IWithTimers
     private ClusterStressLevel _sentStress = new(StressLevel.Normal, null);
     private readonly Dictionary<UniqueAddress, PeerLink> _peers = new();
     private readonly NodeBreakerEntry _sample;
+    private bool _warnedOfTwoNodes;
 
     /// <summary>The first wait before a hello is sent again; it doubles up to <see cref="MaxHelloInterval"/>.</summary>
     internal static readonly TimeSpan FirstHelloInterval = TimeSpan.FromMilliseconds(250);

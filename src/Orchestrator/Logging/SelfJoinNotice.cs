@@ -15,7 +15,14 @@ public static class SelfJoinNotice
     public const string Joining = "No Cluster:SeedNodes given: this node forms a cluster of its own at {Address} (give Cluster:SeedNodes, or Cluster:Bootstrap, to join others)";
 
     /// <summary>Whether <paramref name="logEvent"/> is Akka's line about missing seed nodes.</summary>
+    /// <remarks>Only Akka.Cluster's own informational events are rendered to be read (its log source starts with "Cluster").</remarks>
     public static bool IsAkkaLine(LogEvent logEvent) =>
-        logEvent.MessageTemplate.Text.Contains(AkkaLine, StringComparison.Ordinal)
-        || (logEvent.MessageTemplate.Text.Contains("seed-nodes", StringComparison.Ordinal) && logEvent.RenderMessage().Contains(AkkaLine, StringComparison.Ordinal));
+        logEvent.Level == LogEventLevel.Information
+        && (logEvent.MessageTemplate.Text.Contains(AkkaLine, StringComparison.Ordinal)
+            || (From(logEvent, "LogSource") || From(logEvent, Serilog.Core.Constants.SourceContextPropertyName))
+                && logEvent.RenderMessage().Contains(AkkaLine, StringComparison.Ordinal));
+
+    private static bool From(LogEvent logEvent, string property) =>
+        logEvent.Properties.TryGetValue(property, out var value) && value is ScalarValue { Value: string source }
+        && source.StartsWith("Cluster", StringComparison.Ordinal);
 }

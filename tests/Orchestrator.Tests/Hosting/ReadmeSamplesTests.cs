@@ -22,7 +22,7 @@ public sealed class ReadmeSamplesTests
         var version = System.Text.RegularExpressions.Regex.Match(Read("src", "Version.props"), "<OrchestratorVersion>(.+)</OrchestratorVersion>").Groups[1].Value;
         var commands = Block(Read("README.md"), "<!-- getting-started:commands -->");
         Assert.Contains($"dotnet add package Orchestrator.Actors --version {version}", commands);
-        Assert.Contains("dotnet pack Orchestrator.sln -c Release -o artifacts/packages", commands);
+        Assert.Contains("dotnet pack Packages.slnf -c Release -o artifacts/packages", commands);
         // The sample project is what those steps make: the same packages.
         var project = Read("samples", "GettingStarted", "GettingStarted.csproj");
         Assert.Contains("<PackageReference Include=\"Orchestrator.Actors\" Version=\"$(OrchestratorVersion)\" />", project);
