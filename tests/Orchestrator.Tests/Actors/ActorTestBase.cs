@@ -47,6 +47,13 @@ public abstract class ActorTestBase(ITestOutputHelper output) : Akka.TestKit.Xun
         if (!task.Wait(TimeSpan.FromSeconds(5))) throw new TimeoutException("The awaited signal did not come within 5 s.");
     }
 
+    /// <summary>
+    /// Returns once <paramref name="actor"/> has handled every message sent to it before (a status round trip through
+    /// its mailbox): the timers those messages start are then scheduled, so that <see cref="Advance"/> fires them.
+    /// Instead of sleeping before advancing the clock.
+    /// </summary>
+    protected void Settle(IActorRef actor) => StatusOf(actor);
+
     /// <summary>The status of a dependency actor.</summary>
     protected DependencyStatus StatusOf(IActorRef dependency)
     {

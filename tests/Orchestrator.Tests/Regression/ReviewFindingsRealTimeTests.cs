@@ -23,7 +23,9 @@ public sealed class ReviewFindingsRealTimeTests(ITestOutputHelper output) : Akka
         var started = new TaskCompletionSource();
         d.Tell(new GuardedCall<int>("d", _ => { started.TrySetResult(); return hang.Task; }) { ReplyTo = CreateTestProbe() });
         Assert.True(SpinWait.SpinUntil(() => started.Task.IsCompleted, 5000));
-        Thread.Sleep(200);
+        var settled = CreateTestProbe();
+        d.Tell(GetStatus.All, settled.Ref); // the actor has handled the first call (and read the clock for it)
+        settled.ExpectMsg<DependencyStatus>(TimeSpan.FromSeconds(5));
         var v = clock.GetUtcNow(); // clock now v + 1 ms; TakeIn reads v+1 ms, Admit (queued) reads v+2 ms
         EventFilter.Exception<ArgumentOutOfRangeException>().Expect(0, TimeSpan.FromSeconds(1), () =>
             d.Tell(new GuardedCall<int>("d", _ => Task.FromResult(1)) { Deadline = v + TimeSpan.FromTicks(15_000), ReplyTo = TestActor }));

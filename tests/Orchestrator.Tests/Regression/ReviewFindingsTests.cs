@@ -35,22 +35,31 @@ public sealed class ReviewFindingsTests(ITestOutputHelper output) : ActorTestBas
             : second.Pass(2, CancellationToken.None)) { ReplyTo = TestActor });
         Await(first.StartedAtLeast(1));
         Advance(TimeSpan.FromSeconds(1));       // attempt 1 times out -> retry after 50 ms
-        Thread.Sleep(200);
+        AwaitCondition(() => StatusOf(d).Retry?.Retries == 1, TimeSpan.FromSeconds(5)); // the retry's backoff is scheduled
         Advance(TimeSpan.FromMilliseconds(50)); // attempt 2 starts
-        Thread.Sleep(200);
         Await(second.StartedAtLeast(1));
 
         first.Open(); // attempt 1 finishes late, while attempt 2 runs
 
         // Correct: attempt 2 is still running, holds the only slot, and nobody has been answered yet.
         var early = ReceiveOne(TimeSpan.FromMilliseconds(500));
-        var inFlight = StatusOf(d).Bulkhead.InFlight;
-        // a new call now runs next to the zombie attempt 2 although MaxConcurrency = 1
-        var third = new Gate();
-        d.Tell(new GuardedCall<int>("d", ct => third.Pass(3, CancellationToken.None)) { ReplyTo = CreateTestProbe() });
-        var ranConcurrently = SpinWait.SpinUntil(() => third.Started == 1, 1000);
         Assert.Null(early);
-        Assert.Equal(1, inFlight);
+        Assert.Equal(1, StatusOf(d).Bulkhead.InFlight);
+        // A new call waits for attempt 2's slot (MaxConcurrency = 1): it does not run beside it.
+        var third = new Gate();
+        var thirdProbe = CreateTestProbe();
+        d.Tell(new GuardedCall<int>("d", ct => third.Pass(3, CancellationToken.None)) { ReplyTo = thirdProbe });
+        Settle(d);
+        Assert.Equal(0, third.Started);
+        Assert.Equal(1, StatusOf(d).Bulkhead.Queued);
+        // Attempt 2's own answer is the call's answer (not attempt 1's late 1), and then the third call runs.
+        second.Open();
+        var answer = ExpectResult<int>();
+        Assert.Equal(CallOutcome.Succeeded, answer.Outcome);
+        Assert.Equal(2, answer.Value);
+        Await(third.StartedAtLeast(1));
+        third.Open();
+        Assert.Equal(3, ExpectResult<int>(thirdProbe).Value);
     }
 
     // R2: user predicate (ShouldRetry / ShouldHandle) runs on the actor thread; if it throws, the call is lost.
@@ -98,8 +107,10 @@ public sealed class ReviewFindingsTests(ITestOutputHelper output) : ActorTestBas
             Fallback = (_, _) => Task.FromResult(-1),
             ReplyTo = TestActor,
         });
-        var answer = ReceiveOne(TimeSpan.FromSeconds(2));
-        Assert.NotNull(answer);
+        var answer = ExpectResult<int>();
+        Assert.Equal(CallOutcome.Fallback, answer.Outcome);
+        Assert.Equal(-1, answer.Value);
+        Assert.Equal(DegradationReason.Error, answer.Reason);
         Assert.Equal(0, gate.Admitted);
     }
 
@@ -114,7 +125,7 @@ public sealed class ReviewFindingsTests(ITestOutputHelper output) : ActorTestBas
                 Deadline = Clock.Now + TimeSpan.FromMilliseconds(20), // the caller had only 20 ms left
                 ReplyTo = TestActor,
             });
-        Thread.Sleep(200);
+        Settle(d); // the three attempts run, their deadlines scheduled
         Advance(TimeSpan.FromMilliseconds(20));
         for (var i = 0; i < 3; i++) Assert.Equal(DegradationReason.DeadlineExceeded, ExpectResult<int>().Reason);
         Assert.Equal(BreakerState.Closed, StatusOf(d).Breaker.State);
@@ -136,7 +147,7 @@ public sealed class ReviewFindingsTests(ITestOutputHelper output) : ActorTestBas
         {
             Key = "k", Fallback = (_, _) => Task.FromResult(-1), ReplyTo = TestActor,
         });
-        Thread.Sleep(100);
+        Settle(d); // the follower waits on the leader
         Advance(TimeSpan.FromMilliseconds(100));
         var follower = ExpectResult<int>();
         Assert.NotEqual(DegradationReason.DeadlineExceeded, follower.Reason);
@@ -157,10 +168,13 @@ public sealed class ReviewFindingsTests(ITestOutputHelper output) : ActorTestBas
         {
             Key = "k", Deadline = Clock.Now + TimeSpan.FromMilliseconds(100), ReplyTo = TestActor,
         });
-        Thread.Sleep(100);
-        Advance(TimeSpan.FromSeconds(1)); // 10x past the follower's deadline
-        var answer = ReceiveOne(TimeSpan.FromMilliseconds(500));
-        Assert.NotNull(answer);
+        Settle(d); // the follower waits on the leader, its deadline scheduled
+        Advance(TimeSpan.FromMilliseconds(99));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // not before its deadline
+        Advance(TimeSpan.FromMilliseconds(1));
+        var answer = ExpectResult<int>(); // at its deadline, while the leader still runs (its timeout is 10 s)
+        Assert.Equal(DegradationReason.DeadlineExceeded, answer.Reason);
+        Assert.NotEqual(CallOutcome.Succeeded, answer.Outcome);
     }
 
     // R7: a call still in the mailbox when the actor is stopped for good gets no answer.
@@ -177,15 +191,21 @@ public sealed class ReviewFindingsTests(ITestOutputHelper output) : ActorTestBas
 
     // R11: one dependency actor stopped for good makes the whole status ask fail.
     [Fact]
-    public void R11_status_of_all_dependencies_survives_one_stopped_actor()
+    public async Task R11_status_of_all_dependencies_survives_one_stopped_actor()
     {
         var options = new OrchestratorOptions { TimeProvider = Time }.AddDependency("d").AddDependency("e");
         var sup = Sys.ActorOf(DependencySupervisor.Props(options.Validate()), "dependencies");
-        for (var i = 0; i <= DependencySupervisor.MaxRestarts; i++) sup.Tell(new CrashDependencyActor("d"));
-        Thread.Sleep(500);
         sup.Tell(GetStatus.All, TestActor);
-        var m = ReceiveOne(TimeSpan.FromSeconds(7));
-        Assert.IsType<OrchestratorStatus>(m);
+        ExpectMsg<OrchestratorStatus>(TimeSpan.FromSeconds(7)); // started, with its children
+        var d = await Sys.ActorSelection(sup.Path / "d").ResolveOne(TimeSpan.FromSeconds(3));
+        Watch(d);
+        for (var i = 0; i <= DependencySupervisor.MaxRestarts; i++) sup.Tell(new CrashDependencyActor("d"));
+        ExpectTerminated(d, TimeSpan.FromSeconds(5)); // stopped for good
+        sup.Tell(GetStatus.All, TestActor);
+        var status = ExpectMsg<OrchestratorStatus>(TimeSpan.FromSeconds(7));
+        Assert.Equal(["d", "e"], status.Dependencies.Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.NotNull(status.Dependencies.Single(s => s.Name == "d").Unavailable); // said to be gone, not hidden
+        Assert.Null(status.Dependencies.Single(s => s.Name == "e").Unavailable);
     }
 
     // R12: GuardedCall is a record: two distinct calls built from the same method group are Equal.
