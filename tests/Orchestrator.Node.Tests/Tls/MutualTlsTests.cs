@@ -13,11 +13,18 @@ namespace Orchestrator.Node.Tests.Tls;
 /// Mutual TLS between real nodes (Remoting:Tls): nodes holding the cluster's certificate form a cluster; a node
 /// without TLS, a node with another certificate, and an Akka system that trusts anything but has no trusted
 /// certificate (or none at all) cannot connect, so they never become members. Each refusal is awaited as an event
-/// (a failed association, a refusal counted by the cluster node), then the cluster's membership is read.
+/// (a failed association, a refusal counted by the cluster node), then the cluster's membership is read. Which
+/// certificates are refused and why (another key with the same name, another CA, expired, no client use, none) is
+/// checked without sockets or timing by <see cref="PeerCertificateValidatorTests"/>; these prove the check is the one
+/// the nodes run.
 /// </summary>
 public sealed class MutualTlsTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// Generous: every wait is for an event (a refusal counted, a warning logged, a member Up) and ends as soon as it
+    /// comes; the bound only says when to give up on a machine loaded by the other process tests.
+    /// </summary>
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     /// <summary>Akka.Remote 1.5.74's warning (TcpServerHandler) when an inbound connection's TLS handshake fails.</summary>
     private const string HandshakeFailed = "due to TLS handshake failure";
@@ -90,23 +97,6 @@ public sealed class MutualTlsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_node_with_another_certificate_cannot_join()
-    {
-        using var shared = TestCertificates.CreateNode("orchestrator-cluster");
-        using var other = TestCertificates.CreateNode("orchestrator-cluster"); // same name, another key: not the cluster's
-        await using var first = await TlsNode.StartAsync(TestCertificates.Settings(_files.WritePfx(shared, "cluster")));
-        await UntilUpAsync(first, 1);
-
-        await using var intruder = await TlsNode.StartAsync([.. TestCertificates.Settings(_files.WritePfx(other, "other")), $"--Cluster:SeedNodes:0={first.Address}"]);
-        var refusals = intruder.Services.GetRequiredService<PeerCertificateValidator>();
-
-        // It refuses the cluster's certificate (not its anchor) as the cluster node would refuse its own.
-        await Poll.UntilAsync(() => Task.FromResult(refusals.Refused), n => n >= 1, "the node with another certificate refuses the cluster node's", Limit);
-        AssertAlone(first);
-        Assert.NotEqual(MemberStatus.Up, intruder.Cluster.SelfMember.Status);
-    }
-
-    [Fact]
     public async Task A_system_that_trusts_any_server_but_presents_an_untrusted_certificate_is_refused_by_the_cluster_node()
     {
         using var shared = TestCertificates.CreateNode("orchestrator-cluster");
@@ -137,9 +127,11 @@ public sealed class MutualTlsTests(ITestOutputHelper output) : IDisposable
         Cluster.Get(attacker).Join(first.Address);
 
         // Akka.Remote's own check (RequireMutualAuthentication): no client certificate, no connection.
+        // The two warnings come one after the other, each in its own time: both are awaited (asserting the second
+        // as soon as the first came failed one run in a few).
         await Poll.UntilAsync(() => Task.FromResult(warnings.Containing(NoClientCertificate)), n => n >= 1, "the cluster node refuses a client without a certificate", Limit);
+        await Poll.UntilAsync(() => Task.FromResult(warnings.Containing(HandshakeFailed)), n => n >= 1, "the cluster node ends the TLS handshake", Limit);
         output.WriteLine(warnings.ToString());
-        Assert.True(warnings.Containing(HandshakeFailed) >= 1, warnings.ToString());
         AssertAlone(first);
         Assert.NotEqual(MemberStatus.Up, Cluster.Get(attacker).SelfMember.Status);
     }
