@@ -15,7 +15,10 @@ public sealed class ExperimentNodeFixture : NodeFixture
 /// <summary>
 /// The built-in experiments (experiments/ at the repository's root, beside the node's binaries) run against a real
 /// node through POST /api/experiments/run, and hold; the broken variant aborts on its own, naming the probe and when.
+/// Alone (no other test runs meanwhile): an experiment's probes judge latency and answers over seconds, which the other
+/// process tests' load on a two-core machine would disturb (payments-timeout failed that way once under CI's load).
 /// </summary>
+[Collection(nameof(ExperimentCommandCollection))]
 public sealed class ExperimentTests(ExperimentNodeFixture node) : IClassFixture<ExperimentNodeFixture>, IAsyncLifetime
 {
     public Task InitializeAsync() => node.ResetAsync();
