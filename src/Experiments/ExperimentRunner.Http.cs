@@ -66,7 +66,7 @@ public sealed partial class ExperimentRunner
         }
     }
 
-    /// <summary>A read-only view of the latest /metrics: guarded calls answered (a value, or the dependency's refusal of the caller's request), and all, for the probe's tier or dependency.</summary>
+    /// <summary>A read-only view of the latest /metrics: guarded calls answered (a value, or the dependency's refusal of the caller's request), and all but those their callers cancelled, for the probe's tier or dependency.</summary>
     private async Task<(double Success, double Total)?> MetricAsync(int node, MetricCheck metric, CancellationToken ct)
     {
         var (status, text) = await SendAsync(node, HttpMethod.Get, NodePaths.Metrics, null, ct);
@@ -79,6 +79,8 @@ public sealed partial class ExperimentRunner
             var labels = CallLabels().Matches(line[..close]).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
             if (metric.Tier is { } tier && !string.Equals(labels.GetValueOrDefault("tier"), tier, StringComparison.OrdinalIgnoreCase)) continue;
             if (metric.Dependency is { } dependency && labels.GetValueOrDefault("dependency") != dependency) continue;
+            // A call whose caller went away (cancelled) is neither an answer nor a failure to answer.
+            if (labels.GetValueOrDefault("reason") == "Cancelled") continue;
             if (!double.TryParse(line[(close + 1)..].Trim().Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) continue;
             total += value;
             if (labels.GetValueOrDefault("outcome") is "Succeeded" or "Fallback" or "Refused") success += value; // a refusal is an answer (the caller's error)

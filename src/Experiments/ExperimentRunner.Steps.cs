@@ -104,7 +104,10 @@ public sealed partial class ExperimentRunner
         var times = new System.Collections.Concurrent.ConcurrentBag<double>();
         var at = Now;
         Event("load", $"{name}: {On(node)}{callers} callers send {method} {path}{(load.PerSecond is { } perSecond ? $", {perSecond:0.#} a second in all," : "")} for {length.TotalSeconds:0.#} s");
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct); // ct: the method's, cancelled however it ends
+        // The load ends after `length`: its callers send nothing more, and the requests they sent get their answers (as
+        // when a rush ends: its last requests are not torn down; a cancelled one would count as a call the node did not
+        // answer). ct, the method's, cancels those too when the method stops early (an abort).
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(length);
         // With a rate, each caller sends its share: one request every `pace`, or as soon as the last is answered if later.
         var pace = load.PerSecond is { } rate ? TimeSpan.FromSeconds(callers / rate) : TimeSpan.Zero;
@@ -113,8 +116,8 @@ public sealed partial class ExperimentRunner
             while (!stop.IsCancellationRequested)
             {
                 var watch = Stopwatch.StartNew();
-                var (status, _) = await SendAsync(node, method, path, body, stop.Token);
-                if (stop.IsCancellationRequested && status == 0) break; // cut short by the end of the load, not an answer
+                var (status, _) = await SendAsync(node, method, path, body, ct);
+                if (ct.IsCancellationRequested && status == 0) break; // cut short by the method's end, not an answer
                 statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
                 if (times.Count < 200_000) times.Add(watch.Elapsed.TotalMilliseconds);
                 // No answer at all (the node is gone, or refuses connections): try again a little later, not in a tight loop.
