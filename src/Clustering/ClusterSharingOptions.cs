@@ -46,15 +46,8 @@ public sealed class ClusterSharingOptions : FreezableOptions
     /// new options, strictly (<see cref="StrictConfiguration"/>); throws <see cref="OrchestratorOptionsException"/>
     /// naming every unknown key and every value of the wrong type. Not validated: see <see cref="Validate"/>.
     /// </summary>
-    public static ClusterSharingOptions Bind(IConfiguration orchestratorSection)
-    {
-        ArgumentNullException.ThrowIfNull(orchestratorSection);
-        var errors = new List<string>();
-        var options = StrictConfiguration.Bind(orchestratorSection.GetSection(SectionName),
-            $"{StrictConfiguration.PathOf(orchestratorSection, OrchestratorOptions.SectionName)}:{SectionName}", new ClusterSharingOptions(), errors);
-        if (errors.Count > 0) throw new OrchestratorOptionsException(errors);
-        return options;
-    }
+    public static ClusterSharingOptions Bind(IConfiguration orchestratorSection) =>
+        StrictConfiguration.BindPackageSection(orchestratorSection, SectionName, new ClusterSharingOptions());
 
     /// <summary>Every problem with these options, each naming the setting (<c>Orchestrator:Cluster:...</c>) and the bad value; empty when valid.</summary>
     public IReadOnlyList<string> GetErrors()

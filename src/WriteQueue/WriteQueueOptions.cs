@@ -97,15 +97,8 @@ public sealed class WriteQueueOptions : FreezableOptions
     /// new options, strictly (<see cref="StrictConfiguration"/>); throws <see cref="OrchestratorOptionsException"/>
     /// naming every unknown key and every value of the wrong type. Not validated: see <see cref="Validate"/>.
     /// </summary>
-    public static WriteQueueOptions Bind(IConfiguration orchestratorSection)
-    {
-        ArgumentNullException.ThrowIfNull(orchestratorSection);
-        var errors = new List<string>();
-        var options = StrictConfiguration.Bind(orchestratorSection.GetSection(SectionName),
-            $"{StrictConfiguration.PathOf(orchestratorSection, OrchestratorOptions.SectionName)}:{SectionName}", new WriteQueueOptions(), errors);
-        if (errors.Count > 0) throw new OrchestratorOptionsException(errors);
-        return options;
-    }
+    public static WriteQueueOptions Bind(IConfiguration orchestratorSection) =>
+        StrictConfiguration.BindPackageSection(orchestratorSection, SectionName, new WriteQueueOptions());
 
     /// <summary>Every problem with these options, each naming the setting (<c>Orchestrator:WriteQueue:...</c>) and the bad value; empty when valid.</summary>
     public IReadOnlyList<string> GetErrors()

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Hosting;
 
@@ -57,6 +58,20 @@ public static class StrictConfiguration
             // Not expected after the check; still reported with the path rather than thrown.
             errors.Add($"{path}: {e.Message}{(e.InnerException is { } inner ? " " + inner.Message : "")}");
         }
+        return target;
+    }
+
+    /// <summary>
+    /// Binds the <paramref name="sectionName"/> child of <paramref name="orchestratorSection"/> (the <c>Orchestrator</c>
+    /// section; the child is an optional package's own, like <c>Orchestrator:Cluster</c>) into <paramref name="target"/>;
+    /// throws <see cref="OrchestratorOptionsException"/> naming every unknown key and every value of the wrong type.
+    /// </summary>
+    internal static T BindPackageSection<T>(IConfiguration orchestratorSection, string sectionName, T target) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(orchestratorSection);
+        var errors = new List<string>();
+        Bind(orchestratorSection.GetSection(sectionName), $"{PathOf(orchestratorSection, OrchestratorOptions.SectionName)}:{sectionName}", target, errors);
+        if (errors.Count > 0) throw new OrchestratorOptionsException(errors);
         return target;
     }
 
