@@ -70,7 +70,7 @@ internal sealed class CircuitBreaker
     public DateTimeOffset LastTransitionAt { get; private set; }
 
     /// <summary>When an open breaker lets its first probe through; null unless open.</summary>
-    public DateTimeOffset? OpenUntil => _state == BreakerState.Open ? _openUntil : null;
+    public DateTimeOffset? OpenUntil => _openUntil; // set by Trip, cleared by every move to another state (Move)
 
     /// <summary>Whether a call arriving now could run (without taking a probe): <see cref="BreakerBoard.Check"/>. Reading it changes nothing.</summary>
     public bool IsCallPermitted => Board.Check(_time.GetUtcNow()) == BreakerCheck.Passes;

@@ -23,7 +23,6 @@ internal sealed class SlidingWindow
     {
         if (window <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(window), window, "The window must be positive.");
         _bucketTicks = Math.Max(1, window.Ticks / BucketCount);
-        for (var i = 0; i < BucketCount; i++) _buckets[i].Index = long.MinValue;
     }
 
     /// <summary>Records one outcome at <paramref name="now"/>.</summary>
@@ -56,10 +55,7 @@ internal sealed class SlidingWindow
     }
 
     /// <summary>Forgets everything.</summary>
-    public void Clear()
-    {
-        for (var i = 0; i < BucketCount; i++) _buckets[i] = new Bucket { Index = long.MinValue };
-    }
+    public void Clear() => Array.Clear(_buckets); // an empty bucket counts nothing, whatever its index
 
     private ref Bucket Current(DateTimeOffset now)
     {

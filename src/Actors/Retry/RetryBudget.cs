@@ -44,7 +44,7 @@ internal sealed class RetryBudget
         var allowed = _minRetries + _ratio * _firstAttempts.Totals(now).Calls;
         // A hair of tolerance: 0.29 x 100 is 28.999999999999996 in floating point.
         if (_retries.Totals(now).Calls + 1 > allowed + 1e-9) return false;
-        _retries.Record(now, failed: false, slow: false);
+        _retries.Record(now, calls: 1, failures: 0, slow: 0);
         return true;
     }
 

@@ -142,6 +142,7 @@ public sealed class BackoffTests
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Backoff.FullJitter(1, Base, Max, draw));
         Assert.Equal("unitRandom", e.ParamName);
+        Assert.StartsWith("A draw from [0, 1) is needed.", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

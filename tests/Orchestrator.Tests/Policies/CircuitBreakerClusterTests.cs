@@ -25,6 +25,7 @@ public sealed class CircuitBreakerClusterTests
         Assert.Null(breaker.OpenUntil);
         Assert.False(breaker.IsCallPermitted);
         Assert.True(_transitions.Single().FollowsCluster);
+        Assert.True(breaker.Snapshot() is { State: BreakerState.Open, FollowsCluster: true, OpenUntil: null });
 
         _time.Advance(TimeSpan.FromHours(1));
         Assert.Equal(BreakerState.Open, breaker.State); // no probes of its own
@@ -78,6 +79,37 @@ public sealed class CircuitBreakerClusterTests
         Assert.True(breaker.FollowsCluster);
         Assert.Null(breaker.OpenUntil);
         Assert.Equal(BreakerPermit.Rejected, breaker.TryAcquire());
+        Assert.Equal("reset timeout ended; another node probes for the cluster", _transitions[^1].Reason);
+        Assert.True(_transitions[^1].FollowsCluster);
+    }
+
+    [Fact]
+    public void A_breaker_open_on_its_own_evidence_does_not_take_over_probing()
+    {
+        var breaker = Create();
+        breaker.RecordFailure(TimeSpan.Zero, BreakerPermit.Allowed);
+        breaker.RecordFailure(TimeSpan.Zero, BreakerPermit.Allowed);
+        var openUntil = breaker.OpenUntil;
+        var moves = _transitions.Count;
+        _time.Advance(TimeSpan.FromSeconds(4));
+
+        Assert.False(breaker.TakeOverProbing("the prober left"));
+        Assert.False(breaker.TakeOverProbing("the prober left", probeNow: true));
+        Assert.Equal(BreakerState.Open, breaker.State);
+        Assert.Equal(openUntil, breaker.OpenUntil); // its own open period, not restarted
+        Assert.Equal(moves, _transitions.Count);
+    }
+
+    [Fact]
+    public void Taking_over_probing_now_half_opens_at_once_with_a_probe_to_hand_out()
+    {
+        var breaker = Create();
+        breaker.Follow("cluster");
+        Assert.True(breaker.TakeOverProbing("waited long enough", probeNow: true));
+        Assert.Equal(BreakerState.HalfOpen, breaker.State);
+        Assert.False(breaker.FollowsCluster);
+        Assert.Equal(("waited long enough", BreakerState.HalfOpen), (_transitions[^1].Reason, _transitions[^1].To));
+        Assert.Equal(BreakerPermit.Probe, breaker.TryAcquire());
     }
 
     [Fact]

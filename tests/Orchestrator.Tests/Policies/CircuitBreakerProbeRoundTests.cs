@@ -48,6 +48,26 @@ public sealed class CircuitBreakerProbeRoundTests
     }
 
     [Fact]
+    public void A_probe_of_an_earlier_round_given_back_late_does_not_make_room_in_this_round()
+    {
+        var breaker = Tripped(probes: 2);
+        EndOpenPeriod(breaker);
+        var round1 = breaker.HalfOpenRound;
+        Assert.Equal(BreakerPermit.Probe, breaker.TryAcquire());
+        Assert.Equal(BreakerPermit.Probe, breaker.TryAcquire());
+        breaker.RecordFailure(TimeSpan.Zero, BreakerPermit.Probe, round1); // reopens; the other probe is still out
+
+        EndOpenPeriod(breaker);
+        Assert.Equal(BreakerPermit.Probe, breaker.TryAcquire());
+        Assert.Equal(BreakerPermit.Probe, breaker.TryAcquire());
+        breaker.ReleaseProbe(round1); // the old probe, dropped before it ran
+        Assert.Equal(BreakerPermit.Rejected, breaker.TryAcquire()); // still two per round
+
+        breaker.ReleaseProbe(breaker.HalfOpenRound);
+        Assert.Equal(BreakerPermit.Probe, breaker.TryAcquire());
+    }
+
+    [Fact]
     public void A_late_failure_of_a_probe_from_an_earlier_round_does_not_reopen_the_breaker()
     {
         var breaker = Tripped(probes: 1);

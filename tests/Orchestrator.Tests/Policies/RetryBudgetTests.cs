@@ -228,6 +228,7 @@ public sealed class RetryBudgetTests
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new RetryBudget(ratio, 3, Window, _time));
         Assert.Equal("ratio", e.ParamName);
+        Assert.StartsWith("The ratio must be 0 or more.", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public sealed class SlidingWindowTests
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SlidingWindow(TimeSpan.FromSeconds(seconds)));
         Assert.Equal("window", e.ParamName);
+        Assert.StartsWith("The window must be positive.", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
