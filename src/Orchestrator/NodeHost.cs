@@ -141,6 +141,9 @@ public static class NodeHost
                     SplitBrainResolver = new KeepMajorityOption(),
                 })
                 .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {(long)cluster.StableAfter.TotalMilliseconds}ms", HoconAddMode.Prepend)
+                // A join that has not succeeded in Cluster:JoinTimeout stops the node (exit 3: NodeExit), to be restarted afresh.
+                .AddHocon("akka.cluster.shutdown-after-unsuccessful-join-seed-nodes = " +
+                    (cluster.JoinTimeout == TimeSpan.Zero ? "off" : $"{(long)cluster.JoinTimeout.TotalMilliseconds}ms"), HoconAddMode.Prepend)
                 // Akka's own SIGTERM hook would run the coordinated shutdown at once, inside the signal handler,
                 // before the host drains HTTP (NodeShutdown): the host's stop runs it instead, last.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)

@@ -74,6 +74,20 @@ public sealed class ClusterExitTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_node_that_cannot_join_within_the_join_timeout_never_serves_and_exits_with_3()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        var ports = LocalCluster.FreePorts(2);
+        // The seed is an address where nothing listens: every InitJoin goes unanswered, as when the answers get lost.
+        var node = Start(ports[0], $"akka.tcp://orchestrator@127.0.0.1:{ports[1]}", "lonely", "--Cluster:JoinTimeout=00:00:05");
+
+        Assert.Equal(NodeExit.RemovedByCluster, await node.ExitCodeAsync(TimeSpan.FromSeconds(90)));
+        Assert.Contains("was unsuccessful after configured shutdown-after-unsuccessful-join-seed-nodes", node.Output);
+        Assert.Contains("exits with 3 so that it is restarted", node.Output);
+        Assert.DoesNotContain("Welcome from", node.Output);
+    }
+
+    [Fact]
     public async Task A_node_paused_until_the_cluster_downs_it_does_not_serve_once_resumed_and_exits_with_3()
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;

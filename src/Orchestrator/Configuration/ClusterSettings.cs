@@ -37,6 +37,16 @@ public sealed class ClusterSettings
     /// </summary>
     public TimeSpan StableAfter { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long a node may try to join its cluster before it gives up and stops with exit code 3
+    /// (<c>NodeExit.RemovedByCluster</c>), so that its restart policy starts it afresh, with new connections. Counted
+    /// from the moment it starts joining: at start with <see cref="SeedNodes"/>; once Cluster Bootstrap has found the
+    /// cluster with <see cref="Bootstrap"/>. A restarted node normally rejoins within about 20 s; this ends the rare
+    /// join whose answers never arrive (docs/cluster.md, "A restarted node that cannot rejoin"). 0 never gives up.
+    /// Default 60 s.
+    /// </summary>
+    public TimeSpan JoinTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The node's cluster roles. Default: none.</summary>
     public List<string> Roles { get; set; } = [];
 
@@ -65,6 +75,8 @@ public sealed class ClusterSettings
         }
         if (StableAfter < TimeSpan.FromSeconds(1) || StableAfter > TimeSpan.FromHours(1))
             errors.Add($"{SectionName}:StableAfter must be between 1 second and 1 hour, not {StableAfter}.");
+        if (JoinTimeout != TimeSpan.Zero && (JoinTimeout < TimeSpan.FromSeconds(5) || JoinTimeout > TimeSpan.FromHours(1)))
+            errors.Add($"{SectionName}:JoinTimeout must be 0 (never give up) or between 5 seconds and 1 hour, not {JoinTimeout}.");
         for (var i = 0; i < Roles.Count; i++)
             if (string.IsNullOrWhiteSpace(Roles[i])) errors.Add($"{SectionName}:Roles:{i} is empty.");
         Bootstrap.Validate(SeedNodes, errors);
