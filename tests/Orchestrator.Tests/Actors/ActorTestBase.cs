@@ -10,15 +10,22 @@ namespace Orchestrator.Tests.Actors;
 
 /// <summary>
 /// A TestKit whose scheduler is Akka's <see cref="TestScheduler"/>: timers, timeouts and the breaker's clock all
-/// move only when a test calls <see cref="Advance"/>.
+/// move only when a test calls <see cref="Advance"/>. What it waits for in real time (a reply, a signal) it waits
+/// for with a generous bound, <see cref="EventLimit"/>, also the default of <c>ExpectMsg</c>: the bound is reached
+/// only when the event never comes. Under a CPU hog (<c>scripts/test-under-load.sh</c>) Akka's default of 3 s once
+/// ran out before a supervisor's first reply.
 /// </summary>
 public abstract class ActorTestBase(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(Config, output: output)
 {
     private static readonly Config Config = ConfigurationFactory.ParseString("""
         akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
+        akka.test.single-expect-default = 30s
         akka.loglevel = INFO
         akka.stdout-loglevel = INFO
         """);
+
+    /// <summary>How long a real-time wait for an event lasts before the test fails: long, as it is reached only on failure.</summary>
+    protected static readonly TimeSpan EventLimit = TimeSpan.FromSeconds(30);
 
     /// <summary>The virtual clock.</summary>
     protected TestScheduler Clock => (TestScheduler)Sys.Scheduler;
@@ -37,14 +44,14 @@ public abstract class ActorTestBase(ITestOutputHelper output) : Akka.TestKit.Xun
         return Sys.ActorOf(DependencyActor.Props(name, options, Time), name);
     }
 
-    /// <summary>Waits (in real time, briefly) for the next result of type <typeparamref name="T"/>.</summary>
+    /// <summary>Waits (in real time, up to <see cref="EventLimit"/>) for the next result of type <typeparamref name="T"/>.</summary>
     protected CallResult<T> ExpectResult<T>(TestProbe? probe = null) =>
-        (probe is null ? ExpectMsg<CallResult<T>>(TimeSpan.FromSeconds(5)) : probe.ExpectMsg<CallResult<T>>(TimeSpan.FromSeconds(5)));
+        (probe is null ? ExpectMsg<CallResult<T>>(EventLimit) : probe.ExpectMsg<CallResult<T>>(EventLimit));
 
-    /// <summary>Waits until <paramref name="task"/> completes (real time), failing the test after 5 s.</summary>
+    /// <summary>Waits until <paramref name="task"/> completes (real time), failing the test after <see cref="EventLimit"/>.</summary>
     protected static void Await(Task task)
     {
-        if (!task.Wait(TimeSpan.FromSeconds(5))) throw new TimeoutException("The awaited signal did not come within 5 s.");
+        if (!task.Wait(EventLimit)) throw new TimeoutException($"The awaited signal did not come within {EventLimit.TotalSeconds:0} s.");
     }
 
     /// <summary>
@@ -58,6 +65,6 @@ public abstract class ActorTestBase(ITestOutputHelper output) : Akka.TestKit.Xun
     protected DependencyStatus StatusOf(IActorRef dependency)
     {
         dependency.Tell(GetStatus.All, TestActor);
-        return ExpectMsg<DependencyStatus>(TimeSpan.FromSeconds(5));
+        return ExpectMsg<DependencyStatus>(EventLimit);
     }
 }
