@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 using Orchestrator.Experiments;
 using Orchestrator.Node.Experiments;
 
@@ -9,11 +10,18 @@ namespace Orchestrator.Node.Tests;
 /// discovery), as docker-compose.yml and scripts/local-cluster.sh do: a restarted node rejoins the cluster the
 /// others are in, whichever node it is, and a new cluster forms only once every contact point answers.
 /// </summary>
-public sealed class BootstrapProcessTests : IDisposable
+/// <remarks>
+/// Serial (<see cref="FormationCollection"/>): three nodes start, probe each other and form a cluster within
+/// <see cref="Limit"/>; beside the suite's other process tests, which start nodes of their own, a clean-clone run once
+/// took longer than that to form one.
+/// </remarks>
+[Collection(nameof(FormationCollection))]
+public sealed class BootstrapProcessTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(45);
+    /// <summary>The bound of each wait (each ends as soon as what it waits for is seen): a node's start, probing and join take about 10 s here.</summary>
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
     private readonly string _directory = Directory.CreateTempSubdirectory("orchestrator-bootstrap-").FullName;
-    private readonly List<NodeProcess> _processes = [];
+    private readonly List<(int Node, NodeProcess Process)> _processes = [];
     private readonly List<HttpClient> _clients = [];
     // Management ports in ascending order: contact point 0 has the lowest address, the one that forms a new cluster.
     private readonly int[] _managementPorts = LocalCluster.FreePorts(3).Order().ToArray();
@@ -97,7 +105,7 @@ public sealed class BootstrapProcessTests : IDisposable
         };
         for (var i = 0; i < 3; i++) environment[$"Cluster__Bootstrap__ContactPoints__{i}"] = $"127.0.0.1:{_managementPorts[i]}";
         var process = NodeProcess.Start(["--urls", "http://127.0.0.1:0"], environment);
-        _processes.Add(process);
+        _processes.Add((index, process));
         return process;
     }
 
@@ -111,27 +119,36 @@ public sealed class BootstrapProcessTests : IDisposable
 
     private sealed record Member(int Port, long Uid);
 
+    /// <summary>The members a contact point lists, printed as such when a wait for them fails.</summary>
+    private sealed class MemberList : List<Member>
+    {
+        public override string ToString() => Count == 0 ? "no members" : $"{Count} member(s): {string.Join(", ", this)}";
+    }
+
     /// <summary>The members node <paramref name="index"/> hands to a newcomer (its contact point's answer); none while it is in no cluster.</summary>
-    private async Task<List<Member>> Members(int index)
+    private async Task<MemberList> Members(int index)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {
             using var json = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{_managementPorts[index]}/bootstrap/seed-nodes"));
-            return json.RootElement.GetProperty("Nodes").EnumerateArray()
-                .Select(n => new Member(n.GetProperty("Node").GetProperty("Port").GetInt32(), n.GetProperty("NodeUid").GetInt64()))
-                .ToList();
+            var members = new MemberList();
+            members.AddRange(json.RootElement.GetProperty("Nodes").EnumerateArray()
+                .Select(n => new Member(n.GetProperty("Node").GetProperty("Port").GetInt32(), n.GetProperty("NodeUid").GetInt64())));
+            return members;
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            return []; // not listening yet
+            return new MemberList(); // not listening yet, or too busy to answer within 5 s: asked again
         }
     }
 
     public void Dispose()
     {
         foreach (var client in _clients) client.Dispose();
-        foreach (var process in _processes) process.Dispose();
+        foreach (var (_, process) in _processes) process.Dispose();
+        // Every node's output, in start order: the test runner shows it when the test failed.
+        foreach (var (node, process) in _processes) output.WriteLine($"--- node {node} ---{Environment.NewLine}{process.Output}");
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -142,3 +159,7 @@ public sealed class BootstrapProcessTests : IDisposable
         }
     }
 }
+
+/// <summary>Runs <see cref="BootstrapProcessTests"/> on its own, after the tests that run in parallel.</summary>
+[CollectionDefinition(nameof(FormationCollection), DisableParallelization = true)]
+public sealed class FormationCollection;
