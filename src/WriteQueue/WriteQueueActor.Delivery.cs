@@ -72,7 +72,7 @@ public sealed partial class WriteQueueActor
         }
 
         if (finished.Result is { Outcome: CallOutcome.Rejected, Reason: DegradationReason.BreakerOpen or DegradationReason.BulkheadFull
-                or DegradationReason.Shed or DegradationReason.FeatureDisabled } turnedAway)
+                or DegradationReason.Shed or DegradationReason.FeatureDisabled or DegradationReason.RateLimited } turnedAway)
         {
             // The target's guard turned the delivery away without trying it: not an attempt. Pause the target.
             if (_paused.Add(write.Target))

@@ -111,13 +111,22 @@ internal sealed class CallDesk
 
     // ---- attempts -------------------------------------------------------------------------------------------------
 
-    /// <summary>The breaker's permit first (the one way: <see cref="CircuitBreaker.TryAcquire(out long)"/>), then a slot or a place in the queue (a probe then goes back: it is taken again when the call starts).</summary>
+    /// <summary>
+    /// The breaker's permit first (the one way: <see cref="CircuitBreaker.TryAcquire(out long)"/>), then a slot and the
+    /// rate limit's permit, or a place in the queue (a probe then goes back: it is taken again when the call starts).
+    /// </summary>
     internal AttemptCheck TryStartAttempt(PendingCall pending)
     {
         var permit = Breaker.TryAcquire(out var round);
         if (permit == BreakerPermit.Rejected) return AttemptCheck.BreakerOpen;
         var admission = Bulkhead.TryEnter(pending);
-        if (admission == BulkheadAdmission.Run) return AttemptCheck.Run(permit, round);
+        if (admission == BulkheadAdmission.Run)
+        {
+            if (TakeRatePermit()) return AttemptCheck.Run(permit, round);
+            Bulkhead.Release();
+            if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
+            return WaitForPermits(pending) ? AttemptCheck.Queued : AttemptCheck.RateLimited;
+        }
         if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
         switch (admission)
         {
@@ -132,11 +141,17 @@ internal sealed class CallDesk
         }
     }
 
-    /// <summary>Starts waiting calls while slots are free.</summary>
+    /// <summary>Starts waiting calls while slots are free (and, with a rate limit, while it has permits: else when they come).</summary>
     public void Drain()
     {
-        while (Bulkhead.TryStartNext(out var next))
+        while (Bulkhead.Queued > 0)
         {
+            if (_handle.RateLimit is { Available: 0 } limit)
+            {
+                _timers.StartSingleTimer(PermitsDueTimerKey, PermitsDue.Instance, limit.UntilNextPermits());
+                return;
+            }
+            if (!Bulkhead.TryStartNext(out var next)) return;
             _timers.Cancel(new QueueTimerKey(next.Id));
             var permit = Breaker.TryAcquire(out var round);
             if (permit == BreakerPermit.Rejected)
@@ -144,11 +159,56 @@ internal sealed class CallDesk
                 Bulkhead.Release();
                 _replies.Degrade(next, DegradationReason.BreakerOpen, null, _handle.DetailFor(DegradationReason.BreakerOpen, next.Call));
             }
-            else
+            else if (TakeRatePermit())
             {
                 Start(next, permit, round);
             }
+            else
+            {
+                // A caller took the last permit since the look above: this call waits for the next ones, or is turned away.
+                Bulkhead.Release();
+                if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
+                if (!WaitForPermits(next)) _replies.Degrade(next, DegradationReason.RateLimited, null, _handle.DetailFor(DegradationReason.RateLimited, next.Call));
+            }
         }
+    }
+
+    // ---- the rate limit -------------------------------------------------------------------------------------------
+
+    private const string PermitsDueTimerKey = "permits-due";
+
+    /// <summary>The rate limit's permit for an attempt (always, without a rate limit); the first refusal in a while is told to the watch.</summary>
+    private bool TakeRatePermit()
+    {
+        if (_handle.RateLimit is not { } limit) return true;
+        if (limit.TryAcquire(out var startedLimiting)) return true;
+        if (startedLimiting) _self.Tell(RateLimitReached.Instance);
+        return false;
+    }
+
+    /// <summary>
+    /// Sets <paramref name="pending"/> to wait for the rate limit's next permits, if the limit lets calls wait, a place
+    /// is free, and they come before its wait must end (its timeout since it began to wait, or its deadline).
+    /// </summary>
+    private bool WaitForPermits(PendingCall pending)
+    {
+        if (_handle.RateLimit is not { } limit || limit.Options.QueueLimit == 0) return false;
+        var now = _handle.Time.GetUtcNow();
+        // A call that waited and found the permits taken again keeps its place; a new one needs a free place.
+        if (!pending.HoldsPermitPlace && _state.PermitWaiters >= limit.Options.QueueLimit) return false;
+        pending.WaitingForPermitSince ??= now;
+        var at = now + limit.UntilNextPermits();
+        if (at >= pending.PermitWaitDeadline) return false;
+        if (!pending.HoldsPermitPlace)
+        {
+            _state.PermitWaiters++;
+            pending.HoldsPermitPlace = true;
+        }
+        pending.Phase = CallPhase.WaitingForPermit;
+        pending.RetryAt = at;
+        _state.BackingOff[pending.Id] = pending;
+        _timers.StartSingleTimer(new RetryTimerKey(pending.Id), new RetryDue(pending), at - now);
+        return true;
     }
 
     /// <summary>
@@ -256,6 +316,12 @@ internal sealed class CallDesk
         if (!_state.BackingOff.Remove(pending.Id)) return;
         pending.Phase = CallPhase.New;
         Process(pending, PipelineStage.Attempt);
+        if (pending.HoldsPermitPlace && pending.Phase != CallPhase.WaitingForPermit)
+        {
+            // It started, or waits in the queue for a slot, or was answered: its place among those waiting for permits is free.
+            _state.PermitWaiters--;
+            pending.HoldsPermitPlace = false;
+        }
     }
 
     public static TimeSpan NotNegative(TimeSpan t) => t > TimeSpan.Zero ? t : TimeSpan.Zero;

@@ -26,12 +26,22 @@ internal readonly struct CallerSide(DependencyHandle handle) : IPipelineSide, IA
 
     public CacheCheck CheckCache(GuardedCall call) => handle.Cache is not null && call.Key is not null ? CacheCheck.Defer : CacheCheck.Miss;
 
-    /// <summary>The breaker's permit, then a place if one is free and nobody waits (else the actor queues the call; a probe goes back).</summary>
+    /// <summary>
+    /// The breaker's permit, then a place if one is free and nobody waits, then the rate limit's permit (else the actor
+    /// queues the call, or it is turned away when the rate limit lets none wait; a slot and a probe taken go back).
+    /// </summary>
     public AttemptCheck TryStartAttempt(GuardedCall call)
     {
         var permit = handle.Breaker.TryAcquire(out var round);
         if (permit == BreakerPermit.Rejected) return AttemptCheck.BreakerOpen;
-        if (handle.Slots.TryTakeAhead()) return AttemptCheck.Run(permit, round);
+        if (handle.Slots.TryTakeAhead())
+        {
+            if (handle.RateLimit is not { } limit || limit.TryAcquire(out var startedLimiting)) return AttemptCheck.Run(permit, round);
+            handle.ReleaseSlot();
+            if (permit == BreakerPermit.Probe) handle.Breaker.ReturnProbe(round, handle.Options.Breaker.HalfOpenProbes);
+            if (startedLimiting) handle.Actor.Tell(RateLimitReached.Instance);
+            return limit.Options.QueueLimit > 0 ? AttemptCheck.Defer : AttemptCheck.RateLimited;
+        }
         if (permit == BreakerPermit.Probe) handle.Breaker.ReturnProbe(round, handle.Options.Breaker.HalfOpenProbes);
         return AttemptCheck.Defer;
     }

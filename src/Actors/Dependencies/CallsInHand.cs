@@ -5,7 +5,7 @@ using Orchestrator.Contracts;
 namespace Orchestrator.Actors.Dependencies;
 
 /// <summary>
-/// Every call in a dependency actor's hands (running, queued, backing off, waiting on a single flight), for what a
+/// Every call in a dependency actor's hands (running, queued, backing off or waiting for permits, waiting on a single flight), for what a
 /// restart or a stop must do with them: set their timers again, answer the call that crashed the actor, or answer
 /// them all. Used on the actor's thread only.
 /// </summary>
@@ -54,6 +54,7 @@ internal sealed class CallsInHand(DependencyHandle handle, DependencyState state
         }
         state.Running.Clear();
         state.BackingOff.Clear();
+        state.PermitWaiters = 0;
         state.Flights.Clear();
     }
 

@@ -38,6 +38,7 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     private CallDesk _desk = null!;
     private ClusterFollowing _following = null!;
     private RejectionWatch _rejections = null!;
+    private RateLimitWatch _rateLimits = null!;
     private ActiveProbe _probe = null!;
     private FaultInjection _faults = null!;
 
@@ -120,6 +121,9 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         Receive<ProbeEnded>(m => Recorded(() => _probe.OnEnded(m)));
         Receive<BulkheadRejectingStarted>(_rejections.OnStarted);
         Receive<RejectingCheck>(_ => _rejections.OnCheck());
+        Receive<RateLimitReached>(_ => _rateLimits.OnStarted());
+        Receive<RateLimitCheck>(_ => _rateLimits.OnCheck());
+        Receive<PermitsDue>(_ => _desk.Drain());
         Receive<GetStatus>(_ => Sender.Tell(Status()));
         Receive<IsolateBreaker>(_ =>
         {
@@ -185,6 +189,7 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         _desk = new CallDesk(_handle, state, Timers, Self, _log, _random);
         _following = new ClusterFollowing(_handle, state);
         _rejections = new RejectionWatch(_handle, state, Timers, _log);
+        _rateLimits = new RateLimitWatch(_handle, state, Timers, _log);
         _probe = new ActiveProbe(_handle, state, Self, Timers, _log);
         _faults = new FaultInjection(_handle, Timers, _log);
         state.Breaker.Transitioned = OnBreakerTransition;
@@ -235,6 +240,8 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         _desk.InHand.RearmTimers();
         if (Breaker.OpenUntil is { } until) Timers.StartSingleTimer(BreakerTimerKey, BreakerDue.Instance, CallDesk.NotNegative(until - _handle.Time.GetUtcNow()));
         _rejections.Rearm();
+        _rateLimits.Rearm();
+        if (_handle.RateLimit is not null) _desk.Drain(); // calls queued while permits were out: their timer was the old actor's
         if (Breaker.FollowsCluster)
         {
             Timers.StartPeriodicTimer(FollowTimerKey, FollowCheck.Instance, _handle.Options.Breaker.MaxResetTimeout);

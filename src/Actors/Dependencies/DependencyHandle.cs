@@ -43,6 +43,7 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
         Gate = gate ?? GateFor(options);
         Slots = new BulkheadSlots(options.Bulkhead.MaxConcurrency);
         Cache = options.Cache.Enabled ? new ResponseCache(options.Cache.MaxEntries, options.Cache.FreshFor, options.Cache.StaleFor, time) : null;
+        RateLimit = options.RateLimit.Enabled ? new RateLimit.DependencyRateLimiter(name, options.RateLimit, time) : null;
         Pool = new CancellationPool(time);
         Threads = options.Bulkhead.DedicatedThreads is { } n ? new DedicatedThreadScheduler(name, n) : null;
     }
@@ -67,6 +68,9 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
 
     /// <summary>The dependency's clock.</summary>
     public TimeProvider Time { get; }
+
+    /// <summary>The dependency's rate limit on this node, when it has one: every attempt takes a permit.</summary>
+    public RateLimit.DependencyRateLimiter? RateLimit { get; }
 
     /// <summary>The dependency's cache, when it caches (written by its actor only).</summary>
     public ResponseCache? Cache { get; }

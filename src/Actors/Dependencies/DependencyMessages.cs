@@ -57,6 +57,12 @@ internal sealed record WantedWhileFollowing
 /// <summary>A call was turned away by the gate: the bulkhead started rejecting (after <paramref name="RejectedBefore"/> rejections since start).</summary>
 internal sealed record BulkheadRejectingStarted(long RejectedBefore);
 
+/// <summary>The rate limit refused a permit on the caller's side, the first refusal since it was last reported.</summary>
+internal sealed record RateLimitReached
+{
+    public static readonly RateLimitReached Instance = new();
+}
+
 // ---- the actor's own ------------------------------------------------------------------------------------------
 
 /// <summary>An attempt the actor started ended.</summary>
@@ -65,8 +71,20 @@ internal sealed record AttemptEnded(long Id, int Attempt, AttemptOutcome<object?
 /// <summary>A call waited in the queue until its queue deadline.</summary>
 internal sealed record QueueWaitEnded(PendingCall Pending);
 
-/// <summary>A call's backoff ended: try it again.</summary>
+/// <summary>A call's backoff ended, or the next permits of the rate limit it waits for came: try it again.</summary>
 internal sealed record RetryDue(PendingCall Pending);
+
+/// <summary>The rate limit's next permits came while calls wait in the queue: start them.</summary>
+internal sealed record PermitsDue
+{
+    public static readonly PermitsDue Instance = new();
+}
+
+/// <summary>Time to look whether the rate limit still refuses permits.</summary>
+internal sealed record RateLimitCheck
+{
+    public static readonly RateLimitCheck Instance = new();
+}
 
 /// <summary>A single-flight follower reached its own deadline before the shared fetch answered.</summary>
 internal sealed record FollowerDeadline(PendingCall Follower);

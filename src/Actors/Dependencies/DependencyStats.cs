@@ -13,14 +13,14 @@ internal sealed class DependencyStats
 
     /// <summary>
     /// Answers that show trouble at the dependency: degraded for any reason but the node's own choice (feature off,
-    /// shed) or the caller's cancellation. A refusal is the caller's error, never trouble.
+    /// shed, the rate limit) or the caller's cancellation. A refusal is the caller's error, never trouble.
     /// </summary>
     public long Troubled => Interlocked.Read(ref _troubled);
 
     /// <summary>Counts one answer and the time it took.</summary>
     public void Count(CallOutcome outcome, TimeSpan elapsed, DegradationReason reason = DegradationReason.None)
     {
-        if (outcome is not (CallOutcome.Succeeded or CallOutcome.Refused) && reason is not (DegradationReason.FeatureDisabled or DegradationReason.Shed or DegradationReason.Cancelled))
+        if (outcome is not (CallOutcome.Succeeded or CallOutcome.Refused) && reason is not (DegradationReason.FeatureDisabled or DegradationReason.Shed or DegradationReason.Cancelled or DegradationReason.RateLimited))
             Interlocked.Increment(ref _troubled);
         if (outcome == CallOutcome.Succeeded)
         {

@@ -13,6 +13,7 @@ internal enum CallPhase
     Queued,
     Running,
     BackingOff,
+    WaitingForPermit,
     Following,
     Answered,
 }
@@ -68,8 +69,18 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
     /// <summary>The breaker's half-open round when the permit was taken (a probe counts only in its own round).</summary>
     public long ProbeRound { get; set; }
 
-    /// <summary>When a call backing off is tried again.</summary>
+    /// <summary>When a call backing off (or waiting for the rate limit's permits) is tried again.</summary>
     public DateTimeOffset RetryAt { get; set; }
+
+    /// <summary>Whether the call holds one of the places of those waiting for the rate limit's permits.</summary>
+    public bool HoldsPermitPlace { get; set; }
+
+    /// <summary>When the call began to wait for a permit of the rate limit (null: it never waited).</summary>
+    public DateTimeOffset? WaitingForPermitSince { get; set; }
+
+    /// <summary>The latest a call waiting for the rate limit's permits may start: its timeout after it began to wait, or its deadline.</summary>
+    public DateTimeOffset PermitWaitDeadline =>
+        WaitingForPermitSince is { } since ? (Deadline is { } d && d < since + Timeout ? d : since + Timeout) : DateTimeOffset.MaxValue;
 
     /// <summary>For the leader of a single flight: the calls for the same key waiting on its answer.</summary>
     public List<PendingCall>? Followers { get; set; }

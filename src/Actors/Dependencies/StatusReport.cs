@@ -2,7 +2,7 @@ using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Dependencies;
 
-/// <summary>A dependency's status as its actor reports it: breaker, bulkhead, counts, cache, retries, replica, fault.</summary>
+/// <summary>A dependency's status as its actor reports it: breaker, bulkhead, counts, cache, rate limit, retries, replica, fault.</summary>
 internal static class StatusReport
 {
     /// <summary>The status of <paramref name="handle"/>'s dependency now (its actor's state is <paramref name="state"/>).</summary>
@@ -18,6 +18,10 @@ internal static class StatusReport
             Cache = handle.Cache is { } cache ? new CacheSnapshot(cache.Count, cache.Hits, cache.StaleServed, cache.Misses, cache.Evictions) : null,
             Retry = options.Retry.MaxAttempts > 1
                 ? new RetrySnapshot(state.Retries, state.RetriesDenied, state.Budget.Totals().Attempts, state.Budget.Totals().Retries)
+                : null,
+            RateLimit = handle.RateLimit is { } limit
+                ? new RateLimitSnapshot(limit.Options.PermitsPerPeriod, limit.Options.Period, limit.Options.Algorithm, limit.Available, state.PermitWaiters,
+                    limit.Options.QueueLimit, limit.Granted, limit.Refused, limit.Limiting)
                 : null,
             Replica = options.Replica,
             Fault = handle.Fault?.Status(),

@@ -21,8 +21,19 @@ internal static class TurnedAway
             DegradationReason.BulkheadFull =>
                 $"The bulkhead of '{name}' is full: {handle.Gate.Capacity} calls admitted ({handle.Options.Bulkhead.MaxConcurrency} may run, {handle.Options.Bulkhead.QueueCapacity} may wait).",
             DegradationReason.ActorFailure => handle.StoppedReason ?? $"The actor of '{name}' has stopped.",
+            DegradationReason.RateLimited when handle.RateLimit is { } limit => RateLimited(name, limit),
             _ => $"The call to '{name}' was turned away: {reason}.",
         };
+    }
+
+    private static string RateLimited(string name, RateLimit.DependencyRateLimiter limit)
+    {
+        var o = limit.Options;
+        var wait = o.QueueLimit > 0
+            ? $"; a call may wait for a permit (at most {o.QueueLimit} at once) no longer than its timeout or deadline"
+            : "";
+        return $"The rate limit of '{name}' ({o.PermitsPerPeriod} attempts per {o.Period} on this node) had no permit for the call{wait}; " +
+               $"permits come back in {limit.UntilNextPermits().TotalMilliseconds:0} ms.";
     }
 
     private static string Breaker(DependencyHandle handle)

@@ -15,7 +15,8 @@ namespace Orchestrator.Actors.Pipeline;
 /// <item>breaker: open, isolated or without a probe, the fallback chain;</item>
 /// <item>bulkhead (the dependency's room): full, the fallback chain;</item>
 /// <item>cache: a fresh answer, a stale one while it is refreshed, or the fetch in flight for the same key;</item>
-/// <item>attempt: a slot and the breaker's permit (a probe when half-open), else a place in the queue;</item>
+/// <item>attempt: the breaker's permit (a probe when half-open), a slot and the rate limit's permit, else a place in
+/// the queue (for a slot, or for a permit when the rate limit lets calls wait);</item>
 /// </list>
 /// then, after the attempt (<see cref="AfterAttempt"/>): outcome classification, retry, fallback chain
 /// (<see cref="FallbackChain"/>: cache, replica, the call's fallback, the dependency's default).
@@ -76,6 +77,7 @@ internal static class CallPipeline
             AttemptCheckKind.Queued => new(VerdictKind.Handled, PipelineStage.Attempt, held),
             AttemptCheckKind.Defer => new(VerdictKind.Defer, PipelineStage.Attempt, held),
             AttemptCheckKind.Full => new(VerdictKind.Degrade, PipelineStage.Attempt, held, DegradationReason.BulkheadFull),
+            AttemptCheckKind.RateLimited => new(VerdictKind.Degrade, PipelineStage.Attempt, held, DegradationReason.RateLimited),
             _ => new(VerdictKind.Degrade, PipelineStage.Attempt, held, DegradationReason.BreakerOpen),
         };
     }

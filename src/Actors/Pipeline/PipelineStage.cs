@@ -19,6 +19,9 @@ internal enum PipelineStage : byte
     Bulkhead,
     /// <summary>The dependency's cache: a fresh answer, a stale one while it is refreshed, or the fetch in flight for the same key.</summary>
     Cache,
-    /// <summary>A running slot and the breaker's permit (a probe when half-open), or a place in the queue: then the attempt.</summary>
+    /// <summary>
+    /// The breaker's permit (a probe when half-open), a running slot and the rate limit's permit, or a place in the queue
+    /// (<c>RateLimited</c> when the rate limit has no permit and no place to wait): then the attempt.
+    /// </summary>
     Attempt,
 }

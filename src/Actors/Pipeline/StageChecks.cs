@@ -25,7 +25,7 @@ internal enum CacheCheck : byte
 }
 
 /// <summary>What a side's attempt check says, and the breaker's permit when the call may run.</summary>
-/// <param name="Kind">Run, queued, hand over, full, or breaker open.</param>
+/// <param name="Kind">Run, queued, hand over, full, breaker open, or rate limited.</param>
 /// <param name="Permit">For <see cref="AttemptCheckKind.Run"/>: allowed, or a probe.</param>
 /// <param name="ProbeRound">For a probe: the half-open round it belongs to.</param>
 internal readonly record struct AttemptCheck(AttemptCheckKind Kind, BreakerPermit Permit = BreakerPermit.Rejected, long ProbeRound = 0)
@@ -44,6 +44,9 @@ internal readonly record struct AttemptCheck(AttemptCheckKind Kind, BreakerPermi
 
     /// <summary>A slot, but no permit: the breaker opened, or another call took the last probe.</summary>
     public static readonly AttemptCheck BreakerOpen = new(AttemptCheckKind.BreakerOpen);
+
+    /// <summary>The rate limit had no permit, and no place to wait for one.</summary>
+    public static readonly AttemptCheck RateLimited = new(AttemptCheckKind.RateLimited);
 }
 
 /// <summary>The kinds of <see cref="AttemptCheck"/>.</summary>
@@ -59,4 +62,6 @@ internal enum AttemptCheckKind : byte
     Full,
     /// <summary>No permit.</summary>
     BreakerOpen,
+    /// <summary>No permit of the rate limit.</summary>
+    RateLimited,
 }

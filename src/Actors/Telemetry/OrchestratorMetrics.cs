@@ -140,6 +140,21 @@ internal static partial class OrchestratorMetrics
     public static void BulkheadRejected(string dependency) =>
         BulkheadRejections.Add(1, new TagList { { "dependency", dependency } });
 
+    private static readonly Counter<long> RateLimitChanges =
+        Meter.CreateCounter<long>("orchestrator.ratelimit.changes", "{change}",
+            "A dependency's rate limit started or stopped refusing permits, by dependency and limiting (true: started).");
+
+    private static readonly Counter<long> RateLimitRefusals =
+        Meter.CreateCounter<long>("orchestrator.ratelimit.refusals", "{permit}", "Permits a dependency's rate limit refused, by dependency.");
+
+    /// <summary>Counts a rate limit starting (<paramref name="limiting"/>) or stopping to refuse permits.</summary>
+    public static void RateLimitChanged(string dependency, bool limiting) =>
+        RateLimitChanges.Add(1, new TagList { { "dependency", dependency }, { "limiting", limiting } });
+
+    /// <summary>Counts a permit refused by a dependency's rate limit.</summary>
+    public static void RateLimitRefused(string dependency) =>
+        RateLimitRefusals.Add(1, new TagList { { "dependency", dependency } });
+
     /// <summary>Counts a restart of a dependency actor.</summary>
     public static void DependencyRestarted(string dependency) =>
         ActorRestarts.Add(1, new TagList { { "dependency", dependency } });

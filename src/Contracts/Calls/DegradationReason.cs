@@ -29,4 +29,6 @@ public enum DegradationReason
     RetryBudgetExhausted,
     /// <summary>The caller cancelled the call (its <see cref="System.Threading.CancellationToken"/>): the work was cancelled; nothing is said about the dependency.</summary>
     Cancelled,
+    /// <summary>The dependency's rate limit had no permit for the attempt (and no place to wait for one): nothing is said about the dependency.</summary>
+    RateLimited,
 }

@@ -12,6 +12,9 @@ public sealed class DependencyOptions : FreezableOptions
     /// <summary>The dependency's bulkhead.</summary>
     public BulkheadOptions Bulkhead { get; set { ThrowIfFrozen(); field = value; } } = new();
 
+    /// <summary>The dependency's rate limit per node (off by default).</summary>
+    public RateLimitOptions RateLimit { get; set { ThrowIfFrozen(); field = value; } } = new();
+
     /// <summary>The dependency's retries (off by default).</summary>
     public RetryOptions Retry { get; set { ThrowIfFrozen(); field = value; } } = new();
 
@@ -52,6 +55,7 @@ public sealed class DependencyOptions : FreezableOptions
     {
         Breaker?.Freeze();
         Bulkhead?.Freeze();
+        RateLimit?.Freeze();
         Retry?.Freeze();
         Cache?.Freeze();
         Cluster?.Freeze();
@@ -67,6 +71,8 @@ public sealed class DependencyOptions : FreezableOptions
         else Breaker.Validate($"{path}:Breaker", errors);
         if (Bulkhead is null) errors.Add($"{path}:Bulkhead is missing.");
         else Bulkhead.Validate($"{path}:Bulkhead", errors);
+        if (RateLimit is null) errors.Add($"{path}:RateLimit is missing.");
+        else RateLimit.Validate($"{path}:RateLimit", errors);
         if (Retry is null) errors.Add($"{path}:Retry is missing.");
         else Retry.Validate($"{path}:Retry", errors);
         if (Cache is null) errors.Add($"{path}:Cache is missing.");

@@ -107,6 +107,32 @@ public sealed class OptionsBinderTests
     }
 
     [Fact]
+    public void A_rate_limit_binds_from_configuration()
+    {
+        var options = OrchestratorOptionsBinder.Bind(Section(
+            ("Orchestrator:Dependencies:quotes:RateLimit:PermitsPerPeriod", "50"),
+            ("Orchestrator:Dependencies:quotes:RateLimit:Period", "00:00:10"),
+            ("Orchestrator:Dependencies:quotes:RateLimit:Algorithm", "SlidingWindow"),
+            ("Orchestrator:Dependencies:quotes:RateLimit:Segments", "5"),
+            ("Orchestrator:Dependencies:quotes:RateLimit:QueueLimit", "20")));
+
+        var limit = Assert.Single(options.Dependencies).Value.RateLimit;
+        Assert.Equal((50, TimeSpan.FromSeconds(10), RateLimitAlgorithm.SlidingWindow, 5, 20, (int?)null),
+            (limit.PermitsPerPeriod, limit.Period, limit.Algorithm, limit.Segments, limit.QueueLimit, limit.Burst));
+        Assert.Empty(options.GetErrors());
+    }
+
+    [Theory]
+    [InlineData("Orchestrator:Dependencies:quotes:RateLimit:Algorithm", "LeakyBucket")]
+    [InlineData("Orchestrator:Dependencies:quotes:RateLimit:PermitsPerPeriod", "many")]
+    public void An_unparsable_rate_limit_value_is_an_error_naming_the_key(string key, string value)
+    {
+        var e = Assert.Throws<OrchestratorOptionsException>(() => OrchestratorOptionsBinder.Bind(Section((key, value))));
+        Assert.Contains(key, e.Message);
+        Assert.Contains(value, e.Message);
+    }
+
+    [Fact]
     public void A_misspelt_key_is_an_error_naming_it()
     {
         var e = Assert.Throws<OrchestratorOptionsException>(() => OrchestratorOptionsBinder.Bind(Section(

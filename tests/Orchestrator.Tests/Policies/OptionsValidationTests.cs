@@ -134,6 +134,77 @@ public sealed class OptionsValidationTests
         Assert.Empty(With(d => d.Bulkhead.DedicatedThreads = value).GetErrors());
 
     [Theory]
+    [InlineData("PermitsPerPeriod", -1, "must be between 0 (no limit) and 1000000, not -1")]
+    [InlineData("PermitsPerPeriod", 1_000_001, "not 1000001")]
+    [InlineData("Burst", 3, "Burst (3) must not be below PermitsPerPeriod (5)")]
+    [InlineData("Burst", 0, "Burst must be between 1 and 1000000, or empty (PermitsPerPeriod), not 0")]
+    [InlineData("Segments", 0, "Segments must be between 1 and 1000, not 0")]
+    [InlineData("QueueLimit", -2, "QueueLimit must be between 0 (none wait) and 100000, not -2")]
+    public void A_rate_limit_out_of_range_is_an_error_naming_the_setting(string setting, int value, string expected)
+    {
+        var error = SingleError(With(d =>
+        {
+            d.RateLimit.PermitsPerPeriod = 5;
+            switch (setting)
+            {
+                case "PermitsPerPeriod": d.RateLimit.PermitsPerPeriod = value; break;
+                case "Burst": d.RateLimit.Burst = value; break;
+                case "Segments": d.RateLimit.Segments = value; break;
+                default: d.RateLimit.QueueLimit = value; break;
+            }
+        }));
+        Assert.StartsWith($"{Payments}:RateLimit:{setting}", error);
+        Assert.Contains(expected, error);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(3_600_001)]
+    public void A_rate_limit_period_outside_1_ms_to_1_h_is_an_error(int milliseconds)
+    {
+        var error = SingleError(With(d => d.RateLimit.Period = TimeSpan.FromMilliseconds(milliseconds)));
+        Assert.StartsWith($"{Payments}:RateLimit:Period must be between 1 ms and 1 h", error);
+    }
+
+    [Fact]
+    public void A_burst_on_a_sliding_window_is_an_error_saying_what_to_do()
+    {
+        var error = SingleError(With(d =>
+        {
+            d.RateLimit.PermitsPerPeriod = 5;
+            d.RateLimit.Burst = 10;
+            d.RateLimit.Algorithm = RateLimitAlgorithm.SlidingWindow;
+        }));
+        Assert.Equal($"{Payments}:RateLimit:Burst applies to the token bucket only; a sliding window holds PermitsPerPeriod. Remove it, or set Algorithm to TokenBucket.", error);
+    }
+
+    [Fact]
+    public void Segments_cutting_the_period_below_1_ms_is_an_error()
+    {
+        var error = SingleError(With(d =>
+        {
+            d.RateLimit.PermitsPerPeriod = 5;
+            d.RateLimit.Period = TimeSpan.FromMilliseconds(10);
+            d.RateLimit.Algorithm = RateLimitAlgorithm.SlidingWindow;
+            d.RateLimit.Segments = 20;
+        }));
+        Assert.Contains("Segments (20) cuts the Period (00:00:00.0100000) into pieces shorter than 1 ms", error);
+    }
+
+    [Fact]
+    public void A_rate_limit_is_off_by_default_and_a_valid_one_is_fine()
+    {
+        Assert.False(new DependencyOptions().RateLimit.Enabled);
+        Assert.Empty(With(d =>
+        {
+            d.RateLimit.PermitsPerPeriod = 100;
+            d.RateLimit.Burst = 150;
+            d.RateLimit.QueueLimit = 50;
+        }).GetErrors());
+    }
+
+    [Theory]
     [InlineData(1.5, "1.5")]
     [InlineData(0.0, "0")]
     [InlineData(-0.2, "-0.2")]
