@@ -5,7 +5,7 @@ namespace Orchestrator.Node.Tests;
 /// <summary>
 /// A node whose notifications have a rate limit set in configuration (command-line keys, as appsettings.json or the
 /// environment would set them): two attempts an hour, so that nothing comes back during the test; the homepage's
-/// deadline is 10 s, for a starved machine.
+/// deadline and notifications' timeout are 10 s, for a starved machine.
 /// </summary>
 public sealed class RateLimitNodeFixture : NodeFixture
 {
@@ -14,6 +14,7 @@ public sealed class RateLimitNodeFixture : NodeFixture
     [
         "--Orchestrator:Dependencies:notifications:RateLimit:PermitsPerPeriod=2",
         "--Orchestrator:Dependencies:notifications:RateLimit:Period=01:00:00",
+        "--Orchestrator:Dependencies:notifications:Timeout=00:00:10", // a cold first call on a busy machine
         "--Shop:HomeDeadline=00:00:10",
     ];
 }

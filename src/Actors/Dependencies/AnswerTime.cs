@@ -8,8 +8,8 @@ internal static class AnswerTime
 {
     /// <summary>
     /// The longest <paramref name="handle"/>'s dependency can take to answer <paramref name="call"/>: until its
-    /// deadline, or the queue wait, every attempt with its largest backoff, and the fallback chain (replica and call
-    /// fallback); plus <paramref name="grace"/>.
+    /// deadline, or the queue wait, every attempt with its largest backoff (and a wait for the rate limit's permits,
+    /// when calls may wait for them), and the fallback chain (replica and call fallback); plus <paramref name="grace"/>.
     /// </summary>
     public static TimeSpan Longest(DependencyHandle handle, GuardedCall call, TimeProvider time, TimeSpan grace)
     {
@@ -22,9 +22,11 @@ internal static class AnswerTime
         var timeout = call.Timeout ?? options.Timeout;
         var retry = options.Retry;
         var total = timeout; // waiting in the queue
+        var waitsForPermits = options.RateLimit is { Enabled: true, QueueLimit: > 0 };
         for (var attempt = 1; attempt <= retry.MaxAttempts; attempt++)
         {
             total += timeout;
+            if (waitsForPermits) total += timeout; // each attempt may wait for the rate limit's permits, then queue for a slot
             if (attempt < retry.MaxAttempts) total += Backoff.Ceiling(attempt, retry.BaseDelay, retry.MaxDelay) + timeout; // a retry may queue too
         }
         if (options.Replica is not null) total += timeout * 2;

@@ -122,7 +122,9 @@ internal sealed class CallDesk
         var admission = Bulkhead.TryEnter(pending);
         if (admission == BulkheadAdmission.Run)
         {
-            if (TakeRatePermit()) return AttemptCheck.Run(permit, round);
+            // A call that did not wait yet goes behind those that do: the next permits are theirs first.
+            var behindWaiters = _state.PermitWaiters > 0 && !pending.HoldsPermitPlace;
+            if (!behindWaiters && TakeRatePermit()) return AttemptCheck.Run(permit, round);
             Bulkhead.Release();
             if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
             return WaitForPermits(pending) ? AttemptCheck.Queued : AttemptCheck.RateLimited;
@@ -203,6 +205,7 @@ internal sealed class CallDesk
         {
             _state.PermitWaiters++;
             pending.HoldsPermitPlace = true;
+            limit.PublishWaiting(_state.PermitWaiters);
         }
         pending.Phase = CallPhase.WaitingForPermit;
         pending.RetryAt = at;
@@ -314,13 +317,21 @@ internal sealed class CallDesk
     {
         var pending = due.Pending;
         if (!_state.BackingOff.Remove(pending.Id)) return;
+        var waitedForPermits = pending.Phase == CallPhase.WaitingForPermit;
         pending.Phase = CallPhase.New;
-        Process(pending, PipelineStage.Attempt);
+        if (waitedForPermits && pending.Cancellation.IsCancellationRequested)
+            _replies.AnswerAll(pending, pending.Attempts > 0 ? CallOutcome.Failed : CallOutcome.Rejected, DegradationReason.Cancelled,
+                $"The caller cancelled the call to '{Name}' while it waited for a permit of the rate limit; no attempt was made for it.");
+        else
+            Process(pending, PipelineStage.Attempt);
         if (pending.HoldsPermitPlace && pending.Phase != CallPhase.WaitingForPermit)
         {
-            // It started, or waits in the queue for a slot, or was answered: its place among those waiting for permits is free.
+            // It started, or waits in the queue for a slot, or was answered: its place among those waiting for permits
+            // is free, and a later wait (a retry's) is timed afresh.
             _state.PermitWaiters--;
             pending.HoldsPermitPlace = false;
+            pending.WaitingForPermitSince = null;
+            _handle.RateLimit?.PublishWaiting(_state.PermitWaiters);
         }
     }
 

@@ -36,7 +36,10 @@ internal readonly struct CallerSide(DependencyHandle handle) : IPipelineSide, IA
         if (permit == BreakerPermit.Rejected) return AttemptCheck.BreakerOpen;
         if (handle.Slots.TryTakeAhead())
         {
-            if (handle.RateLimit is not { } limit || limit.TryAcquire(out var startedLimiting)) return AttemptCheck.Run(permit, round);
+            if (handle.RateLimit is not { } limit) return AttemptCheck.Run(permit, round);
+            // While calls wait for permits in the actor, a new one goes behind them (the actor places it).
+            var startedLimiting = false;
+            if (limit.Waiting == 0 && limit.TryAcquire(out startedLimiting)) return AttemptCheck.Run(permit, round);
             handle.ReleaseSlot();
             if (permit == BreakerPermit.Probe) handle.Breaker.ReturnProbe(round, handle.Options.Breaker.HalfOpenProbes);
             if (startedLimiting) handle.Actor.Tell(RateLimitReached.Instance);

@@ -55,6 +55,7 @@ internal sealed class CallsInHand(DependencyHandle handle, DependencyState state
         state.Running.Clear();
         state.BackingOff.Clear();
         state.PermitWaiters = 0;
+        handle.RateLimit?.PublishWaiting(0);
         state.Flights.Clear();
     }
 

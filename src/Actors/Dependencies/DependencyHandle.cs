@@ -137,7 +137,8 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
     /// callers that may wait on an in-flight fetch of the same key.
     /// </summary>
     private static BulkheadGate GateFor(DependencyOptions options) =>
-        new(options.Bulkhead.MaxConcurrency + options.Bulkhead.QueueCapacity + (options.Cache.Enabled ? options.Cache.MaxWaiters : 0));
+        new(options.Bulkhead.MaxConcurrency + options.Bulkhead.QueueCapacity + (options.Cache.Enabled ? options.Cache.MaxWaiters : 0)
+            + (options.RateLimit.Enabled ? options.RateLimit.QueueLimit : 0));
 
     // ---- the ways in ------------------------------------------------------------------------------------------
 

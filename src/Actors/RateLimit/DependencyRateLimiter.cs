@@ -57,6 +57,14 @@ internal sealed class DependencyRateLimiter : IDisposable
     /// <summary>Whether a refusal was reported and not yet cleared.</summary>
     public bool Limiting => Volatile.Read(ref _limiting) == 1;
 
+    private int _waiting;
+
+    /// <summary>Calls waiting for permits in the dependency's actor, as it last published them: a caller does not pass them.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Publishes how many calls wait for permits (the dependency's actor only).</summary>
+    public void PublishWaiting(int waiting) => Volatile.Write(ref _waiting, waiting);
+
     /// <summary>Refusals since the limit was last reported refusing.</summary>
     public long RefusedSinceLimiting => Refused - Interlocked.Read(ref _refusedBeforeLimiting);
 

@@ -130,6 +130,60 @@ public sealed class RateLimitActorTests(ITestOutputHelper output) : ActorTestBas
     }
 
     [Fact]
+    public async Task A_new_call_goes_behind_the_calls_already_waiting_for_permits()
+    {
+        var quotes = Handle("quotes", o =>
+        {
+            o.RateLimit.PermitsPerPeriod = 1;
+            o.RateLimit.QueueLimit = 5;
+            o.Timeout = TimeSpan.FromSeconds(10);
+        });
+        var order = new List<int>();
+        GuardedCall<int> Noting(int n) => new("quotes", _ => { lock (order) order.Add(n); return Task.FromResult(n); });
+
+        await quotes.CallAsync(Noting(1));
+        var second = quotes.CallAsync(Noting(2)).AsTask();
+        Settle(quotes.Actor);
+        Advance(TimeSpan.FromSeconds(1)); // the permit is back, and the second's turn comes, though its timer's message may still be on its way
+        var third = quotes.CallAsync(Noting(3)).AsTask(); // not before the second
+        Assert.Equal(2, (await second.WaitAsync(EventLimit)).Value);
+        Settle(quotes.Actor);
+        Assert.False(third.IsCompleted);
+        Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(3, (await third.WaitAsync(EventLimit)).Value);
+        Assert.Equal([1, 2, 3], order);
+    }
+
+    [Fact]
+    public void A_retry_waits_for_permits_for_its_own_timeout_not_what_is_left_of_the_first_wait()
+    {
+        var attempts = 0;
+        var quotes = Dependency("quotes", o =>
+        {
+            o.RateLimit.PermitsPerPeriod = 1;
+            o.RateLimit.QueueLimit = 5;
+            o.Timeout = TimeSpan.FromSeconds(1);
+            o.Retry.MaxAttempts = 2;
+            o.Retry.BaseDelay = TimeSpan.FromMilliseconds(10);
+            o.Retry.MaxDelay = TimeSpan.FromMilliseconds(10);
+        });
+        quotes.Tell(Told(1));
+        Assert.True(ExpectResult<int>().IsSuccess);
+        Advance(TimeSpan.FromMilliseconds(200));
+        quotes.Tell(new GuardedCall<int>("quotes", _ => Interlocked.Increment(ref attempts) == 1
+            ? throw new HttpRequestException("busy")
+            : Task.FromResult(2)) { ReplyTo = TestActor }); // waits from 0.2 s for the permits of 1 s
+        Settle(quotes);
+        Advance(TimeSpan.FromMilliseconds(800)); // 1 s: it runs and fails; its retry is due at 1.01 s
+        AwaitCondition(() => StatusOf(quotes).Retry!.Retries == 1, EventLimit);
+        Advance(TimeSpan.FromMilliseconds(10)); // no permit before 2 s: the retry waits (until 2.01 s at most)
+        Assert.Equal(1, StatusOf(quotes).RateLimit!.Waiting);
+        Advance(TimeSpan.FromMilliseconds(990));
+        var result = ExpectResult<int>();
+        Assert.Equal((CallOutcome.Succeeded, 2, 2), (result.Outcome, result.Value, result.Attempts));
+    }
+
+    [Fact]
     public void A_call_whose_deadline_comes_before_the_next_permits_does_not_wait()
     {
         var quotes = Dependency("quotes", o =>
