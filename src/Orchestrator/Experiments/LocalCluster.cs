@@ -1,7 +1,5 @@
 using Orchestrator.Experiments;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 
 namespace Orchestrator.Node.Experiments;
@@ -126,15 +124,8 @@ internal sealed class LocalCluster : IAsyncDisposable
             : (host, []);
     }
 
-    /// <summary><paramref name="count"/> TCP ports free on loopback now (the tests' node processes take theirs here too).</summary>
-    internal static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
-    }
+    /// <summary><paramref name="count"/> TCP ports free on loopback now (the tests' node processes take theirs here too): see <see cref="LoopbackPorts"/>.</summary>
+    internal static int[] FreePorts(int count) => LoopbackPorts.Take(count);
 
     public async ValueTask DisposeAsync()
     {

@@ -25,6 +25,21 @@ public sealed class RateLimitActorTests(ITestOutputHelper output) : ActorTestBas
 
     private GuardedCall<int> Told(int value) => new("quotes", _ => Task.FromResult(value)) { ReplyTo = TestActor };
 
+    /// <summary>quotes, one permit a second, with <paramref name="queueLimit"/> places to wait for permits (10 s each at most).</summary>
+    private DependencyHandle WaitingQuotes(int queueLimit) => Handle("quotes", o =>
+    {
+        o.RateLimit.PermitsPerPeriod = 1;
+        o.RateLimit.QueueLimit = queueLimit;
+        o.Timeout = TimeSpan.FromSeconds(10);
+    });
+
+    /// <summary>A call answering <paramref name="n"/> that notes, in <paramref name="order"/>, when its work ran.</summary>
+    private static GuardedCall<int> NotingIn(List<int> order, int n) => new("quotes", _ =>
+    {
+        lock (order) order.Add(n);
+        return Task.FromResult(n);
+    });
+
     [Fact]
     public async Task Calls_beyond_the_permits_are_turned_away_as_rate_limited_and_the_breaker_hears_nothing_of_them()
     {
@@ -101,14 +116,9 @@ public sealed class RateLimitActorTests(ITestOutputHelper output) : ActorTestBas
     [Fact]
     public async Task With_a_queue_calls_wait_for_the_next_permits_in_order_and_those_beyond_it_are_turned_away()
     {
-        var quotes = Handle("quotes", o =>
-        {
-            o.RateLimit.PermitsPerPeriod = 1;
-            o.RateLimit.QueueLimit = 2;
-            o.Timeout = TimeSpan.FromSeconds(10);
-        });
+        var quotes = WaitingQuotes(queueLimit: 2);
         var order = new List<int>();
-        GuardedCall<int> Noting(int n) => new("quotes", _ => { lock (order) order.Add(n); return Task.FromResult(n); });
+        GuardedCall<int> Noting(int n) => NotingIn(order, n);
 
         Assert.True((await quotes.CallAsync(Noting(1))).IsSuccess);
         var second = quotes.CallAsync(Noting(2)).AsTask();
@@ -132,14 +142,9 @@ public sealed class RateLimitActorTests(ITestOutputHelper output) : ActorTestBas
     [Fact]
     public async Task A_new_call_goes_behind_the_calls_already_waiting_for_permits()
     {
-        var quotes = Handle("quotes", o =>
-        {
-            o.RateLimit.PermitsPerPeriod = 1;
-            o.RateLimit.QueueLimit = 5;
-            o.Timeout = TimeSpan.FromSeconds(10);
-        });
+        var quotes = WaitingQuotes(queueLimit: 5);
         var order = new List<int>();
-        GuardedCall<int> Noting(int n) => new("quotes", _ => { lock (order) order.Add(n); return Task.FromResult(n); });
+        GuardedCall<int> Noting(int n) => NotingIn(order, n);
 
         await quotes.CallAsync(Noting(1));
         var second = quotes.CallAsync(Noting(2)).AsTask();
