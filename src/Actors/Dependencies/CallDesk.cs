@@ -123,11 +123,9 @@ internal sealed class CallDesk
         if (admission == BulkheadAdmission.Run)
         {
             // A call that did not wait yet goes behind those that do: the next permits are theirs first.
-            var behindWaiters = _state.PermitWaiters > 0 && !pending.HoldsPermitPlace;
+            var behindWaiters = _handle.RateLimit is { Waiting: > 0 } && !pending.HoldsPermitPlace;
             if (!behindWaiters && TakeRatePermit()) return AttemptCheck.Run(permit, round);
-            Bulkhead.Release();
-            if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
-            return WaitForPermits(pending) ? AttemptCheck.Queued : AttemptCheck.RateLimited;
+            return WaitWithoutSlot(pending, permit, round) ? AttemptCheck.Queued : AttemptCheck.RateLimited;
         }
         if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
         switch (admission)
@@ -168,9 +166,7 @@ internal sealed class CallDesk
             else
             {
                 // A caller took the last permit since the look above: this call waits for the next ones, or is turned away.
-                Bulkhead.Release();
-                if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
-                if (!WaitForPermits(next)) _replies.Degrade(next, DegradationReason.RateLimited, null, _handle.DetailFor(DegradationReason.RateLimited, next.Call));
+                if (!WaitWithoutSlot(next, permit, round)) _replies.Degrade(next, DegradationReason.RateLimited, null, _handle.DetailFor(DegradationReason.RateLimited, next.Call));
             }
         }
     }
@@ -188,6 +184,14 @@ internal sealed class CallDesk
         return false;
     }
 
+    /// <summary>A call holding a slot and the breaker's permit got no permit of the rate limit: it gives them back, then waits for permits if it may.</summary>
+    private bool WaitWithoutSlot(PendingCall pending, BreakerPermit permit, long round)
+    {
+        Bulkhead.Release();
+        if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
+        return WaitForPermits(pending);
+    }
+
     /// <summary>
     /// Sets <paramref name="pending"/> to wait for the rate limit's next permits, if the limit lets calls wait, a place
     /// is free, and they come before its wait must end (its timeout since it began to wait, or its deadline).
@@ -197,15 +201,14 @@ internal sealed class CallDesk
         if (_handle.RateLimit is not { } limit || limit.Options.QueueLimit == 0) return false;
         var now = _handle.Time.GetUtcNow();
         // A call that waited and found the permits taken again keeps its place; a new one needs a free place.
-        if (!pending.HoldsPermitPlace && _state.PermitWaiters >= limit.Options.QueueLimit) return false;
+        if (!pending.HoldsPermitPlace && limit.Waiting >= limit.Options.QueueLimit) return false;
         pending.WaitingForPermitSince ??= now;
         var at = now + limit.UntilNextPermits();
         if (at >= pending.PermitWaitDeadline) return false;
         if (!pending.HoldsPermitPlace)
         {
-            _state.PermitWaiters++;
+            limit.AddWaiter();
             pending.HoldsPermitPlace = true;
-            limit.PublishWaiting(_state.PermitWaiters);
         }
         pending.Phase = CallPhase.WaitingForPermit;
         pending.RetryAt = at;
@@ -328,10 +331,9 @@ internal sealed class CallDesk
         {
             // It started, or waits in the queue for a slot, or was answered: its place among those waiting for permits
             // is free, and a later wait (a retry's) is timed afresh.
-            _state.PermitWaiters--;
+            _handle.RateLimit!.RemoveWaiter();
             pending.HoldsPermitPlace = false;
             pending.WaitingForPermitSince = null;
-            _handle.RateLimit?.PublishWaiting(_state.PermitWaiters);
         }
     }
 

@@ -54,8 +54,7 @@ internal sealed class CallsInHand(DependencyHandle handle, DependencyState state
         }
         state.Running.Clear();
         state.BackingOff.Clear();
-        state.PermitWaiters = 0;
-        handle.RateLimit?.PublishWaiting(0);
+        handle.RateLimit?.ClearWaiters();
         state.Flights.Clear();
     }
 

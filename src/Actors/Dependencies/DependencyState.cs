@@ -19,7 +19,7 @@ internal sealed class DependencyState(CircuitBreaker breaker, Bulkhead<PendingCa
     /// <summary>Calls whose attempt runs now, by id.</summary>
     public Dictionary<long, PendingCall> Running { get; } = new();
 
-    /// <summary>Calls waiting for their retry timer, or for the rate limit's next permits (<see cref="PermitWaiters"/> of them), by id.</summary>
+    /// <summary>Calls waiting for their retry timer, or for the rate limit's next permits (counted by its <c>Waiting</c>), by id.</summary>
     public Dictionary<long, PendingCall> BackingOff { get; } = new();
 
     /// <summary>The leader of the fetch in flight for each key (single flight).</summary>
@@ -42,9 +42,6 @@ internal sealed class DependencyState(CircuitBreaker breaker, Bulkhead<PendingCa
     /// <summary>While the bulkhead rejects: the gate's rejection count when it started, and at the last look.</summary>
     public long RejectedWhenStarted { get; set; }
     public long RejectedAtLastCheck { get; set; }
-
-    /// <summary>Calls in <see cref="BackingOff"/> that wait for the rate limit's next permits.</summary>
-    public int PermitWaiters { get; set; }
 
     /// <summary>The rate limit's refusals at the last look, while it is reported refusing.</summary>
     public long RateLimitRefusedAtLastCheck { get; set; }

@@ -20,7 +20,7 @@ internal static class StatusReport
                 ? new RetrySnapshot(state.Retries, state.RetriesDenied, state.Budget.Totals().Attempts, state.Budget.Totals().Retries)
                 : null,
             RateLimit = handle.RateLimit is { } limit
-                ? new RateLimitSnapshot(limit.Options.PermitsPerPeriod, limit.Options.Period, limit.Options.Algorithm, limit.Available, state.PermitWaiters,
+                ? new RateLimitSnapshot(limit.Options.PermitsPerPeriod, limit.Options.Period, limit.Options.Algorithm, limit.Available, limit.Waiting,
                     limit.Options.QueueLimit, limit.Granted, limit.Refused, limit.Limiting)
                 : null,
             Replica = options.Replica,

@@ -23,13 +23,9 @@ internal abstract class ClockedRateLimiter : RateLimiter
     protected ClockedRateLimiter(TimeProvider time, TimeSpan step)
     {
         _time = time;
-        Step = step;
         _stepTicks = Math.Max(1, (long)(step.Ticks * (time.TimestampFrequency / (double)TimeSpan.TicksPerSecond)));
         _start = time.GetTimestamp();
     }
-
-    /// <summary>How often permits come back.</summary>
-    public TimeSpan Step { get; }
 
     /// <summary>The steps passed on the clock since the limiter was made.</summary>
     protected long CurrentStep => (_time.GetTimestamp() - _start) / _stepTicks;

@@ -59,11 +59,17 @@ internal sealed class DependencyRateLimiter : IDisposable
 
     private int _waiting;
 
-    /// <summary>Calls waiting for permits in the dependency's actor, as it last published them: a caller does not pass them.</summary>
+    /// <summary>Calls waiting for permits in the dependency's actor: a caller does not pass them. Changed by that actor only.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
-    /// <summary>Publishes how many calls wait for permits (the dependency's actor only).</summary>
-    public void PublishWaiting(int waiting) => Volatile.Write(ref _waiting, waiting);
+    /// <summary>A call began to wait for permits (the dependency's actor only).</summary>
+    public void AddWaiter() => Volatile.Write(ref _waiting, _waiting + 1);
+
+    /// <summary>A waiting call gave its place up (the dependency's actor only).</summary>
+    public void RemoveWaiter() => Volatile.Write(ref _waiting, _waiting - 1);
+
+    /// <summary>No call waits any more: the actor answered them all (the dependency's actor only).</summary>
+    public void ClearWaiters() => Volatile.Write(ref _waiting, 0);
 
     /// <summary>Refusals since the limit was last reported refusing.</summary>
     public long RefusedSinceLimiting => Refused - Interlocked.Read(ref _refusedBeforeLimiting);
