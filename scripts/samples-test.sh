@@ -50,8 +50,10 @@ core_dependencies="$(grep -o '<dependency id="[^"]*"' <<<"$core_nuspec" | cut -d
 log "Orchestrator.Actors depends on: $core_dependencies"
 for dependency in $core_dependencies; do
   case "$dependency" in
-    Akka|Akka.Hosting|Orchestrator.Contracts|Microsoft.Extensions.*) ;;
-    *) fail "the core package depends on $dependency (only Akka, Akka.Hosting, Microsoft.Extensions.* and the contracts are allowed)" ;;
+    # System.Threading.RateLimiting: the framework's RateLimiter contract (Microsoft's, no dependencies of its own
+    # on net10.0), which the per-dependency rate limit implements.
+    Akka|Akka.Hosting|Orchestrator.Contracts|Microsoft.Extensions.*|System.Threading.RateLimiting) ;;
+    *) fail "the core package depends on $dependency (only Akka, Akka.Hosting, Microsoft.Extensions.*, System.Threading.RateLimiting and the contracts are allowed)" ;;
   esac
 done
 
