@@ -62,12 +62,15 @@ public sealed class CallerSideTests(ITestOutputHelper output) : ActorTestBase(ou
         var payments = Handle("payments", o => o.Breaker.FailureThreshold = 3);
         foreach (var call in new[] { Failing("payments"), Failing("payments"), Answering("payments", 1), Failing("payments"), Failing("payments") })
             await payments.CallAsync(call);
-        StatusOf(payments.Actor);
+        // The whole count, not the state alone: should this ever fail, the message says what the breaker saw.
+        var before = StatusOf(payments.Actor).Breaker;
+        Assert.Equal((BreakerState.Closed, 2, 5, 4), (before.State, before.ConsecutiveFailures, before.WindowCalls, before.WindowFailures));
         Assert.Equal(BreakerState.Closed, payments.Breaker.State);
 
         var third = await payments.CallAsync(Failing("payments"));
         Assert.Equal((CallOutcome.Failed, DegradationReason.Error), (third.Outcome, third.Reason));
-        StatusOf(payments.Actor);
+        var after = StatusOf(payments.Actor).Breaker;
+        Assert.Equal((BreakerState.Open, 1), (after.State, after.Trips));
         Assert.Equal(BreakerState.Open, payments.Breaker.State);
         var turnedAway = await payments.CallAsync(Answering("payments", 1));
         Assert.Equal((CallOutcome.Rejected, DegradationReason.BreakerOpen), (turnedAway.Outcome, turnedAway.Reason));
