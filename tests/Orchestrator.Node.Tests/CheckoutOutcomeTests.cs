@@ -62,6 +62,9 @@ public sealed class CheckoutOutcomeTests : IAsyncLifetime
         public Task<OrchestratorStatus> StatusAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<BreakerCommandResult> IsolateAsync(string dependency, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<BreakerCommandResult> ResetAsync(string dependency, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<OptionsChangeResult> ChangeOptionsAsync(string dependency, Action<DependencyOptions> change, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
     }
 
     [Fact]

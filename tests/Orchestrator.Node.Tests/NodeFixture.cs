@@ -63,6 +63,10 @@ public class NodeFixture : IAsyncLifetime
     /// <summary>The node's journal (write queue and orders): a SQLite file in a temporary directory of its own, removed at the end.</summary>
     public string DatabasePath => Path.Combine(_dataDirectory, "node.db");
 
+    /// <summary>The running node's configuration (its providers can be added to and reloaded, as a changed appsettings.json would be).</summary>
+    public Microsoft.Extensions.Configuration.IConfiguration Configuration =>
+        _app?.Configuration ?? throw new InvalidOperationException("The node is not running.");
+
     /// <summary>Settings of this fixture's node beyond <see cref="Args"/>'s.</summary>
     protected virtual string[] ExtraArgs => [];
 

@@ -21,9 +21,9 @@ namespace Orchestrator.Actors.Breaker;
 /// </remarks>
 internal sealed class CircuitBreaker
 {
-    private readonly CircuitBreakerOptions _options;
+    private CircuitBreakerOptions _options;
     private readonly TimeProvider _time;
-    private readonly SlidingWindow _window;
+    private SlidingWindow _window;
     private BreakerState _state = BreakerState.Closed;
     private long _halfOpenRound;
     private int _consecutiveFailures;
@@ -40,6 +40,18 @@ internal sealed class CircuitBreaker
         Board = board ?? new BreakerBoard();
         LastTransitionAt = time.GetUtcNow();
         Board.Publish(BreakerState.Closed, _halfOpenRound, 0, null, LastTransitionAt);
+    }
+
+    /// <summary>
+    /// Takes new thresholds (a change of options at run time), keeping the state, the failures in a row and the
+    /// window's counts: each rule applies from the next recorded call; an open period already set keeps its end, and a
+    /// half-open round its number of probes. A new <see cref="CircuitBreakerOptions.SamplingWindow"/> starts an empty window.
+    /// </summary>
+    public void Reconfigure(CircuitBreakerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.SamplingWindow != _options.SamplingWindow) _window = new SlidingWindow(options.SamplingWindow);
+        _options = options;
     }
 
     /// <summary>Where the breaker publishes its state for callers.</summary>

@@ -33,8 +33,16 @@ internal sealed class Bulkhead<T> where T : class
     /// <summary>The most items that may hold a slot at once.</summary>
     public int MaxConcurrency => Slots.MaxConcurrency;
 
-    /// <summary>The most items that may wait.</summary>
-    public int QueueCapacity { get; }
+    /// <summary>The most items that may wait; a smaller capacity set while more wait keeps them, and lets none in until fewer wait.</summary>
+    public int QueueCapacity
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    }
 
     /// <summary>Items holding a slot (here or on the callers' side).</summary>
     public int InFlight => Slots.InFlight;

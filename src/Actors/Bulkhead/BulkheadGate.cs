@@ -12,16 +12,28 @@ internal sealed class BulkheadGate
     private long _rejected;
     private int _rejectingReported;
     private volatile bool _closed;
+    private int _capacity;
 
     /// <summary>Creates a gate that admits at most <paramref name="capacity"/> calls at once.</summary>
     public BulkheadGate(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        Capacity = capacity;
+        _capacity = capacity;
     }
 
-    /// <summary>The most calls admitted at once: the bulkhead's slots plus its queue.</summary>
-    public int Capacity { get; }
+    /// <summary>
+    /// The most calls admitted at once: the bulkhead's slots plus its queue. Set at run time (a change of options), it
+    /// applies to the next call: when it shrinks below the calls admitted, they go on and none is let in until fewer remain.
+    /// </summary>
+    public int Capacity
+    {
+        get => Volatile.Read(ref _capacity);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            Volatile.Write(ref _capacity, value);
+        }
+    }
 
     /// <summary>Calls admitted now.</summary>
     public int Admitted => Volatile.Read(ref _admitted);

@@ -9,16 +9,28 @@ internal sealed class BulkheadSlots
 {
     private int _inFlight;
     private int _queued;
+    private int _maxConcurrency;
 
     /// <summary>Creates <paramref name="maxConcurrency"/> free places.</summary>
     public BulkheadSlots(int maxConcurrency)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
-        MaxConcurrency = maxConcurrency;
+        _maxConcurrency = maxConcurrency;
     }
 
-    /// <summary>The most calls that may run at once.</summary>
-    public int MaxConcurrency { get; }
+    /// <summary>
+    /// The most calls that may run at once. Set at run time (a change of options), it applies to the next place
+    /// taken: when it shrinks below the calls running, they finish and no new one starts until fewer run.
+    /// </summary>
+    public int MaxConcurrency
+    {
+        get => Volatile.Read(ref _maxConcurrency);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            Volatile.Write(ref _maxConcurrency, value);
+        }
+    }
 
     /// <summary>Calls holding a place now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
@@ -30,7 +42,7 @@ internal sealed class BulkheadSlots
     public bool TryTake()
     {
         var seen = Volatile.Read(ref _inFlight);
-        while (seen < MaxConcurrency)
+        while (seen < Volatile.Read(ref _maxConcurrency))
         {
             var before = Interlocked.CompareExchange(ref _inFlight, seen + 1, seen);
             if (before == seen) return true;

@@ -92,6 +92,21 @@ internal sealed class GuardedCallsClient : IGuardedCalls
     public Task<BreakerCommandResult> ResetAsync(string dependency, CancellationToken cancellationToken = default) =>
         Command(new ResetBreaker(dependency), cancellationToken);
 
+    /// <inheritdoc />
+    public async Task<OptionsChangeResult> ChangeOptionsAsync(string dependency, Action<DependencyOptions> change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dependency);
+        ArgumentNullException.ThrowIfNull(change);
+        var target = await Supervisor(cancellationToken).ConfigureAwait(false);
+        var answer = await target.Ask<object>(new ChangeDependencyOptions(dependency, change), TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        return answer switch
+        {
+            OptionsChangeResult result => result,
+            UnknownDependency u => new OptionsChangeResult(u.Dependency, DateTimeOffset.UtcNow, [], [u.Message], []),
+            _ => throw new InvalidOperationException($"Unexpected answer {answer.GetType().Name} to {nameof(ChangeDependencyOptions)}."),
+        };
+    }
+
     private async Task<BreakerCommandResult> Command(object command, CancellationToken ct)
     {
         var target = await Supervisor(ct).ConfigureAwait(false);

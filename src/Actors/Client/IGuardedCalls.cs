@@ -27,4 +27,11 @@ public interface IGuardedCalls
 
     /// <summary>Closes a dependency's breaker by hand; an unknown name is a refused result naming the declared ones.</summary>
     Task<BreakerCommandResult> ResetAsync(string dependency, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Changes a dependency's options while it runs (<see cref="ChangeDependencyOptions"/>): <paramref name="change"/> gets a
+    /// copy of the options in force; valid, the change takes effect on the next call (the breaker's state kept); invalid,
+    /// nothing changes and the result names every problem. An unknown name is a refused result naming the declared ones.
+    /// </summary>
+    Task<OptionsChangeResult> ChangeOptionsAsync(string dependency, Action<DependencyOptions> change, CancellationToken cancellationToken = default);
 }

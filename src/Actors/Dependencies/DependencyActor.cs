@@ -41,6 +41,7 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     private RateLimitWatch _rateLimits = null!;
     private ActiveProbe _probe = null!;
     private FaultInjection _faults = null!;
+    private DependencyReload _reload = null!;
 
     private DependencyActor(DependencyHandle handle, Func<double>? random)
     {
@@ -143,6 +144,11 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         Receive<InjectFault>(m => Sender.Tell(_faults.Inject(m.Fault)));
         Receive<ClearFault>(_ => Sender.Tell(_faults.Clear()));
         Receive<FaultExpired>(_faults.OnExpired);
+        Receive<ChangeDependencyOptions>(m =>
+        {
+            Sender.Tell(_reload.Change(m.Change, out var applied));
+            if (applied) _desk.Drain(); // more places, a longer queue: waiting calls may start now
+        });
     }
 
     private void Recovering()
@@ -192,6 +198,7 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         _rateLimits = new RateLimitWatch(_handle, state, Timers, _log);
         _probe = new ActiveProbe(_handle, state, Self, Timers, _log);
         _faults = new FaultInjection(_handle, Timers, _log);
+        _reload = new DependencyReload(_handle, state, _log);
         state.Breaker.Transitioned = OnBreakerTransition;
     }
 

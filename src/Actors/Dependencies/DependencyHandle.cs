@@ -37,7 +37,7 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
     internal DependencyHandle(string name, DependencyOptions options, TimeProvider time, NodeControls controls, BulkheadGate? gate = null)
     {
         Name = name;
-        Options = options;
+        _options = options;
         Time = time;
         Controls = controls;
         Gate = gate ?? GateFor(options);
@@ -54,8 +54,29 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
     /// <summary>The dependency's actor (the current one: a new one after its supervisor restarted).</summary>
     public IActorRef Actor => _actor;
 
-    /// <summary>The dependency's options.</summary>
-    public DependencyOptions Options { get; }
+    private volatile DependencyOptions _options;
+    private volatile OptionsChangeResult? _lastOptionsChange;
+
+    /// <summary>The dependency's options in force (frozen; swapped whole by <see cref="ChangeOptions"/>: read them once per decision).</summary>
+    public DependencyOptions Options => _options;
+
+    /// <summary>The last change of the options tried at run time, taken or refused (null when none was tried).</summary>
+    internal OptionsChangeResult? LastOptionsChange
+    {
+        get => _lastOptionsChange;
+        set => _lastOptionsChange = value;
+    }
+
+    /// <summary>
+    /// Puts <paramref name="next"/> (validated and frozen) in force for the next call, on both sides (the dependency's
+    /// actor only): the options every path reads, then the room of the gate and the running places, resized.
+    /// </summary>
+    internal void ChangeOptions(DependencyOptions next)
+    {
+        _options = next;
+        Gate.Capacity = GateCapacity(next);
+        Slots.MaxConcurrency = next.Bulkhead.MaxConcurrency;
+    }
 
     /// <summary>The caller-side half of the dependency's bulkhead: its room.</summary>
     public BulkheadGate Gate { get; }
@@ -136,9 +157,12 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
     /// The gate for a dependency: as many places as its bulkhead has slots and queue, plus, when it caches, the
     /// callers that may wait on an in-flight fetch of the same key.
     /// </summary>
-    private static BulkheadGate GateFor(DependencyOptions options) =>
-        new(options.Bulkhead.MaxConcurrency + options.Bulkhead.QueueCapacity + (options.Cache.Enabled ? options.Cache.MaxWaiters : 0)
-            + (options.RateLimit.Enabled ? options.RateLimit.QueueLimit : 0));
+    private static BulkheadGate GateFor(DependencyOptions options) => new(GateCapacity(options));
+
+    /// <summary>The calls the gate holds at once: the running places, the queue, and those waiting for the cache or for permits.</summary>
+    private static int GateCapacity(DependencyOptions options) =>
+        options.Bulkhead.MaxConcurrency + options.Bulkhead.QueueCapacity + (options.Cache.Enabled ? options.Cache.MaxWaiters : 0)
+        + (options.RateLimit.Enabled ? options.RateLimit.QueueLimit : 0);
 
     // ---- the ways in ------------------------------------------------------------------------------------------
 

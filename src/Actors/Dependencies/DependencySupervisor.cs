@@ -38,6 +38,7 @@ public sealed class DependencySupervisor : ReceiveActor
         Receive<IsolateBreaker>(m => Route(m.Dependency, m));
         Receive<ResetBreaker>(m => Route(m.Dependency, m));
         Receive<CrashDependencyActor>(m => Route(m.Dependency, m));
+        Receive<ChangeDependencyOptions>(m => Route(m.Dependency, m));
         Receive<Cluster.ClusterBreakerView>(m => Route(m.Dependency, m));
         Receive<InjectFault>(m => OnFaultCommand(m.Dependency, m.Scope, m, m.Fault));
         Receive<ClearFault>(m => OnFaultCommand(m.Dependency, m.Scope, m, null));

@@ -25,6 +25,7 @@ internal static class StatusReport
                 : null,
             Replica = options.Replica,
             Fault = handle.Fault?.Status(),
+            LastOptionsChange = handle.LastOptionsChange,
         };
     }
 }

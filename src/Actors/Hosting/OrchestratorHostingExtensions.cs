@@ -21,6 +21,9 @@ public static class OrchestratorHostingExtensions
     /// <summary>The orchestrator declared on each builder: one per actor system, whatever the number of calls.</summary>
     private static readonly ConditionalWeakTable<AkkaConfigurationBuilder, OrchestratorOptions> Declared = new();
 
+    /// <summary>The configuration sections each builder's orchestrator was bound from, in order: watched for reloads.</summary>
+    private static readonly ConditionalWeakTable<AkkaConfigurationBuilder, List<BoundSection>> Bound = new();
+
     /// <summary>
     /// Starts the orchestrator (<c>/user/orchestrator</c>) with <paramref name="options"/>, validated first: invalid
     /// options throw <see cref="OrchestratorOptionsException"/>, naming each bad setting, before anything starts.
@@ -48,7 +51,8 @@ public static class OrchestratorHostingExtensions
         }
         options.Validate();
         Declared.Add(builder, options);
-        return builder.WithActors(new ActorStarter((system, registry) => StartAsync(system, registry, options)));
+        var bound = Bound.GetOrCreateValue(builder);
+        return builder.WithActors(new ActorStarter((system, registry) => StartAsync(system, registry, options, bound)));
     }
 
     /// <summary>
@@ -76,6 +80,11 @@ public static class OrchestratorHostingExtensions
     /// section of appsettings.json), then changed by <paramref name="configure"/> if given. Called again on the same
     /// builder, it binds into the options of the first call.
     /// </summary>
+    /// <remarks>
+    /// The section is watched: when its configuration reloads, the dependencies' settings whose configured values
+    /// changed take effect on the next call, validated as at start (invalid ones are refused, the running ones kept,
+    /// and the refusal logged and shown in the status). See <see cref="ChangeDependencyOptions"/> and docs/configuration.md#reload.
+    /// </remarks>
     public static AkkaConfigurationBuilder WithOrchestrator(this AkkaConfigurationBuilder builder, IConfiguration section,
         Action<OrchestratorOptions>? configure = null)
     {
@@ -84,11 +93,14 @@ public static class OrchestratorHostingExtensions
         {
             OrchestratorOptionsBinder.Bind(section, declared);
             configure?.Invoke(declared);
+            Bound.GetOrCreateValue(builder).Add(BoundSection.Of(section));
             return builder; // validated with everything else when the actor system starts
         }
         var options = OrchestratorOptionsBinder.Bind(section);
         configure?.Invoke(options);
-        return builder.WithOrchestrator(options);
+        builder.WithOrchestrator(options);
+        Bound.GetOrCreateValue(builder).Add(BoundSection.Of(section));
+        return builder;
     }
 
     /// <summary>The options <c>WithOrchestrator</c> declared on <paramref name="builder"/>; null before it is called.</summary>
@@ -113,7 +125,7 @@ public static class OrchestratorHostingExtensions
         return services;
     }
 
-    private static async Task StartAsync(ActorSystem system, IActorRegistry registry, OrchestratorOptions options)
+    private static async Task StartAsync(ActorSystem system, IActorRegistry registry, OrchestratorOptions options, List<BoundSection> bound)
     {
         options.Validate().Freeze();
         var guardian = system.ActorOf(OrchestratorGuardian.Props(new OrchestratorRuntime(options), registry), OrchestratorGuardian.Name);
@@ -123,5 +135,7 @@ public static class OrchestratorHostingExtensions
         var children = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, StartLimit).ConfigureAwait(false);
         registry.Register<DependencySupervisor>(children.Dependencies, overwrite: true);
         registry.Register<PriorityCoordinator>(children.Coordinator, overwrite: true);
+        if (bound.Count > 0)
+            system.ActorOf(ConfigurationWatcher.Props([.. bound], children.Dependencies, [.. options.Dependencies.Keys]), "orchestrator-configuration");
     }
 }

@@ -10,10 +10,11 @@ namespace Orchestrator.Actors.Retry;
 /// </summary>
 internal sealed class RetryBudget
 {
-    private readonly SlidingWindow _firstAttempts;
-    private readonly SlidingWindow _retries;
-    private readonly double _ratio;
-    private readonly int _minRetries;
+    private SlidingWindow _firstAttempts;
+    private SlidingWindow _retries;
+    private TimeSpan _window;
+    private double _ratio;
+    private int _minRetries;
     private readonly TimeProvider _time;
 
     /// <summary>Creates a budget over <paramref name="window"/>.</summary>
@@ -24,6 +25,19 @@ internal sealed class RetryBudget
         _ratio = ratio;
         _minRetries = minRetries;
         _time = time ?? throw new ArgumentNullException(nameof(time));
+        _window = window;
+        _firstAttempts = new SlidingWindow(window);
+        _retries = new SlidingWindow(window);
+    }
+
+    /// <summary>Takes a new ratio, floor and window (a change of options at run time); the counts are kept unless the window changes, which starts it empty.</summary>
+    public void Reconfigure(double ratio, int minRetries, TimeSpan window)
+    {
+        if (ratio < 0 || double.IsNaN(ratio)) throw new ArgumentOutOfRangeException(nameof(ratio), ratio, "The ratio must be 0 or more.");
+        ArgumentOutOfRangeException.ThrowIfNegative(minRetries);
+        (_ratio, _minRetries) = (ratio, minRetries);
+        if (window == _window) return;
+        _window = window;
         _firstAttempts = new SlidingWindow(window);
         _retries = new SlidingWindow(window);
     }

@@ -158,4 +158,12 @@ internal static partial class OrchestratorMetrics
     /// <summary>Counts a restart of a dependency actor.</summary>
     public static void DependencyRestarted(string dependency) =>
         ActorRestarts.Add(1, new TagList { { "dependency", dependency } });
+
+    private static readonly Counter<long> OptionsChanges =
+        Meter.CreateCounter<long>("orchestrator.options.changes", "{change}",
+            "Changes of a dependency's options at run time (a reload of configuration, or ChangeDependencyOptions), by dependency and result (applied, refused, unchanged).");
+
+    /// <summary>Counts a change of <paramref name="dependency"/>'s options tried at run time: <paramref name="result"/> is applied, refused or unchanged.</summary>
+    public static void OptionsChanged(string dependency, string result) =>
+        OptionsChanges.Add(1, new TagList { { "dependency", dependency }, { "result", result } });
 }

@@ -20,4 +20,7 @@ public sealed record DependencyStatus(string Name, BreakerSnapshot Breaker, Bulk
 
     /// <summary>The fault injected into this dependency on this node, if any (<see cref="InjectFault"/>).</summary>
     public FaultStatus? Fault { get; init; }
+
+    /// <summary>The last change of its options at run time (<see cref="ChangeDependencyOptions"/>, or a reload of configuration), taken or refused; null when none was tried.</summary>
+    public OptionsChangeResult? LastOptionsChange { get; init; }
 }

@@ -29,6 +29,9 @@ public sealed class DeadlineTests(ITestOutputHelper output) : ActorTestBase(outp
         public Task<OrchestratorStatus> StatusAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<BreakerCommandResult> IsolateAsync(string dependency, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<BreakerCommandResult> ResetAsync(string dependency, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<OptionsChangeResult> ChangeOptionsAsync(string dependency, Action<DependencyOptions> change, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
     }
 
     private static CallResult<T> Result<T>(string dependency, CallOutcome outcome, T? value, FallbackSource? source = null, DegradationReason reason = DegradationReason.None) =>

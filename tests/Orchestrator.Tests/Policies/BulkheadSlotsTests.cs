@@ -92,4 +92,59 @@ public sealed class BulkheadSlotsTests
         Assert.Equal(2 * perThread, taken[0] + taken[1]);
         Assert.Equal(taken[0] + taken[1], slots.InFlight);
     }
+
+    [Fact]
+    public void A_limit_changed_at_run_time_applies_to_the_next_place_and_the_places_held_are_kept()
+    {
+        var slots = new BulkheadSlots(3);
+        for (var i = 0; i < 3; i++) Assert.True(slots.TryTake());
+        slots.MaxConcurrency = 1;
+        Assert.False(slots.TryTake());
+        Assert.Equal(3, slots.InFlight); // nobody loses a place
+        slots.Release();
+        slots.Release();
+        Assert.False(slots.TryTake()); // one still runs: the limit
+        slots.Release();
+        Assert.True(slots.TryTake());
+
+        slots.MaxConcurrency = 2;
+        Assert.True(slots.TryTake());
+        Assert.Throws<ArgumentOutOfRangeException>(() => slots.MaxConcurrency = 0);
+        Assert.Equal(2, slots.MaxConcurrency);
+    }
+
+    [Fact]
+    public void Once_the_places_held_fall_to_a_lowered_limit_racing_callers_never_exceed_it()
+    {
+        // Four threads take and give back as fast as they can while the limit drops from 8 to 2. A version that read the
+        // limit once (or cached it per caller) lets them go on taking up to 8; this one never lets more than 2 run once
+        // the places held have fallen to 2.
+        var slots = new BulkheadSlots(8);
+        var lowered = 0; // 1: the limit is 2 and the places held were seen at 2 or fewer
+        var violations = 0;
+        var stop = 0;
+        var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            while (Volatile.Read(ref stop) == 0)
+            {
+                if (!slots.TryTake()) continue;
+                var checking = Volatile.Read(ref lowered) == 1;
+                if (checking && slots.InFlight > 2) Interlocked.Increment(ref violations);
+                Thread.SpinWait(20);
+                slots.Release();
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        Thread.SpinWait(100_000);
+        slots.MaxConcurrency = 2;
+        while (slots.InFlight > 2) Thread.Yield();
+        Volatile.Write(ref lowered, 1);
+        var until = Environment.TickCount64 + 300;
+        while (Environment.TickCount64 < until) Thread.Yield();
+        Volatile.Write(ref stop, 1);
+        threads.ForEach(t => t.Join());
+
+        Assert.Equal(0, violations);
+        Assert.Equal(0, slots.InFlight);
+    }
 }

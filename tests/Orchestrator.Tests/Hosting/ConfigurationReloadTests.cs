@@ -1,0 +1,132 @@
+using Akka.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orchestrator.Actors.Client;
+using Orchestrator.Actors.Hosting;
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Tests.Hosting;
+
+/// <summary>
+/// An embedding that binds the orchestrator from configuration: when the configuration reloads, the dependencies'
+/// settings whose configured values changed take effect, validated as at start; a bad reading is refused and shown in
+/// the status, the running options kept. Each test waits for the dependency's answer (its status), not for a time.
+/// </summary>
+public sealed class ConfigurationReloadTests : IAsyncLifetime
+{
+    private static readonly TimeSpan EventLimit = TimeSpan.FromSeconds(30);
+    private IHost _host = null!;
+    private ConfigurationManager _configuration = null!;
+    private IGuardedCalls _calls = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Orchestrator:Dependencies:payments:Timeout"] = "00:00:02",
+            ["Orchestrator:Dependencies:payments:Breaker:FailureThreshold"] = "5",
+            ["Orchestrator:Dependencies:payments:Bulkhead:QueueCapacity"] = "20",
+            ["Orchestrator:Dependencies:inventory:Timeout"] = "00:00:03",
+        });
+        _configuration = builder.Configuration;
+        builder.Services.AddAkka("reload-test", (akka, _) =>
+            akka.WithOrchestrator(builder.Configuration.GetSection(OrchestratorOptions.SectionName),
+                o => o.Dependencies["payments"].Bulkhead.QueueCapacity = 7)); // set in code after binding
+        builder.Services.AddGuardedCalls();
+        _host = builder.Build();
+        await _host.StartAsync();
+        _calls = _host.Services.GetRequiredService<IGuardedCalls>();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    private void Reload(params (string Key, string? Value)[] settings)
+    {
+        foreach (var (key, value) in settings) _configuration[key] = value;
+        ((IConfigurationRoot)_configuration).Reload();
+    }
+
+    private async Task<DependencyStatus> Status(string dependency = "payments") =>
+        (await _calls.StatusAsync()).Dependencies.Single(d => d.Name == dependency);
+
+    /// <summary>Waits for the dependency to report a change of options other than <paramref name="before"/>.</summary>
+    private async Task<DependencyStatus> NextChange(OptionsChangeResult? before = null, string dependency = "payments")
+    {
+        var limit = DateTime.UtcNow + EventLimit;
+        while (true)
+        {
+            var status = await Status(dependency);
+            if (status.LastOptionsChange is { } change && !ReferenceEquals(change, before) && change != before) return status;
+            if (DateTime.UtcNow > limit) throw new TimeoutException($"{dependency} reported no change of options within {EventLimit.TotalSeconds:0} s.");
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
+    public async Task A_changed_timeout_and_threshold_take_effect_and_a_value_set_in_code_stays()
+    {
+        Reload(("Orchestrator:Dependencies:payments:Timeout", "00:00:01"), ("Orchestrator:Dependencies:payments:Breaker:FailureThreshold", "2"));
+        var status = await NextChange();
+        Assert.Equal(["Timeout", "Breaker:FailureThreshold"], status.LastOptionsChange!.Applied);
+        Assert.Equal(TimeSpan.FromSeconds(1), status.DefaultTimeout);
+        Assert.Equal(7, status.Bulkhead.QueueCapacity); // its key did not change: the code's value stays
+
+        for (var i = 0; i < 2; i++) await _calls.CallAsync<int>("payments", _ => throw new HttpRequestException("down"));
+        Assert.Equal(BreakerState.Open, (await Status()).Breaker.State);
+        Assert.Null((await Status("inventory")).LastOptionsChange); // nothing of it changed
+    }
+
+    [Fact]
+    public async Task A_value_of_the_wrong_type_is_refused_with_its_path_and_the_running_options_stay()
+    {
+        Reload(("Orchestrator:Dependencies:payments:Timeout", "abc"));
+        var status = await NextChange();
+        var refused = Assert.Single(status.LastOptionsChange!.Refused);
+        Assert.StartsWith("Orchestrator:Dependencies:payments:Timeout: 'abc' is not a valid TimeSpan", refused);
+        Assert.Equal(TimeSpan.FromSeconds(2), status.DefaultTimeout);
+
+        // Fixed: taken, with the other change made meanwhile.
+        var before = status.LastOptionsChange;
+        Reload(("Orchestrator:Dependencies:payments:Timeout", "00:00:04"));
+        status = await NextChange(before);
+        Assert.Equal((true, TimeSpan.FromSeconds(4)), (status.LastOptionsChange!.Accepted, status.DefaultTimeout));
+    }
+
+    [Fact]
+    public async Task An_invalid_value_is_refused_with_the_error_of_start_up()
+    {
+        Reload(("Orchestrator:Dependencies:payments:Breaker:FailureThreshold", "-3"));
+        var status = await NextChange();
+        Assert.Equal(["Orchestrator:Dependencies:payments:Breaker:FailureThreshold must be 0 (off) or more, not -3."], status.LastOptionsChange!.Refused);
+        for (var i = 0; i < 4; i++) await _calls.CallAsync<int>("payments", _ => throw new HttpRequestException("down"));
+        Assert.Equal(BreakerState.Closed, (await Status()).Breaker.State); // 5 in force
+    }
+
+    [Fact]
+    public async Task A_removed_key_keeps_its_running_value_until_a_restart()
+    {
+        // A file that fails to parse on reload reads as empty: a removed key must not put the default back.
+        Reload(("Orchestrator:Dependencies:payments:Timeout", null), ("Orchestrator:Dependencies:payments:Breaker:FailureThreshold", "4"));
+        var status = await NextChange();
+        Assert.Equal(["Breaker:FailureThreshold"], status.LastOptionsChange!.Applied);
+        Assert.Equal(TimeSpan.FromSeconds(2), status.DefaultTimeout);
+    }
+
+    [Fact]
+    public async Task The_typed_client_changes_options_in_code_and_names_an_unknown_dependency()
+    {
+        var result = await _calls.ChangeOptionsAsync("inventory", o => o.Bulkhead.MaxConcurrency = 3);
+        Assert.Equal(["Bulkhead:MaxConcurrency"], result.Applied);
+        Assert.Equal(3, (await Status("inventory")).Bulkhead.MaxConcurrency);
+
+        var unknown = await _calls.ChangeOptionsAsync("nope", o => o.Timeout = TimeSpan.FromSeconds(1));
+        Assert.False(unknown.Accepted);
+        Assert.Contains("No dependency named 'nope' is declared.", Assert.Single(unknown.Refused));
+    }
+}
