@@ -83,7 +83,7 @@ public sealed class ClusterExitTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(NodeExit.RemovedByCluster, await node.ExitCodeAsync(TimeSpan.FromSeconds(90)));
         Assert.Contains("was unsuccessful after configured shutdown-after-unsuccessful-join-seed-nodes", node.Output);
-        Assert.Contains("exits with 3 so that it is restarted", node.Output);
+        Assert.Contains("before this node joined the cluster (no seed answered within Cluster:JoinTimeout, or the join was refused): it never served, and exits with 3", node.Output);
         Assert.DoesNotContain("Welcome from", node.Output);
     }
 

@@ -19,15 +19,27 @@ public static class NodeExit
     /// From the moment the actor system's coordinated shutdown starts for any reason other than the host's stop,
     /// the node stops serving: readiness 503, every request 503 (the node is being downed or removed).
     /// </summary>
-    public static void StopServingWhenTheClusterStopsTheNode(ActorSystem system, NodeLifecycle lifecycle, ILogger log) =>
+    /// <remarks>
+    /// Akka gives the same reason (<c>ClusterDowningReason</c>) when the cluster downs a member and when a node gives up
+    /// joining (<c>Cluster:JoinTimeout</c>): the event says which, by whether this node was ever an Up member.
+    /// </remarks>
+    public static void StopServingWhenTheClusterStopsTheNode(ActorSystem system, NodeLifecycle lifecycle, ILogger log)
+    {
+        var wasUp = 0;
+        Akka.Cluster.Cluster.Get(system).RegisterOnMemberUp(() => Volatile.Write(ref wasUp, 1));
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "node-stop-serving", () =>
         {
             if (CoordinatedShutdown.Get(system).ShutdownReason is { } reason and not CoordinatedShutdown.ClrExitReason)
             {
                 lifecycle.MarkRemovedByCluster();
-                log.LogWarning("The actor system is shutting down ({Reason}): this node stops serving at once, and exits with {ExitCode} so that it is restarted",
-                    reason.GetType().Name, RemovedByCluster);
+                if (Volatile.Read(ref wasUp) == 1)
+                    log.LogWarning("The actor system is shutting down ({Reason}): this node stops serving at once, and exits with {ExitCode} so that it is restarted",
+                        reason.GetType().Name, RemovedByCluster);
+                else
+                    log.LogWarning("The actor system is shutting down ({Reason}) before this node joined the cluster (no seed answered within Cluster:JoinTimeout, " +
+                        "or the join was refused): it never served, and exits with {ExitCode} so that it is restarted", reason.GetType().Name, RemovedByCluster);
             }
             return Task.FromResult(Akka.Done.Instance);
         });
+    }
 }
