@@ -1031,4 +1031,54 @@ public sealed class CircuitBreakerTests
         Assert.Equal(0, snapshot.Trips);
         Assert.Equal(_time.GetUtcNow(), snapshot.LastTransitionAt);
     }
+
+    // ----- a change of options at run time -----
+
+    [Fact]
+    public void New_thresholds_count_the_failures_and_the_window_already_seen()
+    {
+        var breaker = Create(o =>
+        {
+            o.FailureThreshold = 5;
+            o.FailureRatio = null;
+        });
+        Fail(breaker, 3);
+        breaker.Reconfigure(new CircuitBreakerOptions { FailureThreshold = 10, FailureRatio = 0.5, MinimumThroughput = 4 });
+        Assert.Equal((BreakerState.Closed, 3, 3), (breaker.State, breaker.Snapshot().ConsecutiveFailures, breaker.Snapshot().WindowCalls));
+        Fail(breaker); // the window's 4 calls, all failed: the new ratio rule opens it
+        Assert.Equal(BreakerState.Open, breaker.State);
+    }
+
+    [Fact]
+    public void The_same_sampling_window_keeps_its_counts_and_a_new_one_starts_empty()
+    {
+        var breaker = Create(o => o.FailureThreshold = 0);
+        Succeed(breaker, 2);
+        Fail(breaker);
+        breaker.Reconfigure(new CircuitBreakerOptions { FailureThreshold = 0, SamplingWindow = TimeSpan.FromSeconds(30) });
+        Assert.Equal((3, 1), (breaker.Snapshot().WindowCalls, breaker.Snapshot().WindowFailures));
+        breaker.Reconfigure(new CircuitBreakerOptions { FailureThreshold = 0, SamplingWindow = TimeSpan.FromSeconds(60) });
+        Assert.Equal((0, 0), (breaker.Snapshot().WindowCalls, breaker.Snapshot().WindowFailures));
+        Assert.Equal(1, breaker.Snapshot().ConsecutiveFailures); // not the window's: kept
+    }
+
+    [Fact]
+    public void An_open_breaker_keeps_its_end_and_the_next_opening_takes_the_new_reset_timeout()
+    {
+        var breaker = Create(o =>
+        {
+            o.FailureThreshold = 1;
+            o.ResetTimeout = TimeSpan.FromSeconds(10);
+        });
+        Fail(breaker);
+        var until = breaker.OpenUntil;
+        breaker.Reconfigure(new CircuitBreakerOptions { FailureThreshold = 1, ResetTimeout = TimeSpan.FromSeconds(40) });
+        Assert.Equal((BreakerState.Open, until), (breaker.State, breaker.OpenUntil));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        breaker.Refresh();
+        Assert.Equal(BreakerState.HalfOpen, breaker.State);
+        breaker.RecordFailure(Fast, BreakerPermit.Probe, breaker.HalfOpenRound);
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(40), breaker.OpenUntil);
+        Assert.Throws<ArgumentNullException>(() => breaker.Reconfigure(null!));
+    }
 }

@@ -276,4 +276,30 @@ public sealed class RetryBudgetTests
 
         Assert.Equal(expected, WithdrawAll(budget));
     }
+
+    // ----- a change of options at run time -----
+
+    [Fact]
+    public void A_new_ratio_and_floor_apply_to_the_counts_already_in_the_window()
+    {
+        var budget = Create(0.1, 0);
+        Attempts(budget, 100);
+        Assert.Equal(10, WithdrawAll(budget));
+        budget.Reconfigure(0.2, 1, Window); // same window: the 100 attempts and 10 retries are kept
+        Assert.Equal((100, 10), budget.Totals());
+        Assert.Equal(11, WithdrawAll(budget)); // 1 + 0.2 x 100 = 21 in all
+    }
+
+    [Fact]
+    public void A_new_window_starts_empty_and_bad_values_are_refused()
+    {
+        var budget = Create(0.5, 0);
+        Attempts(budget, 10);
+        budget.Reconfigure(0.5, 0, TimeSpan.FromSeconds(20));
+        Assert.Equal((0, 0), budget.Totals());
+        Assert.Equal(0, WithdrawAll(budget));
+        Assert.Throws<ArgumentOutOfRangeException>(() => budget.Reconfigure(-0.1, 0, Window));
+        Assert.Throws<ArgumentOutOfRangeException>(() => budget.Reconfigure(double.NaN, 0, Window));
+        Assert.Throws<ArgumentOutOfRangeException>(() => budget.Reconfigure(0.1, -1, Window));
+    }
 }
