@@ -21,6 +21,7 @@ internal sealed class BreakerBoard
     private const long StateMask = (1L << StateBits) - 1;
 
     private long _word;            // [round | state | probes left]
+    private int _roundProbes;      // the probes of the current (or last) half-open round, when it began
     private long _openUntilTicks;  // UtcTicks when an open breaker lets probes through; long.MaxValue: no end of its own
     private long _openedAtTicks;   // UtcTicks of the last opening; 0: never
     private long _openings;
@@ -122,6 +123,9 @@ internal sealed class BreakerBoard
     /// Gives back a probe of <paramref name="round"/> whose outcome says nothing (it was not run, or the caller's
     /// deadline cut it); nothing happens when that round is over.
     /// </summary>
+    public void ReturnProbe(long round) => ReturnProbe(round, Volatile.Read(ref _roundProbes));
+
+    /// <summary>Gives back a probe of <paramref name="round"/>, never more than <paramref name="probesPerRound"/> left in it.</summary>
     public void ReturnProbe(long round, int probesPerRound)
     {
         var word = Volatile.Read(ref _word);
@@ -141,6 +145,7 @@ internal sealed class BreakerBoard
             Interlocked.Increment(ref _openings);
             Volatile.Write(ref _openedAtTicks, now.UtcTicks);
         }
+        if (state == BreakerState.HalfOpen) Volatile.Write(ref _roundProbes, probes); // before the word, as the end below
         // Written before the word: a reader that sees Open sees this period's end.
         Volatile.Write(ref _openUntilTicks, state == BreakerState.Open ? openUntil?.UtcTicks ?? long.MaxValue : 0);
         Volatile.Write(ref _word, (round << (ProbeBits + StateBits)) | ((long)state << ProbeBits) | (state == BreakerState.HalfOpen ? (uint)probes : 0u));

@@ -29,6 +29,7 @@ internal sealed class CircuitBreaker
     private int _consecutiveFailures;
     private int _trips;
     private int _probeSuccesses;
+    private int _roundProbes; // the probes of the current half-open round: HalfOpenProbes when it began
     private DateTimeOffset? _openUntil;
 
     /// <summary>Creates a closed breaker, published on <paramref name="board"/> (a board of its own when null).</summary>
@@ -104,7 +105,7 @@ internal sealed class CircuitBreaker
 
     /// <summary>Gives back a probe whose outcome says nothing (dropped before it started, or cut by its caller's deadline).</summary>
     /// <param name="probeRound">The <see cref="HalfOpenRound"/> when it was handed out (null: the current round).</param>
-    public void ReleaseProbe(long? probeRound = null) => Board.ReturnProbe(probeRound ?? _halfOpenRound, _options.HalfOpenProbes);
+    public void ReleaseProbe(long? probeRound = null) => Board.ReturnProbe(probeRound ?? _halfOpenRound, _roundProbes);
 
     /// <summary>Records a call that the dependency answered.</summary>
     /// <param name="duration">How long the call ran.</param>
@@ -128,10 +129,10 @@ internal sealed class CircuitBreaker
                     break;
                 }
                 _probeSuccesses++;
-                if (_probeSuccesses >= _options.HalfOpenProbes)
+                if (_probeSuccesses >= _roundProbes)
                 {
                     _trips = 0;
-                    Move(BreakerState.Closed, _options.HalfOpenProbes == 1 ? "probe succeeded" : $"all {_options.HalfOpenProbes} probes succeeded");
+                    Move(BreakerState.Closed, _roundProbes == 1 ? "probe succeeded" : $"all {_roundProbes} probes succeeded");
                 }
                 break;
         }
@@ -269,11 +270,15 @@ internal sealed class CircuitBreaker
         _state = to;
         FollowsCluster = following;
         if (to != BreakerState.Open || following) _openUntil = null;
-        if (to == BreakerState.HalfOpen) _halfOpenRound++;
+        if (to == BreakerState.HalfOpen)
+        {
+            _halfOpenRound++;
+            _roundProbes = _options.HalfOpenProbes; // kept for the round, whatever a change of options says meanwhile
+        }
         LastTransitionAt = at ?? _time.GetUtcNow();
         _probeSuccesses = 0;
         if (to is BreakerState.Closed or BreakerState.Open) ClearCounts();
-        Board.Publish(to, _halfOpenRound, _options.HalfOpenProbes, _openUntil, LastTransitionAt);
+        Board.Publish(to, _halfOpenRound, _roundProbes, _openUntil, LastTransitionAt);
         Transitioned?.Invoke(new BreakerTransition(from, to, reason, openFor) { FollowsCluster = following });
     }
 

@@ -33,7 +33,8 @@ internal sealed class NodeStressSignals(DependencyDirectory directory, StressOpt
         foreach (var name in directory.Names)
         {
             var handle = directory.Handles[name];
-            var room = handle.Options.Bulkhead.MaxConcurrency + handle.Options.Bulkhead.QueueCapacity;
+            var bulkhead = handle.Options.Bulkhead; // one snapshot: the options may change meanwhile
+            var room = bulkhead.MaxConcurrency + bulkhead.QueueCapacity;
             var admitted = handle.Gate.Admitted;
             var full = Math.Min(1, (double)admitted / room);
             if (full > saturation || !sources.ContainsKey(StressSignal.Saturation))

@@ -30,7 +30,7 @@ internal readonly struct ActorSide(CallDesk desk, PendingCall pending) : IPipeli
     // ---- after an attempt the actor started ---------------------------------------------------------------------
 
     public string Dependency => desk.Handle.Name;
-    public DependencyOptions Options => desk.Handle.Options;
+    public DependencyOptions Options => pending.Options; // the call's own snapshot (see PendingCall.Options)
     public BreakerBoard Board => desk.Handle.Breaker;
 
     /// <summary>The slot goes back to the bulkhead; the actor starts the waiting calls itself after every attempt (<see cref="CallDesk.Drain"/>).</summary>

@@ -11,14 +11,14 @@ internal static class AnswerTime
     /// deadline, or the queue wait, every attempt with its largest backoff (and a wait for the rate limit's permits,
     /// when calls may wait for them), and the fallback chain (replica and call fallback); plus <paramref name="grace"/>.
     /// </summary>
-    public static TimeSpan Longest(DependencyHandle handle, GuardedCall call, TimeProvider time, TimeSpan grace)
+    public static TimeSpan Longest(DependencyHandle handle, GuardedCall call, TimeProvider time, TimeSpan grace, DependencyOptions? options = null)
     {
         if (call.Deadline is { } deadline)
         {
             var left = deadline - time.GetUtcNow();
             return (left > TimeSpan.Zero ? left : TimeSpan.Zero) + grace;
         }
-        var options = handle.Options;
+        options ??= handle.Options;
         var timeout = call.Timeout ?? options.Timeout;
         var retry = options.Retry;
         var total = timeout; // waiting in the queue

@@ -51,7 +51,7 @@ internal sealed class CacheStage(DependencyHandle handle, DependencyState state,
     private void Revalidate(PendingCall trigger, string key)
     {
         if (state.Flights.ContainsKey(key) || !state.Breaker.IsCallPermitted) return;
-        var fetch = new PendingCall(state.NextId++, trigger.Call with { Deadline = null, ReplyTo = null }, ActorRefs.Nobody, handle.Time.GetTimestamp(), handle.Options.Timeout)
+        var fetch = new PendingCall(state.NextId++, trigger.Call with { Deadline = null, ReplyTo = null }, ActorRefs.Nobody, handle.Time.GetTimestamp(), handle.Options)
         {
             CacheKey = key,
             IsRefresh = true,

@@ -64,20 +64,21 @@ internal sealed class CallDesk
 
     /// <summary>A call the caller's side handed over: the pipeline from where it stopped.</summary>
     public void Resume(AdmittedCall admitted, IActorRef replyTo) =>
-        Process(NewPending(admitted.Call, replyTo, admitted.Arrived, admitted.Held, admitted.Span, admitted.Cancellation), admitted.ResumeAt);
+        Process(NewPending(admitted.Call, replyTo, admitted.Arrived, admitted.Held, admitted.Span, admitted.Cancellation, admitted.Options), admitted.ResumeAt);
 
     /// <summary>A failed first attempt from the caller's side that may be retried (its failure reached the breaker before, as <see cref="AttemptFailed"/>): retried or degraded here.</summary>
     public void TakeOver(RetryHandover handover, IActorRef replyTo)
     {
-        var pending = NewPending(handover.Call, replyTo, handover.Arrived, handover.Held, handover.Span, handover.Cancellation);
+        var pending = NewPending(handover.Call, replyTo, handover.Arrived, handover.Held, handover.Span, handover.Cancellation, handover.Options);
         pending.Attempts = 1;
         var detail = handover.Failure.Detail!;
         if (!TryScheduleRetry(pending, ref detail)) _replies.Degrade(pending, handover.Failure.Reason, handover.Failure.Error, detail);
         Drain();
     }
 
-    private PendingCall NewPending(GuardedCall call, IActorRef replyTo, long arrived, Holdings held, Activity? span, CancellationToken cancellation = default) =>
-        new(_state.NextId++, call, replyTo, arrived, call.Timeout ?? Options.Timeout)
+    private PendingCall NewPending(GuardedCall call, IActorRef replyTo, long arrived, Holdings held, Activity? span,
+        CancellationToken cancellation = default, DependencyOptions? options = null) =>
+        new(_state.NextId++, call, replyTo, arrived, options ?? Options)
         {
             Cancellation = cancellation,
             CacheKey = _handle.Cache is not null ? CacheKeys.For(call) : null,
@@ -295,7 +296,7 @@ internal sealed class CallDesk
     /// </summary>
     private bool TryScheduleRetry(PendingCall pending, ref string detail)
     {
-        var retry = Options.Retry;
+        var retry = pending.Options.Retry; // the call's own snapshot: its caller waits for these retries
         if (pending.Attempts >= retry.MaxAttempts || !Breaker.IsCallPermitted) return false;
         var now = _handle.Time.GetUtcNow();
         var delay = Backoff.FullJitter(pending.Attempts, retry.BaseDelay, retry.MaxDelay, _random());

@@ -93,7 +93,7 @@ internal static class CallerPath
                 case VerdictKind.Run:
                     return Attempt(handle, call, reply, verdict, ticket);
                 case VerdictKind.Defer:
-                    return reply.HandOver(handle, new AdmittedCall(call, verdict.Stage, verdict.Held, arrived, span, cancellation), call);
+                    return reply.HandOver(handle, new AdmittedCall(call, verdict.Stage, verdict.Held, arrived, span, cancellation) { Options = handle.Options }, call);
                 case VerdictKind.Reject:
                     return reply.Give(Answer(handle, call, new CallReport(CallOutcome.Rejected, null, verdict.Reason, null, null,
                         handle.DetailFor(verdict.Reason, call), TimeSpan.Zero, 0), ticket));
@@ -162,7 +162,7 @@ internal static class CallerPath
             case NextStep.AnswerWithoutChain:
                 return reply.Give(Answer(handle, call, judged.ReportWithoutChain(ran), ticket));
             case NextStep.Retry:
-                return reply.HandOver(handle, new RetryHandover(call, ticket.Held, ticket.Arrived, judged, ticket.Span, ticket.Cancellation), call);
+                return reply.HandOver(handle, new RetryHandover(call, ticket.Held, ticket.Arrived, judged, ticket.Span, ticket.Cancellation) { Options = handle.Options }, call);
             default:
                 return Chain(handle, call, reply, new ChainRequest(call, judged.Reason, judged.Error, judged.Detail!, ran, Offload: reply is Told<T>)
                     { Span = ticket.Span }, ticket);

@@ -31,7 +31,8 @@ internal readonly struct Awaited<T>(TimeSpan? wait) : ICallerReply<T>
     /// </summary>
     private static async Task<CallResult<T>> AskAsync(DependencyHandle handle, object message, GuardedCall<T> call, TimeSpan? wait)
     {
-        var limit = wait ?? handle.LongestAnswerTime(call, handle.Time, DependencyHandle.Grace);
+        var options = message switch { AdmittedCall a => a.Options, RetryHandover h => h.Options, _ => null };
+        var limit = wait ?? handle.LongestAnswerTime(call, handle.Time, DependencyHandle.Grace, options);
         try
         {
             return (CallResult<T>)await handle.Actor.Ask<ICallResult>(message, limit).ConfigureAwait(false);

@@ -41,11 +41,11 @@ internal readonly struct CallerSide(DependencyHandle handle) : IPipelineSide, IA
             var startedLimiting = false;
             if (limit.Waiting == 0 && limit.TryAcquire(out startedLimiting)) return AttemptCheck.Run(permit, round);
             handle.ReleaseSlot();
-            if (permit == BreakerPermit.Probe) handle.Breaker.ReturnProbe(round, handle.Options.Breaker.HalfOpenProbes);
+            if (permit == BreakerPermit.Probe) handle.Breaker.ReturnProbe(round);
             if (startedLimiting) handle.Actor.Tell(RateLimitReached.Instance);
             return limit.Options.QueueLimit > 0 ? AttemptCheck.Defer : AttemptCheck.RateLimited;
         }
-        if (permit == BreakerPermit.Probe) handle.Breaker.ReturnProbe(round, handle.Options.Breaker.HalfOpenProbes);
+        if (permit == BreakerPermit.Probe) handle.Breaker.ReturnProbe(round);
         return AttemptCheck.Defer;
     }
 

@@ -147,7 +147,10 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         Receive<ChangeDependencyOptions>(m =>
         {
             Sender.Tell(_reload.Change(m.Change, out var applied));
-            if (applied) _desk.Drain(); // more places, a longer queue: waiting calls may start now
+            if (!applied) return;
+            // The follow check's period is the longest reset timeout: a new one applies now, not at the next transition.
+            if (Breaker.FollowsCluster) Timers.StartPeriodicTimer(FollowTimerKey, FollowCheck.Instance, _handle.Options.Breaker.MaxResetTimeout);
+            _desk.Drain(); // more places, a longer queue: waiting calls may start now
         });
     }
 

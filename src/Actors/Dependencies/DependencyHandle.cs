@@ -300,7 +300,8 @@ internal sealed class DependencyHandle : IDependencyEntry, IChainHost
     }
 
     /// <summary>The longest the dependency can take to answer <paramref name="call"/>, plus <paramref name="grace"/> (see <see cref="AnswerTime"/>).</summary>
-    public TimeSpan LongestAnswerTime(GuardedCall call, TimeProvider time, TimeSpan grace) => AnswerTime.Longest(this, call, time, grace);
+    public TimeSpan LongestAnswerTime(GuardedCall call, TimeProvider time, TimeSpan grace, DependencyOptions? options = null) =>
+        AnswerTime.Longest(this, call, time, grace, options);
 
     Task<ICallResult>? IChainHost.AskReplica(GuardedCall replicaCall) =>
         Directory?.Handles.TryGetValue(replicaCall.Dependency, out var replica) == true

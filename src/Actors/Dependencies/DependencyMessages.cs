@@ -14,7 +14,11 @@ namespace Orchestrator.Actors.Dependencies;
 /// <paramref name="Span"/> its span, which the actor ends when it answers (null while nobody traces);
 /// <paramref name="Cancellation"/> the caller's token, which cancels the work (none for a told call).
 /// </summary>
-internal sealed record AdmittedCall(GuardedCall Call, PipelineStage ResumeAt, Holdings Held, long Arrived, Activity? Span, CancellationToken Cancellation = default);
+internal sealed record AdmittedCall(GuardedCall Call, PipelineStage ResumeAt, Holdings Held, long Arrived, Activity? Span, CancellationToken Cancellation = default)
+{
+    /// <summary>The options the caller sized its wait with (null: those in force when the actor takes it).</summary>
+    public DependencyOptions? Options { get; init; }
+}
 
 /// <summary>Calls run on the callers' side succeeded: take them from the <see cref="SuccessTally"/>.</summary>
 internal sealed record SuccessesReady
@@ -43,7 +47,11 @@ internal sealed record AttemptFailed(TimeSpan Duration, BreakerPermit Permit, lo
 /// <see cref="AttemptFailed"/>): the actor owns the call from here (retry after a backoff, or the fallback chain),
 /// answering its sender (the awaiting caller's ask, or a told call's reply-to: no temporary actor) and ending its <paramref name="Span"/>.
 /// </summary>
-internal sealed record RetryHandover(GuardedCall Call, Holdings Held, long Arrived, Judgement Failure, Activity? Span, CancellationToken Cancellation = default);
+internal sealed record RetryHandover(GuardedCall Call, Holdings Held, long Arrived, Judgement Failure, Activity? Span, CancellationToken Cancellation = default)
+{
+    /// <summary>The options the caller sized its wait with (null: those in force when the actor takes it).</summary>
+    public DependencyOptions? Options { get; init; }
+}
 
 /// <summary>
 /// A caller wanted the dependency while its breaker follows the cluster (sent once until the actor forgets it: see

@@ -38,7 +38,13 @@ public sealed class DependencySupervisor : ReceiveActor
         Receive<IsolateBreaker>(m => Route(m.Dependency, m));
         Receive<ResetBreaker>(m => Route(m.Dependency, m));
         Receive<CrashDependencyActor>(m => Route(m.Dependency, m));
-        Receive<ChangeDependencyOptions>(m => Route(m.Dependency, m));
+        Receive<ChangeDependencyOptions>(m =>
+        {
+            // An actor stopped for good cannot take it: answered here, rather than lost in dead letters.
+            if (_directory.Handles.TryGetValue(m.Dependency, out var handle) && handle.StoppedReason is { } stopped)
+                Sender.Tell(new OptionsChangeResult(m.Dependency, handle.Time.GetUtcNow(), [], [$"The options of '{m.Dependency}' cannot change: {stopped}"], []));
+            else Route(m.Dependency, m);
+        });
         Receive<Cluster.ClusterBreakerView>(m => Route(m.Dependency, m));
         Receive<InjectFault>(m => OnFaultCommand(m.Dependency, m.Scope, m, m.Fault));
         Receive<ClearFault>(m => OnFaultCommand(m.Dependency, m.Scope, m, null));

@@ -22,7 +22,7 @@ internal enum CallPhase
 /// A guarded call in a dependency actor's hands, from arrival to answer. Mutable, and only ever touched by the
 /// actor that owns it (and, after a restart, by the instance that adopted it).
 /// </summary>
-internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, long arrived, TimeSpan timeout)
+internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, long arrived, DependencyOptions options)
 {
     public long Id { get; } = id;
     public GuardedCall Call { get; } = call;
@@ -31,8 +31,14 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
     /// <summary>When the call arrived (at the caller's side or here), as a timestamp of the dependency's clock.</summary>
     public long Arrived { get; } = arrived;
 
+    /// <summary>
+    /// The dependency's options when the call arrived (the snapshot its caller sized its wait with): its timeout and
+    /// retries keep to them, whatever a change of options at run time says meanwhile.
+    /// </summary>
+    public DependencyOptions Options { get; } = options;
+
     /// <summary>The most one attempt may run, and the most the call may wait in the queue.</summary>
-    public TimeSpan Timeout { get; } = timeout;
+    public TimeSpan Timeout { get; } = call.Timeout ?? options.Timeout;
 
     /// <summary>The caller's absolute deadline, if it gave one.</summary>
     public DateTimeOffset? Deadline => Call.Deadline;

@@ -9,6 +9,7 @@ internal static class TurnedAway
     public static string Detail(DependencyHandle handle, DegradationReason reason, GuardedCall call)
     {
         var name = handle.Name;
+        var bulkhead = handle.Options.Bulkhead; // one snapshot: the options may change meanwhile
         return reason switch
         {
             DegradationReason.DeadlineExceeded => $"The deadline of the call to '{name}' ({call.Deadline:O}) had passed when it arrived.",
@@ -19,7 +20,7 @@ internal static class TurnedAway
                 $"The node sheds {call.Tier} calls: {admission.InFlight} calls in flight, {call.Tier} may use {admission.CapFor(call.Tier)} of {admission.Limit}.",
             DegradationReason.BreakerOpen => Breaker(handle),
             DegradationReason.BulkheadFull =>
-                $"The bulkhead of '{name}' is full: {handle.Gate.Capacity} calls admitted ({handle.Options.Bulkhead.MaxConcurrency} may run, {handle.Options.Bulkhead.QueueCapacity} may wait).",
+                $"The bulkhead of '{name}' is full: {handle.Gate.Capacity} calls admitted ({bulkhead.MaxConcurrency} may run, {bulkhead.QueueCapacity} may wait).",
             DegradationReason.ActorFailure => handle.StoppedReason ?? $"The actor of '{name}' has stopped.",
             DegradationReason.RateLimited when handle.RateLimit is { } limit => RateLimited(name, limit),
             _ => $"The call to '{name}' was turned away: {reason}.",

@@ -51,7 +51,7 @@ internal static class AttemptStage
                 break;
             case NextStep.AnswerWithoutChain:
                 // The caller's fault or the deadline says nothing about the dependency: nothing recorded, a probe handed back.
-                if (ticket.Permit == BreakerPermit.Probe) side.Board.ReturnProbe(ticket.Round, options.Breaker.HalfOpenProbes);
+                if (ticket.Permit == BreakerPermit.Probe) side.Board.ReturnProbe(ticket.Round);
                 break;
             default:
                 side.RecordFailure(outcome.Duration, ticket.Permit, ticket.Round);

@@ -43,7 +43,14 @@ internal static class OptionsChange
         var later = changed.Where(IsRestartOnly).ToArray();
         foreach (var setting in later) OptionsCopy.CopySetting(candidate, current, setting);
         var errors = new List<string>();
-        candidate.Validate(path, errors);
+        try
+        {
+            candidate.Validate(path, errors);
+        }
+        catch (Exception e) // a change that left a section or a list null, say: refused, never a crash of the dependency's actor
+        {
+            errors.Add($"{path}: the changed options cannot be validated: {e.GetType().Name}: {e.Message}");
+        }
         if (errors.Count > 0) return (null, new OptionsChangeResult(dependency, now, [], errors, later));
         var applied = changed.Except(later).ToArray();
         if (applied.Length == 0) return (null, new OptionsChangeResult(dependency, now, [], [], later));

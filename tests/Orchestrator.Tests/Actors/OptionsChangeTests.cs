@@ -77,18 +77,41 @@ public sealed class OptionsChangeTests(ITestOutputHelper output) : ActorTestBase
         var opened = StatusOf(payments.Actor).Breaker;
         Assert.Equal(BreakerState.Open, opened.State);
 
-        Change(o =>
-        {
-            o.Breaker.ResetTimeout = TimeSpan.FromSeconds(60);
-            o.Breaker.MaxResetTimeout = TimeSpan.FromMinutes(10);
-        });
+        Assert.Equal(["Breaker:ResetTimeout"], Change(o => o.Breaker.ResetTimeout = TimeSpan.FromSeconds(60)).Applied);
         var kept = StatusOf(payments.Actor).Breaker;
         Assert.Equal((BreakerState.Open, opened.OpenUntil, opened.Trips), (kept.State, kept.OpenUntil, kept.Trips));
         var turnedAway = await payments.CallAsync(new GuardedCall<int>("payments", _ => Task.FromResult(1)));
         Assert.Equal(DegradationReason.BreakerOpen, turnedAway.Reason);
 
         Advance(TimeSpan.FromSeconds(10)); // the period set before the change ends: half-open
-        AwaitCondition(() => payments.Breaker.State == BreakerState.HalfOpen, EventLimit);
+        AwaitCondition(() => payments.Breaker.State == BreakerState.HalfOpen, EventLimit, TimeSpan.FromMilliseconds(20));
+        await payments.CallAsync(Failing()); // the probe fails: the next opening takes the new reset timeout
+        var reopened = StatusOf(payments.Actor).Breaker;
+        Assert.Equal((BreakerState.Open, Clock.Now + TimeSpan.FromSeconds(60)), (reopened.State, reopened.OpenUntil));
+    }
+
+    [Fact]
+    public async Task More_probes_set_during_a_half_open_round_apply_to_the_next_round_and_the_breaker_closes()
+    {
+        var payments = Payments(o =>
+        {
+            o.Breaker.FailureThreshold = 1;
+            o.Breaker.ResetTimeout = TimeSpan.FromSeconds(10);
+        });
+        await payments.CallAsync(Failing());
+        Settle(payments.Actor); // the failure reached the breaker: its timer is set
+        Advance(TimeSpan.FromSeconds(10));
+        AwaitCondition(() => payments.Breaker.State == BreakerState.HalfOpen, EventLimit, TimeSpan.FromMilliseconds(20)); // a round of one probe
+
+        Assert.Equal(["Breaker:HalfOpenProbes"], Change(o => o.Breaker.HalfOpenProbes = 3).Applied);
+        Assert.Equal(1, (await payments.CallAsync(new GuardedCall<int>("payments", _ => Task.FromResult(1)))).Value); // the round's one probe
+        Assert.Equal(BreakerState.Closed, StatusOf(payments.Actor).Breaker.State); // not waiting for three probes that never come
+
+        await payments.CallAsync(Failing()); // the next round has three
+        Settle(payments.Actor);
+        Advance(TimeSpan.FromSeconds(10));
+        AwaitCondition(() => payments.Breaker.State == BreakerState.HalfOpen, EventLimit, TimeSpan.FromMilliseconds(20));
+        Assert.Equal(3, payments.Breaker.ProbesLeft);
     }
 
     [Fact]
@@ -102,7 +125,7 @@ public sealed class OptionsChangeTests(ITestOutputHelper output) : ActorTestBase
         var gate = new Gate();
         var calls = new List<Task<CallResult<int>>> { payments.CallAsync(new GuardedCall<int>("payments", ct => gate.Pass(1, ct))).AsTask() };
         calls.Add(payments.CallAsync(new GuardedCall<int>("payments", ct => gate.Pass(2, ct))).AsTask()); // queued in the actor
-        AwaitCondition(() => StatusOf(payments.Actor).Bulkhead.Queued == 1, EventLimit);
+        AwaitCondition(() => StatusOf(payments.Actor).Bulkhead.Queued == 1, EventLimit, TimeSpan.FromMilliseconds(20));
         var full = await payments.CallAsync(new GuardedCall<int>("payments", ct => gate.Pass(3, ct)));
         Assert.Equal(DegradationReason.BulkheadFull, full.Reason);
 
@@ -129,22 +152,31 @@ public sealed class OptionsChangeTests(ITestOutputHelper output) : ActorTestBase
         var payments = Payments(o =>
         {
             o.Bulkhead.MaxConcurrency = 2;
-            o.Bulkhead.QueueCapacity = 0;
+            o.Bulkhead.QueueCapacity = 5; // room in the gate: what holds the third call back is the running places
         });
-        var gate = new Gate();
+        var first = new Gate();
+        var second = new Gate();
+        var third = new Gate();
         var running = new[]
         {
-            payments.CallAsync(new GuardedCall<int>("payments", ct => gate.Pass(1, ct))).AsTask(),
-            payments.CallAsync(new GuardedCall<int>("payments", ct => gate.Pass(2, ct))).AsTask(),
+            payments.CallAsync(new GuardedCall<int>("payments", ct => first.Pass(1, ct))).AsTask(),
+            payments.CallAsync(new GuardedCall<int>("payments", ct => second.Pass(2, ct))).AsTask(),
         };
-        Change(o => o.Bulkhead.MaxConcurrency = 1);
+        Assert.Equal(["Bulkhead:MaxConcurrency"], Change(o => o.Bulkhead.MaxConcurrency = 1).Applied);
 
-        var turnedAway = await payments.CallAsync(new GuardedCall<int>("payments", _ => Task.FromResult(3)));
-        Assert.Equal(DegradationReason.BulkheadFull, turnedAway.Reason);
-        Assert.Equal(2, StatusOf(payments.Actor).Bulkhead.InFlight);
-        gate.Open();
-        Assert.Equal([1, 2], (await Task.WhenAll(running).WaitAsync(EventLimit)).Select(r => r.Value));
-        Assert.Equal(4, (await payments.CallAsync(new GuardedCall<int>("payments", _ => Task.FromResult(4)))).Value);
+        var queued = payments.CallAsync(new GuardedCall<int>("payments", ct => third.Pass(3, ct))).AsTask();
+        AwaitCondition(() => StatusOf(payments.Actor).Bulkhead.Queued == 1, EventLimit, TimeSpan.FromMilliseconds(20));
+        Assert.Equal(2, StatusOf(payments.Actor).Bulkhead.InFlight); // both kept their places
+        first.Open();
+        Assert.Equal(1, (await running[0].WaitAsync(EventLimit)).Value);
+        var between = StatusOf(payments.Actor).Bulkhead;
+        Assert.Equal((1, 1, 0), (between.InFlight, between.Queued, third.Started)); // one runs: the new limit, so the third still waits
+
+        second.Open();
+        Assert.Equal(2, (await running[1].WaitAsync(EventLimit)).Value);
+        Await(third.StartedAtLeast(1));
+        third.Open();
+        Assert.Equal(3, (await queued.WaitAsync(EventLimit)).Value);
     }
 
     [Fact]

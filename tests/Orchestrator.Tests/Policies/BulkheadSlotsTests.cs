@@ -116,9 +116,11 @@ public sealed class BulkheadSlotsTests
     [Fact]
     public void Once_the_places_held_fall_to_a_lowered_limit_racing_callers_never_exceed_it()
     {
-        // Four threads take and give back as fast as they can while the limit drops from 8 to 2. A version that read the
-        // limit once (or cached it per caller) lets them go on taking up to 8; this one never lets more than 2 run once
-        // the places held have fallen to 2.
+        // Four threads take and give back as fast as they can while the limit drops from 8 to 2; none may see more than 2
+        // held once the places held have fallen to 2. A version that keeps its own copy of the limit (read at start, or
+        // not republished to the callers) lets them go on taking up to 8 and fails here (checked by hand); a race in
+        // the read of the limit itself is left to reasoning: a taker that read the old limit has to win its
+        // compare-and-swap against a count that has not moved since, so once the count falls it cannot go past.
         var slots = new BulkheadSlots(8);
         var lowered = 0; // 1: the limit is 2 and the places held were seen at 2 or fewer
         var violations = 0;
