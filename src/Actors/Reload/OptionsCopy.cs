@@ -25,18 +25,49 @@ internal static class OptionsCopy
     }
 
     /// <summary>Sets the setting at <paramref name="path"/> of <paramref name="target"/> to its value in <paramref name="source"/> (a section or a list copied).</summary>
-    public static void CopySetting<T>(T target, T source, string path) where T : FreezableOptions
+    public static void CopySetting<T>(T target, T source, string path) where T : FreezableOptions =>
+        SetValueAt(target, path, ValueAt(source, path));
+
+    /// <summary>The value of the setting at <paramref name="path"/> of <paramref name="options"/>.</summary>
+    public static object? ValueAt(object options, string path)
+    {
+        var (owner, setting) = Locate(options, path);
+        return setting.GetValue(owner);
+    }
+
+    /// <summary>Sets the setting at <paramref name="path"/> of <paramref name="options"/> to <paramref name="value"/> (a section or a list copied).</summary>
+    public static void SetValueAt(object options, string path, object? value)
+    {
+        var (owner, setting) = Locate(options, path);
+        setting.SetValue(owner, CopyValue(value));
+    }
+
+    /// <summary>
+    /// The setting a configuration key below <paramref name="type"/> sets, by its path in declaration case
+    /// (<c>breaker:ignoredexceptions:0</c> is the list <c>Breaker:IgnoredExceptions</c>); null when no setting has that name.
+    /// </summary>
+    public static string? SettingOf(Type type, string key)
+    {
+        var names = new List<string>();
+        foreach (var name in key.Split(':'))
+        {
+            var property = SettingsOf(type).FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (property is null) return null;
+            names.Add(property.Name);
+            if (!typeof(FreezableOptions).IsAssignableFrom(property.PropertyType)) return string.Join(':', names);
+            type = property.PropertyType;
+        }
+        return null; // a section, not a setting
+    }
+
+    private static (object Owner, PropertyInfo Setting) Locate(object options, string path)
     {
         var names = path.Split(':');
-        object to = target, from = source;
+        var owner = options;
         for (var i = 0; i < names.Length - 1; i++)
-        {
-            var section = PropertyOf(to.GetType(), names[i]);
-            to = section.GetValue(to) ?? throw new InvalidOperationException($"The section {string.Join(':', names[..(i + 1)])} is missing.");
-            from = section.GetValue(from) ?? throw new InvalidOperationException($"The section {string.Join(':', names[..(i + 1)])} is missing.");
-        }
-        var setting = PropertyOf(to.GetType(), names[^1]);
-        setting.SetValue(to, CopyValue(setting.GetValue(from)));
+            owner = PropertyOf(owner.GetType(), names[i]).GetValue(owner)
+                    ?? throw new InvalidOperationException($"The section {string.Join(':', names[..(i + 1)])} is missing.");
+        return (owner, PropertyOf(owner.GetType(), names[^1]));
     }
 
     private static object CloneObject(object source)

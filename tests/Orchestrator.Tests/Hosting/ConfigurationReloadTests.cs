@@ -28,12 +28,19 @@ public sealed class ConfigurationReloadTests : IAsyncLifetime
             ["Orchestrator:Dependencies:payments:Timeout"] = "00:00:02",
             ["Orchestrator:Dependencies:payments:Breaker:FailureThreshold"] = "5",
             ["Orchestrator:Dependencies:payments:Bulkhead:QueueCapacity"] = "20",
+            ["Orchestrator:Dependencies:payments:Breaker:IgnoredExceptions:0"] = "Configured",
             ["Orchestrator:Dependencies:inventory:Timeout"] = "00:00:03",
         });
         _configuration = builder.Configuration;
         builder.Services.AddAkka("reload-test", (akka, _) =>
             akka.WithOrchestrator(builder.Configuration.GetSection(OrchestratorOptions.SectionName),
-                o => o.Dependencies["payments"].Bulkhead.QueueCapacity = 7)); // set in code after binding
+                o =>
+                {
+                    // Set in code after binding.
+                    o.Dependencies["payments"].Bulkhead.QueueCapacity = 7;
+                    o.Dependencies["payments"].Bulkhead.MaxConcurrency = 4;
+                    o.Dependencies["payments"].Breaker.IgnoredExceptions.Add("FromCode");
+                }));
         builder.Services.AddGuardedCalls();
         _host = builder.Build();
         await _host.StartAsync();
@@ -128,5 +135,59 @@ public sealed class ConfigurationReloadTests : IAsyncLifetime
         var unknown = await _calls.ChangeOptionsAsync("nope", o => o.Timeout = TimeSpan.FromSeconds(1));
         Assert.False(unknown.Accepted);
         Assert.Contains("No dependency named 'nope' is declared.", Assert.Single(unknown.Refused));
+    }
+
+    [Fact]
+    public async Task A_removed_key_added_back_with_the_default_value_takes_effect()
+    {
+        Reload(("Orchestrator:Dependencies:payments:Timeout", null), ("Orchestrator:Dependencies:payments:Breaker:FailureThreshold", "4"));
+        var status = await NextChange();
+        Assert.Equal(TimeSpan.FromSeconds(2), status.DefaultTimeout); // removed: kept
+
+        Reload(("Orchestrator:Dependencies:payments:Timeout", "00:00:05")); // the default, but a change of what configuration says
+        status = await NextChange(status.LastOptionsChange);
+        Assert.Equal((["Timeout"], TimeSpan.FromSeconds(5)), (status.LastOptionsChange!.Applied.ToArray(), status.DefaultTimeout), new ArrayTuple());
+    }
+
+    [Fact]
+    public async Task A_key_added_with_the_default_value_replaces_the_value_set_in_code()
+    {
+        Assert.Equal(4, (await Status()).Bulkhead.MaxConcurrency);
+        Reload(("Orchestrator:Dependencies:payments:Bulkhead:MaxConcurrency", "10"));
+        var status = await NextChange();
+        Assert.Equal(["Bulkhead:MaxConcurrency"], status.LastOptionsChange!.Applied);
+        Assert.Equal(10, status.Bulkhead.MaxConcurrency);
+    }
+
+    [Fact]
+    public async Task A_refused_change_is_sent_whole_once_the_bad_value_is_fixed()
+    {
+        Reload(("Orchestrator:Dependencies:payments:Timeout", "00:00:03"), ("Orchestrator:Dependencies:payments:Breaker:FailureThreshold", "-3"));
+        var status = await NextChange();
+        Assert.False(status.LastOptionsChange!.Accepted);
+        Assert.Equal(TimeSpan.FromSeconds(2), status.DefaultTimeout);
+
+        Reload(("Orchestrator:Dependencies:payments:Breaker:FailureThreshold", "3")); // only the bad key changes now
+        status = await NextChange(status.LastOptionsChange);
+        Assert.Equal(["Timeout", "Breaker:FailureThreshold"], status.LastOptionsChange!.Applied);
+        Assert.Equal(TimeSpan.FromSeconds(3), status.DefaultTimeout);
+    }
+
+    [Fact]
+    public async Task A_configured_list_replaces_the_items_configured_before_and_keeps_those_added_in_code()
+    {
+        Reload(("Orchestrator:Dependencies:payments:Breaker:IgnoredExceptions:0", "Reconfigured"));
+        var status = await NextChange();
+        Assert.Equal(["Breaker:IgnoredExceptions"], status.LastOptionsChange!.Applied);
+        IList<string> inForce = [];
+        await _calls.ChangeOptionsAsync("payments", o => inForce = o.Breaker.IgnoredExceptions); // reads the copy of the options in force
+        Assert.Equal(["Reconfigured", "FromCode"], inForce);
+    }
+
+    /// <summary>Compares tuples of arrays by content.</summary>
+    private sealed class ArrayTuple : IEqualityComparer<(string[], TimeSpan)>
+    {
+        public bool Equals((string[], TimeSpan) x, (string[], TimeSpan) y) => x.Item1.SequenceEqual(y.Item1) && x.Item2 == y.Item2;
+        public int GetHashCode((string[], TimeSpan) obj) => obj.Item2.GetHashCode();
     }
 }
