@@ -298,8 +298,17 @@ public sealed class RetryBudgetTests
         budget.Reconfigure(0.5, 0, TimeSpan.FromSeconds(20));
         Assert.Equal((0, 0), budget.Totals());
         Assert.Equal(0, WithdrawAll(budget));
-        Assert.Throws<ArgumentOutOfRangeException>(() => budget.Reconfigure(-0.1, 0, Window));
+        Assert.Contains("The ratio must be 0 or more.", Assert.Throws<ArgumentOutOfRangeException>(() => budget.Reconfigure(-0.1, 0, Window)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => budget.Reconfigure(double.NaN, 0, Window));
         Assert.Throws<ArgumentOutOfRangeException>(() => budget.Reconfigure(0.1, -1, Window));
+    }
+
+    [Fact]
+    public void A_ratio_of_zero_leaves_the_floor_alone()
+    {
+        var budget = Create(0.5, 0);
+        Attempts(budget, 100);
+        budget.Reconfigure(0, 2, Window);
+        Assert.Equal(2, WithdrawAll(budget));
     }
 }
