@@ -20,8 +20,9 @@ public static class NodeExit
     /// the node stops serving: readiness 503, every request 503 (the node is being downed or removed).
     /// </summary>
     /// <remarks>
-    /// Akka gives the same reason (<c>ClusterDowningReason</c>) when the cluster downs a member and when a node gives up
-    /// joining (<c>Cluster:JoinTimeout</c>): the event says which, by whether this node was ever an Up member.
+    /// The reason's type is Akka's (<c>ClusterJoinUnsuccessfulReason</c> for a join that timed out, <c>ClusterDowningReason</c>
+    /// for a downing); the event also says in words whether the node ever joined (was ever an Up member), which is
+    /// what an operator reading it needs: a node that never joined never served.
     /// </remarks>
     public static void StopServingWhenTheClusterStopsTheNode(ActorSystem system, NodeLifecycle lifecycle, ILogger log)
     {
