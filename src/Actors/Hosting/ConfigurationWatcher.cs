@@ -88,10 +88,11 @@ internal sealed class ConfigurationWatcher : ReceiveActor
         if (changedKeys.Count == 0 && goneKeys.Count == 0) return;
 
         // A setting whose every key is gone is removed (kept as it runs); a list that lost some of its items changed.
-        var changed = new HashSet<string>(changedKeys.Select(key => SettingOf(key)), StringComparer.Ordinal);
+        var configuredNow = now.Keys.Select(SettingOf).ToHashSet(StringComparer.Ordinal);
+        var changed = new HashSet<string>(changedKeys.Select(SettingOf), StringComparer.Ordinal);
         var removed = new List<string>();
         foreach (var setting in goneKeys.Select(SettingOf).Distinct(StringComparer.Ordinal))
-            if (now.Keys.Any(key => SettingOf(key) == setting)) changed.Add(setting);
+            if (configuredNow.Contains(setting)) changed.Add(setting);
             else removed.Add(setting);
         if (removed.Count > 0)
             _log.Warning("Settings of {Dependency} were removed from configuration; the running values stay until the node restarts: {Settings}",
@@ -119,7 +120,7 @@ internal sealed class ConfigurationWatcher : ReceiveActor
         }
         _badReadings.Remove(name);
 
-        if (_refused.Remove(name, out var refusedBefore)) changed.UnionWith(refusedBefore.Where(s => now.Keys.Any(key => SettingOf(key) == s)));
+        if (_refused.Remove(name, out var refusedBefore)) changed.UnionWith(refusedBefore.Where(configuredNow.Contains));
         var settings = changed.Order(StringComparer.Ordinal).ToArray();
         var configuredBefore = settings.ToDictionary(s => s, s => ItemsOf(before, s), StringComparer.Ordinal);
         _taken[name] = taken; // compared with from now on, whatever the answer: a second event for this change sends nothing
