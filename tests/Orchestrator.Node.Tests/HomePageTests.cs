@@ -194,6 +194,31 @@ public sealed class HomePageTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Fact]
+    public async Task With_profile_slow_the_hedge_to_its_read_replica_answers_and_the_page_says_which_attempt_won()
+    {
+        // The demo hedges profile reads to profile-replica after 300 ms (Hedging in appsettings.json); profile now takes 3 s.
+        await node.SetChaosAsync(DemoServices.Profile, new { latencyMs = 3_000 });
+        var before = (await node.DependencyStatusAsync(DemoServices.Profile)).GetProperty("hedging");
+
+        var user = NodeFixture.NewUser();
+        using var home = await HomeAsync(user, query: "?deadlineMs=5000");
+        var profile = home.RootElement.GetProperty("profile");
+
+        Assert.Equal("served", profile.GetProperty("status").GetString());
+        Assert.Equal("PossiblyStale", profile.GetProperty("freshness").GetString());
+        var hedge = profile.GetProperty("hedge");
+        Assert.Equal(1, hedge.GetProperty("hedges").GetInt32());
+        Assert.Equal(2, hedge.GetProperty("winningAttempt").GetInt32());
+        Assert.Equal("profile-replica", hedge.GetProperty("answeredBy").GetString());
+        Assert.Equal("profile-replica", profile.GetProperty("data").GetProperty("servedBy").GetString());
+
+        var after = (await node.DependencyStatusAsync(DemoServices.Profile)).GetProperty("hedging");
+        Assert.Equal(1, after.GetProperty("maxHedges").GetInt32());
+        Assert.Equal("Replica", after.GetProperty("target").GetString());
+        Assert.True(after.GetProperty("won").GetInt64() > before.GetProperty("won").GetInt64(), $"before {before}, after {after}");
+    }
+
+    [Fact]
     public async Task With_profile_and_its_replica_down_the_page_is_refused_with_503_naming_both_steps()
     {
         await node.SetChaosAsync(DemoServices.Profile, new { outage = true });

@@ -10,7 +10,11 @@ namespace Orchestrator.Node.Tests;
 public sealed class RetryNodeFixture : NodeFixture
 {
     /// <inheritdoc />
-    protected override string[] ExtraArgs => ["--Shop:HomeDeadline=00:00:10"];
+    /// <remarks>
+    /// Without the demo's hedging of profile: these tests count retries exactly, and an attempt slower than the hedge
+    /// delay on a busy machine would let the replica's hedge answer instead of a retry (HomePageTests covers hedging).
+    /// </remarks>
+    protected override string[] ExtraArgs => ["--Shop:HomeDeadline=00:00:10", "--Orchestrator:Dependencies:profile:Hedging:MaxHedges=0"];
 }
 
 /// <summary>profile retries (appsettings.json: 3 attempts, 50..500 ms backoff): a deterministic fault pattern.</summary>

@@ -18,7 +18,7 @@ namespace Orchestrator.Actors.Dependencies;
 /// timers, its single flight, and its one answer. Used only on the actor's thread; a new desk is made over the
 /// adopted state after a restart.
 /// </summary>
-internal sealed class CallDesk
+internal sealed partial class CallDesk
 {
     private readonly DependencyHandle _handle;
     private readonly DependencyState _state;
@@ -27,14 +27,18 @@ internal sealed class CallDesk
     private readonly Func<double> _random;
     private readonly CallReplies _replies;
     private readonly CacheStage _cache;
+    private readonly ILoggingAdapter _log;
 
     public CallDesk(DependencyHandle handle, DependencyState state, ITimerScheduler timers, IActorRef self, ILoggingAdapter log, Func<double> random)
     {
-        (_handle, _state, _timers, _self, _random) = (handle, state, timers, self, random);
+        (_handle, _state, _timers, _self, _random, _log) = (handle, state, timers, self, random, log);
         _replies = new CallReplies(handle, state, timers, log);
         Successes = new SuccessCollector(handle, state, timers);
         handle.Tally.StopCollecting(); // a new desk (after a restart) has no collection timer yet: the next success tells it
-        Successes.Collect();
+        // What was counted while no timer ran is taken by a message behind those already in the mailbox: the failures
+        // there (told before this actor started, or before it crashed) come first, each with the successes before it.
+        // Taken here, at once, those successes would jump ahead of the failures and the breaker would see them out of order.
+        self.Tell(CollectSuccesses.Instance);
         _cache = new CacheStage(handle, state, timers, _replies, fetch => Process(fetch, PipelineStage.Attempt));
         InHand = new CallsInHand(handle, state, timers, _replies, (call, replyTo, arrived, held) => NewPending(call, replyTo, arrived, held, null));
     }
@@ -70,7 +74,7 @@ internal sealed class CallDesk
     public void TakeOver(RetryHandover handover, IActorRef replyTo)
     {
         var pending = NewPending(handover.Call, replyTo, handover.Arrived, handover.Held, handover.Span, handover.Cancellation, handover.Options);
-        pending.Attempts = 1;
+        pending.Attempts = pending.LastNumber = pending.Tries = 1;
         var detail = handover.Failure.Detail!;
         if (!TryScheduleRetry(pending, ref detail)) _replies.Degrade(pending, handover.Failure.Reason, handover.Failure.Error, detail);
         Drain();
@@ -219,29 +223,41 @@ internal sealed class CallDesk
     }
 
     /// <summary>
-    /// Starts an attempt of a call that holds a slot and a permit, off the actor's thread; its end comes back as
-    /// <see cref="AttemptEnded"/> and goes through <see cref="AttemptStage"/> (a deadline passed meanwhile ends it as not started there).
+    /// Starts a try of a call (its first attempt, or a retry) that holds a slot and a permit, and, when the call is
+    /// hedged, the timer of its next hedge.
     /// </summary>
     private void Start(PendingCall pending, BreakerPermit permit, long round)
     {
-        if (pending.Attempts == 0 && !pending.IsRefresh) _state.Budget.RecordAttempt();
+        if (pending.Tries == 0 && !pending.IsRefresh) _state.Budget.RecordAttempt();
+        pending.Tries++;
+        StartAttempt(pending, permit, round, isHedge: false);
+        ScheduleHedge(pending);
+    }
+
+    /// <summary>
+    /// Starts an attempt off the actor's thread; its end comes back as <see cref="AttemptEnded"/> and goes through
+    /// <see cref="AttemptStage"/> (a deadline passed meanwhile ends it as not started there).
+    /// </summary>
+    private void StartAttempt(PendingCall pending, BreakerPermit permit, long round, bool isHedge)
+    {
         pending.Phase = CallPhase.Running;
-        pending.Permit = permit;
-        pending.ProbeRound = round;
         pending.Attempts++;
+        var number = ++pending.LastNumber;
+        var attempt = new RunningAttempt(number, permit, round, isHedge) { Cancellation = HedgeCancellation(pending) };
+        pending.InFlight.Add(attempt);
         _state.Running[pending.Id] = pending;
-        var (id, attempt) = (pending.Id, pending.Attempts);
+        var id = pending.Id;
         // Current while the work is started elsewhere (it takes this context along): the work's own spans are the attempt's children.
         var before = Activity.Current;
-        pending.AttemptSpan = OrchestratorTracing.StartAttempt(pending.Span, Name, attempt);
+        attempt.Span = OrchestratorTracing.StartAttempt(pending.Span, Name, number);
         var fault = _handle.Fault;
+        // A fetch for a cache key serves every call waiting on it: one caller giving up must not cancel it for the others.
+        var cancellation = attempt.Cancellation?.Token ?? (pending.CacheKey is null ? pending.Cancellation : default);
         AttemptRunner.RunAsync<object?>(Name, fault is null ? pending.Call.InvokeAsync : ct => pending.Call.InvokeAsync(fault, ct), pending.Deadline, pending.Timeout, _handle.Time, _handle.Pool,
-                (TaskScheduler?)_handle.Threads ?? TaskScheduler.Default, _handle.Time.GetTimestamp(),
-                // A fetch for a cache key serves every call waiting on it: one caller giving up must not cancel it for the others.
-                pending.CacheKey is null ? pending.Cancellation : default)
+                (TaskScheduler?)_handle.Threads ?? TaskScheduler.Default, _handle.Time.GetTimestamp(), cancellation)
             .AsTask()
-            .PipeTo(_self, success: outcome => new AttemptEnded(id, attempt, outcome));
-        if (pending.AttemptSpan is not null) Activity.Current = before;
+            .PipeTo(_self, success: outcome => new AttemptEnded(id, number, outcome));
+        if (attempt.Span is not null) Activity.Current = before;
     }
 
     /// <summary>A single-flight follower reached its own deadline.</summary>
@@ -250,30 +266,45 @@ internal sealed class CallDesk
     public void OnAttemptEnded(AttemptEnded ended)
     {
         // Not running any more (answered at restart or stop): its outcome is dropped.
-        if (!_state.Running.TryGetValue(ended.Id, out var pending) || pending.Attempts != ended.Attempt) return;
-        _state.Running.Remove(ended.Id);
+        if (!_state.Running.TryGetValue(ended.Id, out var pending) || pending.TakeAttempt(ended.Attempt) is not { } attempt) return;
+        if (pending.InFlight.Count == 0) _state.Running.Remove(ended.Id);
+        attempt.Cancellation?.Dispose();
         var outcome = ended.Outcome;
         if (!outcome.Started) pending.Attempts--;
-        var attemptSpan = pending.AttemptSpan;
-        pending.AttemptSpan = null;
         var side = new ActorSide(this, pending);
-        var (step, judged) = AttemptStage.After(ref side, pending.Call, outcome,
-            new AttemptTicket(pending.Permit, pending.ProbeRound, pending.Attempts, pending.IsRefresh), attemptSpan);
-        switch (step)
+        var after = AttemptStage.After(ref side, pending.Call, outcome,
+            new AttemptTicket(attempt.Permit, attempt.Round, pending.Tries, pending.IsRefresh), attempt.Span);
+        if (after.Step == NextStep.Answer) _state.Latencies.Add(outcome.Duration);
+        if (pending.Phase == CallPhase.Answered)
+        {
+            // A hedged call's attempt that lost: its place is back and its outcome recorded; the call was answered.
+            Drain();
+            return;
+        }
+        switch (after.Step)
         {
             case NextStep.Answer:
+                Won(pending, attempt, Name);
                 _replies.Succeed(pending, outcome.Value);
                 break;
             case NextStep.AnswerWithoutChain:
-                var report = judged.ReportWithoutChain(pending.Attempts);
+                StopHedging(pending);
+                var report = after.Judged.ReportWithoutChain(pending.Attempts);
                 _replies.AnswerAll(pending, report.Outcome, report.Reason, report.Detail!, report.Error);
                 break;
             default:
-                var detail = judged.Detail!;
-                if (!(step == NextStep.Retry && TryScheduleRetry(pending, ref detail))) _replies.Degrade(pending, judged.Reason, judged.Error, detail);
+                if (!WaitsForOtherAttempts(pending, after)) Decide(pending, after);
                 break;
         }
         Drain();
+    }
+
+    /// <summary>No attempt of the call answered: retried after a backoff if <paramref name="failure"/> allows, else the fallback chain.</summary>
+    private void Decide(PendingCall pending, PostAttempt failure)
+    {
+        var detail = failure.Judged.Detail!;
+        if (!(failure.Step == NextStep.Retry && TryScheduleRetry(pending, ref detail)))
+            _replies.Degrade(pending, failure.Judged.Reason, failure.Judged.Error, detail);
     }
 
     public void OnQueueWaitEnded(QueueWaitEnded ended)
@@ -297,9 +328,9 @@ internal sealed class CallDesk
     private bool TryScheduleRetry(PendingCall pending, ref string detail)
     {
         var retry = pending.Options.Retry; // the call's own snapshot: its caller waits for these retries
-        if (pending.Attempts >= retry.MaxAttempts || !Breaker.IsCallPermitted) return false;
+        if (pending.Tries >= retry.MaxAttempts || !Breaker.IsCallPermitted) return false;
         var now = _handle.Time.GetUtcNow();
-        var delay = Backoff.FullJitter(pending.Attempts, retry.BaseDelay, retry.MaxDelay, _random());
+        var delay = Backoff.FullJitter(pending.Tries, retry.BaseDelay, retry.MaxDelay, _random());
         if (pending.Deadline is { } deadline && now + delay >= deadline) return false;
         if (!_state.Budget.TryWithdraw())
         {
@@ -313,7 +344,7 @@ internal sealed class CallDesk
         pending.RetryAt = now + delay;
         _state.BackingOff[pending.Id] = pending;
         _timers.StartSingleTimer(new RetryTimerKey(pending.Id), new RetryDue(pending), delay);
-        OrchestratorTracing.RetryScheduled(pending.Span, pending.Attempts + 1, delay);
+        OrchestratorTracing.RetryScheduled(pending.Span, pending.LastNumber + 1, delay);
         return true;
     }
 

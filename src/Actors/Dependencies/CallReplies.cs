@@ -13,11 +13,17 @@ namespace Orchestrator.Actors.Dependencies;
 /// </summary>
 internal sealed class CallReplies(DependencyHandle handle, DependencyState state, ITimerScheduler timers, ILoggingAdapter log)
 {
-    /// <summary>The dependency answered: cache it, and answer the call and every call waiting on the same fetch.</summary>
-    public void Succeed(PendingCall pending, object? value)
+    /// <summary>
+    /// The dependency answered: cache it, and answer the call and every call waiting on the same fetch. An answer of
+    /// a hedge on the replica (<paramref name="fromReplica"/>) is marked possibly stale, and not cached as the dependency's.
+    /// </summary>
+    public void Succeed(PendingCall pending, object? value, bool fromReplica = false)
     {
-        if (pending.CacheKey is { } key) handle.Cache!.Set(key, value);
-        var report = new CallReport(CallOutcome.Succeeded, value, DegradationReason.None, null, null, null, TimeSpan.Zero, 0);
+        if (pending.CacheKey is { } key && !fromReplica) handle.Cache!.Set(key, value);
+        var report = new CallReport(CallOutcome.Succeeded, value, DegradationReason.None, null, null, null, TimeSpan.Zero, 0)
+        {
+            Freshness = fromReplica ? ValueFreshness.PossiblyStale : ValueFreshness.Live,
+        };
         foreach (var follower in ReleaseFlight(pending))
         {
             follower.Attempts = pending.Attempts;
@@ -69,12 +75,12 @@ internal sealed class CallReplies(DependencyHandle handle, DependencyState state
             Span = pending.Span,
         });
         if (walk.IsCompletedSuccessfully) Send(pending, walk.Result);
-        else _ = SendLater(handle, pending.Call, pending.ReplyTo, pending.Held, pending.Arrived, walk, pending.Span);
+        else _ = SendLater(handle, pending.Call, pending.ReplyTo, pending.Held, pending.Arrived, walk, pending.Span, pending.HedgeReport);
     }
 
     private static async Task SendLater(DependencyHandle handle, GuardedCall call, IActorRef replyTo, Holdings held, long arrived, ValueTask<CallReport> walk,
-        Activity? span) =>
-        replyTo.Tell(handle.Answer(call, await walk.ConfigureAwait(false), held, arrived, span));
+        Activity? span, HedgeReport? hedge) =>
+        replyTo.Tell(handle.Answer(call, (await walk.ConfigureAwait(false)) with { Hedge = hedge }, held, arrived, span));
 
     /// <summary>The one answer of a call: out of the actor's books, given back what it held, counted, told to its caller.</summary>
     public void Reply(PendingCall pending, CallReport report)
@@ -84,7 +90,9 @@ internal sealed class CallReplies(DependencyHandle handle, DependencyState state
 
     private void Send(PendingCall pending, CallReport report)
     {
-        if (!pending.IsRefresh) pending.ReplyTo.Tell(handle.Answer(pending.Call, report, pending.Held, pending.Arrived, pending.Span));
+        if (pending.IsRefresh) return;
+        if (pending.HedgeReport is { } hedge) report = report with { Hedge = hedge };
+        pending.ReplyTo.Tell(handle.Answer(pending.Call, report, pending.Held, pending.Arrived, pending.Span));
     }
 
     /// <summary>Takes a call out of the actor's books; false if it was answered already.</summary>

@@ -32,6 +32,8 @@ internal readonly struct CallerSide(DependencyHandle handle) : IPipelineSide, IA
     /// </summary>
     public AttemptCheck TryStartAttempt(GuardedCall call)
     {
+        // A hedged call's attempts run in the actor, which starts and cancels them.
+        if (handle.Options.Hedging.Enabled) return AttemptCheck.Defer;
         var permit = handle.Breaker.TryAcquire(out var round);
         if (permit == BreakerPermit.Rejected) return AttemptCheck.BreakerOpen;
         if (handle.Slots.TryTakeAhead())

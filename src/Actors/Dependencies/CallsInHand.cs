@@ -48,7 +48,12 @@ internal sealed class CallsInHand(DependencyHandle handle, DependencyState state
         foreach (var pending in All().ToList())
         {
             if (pending.Phase == CallPhase.Queued) state.Bulkhead.RemoveQueued(pending);
-            if (pending.Phase == CallPhase.Running) state.Bulkhead.Release();
+            foreach (var attempt in pending.InFlight)
+            {
+                if (!attempt.OnReplica) state.Bulkhead.Release();
+                attempt.Cancellation?.Cancel();
+            }
+            pending.InFlight.Clear();
             replies.Reply(pending, new CallReport(pending.Attempts == 0 ? CallOutcome.Rejected : CallOutcome.Failed, null, DegradationReason.ActorFailure, null,
                 null, $"The actor of '{Name}' stopped while the call was in its hands.", TimeSpan.Zero, 0));
         }
@@ -66,6 +71,8 @@ internal sealed class CallsInHand(DependencyHandle handle, DependencyState state
             timers.StartSingleTimer(new QueueTimerKey(p.Id), new QueueWaitEnded(p), CallDesk.NotNegative(p.QueueDeadline - now));
         foreach (var p in state.BackingOff.Values)
             timers.StartSingleTimer(new RetryTimerKey(p.Id), new RetryDue(p), CallDesk.NotNegative(p.RetryAt - now));
+        foreach (var p in state.Running.Values.Where(p => p.NextHedgeAt is not null))
+            timers.StartSingleTimer(new HedgeTimerKey(p.Id), new HedgeDue(p, p.Tries), CallDesk.NotNegative(p.NextHedgeAt!.Value - now));
         foreach (var f in state.Flights.Values.SelectMany(l => l.Followers ?? []).Where(f => f.Deadline is not null))
             timers.StartSingleTimer(new FollowerTimerKey(f.Id), new FollowerDeadline(f), CallDesk.NotNegative(f.Deadline!.Value - now));
     }

@@ -107,6 +107,8 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         Receive<AttemptEnded>(_desk.OnAttemptEnded);
         Receive<QueueWaitEnded>(_desk.OnQueueWaitEnded);
         Receive<RetryDue>(_desk.OnRetryDue);
+        Receive<HedgeDue>(_desk.OnHedgeDue);
+        Receive<HedgeAnswered>(_desk.OnHedgeAnswered);
         Receive<FollowerDeadline>(_desk.OnFollowerDeadline);
         Receive<BreakerDue>(_ => Recorded(Breaker.Refresh));
         Receive<ClusterBreakerView>(view =>

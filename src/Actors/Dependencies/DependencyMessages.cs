@@ -76,6 +76,12 @@ internal sealed record RateLimitReached
 /// <summary>An attempt the actor started ended.</summary>
 internal sealed record AttemptEnded(long Id, int Attempt, AttemptOutcome<object?> Outcome);
 
+/// <summary>The hedge delay of a call's try <paramref name="Try"/> passed: start a hedge if its attempts still run.</summary>
+internal sealed record HedgeDue(PendingCall Pending, int Try);
+
+/// <summary>A hedge sent to the replica ended: the replica's result, or the exception its ask ended with.</summary>
+internal sealed record HedgeAnswered(long Id, int Attempt, ICallResult? Result, Exception? Error);
+
 /// <summary>A call waited in the queue until its queue deadline.</summary>
 internal sealed record QueueWaitEnded(PendingCall Pending);
 
@@ -136,3 +142,5 @@ internal readonly record struct FollowerTimerKey(long Id);
 internal readonly record struct RetryTimerKey(long Id);
 
 internal readonly record struct QueueTimerKey(long Id);
+
+internal readonly record struct HedgeTimerKey(long Id);

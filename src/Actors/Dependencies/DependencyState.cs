@@ -1,7 +1,9 @@
 using Orchestrator.Actors.Breaker;
 using Orchestrator.Actors.Bulkhead;
 using Orchestrator.Actors.Cluster;
+using Orchestrator.Actors.Hedging;
 using Orchestrator.Actors.Retry;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Dependencies;
 
@@ -48,4 +50,11 @@ internal sealed class DependencyState(CircuitBreaker breaker, Bulkhead<PendingCa
 
     public long Retries { get; set; }
     public long RetriesDenied { get; set; }
+
+    /// <summary>The latencies of the dependency's last answers, for a hedge delay taken as a percentile.</summary>
+    public LatencyWindow Latencies { get; } = new(HedgingOptions.LatencySamples);
+
+    public long HedgesStarted { get; set; }
+    public long HedgesWon { get; set; }
+    public long HedgesSkipped { get; set; }
 }

@@ -49,8 +49,8 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
     /// <summary>The call's span, ended with its answer (null while nobody traces).</summary>
     public Activity? Span { get; init; }
 
-    /// <summary>The span of the attempt running now, ended when it ends.</summary>
-    public Activity? AttemptSpan { get; set; }
+    /// <summary>The attempts running now (one, or more while the call is hedged), in the order they started.</summary>
+    public List<RunningAttempt> InFlight { get; } = new(1);
 
     /// <summary>A background refresh (stale-while-revalidate): nobody waits for its answer.</summary>
     public bool IsRefresh { get; init; }
@@ -69,11 +69,42 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
     /// <summary>When a call still waiting in the queue is dropped.</summary>
     public DateTimeOffset QueueDeadline => Deadline is { } d && d < EnqueuedAt + Timeout ? d : EnqueuedAt + Timeout;
 
+    /// <summary>How many times the work was started (hedges included; an attempt that ended before it could start is not counted).</summary>
     public int Attempts { get; set; }
-    public BreakerPermit Permit { get; set; }
 
-    /// <summary>The breaker's half-open round when the permit was taken (a probe counts only in its own round).</summary>
-    public long ProbeRound { get; set; }
+    /// <summary>The number of the last attempt started (the next one takes the next number).</summary>
+    public int LastNumber { get; set; }
+
+    /// <summary>How many times the call was tried: its first attempt and its retries, not its hedges (retries keep to <c>Retry:MaxAttempts</c>).</summary>
+    public int Tries { get; set; }
+
+    /// <summary>The hedges started for the call.</summary>
+    public int Hedges { get; set; }
+
+    /// <summary>When the next hedge is due, while one is (for a restarted actor's timers).</summary>
+    public DateTimeOffset? NextHedgeAt { get; set; }
+
+    /// <summary>For a hedged call that answered: the attempt whose answer was given, and who gave it.</summary>
+    public (int Number, string By)? Winner { get; set; }
+
+    /// <summary>While a hedged call's other attempts still run: the last failure of one of its attempts on the dependency, which decides (retry or the chain) if none answers.</summary>
+    public PostAttempt? LastFailure { get; set; }
+
+    /// <summary>The hedge report for the call's answer; null when no hedge started.</summary>
+    public HedgeReport? HedgeReport => Hedges == 0 ? null : new HedgeReport(Hedges, Winner?.Number, Winner?.By);
+
+    /// <summary>Takes the attempt numbered <paramref name="number"/> out of those running; null when it is not one of them.</summary>
+    public RunningAttempt? TakeAttempt(int number)
+    {
+        for (var i = 0; i < InFlight.Count; i++)
+        {
+            if (InFlight[i].Number != number) continue;
+            var attempt = InFlight[i];
+            InFlight.RemoveAt(i);
+            return attempt;
+        }
+        return null;
+    }
 
     /// <summary>When a call backing off (or waiting for the rate limit's permits) is tried again.</summary>
     public DateTimeOffset RetryAt { get; set; }

@@ -1,3 +1,4 @@
+using Orchestrator.Actors.Hedging;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Actors.Dependencies;
@@ -18,6 +19,9 @@ internal static class StatusReport
             Cache = handle.Cache is { } cache ? new CacheSnapshot(cache.Count, cache.Hits, cache.StaleServed, cache.Misses, cache.Evictions) : null,
             Retry = options.Retry.MaxAttempts > 1
                 ? new RetrySnapshot(state.Retries, state.RetriesDenied, state.Budget.Totals().Attempts, state.Budget.Totals().Retries)
+                : null,
+            Hedging = options.Hedging is { Enabled: true } hedging
+                ? new HedgingSnapshot(hedging.MaxHedges, hedging.Target, HedgeDelay.For(hedging, state.Latencies), state.HedgesStarted, state.HedgesWon, state.HedgesSkipped)
                 : null,
             RateLimit = handle.RateLimit is { } limit
                 ? new RateLimitSnapshot(limit.Options.PermitsPerPeriod, limit.Options.Period, limit.Options.Algorithm, limit.Available, limit.Waiting,

@@ -51,15 +51,23 @@ internal sealed class RetryBudget
         if (attempts > 0) _firstAttempts.Record(_time.GetUtcNow(), attempts, failures: 0, slow: 0);
     }
 
-    /// <summary>Takes one retry from the budget; false (nothing taken) when the budget is spent.</summary>
+    /// <summary>Takes one retry (or hedge) from the budget; false (nothing taken) when the budget is spent.</summary>
     public bool TryWithdraw()
     {
         var now = _time.GetUtcNow();
-        var allowed = _minRetries + _ratio * _firstAttempts.Totals(now).Calls;
-        // A hair of tolerance: 0.29 x 100 is 28.999999999999996 in floating point.
-        if (_retries.Totals(now).Calls + 1 > allowed + 1e-9) return false;
+        if (!HasRoom(now)) return false;
         _retries.Record(now, calls: 1, failures: 0, slow: 0);
         return true;
+    }
+
+    /// <summary>Whether the budget allows one more retry now (nothing taken: a hedge looks before it takes its other permits).</summary>
+    public bool HasRoom() => HasRoom(_time.GetUtcNow());
+
+    private bool HasRoom(DateTimeOffset now)
+    {
+        var allowed = _minRetries + _ratio * _firstAttempts.Totals(now).Calls;
+        // A hair of tolerance: 0.29 x 100 is 28.999999999999996 in floating point.
+        return _retries.Totals(now).Calls + 1 <= allowed + 1e-9;
     }
 
     /// <summary>First attempts and retries in the window now.</summary>

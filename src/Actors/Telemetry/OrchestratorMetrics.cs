@@ -163,6 +163,14 @@ internal static partial class OrchestratorMetrics
         Meter.CreateCounter<long>("orchestrator.options.changes", "{change}",
             "Changes of a dependency's options at run time (a reload of configuration, or ChangeDependencyOptions), by dependency and result (applied, refused, unchanged).");
 
+    private static readonly Counter<long> Hedges =
+        Meter.CreateCounter<long>("orchestrator.hedges", "{hedge}",
+            "Hedges of slow or failed attempts, by dependency and result (started; won: a hedge's answer was given; skipped: no place, permit or budget for it).");
+
+    /// <summary>Counts a hedge of a call to <paramref name="dependency"/>: <paramref name="result"/> is started, won or skipped.</summary>
+    public static void Hedged(string dependency, string result) =>
+        Hedges.Add(1, new TagList { { "dependency", dependency }, { "result", result } });
+
     /// <summary>Counts a change of <paramref name="dependency"/>'s options tried at run time: <paramref name="result"/> is applied, refused or unchanged.</summary>
     public static void OptionsChanged(string dependency, string result) =>
         OptionsChanges.Add(1, new TagList { { "dependency", dependency }, { "result", result } });

@@ -108,6 +108,14 @@ internal static class OrchestratorTracing
             { "orchestrator.retry.delay_s", delay.TotalSeconds },
         }));
 
+    /// <summary>Notes on the call's span that hedge <paramref name="attempt"/> started, on <paramref name="target"/> (the dependency or its replica).</summary>
+    public static void HedgeStarted(Activity? call, int attempt, string target) =>
+        call?.AddEvent(new ActivityEvent("hedge", tags: new ActivityTagsCollection
+        {
+            { "orchestrator.attempt", attempt },
+            { "orchestrator.hedge.target", target },
+        }));
+
     /// <summary>Starts the span of a walk down the fallback chain, as a child of the call's span, for the reason the primary answer is missing.</summary>
     public static Activity? StartFallback(Activity? call, string dependency, DegradationReason reason)
     {

@@ -27,6 +27,9 @@ public readonly record struct CallReport(
     /// <summary>How old a cached value is; null for a live one.</summary>
     public TimeSpan? Age { get; init; }
 
+    /// <summary>For a hedged call (one that started at least one hedge): the hedges and which attempt answered; null otherwise.</summary>
+    public HedgeReport? Hedge { get; init; }
+
     /// <summary>The steps that did not answer before the one that did (primary first); empty when the primary answered.</summary>
     public IReadOnlyList<ChainStep> Trail { get; init; } = [];
 }

@@ -29,6 +29,8 @@ public interface ICallResult
     TimeSpan? Age { get; }
     /// <summary>The steps that did not answer before the one that did (primary first).</summary>
     IReadOnlyList<ChainStep> Trail { get; }
+    /// <summary>For a hedged call: the hedges started and which attempt answered; null for a call without hedges.</summary>
+    HedgeReport? Hedge { get; }
 }
 
 /// <summary>The answer to a <see cref="GuardedCall{T}"/>.</summary>
@@ -60,8 +62,8 @@ public readonly record struct CallResult<T> : ICallResult
         Freshness = report.Freshness;
         var trail = report.Trail ?? [];
         if (report.Reason != DegradationReason.None || report.Source is not null || report.Error is not null || report.Detail is not null
-            || report.Age is not null || trail.Count > 0)
-            _particulars = new Particulars(report.Reason, report.Source, report.Error, report.Detail, report.Age, trail);
+            || report.Age is not null || trail.Count > 0 || report.Hedge is not null)
+            _particulars = new Particulars(report.Reason, report.Source, report.Error, report.Detail, report.Age, trail, report.Hedge);
     }
 
     /// <summary>A success: the dependency answered <paramref name="value"/> (built on the caller's side without boxing).</summary>
@@ -100,6 +102,8 @@ public readonly record struct CallResult<T> : ICallResult
     public TimeSpan? Age => _particulars?.Age;
     /// <inheritdoc />
     public IReadOnlyList<ChainStep> Trail => _particulars?.Trail ?? [];
+    /// <inheritdoc />
+    public HedgeReport? Hedge => _particulars?.Hedge;
 
     /// <summary>True when the dependency itself answered.</summary>
     public bool IsSuccess => Outcome == CallOutcome.Succeeded;
@@ -121,5 +125,5 @@ public readonly record struct CallResult<T> : ICallResult
 
     /// <summary>What only some results have.</summary>
     private sealed record Particulars(DegradationReason Reason, FallbackSource? Source, Exception? Error, string? Detail, TimeSpan? Age,
-        IReadOnlyList<ChainStep> Trail);
+        IReadOnlyList<ChainStep> Trail, HedgeReport? Hedge);
 }

@@ -18,6 +18,9 @@ public sealed class DependencyOptions : FreezableOptions
     /// <summary>The dependency's retries (off by default).</summary>
     public RetryOptions Retry { get; set { ThrowIfFrozen(); field = value; } } = new();
 
+    /// <summary>The dependency's hedged calls (off by default).</summary>
+    public HedgingOptions Hedging { get; set { ThrowIfFrozen(); field = value; } } = new();
+
     /// <summary>The dependency's cache of answers (off by default).</summary>
     public CacheOptions Cache { get; set { ThrowIfFrozen(); field = value; } } = new();
 
@@ -57,6 +60,7 @@ public sealed class DependencyOptions : FreezableOptions
         Bulkhead?.Freeze();
         RateLimit?.Freeze();
         Retry?.Freeze();
+        Hedging?.Freeze();
         Cache?.Freeze();
         Cluster?.Freeze();
     }
@@ -75,6 +79,13 @@ public sealed class DependencyOptions : FreezableOptions
         else RateLimit.Validate($"{path}:RateLimit", errors);
         if (Retry is null) errors.Add($"{path}:Retry is missing.");
         else Retry.Validate($"{path}:Retry", errors);
+        if (Hedging is null) errors.Add($"{path}:Hedging is missing.");
+        else
+        {
+            Hedging.Validate($"{path}:Hedging", errors);
+            if (Hedging.Target == HedgeTarget.Replica && Replica is null)
+                errors.Add($"{path}:Hedging:Target is Replica, but {path}:Replica names no replica: set Replica, or Target to Primary.");
+        }
         if (Cache is null) errors.Add($"{path}:Cache is missing.");
         else Cache.Validate($"{path}:Cache", errors);
         if (Cluster is null) errors.Add($"{path}:Cluster is missing.");

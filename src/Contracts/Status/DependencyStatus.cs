@@ -9,6 +9,9 @@ public sealed record DependencyStatus(string Name, BreakerSnapshot Breaker, Bulk
     /// <summary>The retries, when the dependency retries.</summary>
     public RetrySnapshot? Retry { get; init; }
 
+    /// <summary>The dependency's hedged calls; null when it hedges none.</summary>
+    public HedgingSnapshot? Hedging { get; init; }
+
     /// <summary>The rate limit on this node, when the dependency has one.</summary>
     public RateLimitSnapshot? RateLimit { get; init; }
 

@@ -17,6 +17,7 @@ namespace Orchestrator.Node.Shop;
 /// <param name="ElapsedMs">How long the section's call took (for a section the deadline cut off: how long the page waited).</param>
 /// <param name="Data">The data, unless omitted.</param>
 /// <param name="Trail">The fallback steps that did not answer before the one that did (or before giving up), and why.</param>
+/// <param name="Hedge">For a hedged call: the hedges started and which attempt answered (<c>{"hedges":1,"winningAttempt":2,"answeredBy":"profile-replica"}</c>).</param>
 public sealed record PageSection<T>(
     SectionStatus Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FallbackSource? Source,
@@ -26,7 +27,8 @@ public sealed record PageSection<T>(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? AgeMs,
     double ElapsedMs,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] T? Data,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ChainStep>? Trail)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ChainStep>? Trail,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HedgeReport? Hedge = null)
 {
     /// <summary>
     /// The section a guarded call's result fills: served (live, or fresh from the cache), degraded (a fallback step
@@ -68,7 +70,8 @@ public sealed record PageSection<T>(
         status == SectionStatus.Omitted || result.Age is not { } age ? null : Ms(age),
         elapsedMs,
         status == SectionStatus.Omitted ? default : value,
-        result.Trail.Count == 0 ? null : result.Trail);
+        result.Trail.Count == 0 ? null : result.Trail,
+        result.Hedge);
 
     private static double Ms(TimeSpan t) => Math.Round(t.TotalMilliseconds, 1);
 }

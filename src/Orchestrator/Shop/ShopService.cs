@@ -28,7 +28,8 @@ public sealed class ShopService(IGuardedCalls calls, PageComposer composer, Down
     /// <list type="bullet">
     /// <item>Profile is CRITICAL: without it the page is not served at all (503 naming the problem) rather than shown
     /// for an anonymous user, because a personal page with someone else's (or no one's) details is worse than none.
-    /// When the primary fails its read replica answers (<c>profile-replica</c>, possibly stale).</item>
+    /// When the primary is slow (300 ms) a hedge asks its read replica too, and the first answer wins; when the primary
+    /// fails the replica answers as a fallback (<c>profile-replica</c>, possibly stale either way).</item>
     /// <item>Recommendations are OPTIONAL: personalised, else the cached list (stale-on-error), else the popular items
     /// (the call's own fallback, which also answers while the feature is switched off).</item>
     /// <item>Notifications are OPTIONAL: left out when they fail.</item>

@@ -15,7 +15,7 @@ namespace Orchestrator.Tests.Hosting;
 /// </summary>
 public sealed class StrictConfigurationTests
 {
-    private const string DependencySettings = "Known: Timeout, Breaker, Bulkhead, RateLimit, Retry, Cache, Cluster, Replica, ProbeTimeout.";
+    private const string DependencySettings = "Known: Timeout, Breaker, Bulkhead, RateLimit, Retry, Hedging, Cache, Cluster, Replica, ProbeTimeout.";
 
     private static IConfigurationSection Section(params (string Key, string? Value)[] values) =>
         new ConfigurationBuilder()

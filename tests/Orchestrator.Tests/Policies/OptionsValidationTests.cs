@@ -192,6 +192,56 @@ public sealed class OptionsValidationTests
         Assert.Contains("Segments (20) cuts the Period (00:00:00.0100000) into pieces shorter than 1 ms", error);
     }
 
+    // ----- hedging -----
+
+    [Fact]
+    public void Hedging_is_off_by_default_and_a_valid_setting_is_fine()
+    {
+        var hedging = new DependencyOptions().Hedging;
+        Assert.Equal((false, 0, TimeSpan.FromSeconds(1), null, HedgeTarget.Primary), (hedging.Enabled, hedging.MaxHedges, hedging.Delay, hedging.Percentile, hedging.Target));
+        Assert.Empty(With(d =>
+        {
+            d.Hedging.MaxHedges = 2;
+            d.Hedging.Delay = TimeSpan.Zero; // every hedge at once
+            d.Hedging.Percentile = 99.9;
+        }).GetErrors());
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(11)]
+    public void MaxHedges_outside_0_to_10_is_an_error_naming_it(int maxHedges)
+    {
+        var error = SingleError(With(d => d.Hedging.MaxHedges = maxHedges));
+        Assert.Equal($"{Payments}:Hedging:MaxHedges must be between 0 (no hedging) and 10, not {maxHedges}.", error);
+    }
+
+    [Fact]
+    public void A_negative_hedge_delay_is_an_error()
+    {
+        var error = SingleError(With(d => d.Hedging.Delay = TimeSpan.FromMilliseconds(-1)));
+        Assert.StartsWith($"{Payments}:Hedging:Delay must be between 0 and ", error);
+        Assert.EndsWith("not -00:00:00.0010000.", error);
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(100)]
+    [InlineData(double.NaN)]
+    public void A_percentile_outside_1_to_99_9_is_an_error(double percentile)
+    {
+        var error = SingleError(With(d => d.Hedging.Percentile = percentile));
+        Assert.StartsWith($"{Payments}:Hedging:Percentile must be between 1 and 99.9, or empty (the fixed Delay), not ", error);
+    }
+
+    [Fact]
+    public void Hedging_to_the_replica_without_a_replica_is_an_error_saying_what_to_do()
+    {
+        var error = SingleError(With(d => d.Hedging.Target = HedgeTarget.Replica));
+        Assert.Equal($"{Payments}:Hedging:Target is Replica, but {Payments}:Replica names no replica: set Replica, or Target to Primary.", error);
+        Assert.Contains("Target must be Primary or Replica, not 7", SingleError(With(d => d.Hedging.Target = (HedgeTarget)7)));
+    }
+
     [Fact]
     public void A_rate_limit_is_off_by_default_and_a_valid_one_is_fine()
     {
