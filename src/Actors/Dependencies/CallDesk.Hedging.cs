@@ -20,14 +20,19 @@ namespace Orchestrator.Actors.Dependencies;
 /// </summary>
 internal sealed partial class CallDesk
 {
-    /// <summary>The token source of a hedged call's attempt (null when the call is not hedged: the caller's token cancels its one attempt).</summary>
-    private static CancellationTokenSource? HedgeCancellation(PendingCall pending)
+    /// <summary>
+    /// A new attempt of <paramref name="pending"/> numbered <paramref name="number"/>: a hedged call's has a token source
+    /// of its own, which its caller's token cancels too (a fetch for a cache key serves every call waiting on it: its
+    /// caller giving up does not cancel it); a call not hedged uses its caller's token.
+    /// </summary>
+    private static RunningAttempt NewAttempt(PendingCall pending, int number, BreakerPermit permit, long round, bool isHedge, bool onReplica = false)
     {
-        if (!IsHedged(pending)) return null;
-        // A fetch for a cache key serves every call waiting on it: its caller giving up does not cancel it.
-        return pending.Cancellation.CanBeCanceled && pending.CacheKey is null
-            ? CancellationTokenSource.CreateLinkedTokenSource(pending.Cancellation)
-            : new CancellationTokenSource();
+        if (!IsHedged(pending)) return new RunningAttempt(number, permit, round, isHedge, onReplica);
+        var source = new CancellationTokenSource();
+        var link = pending.Cancellation.CanBeCanceled && pending.CacheKey is null
+            ? pending.Cancellation.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source)
+            : default;
+        return new RunningAttempt(number, permit, round, isHedge, onReplica) { Cancellation = source, CallerLink = link };
     }
 
     /// <summary>Whether the call is hedged (a background refresh never is: nobody waits for it).</summary>
@@ -64,29 +69,32 @@ internal sealed partial class CallDesk
     }
 
     /// <summary>
-    /// An attempt of a hedged call failed (a failure of the dependency): while other attempts run, the call waits for
-    /// them (the failure is kept: it decides if none answers). False when nothing runs any more: the failure decides now.
+    /// An attempt of a hedged call failed (a failure of the dependency): no further hedge starts for this try (a hedge
+    /// after a failure would be a retry without its backoff); while other attempts run, the call waits for them (the
+    /// failure is kept: it decides if none answers). False when nothing runs any more: the failure decides now.
     /// </summary>
     private bool WaitsForOtherAttempts(PendingCall pending, PostAttempt failure)
     {
         if (!IsHedged(pending)) return false;
-        pending.LastFailure = failure;
-        if (pending.InFlight.Count > 0) return true;
         StopHedgeTimer(pending);
-        return false;
+        pending.LastFailure = failure;
+        return pending.InFlight.Count > 0;
     }
 
     /// <summary>Starts one hedge of <paramref name="pending"/> if everything it needs is free now; false (nothing taken) otherwise.</summary>
     private bool TryHedge(PendingCall pending)
     {
         var hedging = pending.Options.Hedging;
-        if (pending.Hedges >= hedging.MaxHedges || pending.Phase == CallPhase.Answered) return false;
+        if (pending.Hedges >= hedging.MaxHedges || pending.Phase == CallPhase.Answered || pending.Cancellation.IsCancellationRequested) return false;
         if (pending.Deadline is { } deadline && deadline <= _handle.Time.GetUtcNow()) return false;
         if (!_state.Budget.HasRoom()) return Skipped(pending, "the retry budget is spent");
 
         if (hedging.Target == HedgeTarget.Replica && pending.Call.HasReplicaWork && pending.Options.Replica is { } replica
             && _handle.Directory?.Handles.TryGetValue(replica, out var replicaHandle) == true)
         {
+            // The replica's own breaker turns calls away: a hedge there would only walk the replica's chain.
+            if (replicaHandle.Breaker.Check(replicaHandle.Time) == BreakerCheck.Rejects || replicaHandle.Gate.IsClosed)
+                return Skipped(pending, $"the breaker of the replica '{replica}' lets no calls through");
             _state.Budget.TryWithdraw();
             StartReplicaHedge(pending, replica, replicaHandle);
             return true;
@@ -102,12 +110,13 @@ internal sealed partial class CallDesk
             if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
             return Skipped(pending, "the bulkhead has no free place");
         }
-        if (!TakeRatePermit() || !_state.Budget.TryWithdraw())
+        if (!TakeRatePermit())
         {
             Bulkhead.Release();
             if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
             return Skipped(pending, "the rate limit has no permit");
         }
+        _state.Budget.TryWithdraw(); // it had room above, on this thread: taken now that the hedge has everything else
         pending.Hedges++;
         _state.HedgesStarted++;
         OrchestratorMetrics.Hedged(Name, "started");
@@ -136,11 +145,13 @@ internal sealed partial class CallDesk
         OrchestratorMetrics.Hedged(Name, "started");
         var number = ++pending.LastNumber;
         OrchestratorTracing.HedgeStarted(pending.Span, number, replica);
-        var attempt = new RunningAttempt(number, BreakerPermit.Allowed, 0, isHedge: true, onReplica: true) { Cancellation = HedgeCancellation(pending) };
+        var attempt = NewAttempt(pending, number, BreakerPermit.Allowed, 0, isHedge: true, onReplica: true);
         pending.InFlight.Add(attempt);
         pending.Phase = CallPhase.Running;
         _state.Running[pending.Id] = pending;
+        // The hedge gets what an attempt gets: until the call's deadline, or its timeout from now.
         var call = pending.Call.ForReplica(replica);
+        if (pending.Deadline is null) call = call with { Deadline = _handle.Time.GetUtcNow() + pending.Timeout };
         var wait = replicaHandle.LongestAnswerTime(call, _handle.Time, DependencyHandle.Grace);
         var token = attempt.Cancellation!.Token;
         var id = pending.Id;
@@ -153,7 +164,7 @@ internal sealed partial class CallDesk
     {
         if (!_state.Running.TryGetValue(answered.Id, out var pending) || pending.TakeAttempt(answered.Attempt) is not { } attempt) return;
         if (pending.InFlight.Count == 0) _state.Running.Remove(answered.Id);
-        attempt.Cancellation?.Dispose();
+        attempt.Ended();
         if (pending.Phase == CallPhase.Answered) return;
         var replica = answered.Result?.Dependency ?? pending.Options.Replica ?? "replica";
         if (answered.Result is { Outcome: CallOutcome.Succeeded } result)
@@ -163,14 +174,41 @@ internal sealed partial class CallDesk
             Drain();
             return;
         }
-        _log.Debug("Hedge of a call to {Dependency} on its replica {Replica} did not answer: {Detail}", Name, replica,
-            answered.Result?.Detail ?? answered.Error?.Message);
+        var why = answered.Result?.Detail ?? answered.Error?.Message;
+        _log.Debug("Hedge of a call to {Dependency} on its replica {Replica} did not answer: {Detail}", Name, replica, why);
+        // The chain does not ask the replica again: the trail says it was asked.
+        pending.ReplicaHedgeFailed = true;
+        pending.Trail.Add(new ChainStep($"hedge:{replica}", answered.Result?.Reason is { } reason and not DegradationReason.None ? reason : DegradationReason.Error, why));
         if (pending.InFlight.Count > 0) return;
         StopHedgeTimer(pending);
-        // Every attempt on the dependency failed before it (an answer, or the caller's end, would have answered the call).
-        Decide(pending, pending.LastFailure ?? new PostAttempt(NextStep.Degrade, new Judgement(OutcomeClass.Failure, DegradationReason.Unavailable,
-            answered.Error, $"Neither '{Name}' nor the hedge on its replica '{replica}' answered the call: {answered.Result?.Detail ?? answered.Error?.Message}")));
+        if (!AnsweredForCaller(pending, replica))
+        {
+            // Every attempt on the dependency failed before it (an answer, or the caller's end, would have answered the call).
+            Decide(pending, pending.LastFailure ?? new PostAttempt(NextStep.Degrade, new Judgement(OutcomeClass.Failure, DegradationReason.Unavailable,
+                answered.Error, $"Neither '{Name}' nor the hedge on its replica '{replica}' answered the call: {why}")));
+        }
         Drain();
+    }
+
+    /// <summary>
+    /// The last attempt that ended was a replica's hedge cut short by the caller's cancellation or the deadline: the
+    /// call is answered so, without retry or fallback, as an attempt on the dependency would be. False otherwise.
+    /// </summary>
+    private bool AnsweredForCaller(PendingCall pending, string replica)
+    {
+        if (pending.CacheKey is null && pending.Cancellation.IsCancellationRequested)
+        {
+            _replies.AnswerAll(pending, CallOutcome.Failed, DegradationReason.Cancelled,
+                $"The caller cancelled the call to '{Name}' while its hedge on '{replica}' ran; the work was cancelled.");
+            return true;
+        }
+        if (pending.Deadline is { } deadline && deadline <= _handle.Time.GetUtcNow())
+        {
+            _replies.AnswerAll(pending, CallOutcome.Failed, DegradationReason.DeadlineExceeded,
+                $"The deadline of the call to '{Name}' passed while its hedge on '{replica}' ran.");
+            return true;
+        }
+        return false;
     }
 
     /// <summary>An attempt answered: it wins, and the call's other attempts are cancelled (their ends give their places back).</summary>
@@ -197,7 +235,6 @@ internal sealed partial class CallDesk
     /// <summary>Cancels the attempts still running; the work's cancellation callbacks run off the actor's thread.</summary>
     private static void CancelOthers(PendingCall pending)
     {
-        foreach (var running in pending.InFlight)
-            _ = running.Cancellation?.CancelAsync();
+        foreach (var running in pending.InFlight) running.Cancel();
     }
 }

@@ -176,52 +176,6 @@ internal sealed partial class CallDesk
         }
     }
 
-    // ---- the rate limit -------------------------------------------------------------------------------------------
-
-    private const string PermitsDueTimerKey = "permits-due";
-
-    /// <summary>The rate limit's permit for an attempt (always, without a rate limit); the first refusal in a while is told to the watch.</summary>
-    private bool TakeRatePermit()
-    {
-        if (_handle.RateLimit is not { } limit) return true;
-        if (limit.TryAcquire(out var startedLimiting)) return true;
-        if (startedLimiting) _self.Tell(RateLimitReached.Instance);
-        return false;
-    }
-
-    /// <summary>A call holding a slot and the breaker's permit got no permit of the rate limit: it gives them back, then waits for permits if it may.</summary>
-    private bool WaitWithoutSlot(PendingCall pending, BreakerPermit permit, long round)
-    {
-        Bulkhead.Release();
-        if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
-        return WaitForPermits(pending);
-    }
-
-    /// <summary>
-    /// Sets <paramref name="pending"/> to wait for the rate limit's next permits, if the limit lets calls wait, a place
-    /// is free, and they come before its wait must end (its timeout since it began to wait, or its deadline).
-    /// </summary>
-    private bool WaitForPermits(PendingCall pending)
-    {
-        if (_handle.RateLimit is not { } limit || limit.Options.QueueLimit == 0) return false;
-        var now = _handle.Time.GetUtcNow();
-        // A call that waited and found the permits taken again keeps its place; a new one needs a free place.
-        if (!pending.HoldsPermitPlace && limit.Waiting >= limit.Options.QueueLimit) return false;
-        pending.WaitingForPermitSince ??= now;
-        var at = now + limit.UntilNextPermits();
-        if (at >= pending.PermitWaitDeadline) return false;
-        if (!pending.HoldsPermitPlace)
-        {
-            limit.AddWaiter();
-            pending.HoldsPermitPlace = true;
-        }
-        pending.Phase = CallPhase.WaitingForPermit;
-        pending.RetryAt = at;
-        _state.BackingOff[pending.Id] = pending;
-        _timers.StartSingleTimer(new RetryTimerKey(pending.Id), new RetryDue(pending), at - now);
-        return true;
-    }
-
     /// <summary>
     /// Starts a try of a call (its first attempt, or a retry) that holds a slot and a permit, and, when the call is
     /// hedged, the timer of its next hedge.
@@ -243,7 +197,7 @@ internal sealed partial class CallDesk
         pending.Phase = CallPhase.Running;
         pending.Attempts++;
         var number = ++pending.LastNumber;
-        var attempt = new RunningAttempt(number, permit, round, isHedge) { Cancellation = HedgeCancellation(pending) };
+        var attempt = NewAttempt(pending, number, permit, round, isHedge);
         pending.InFlight.Add(attempt);
         _state.Running[pending.Id] = pending;
         var id = pending.Id;
@@ -268,7 +222,7 @@ internal sealed partial class CallDesk
         // Not running any more (answered at restart or stop): its outcome is dropped.
         if (!_state.Running.TryGetValue(ended.Id, out var pending) || pending.TakeAttempt(ended.Attempt) is not { } attempt) return;
         if (pending.InFlight.Count == 0) _state.Running.Remove(ended.Id);
-        attempt.Cancellation?.Dispose();
+        attempt.Ended();
         var outcome = ended.Outcome;
         if (!outcome.Started) pending.Attempts--;
         var side = new ActorSide(this, pending);
@@ -317,56 +271,6 @@ internal sealed partial class CallDesk
         else
             _replies.Degrade(pending, DegradationReason.Timeout, null,
                 $"The call to '{Name}' waited {pending.Timeout.TotalMilliseconds:0} ms (its timeout) for a slot; it never ran.");
-    }
-
-    // ---- retries --------------------------------------------------------------------------------------------------
-
-    /// <summary>
-    /// Schedules another attempt after a backoff with full jitter, if the breaker lets calls through, the deadline
-    /// leaves time for the delay, and the retry budget allows it. When only the budget says no, <paramref name="detail"/> says so.
-    /// </summary>
-    private bool TryScheduleRetry(PendingCall pending, ref string detail)
-    {
-        var retry = pending.Options.Retry; // the call's own snapshot: its caller waits for these retries
-        if (pending.Tries >= retry.MaxAttempts || !Breaker.IsCallPermitted) return false;
-        var now = _handle.Time.GetUtcNow();
-        var delay = Backoff.FullJitter(pending.Tries, retry.BaseDelay, retry.MaxDelay, _random());
-        if (pending.Deadline is { } deadline && now + delay >= deadline) return false;
-        if (!_state.Budget.TryWithdraw())
-        {
-            _state.RetriesDenied++;
-            detail += $" Not retried: the retry budget of '{Name}' is spent.";
-            pending.Trail.Add(new ChainStep("retry", DegradationReason.RetryBudgetExhausted, $"The retry budget of '{Name}' allows no more retries now."));
-            return false;
-        }
-        _state.Retries++;
-        pending.Phase = CallPhase.BackingOff;
-        pending.RetryAt = now + delay;
-        _state.BackingOff[pending.Id] = pending;
-        _timers.StartSingleTimer(new RetryTimerKey(pending.Id), new RetryDue(pending), delay);
-        OrchestratorTracing.RetryScheduled(pending.Span, pending.LastNumber + 1, delay);
-        return true;
-    }
-
-    public void OnRetryDue(RetryDue due)
-    {
-        var pending = due.Pending;
-        if (!_state.BackingOff.Remove(pending.Id)) return;
-        var waitedForPermits = pending.Phase == CallPhase.WaitingForPermit;
-        pending.Phase = CallPhase.New;
-        if (waitedForPermits && pending.Cancellation.IsCancellationRequested)
-            _replies.AnswerAll(pending, pending.Attempts > 0 ? CallOutcome.Failed : CallOutcome.Rejected, DegradationReason.Cancelled,
-                $"The caller cancelled the call to '{Name}' while it waited for a permit of the rate limit; no attempt was made for it.");
-        else
-            Process(pending, PipelineStage.Attempt);
-        if (pending.HoldsPermitPlace && pending.Phase != CallPhase.WaitingForPermit)
-        {
-            // It started, or waits in the queue for a slot, or was answered: its place among those waiting for permits
-            // is free, and a later wait (a retry's) is timed afresh.
-            _handle.RateLimit!.RemoveWaiter();
-            pending.HoldsPermitPlace = false;
-            pending.WaitingForPermitSince = null;
-        }
     }
 
     public static TimeSpan NotNegative(TimeSpan t) => t > TimeSpan.Zero ? t : TimeSpan.Zero;

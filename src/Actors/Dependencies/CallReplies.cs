@@ -72,6 +72,7 @@ internal sealed class CallReplies(DependencyHandle handle, DependencyState state
         var walk = FallbackChain.Walk(handle, new ChainRequest(pending.Call, reason, error, detail, pending.Attempts, Offload: true)
         {
             Before = pending.Trail,
+            ReplicaAsked = pending.ReplicaHedgeFailed,
             Span = pending.Span,
         });
         if (walk.IsCompletedSuccessfully) Send(pending, walk.Result);

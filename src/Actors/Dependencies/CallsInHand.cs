@@ -48,14 +48,18 @@ internal sealed class CallsInHand(DependencyHandle handle, DependencyState state
         foreach (var pending in All().ToList())
         {
             if (pending.Phase == CallPhase.Queued) state.Bulkhead.RemoveQueued(pending);
-            foreach (var attempt in pending.InFlight)
-            {
-                if (!attempt.OnReplica) state.Bulkhead.Release();
-                attempt.Cancellation?.Cancel();
-            }
+            var attempts = pending.InFlight.ToList();
             pending.InFlight.Clear();
+            foreach (var attempt in attempts)
+                if (!attempt.OnReplica) state.Bulkhead.Release();
             replies.Reply(pending, new CallReport(pending.Attempts == 0 ? CallOutcome.Rejected : CallOutcome.Failed, null, DegradationReason.ActorFailure, null,
                 null, $"The actor of '{Name}' stopped while the call was in its hands.", TimeSpan.Zero, 0));
+            foreach (var attempt in attempts)
+            {
+                // After the answer, and off this thread: the work's cancellation callbacks cannot hold up or break the stop.
+                attempt.Ended();
+                attempt.Cancel();
+            }
         }
         state.Running.Clear();
         state.BackingOff.Clear();

@@ -84,6 +84,9 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
     /// <summary>When the next hedge is due, while one is (for a restarted actor's timers).</summary>
     public DateTimeOffset? NextHedgeAt { get; set; }
 
+    /// <summary>A hedge on the replica did not answer (the trail says so): the fallback chain does not ask the replica again.</summary>
+    public bool ReplicaHedgeFailed { get; set; }
+
     /// <summary>For a hedged call that answered: the attempt whose answer was given, and who gave it.</summary>
     public (int Number, string By)? Winner { get; set; }
 

@@ -26,4 +26,27 @@ internal sealed class RunningAttempt(int number, BreakerPermit permit, long roun
 
     /// <summary>Cancels the attempt's work (a hedged call's attempts each have one; null otherwise: the caller's token is used).</summary>
     public CancellationTokenSource? Cancellation { get; init; }
+
+    /// <summary>The caller's cancellation passed on to <see cref="Cancellation"/> (a hedged call with a caller's token).</summary>
+    public CancellationTokenRegistration CallerLink { get; init; }
+
+    /// <summary>
+    /// The attempt ended: the caller's cancellation no longer reaches it. Unregistered without waiting for a callback
+    /// running on the caller's thread (disposing a linked source would wait, on the actor's thread). The source itself
+    /// has no timer and needs no disposal.
+    /// </summary>
+    public void Ended() => CallerLink.Unregister();
+
+    /// <summary>Cancels the attempt's work, its callbacks off the calling thread (the actor's); never throws.</summary>
+    public void Cancel()
+    {
+        try
+        {
+            _ = Cancellation?.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Not ours to dispose; nothing to cancel.
+        }
+    }
 }

@@ -15,6 +15,9 @@ internal sealed record ChainRequest(GuardedCall Call, DegradationReason Reason, 
     /// <summary>Steps that already gave no answer before the chain began (a retry the budget refused).</summary>
     public IReadOnlyList<ChainStep> Before { get; init; } = [];
 
+    /// <summary>The replica was asked already (a hedge that did not answer, in <see cref="Before"/>): the chain does not ask it again.</summary>
+    public bool ReplicaAsked { get; init; }
+
     /// <summary>The call's span: the walk's own span is its child (null while nobody traces).</summary>
     public Activity? Span { get; init; }
 }

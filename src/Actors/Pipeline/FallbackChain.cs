@@ -57,7 +57,7 @@ internal static class FallbackChain
         if (request.Reason == DegradationReason.DeadlineExceeded) return new(End(request, trail));
 
         if (FromCache(host, request, trail) is { } cached) return new(cached);
-        if (host.Options.Replica is { } replica)
+        if (host.Options.Replica is { } replica && !request.ReplicaAsked)
         {
             if (request.Call.HasReplicaWork) return new(FromReplicaAsync(host, request, trail, replica));
             trail.Add(new ChainStep($"replica:{replica}", DegradationReason.Unavailable, "The call carries no replica work."));

@@ -425,6 +425,57 @@ public sealed class HedgingTests(ITestOutputHelper output) : ActorTestBase(outpu
         Assert.Equal(new HedgeReport(1, 1, "quotes"), answered.Hedge);
     }
 
+    [Fact]
+    public void A_failure_stops_the_hedges_of_its_try_so_no_hedge_stands_in_for_a_retry_without_backoff()
+    {
+        var attempts = new Attempts();
+        var quotes = Dependency("quotes", o => Hedged(o, maxHedges: 2));
+        StartAndHedge(quotes, attempts);
+        attempts.Fail(1);
+        Settle(quotes);
+        Advance(Delay * 3);
+        Settle(quotes);
+        Assert.Equal(2, attempts.Started); // the second hedge never started
+        attempts.Answer(2, 2);
+        Assert.Equal(new HedgeReport(1, 2, "quotes"), ExpectResult<int>().Hedge);
+    }
+
+    [Fact]
+    public void A_stopped_actor_answers_a_hedged_call_gives_every_place_back_and_cancels_every_attempt()
+    {
+        var attempts = new Attempts();
+        var handle = Handle(o => Hedged(o));
+        var before = handle.Slots.InFlight;
+        handle.Actor.Tell(Call(attempts));
+        attempts.WaitForStarts(1);
+        Settle(handle.Actor);
+        Advance(Delay);
+        attempts.WaitForStarts(2);
+        Assert.Equal(before + 2, handle.Slots.InFlight);
+
+        Watch(handle.Actor);
+        Sys.Stop(handle.Actor);
+        var result = ExpectResult<int>();
+        Assert.Equal((CallOutcome.Failed, DegradationReason.ActorFailure), (result.Outcome, result.Reason));
+        ExpectTerminated(handle.Actor);
+        Assert.Equal(before, handle.Slots.InFlight);
+        AwaitCondition(() => attempts.Cancelled(1) && attempts.Cancelled(2), EventLimit, TimeSpan.FromMilliseconds(20));
+    }
+
+    [Fact]
+    public void A_caller_waits_as_long_as_the_hedges_may_take()
+    {
+        var handle = Handle(o =>
+        {
+            o.Timeout = TimeSpan.FromSeconds(2);
+            o.Hedging.MaxHedges = 5;
+            o.Hedging.Delay = TimeSpan.FromSeconds(1.9);
+        });
+        var call = new GuardedCall<int>("quotes", _ => Task.FromResult(1));
+        // Queue wait and one attempt (2 s each), five hedges 1.9 s apart, the last running its 2 s.
+        Assert.True(handle.LongestAnswerTime(call, Time, TimeSpan.Zero) >= TimeSpan.FromSeconds(2 + 2 + 5 * 1.9 + 2));
+    }
+
     // ---- the replica as target -----------------------------------------------------------------------------------------
 
     private DependencyHandle Handle(Action<DependencyOptions> configure)
@@ -441,12 +492,13 @@ public sealed class HedgingTests(ITestOutputHelper output) : ActorTestBase(outpu
         return ExpectMsg<DependencyDirectory>();
     }
 
-    private DependencyDirectory ProfileWithReplica(Action<DependencyOptions>? replica = null)
+    private DependencyDirectory ProfileWithReplica(Action<DependencyOptions>? replica = null, int retries = 1)
     {
         var options = new OrchestratorOptions { TimeProvider = Time };
         options.AddDependency("profile", o =>
         {
             Hedged(o);
+            o.Retry.MaxAttempts = retries;
             o.Replica = "profile-replica";
             o.Hedging.Target = HedgeTarget.Replica;
         });
@@ -501,5 +553,75 @@ public sealed class HedgingTests(ITestOutputHelper output) : ActorTestBase(outpu
         primary.Answer(2, 2);
         var answered = await call.WaitAsync(EventLimit);
         Assert.Equal(new HedgeReport(1, 2, "profile"), answered.Hedge);
+    }
+
+    [Fact]
+    public async Task The_callers_cancellation_while_only_the_replicas_hedge_runs_answers_cancelled_without_retry_or_fallback()
+    {
+        var primary = new Attempts();
+        var replica = new Attempts();
+        var fallbacks = 0;
+        var profile = ProfileWithReplica(retries: 3).Handles["profile"];
+        using var cancellation = new CancellationTokenSource();
+        var call = CallAndHedge(profile, new GuardedCall<int>("profile", primary.Run)
+        {
+            ReplicaWork = replica.Run,
+            Fallback = (_, _) => Task.FromResult(Interlocked.Increment(ref fallbacks)),
+        }, primary, replica, cancellation.Token);
+        primary.Fail(1); // the call now waits for the hedge
+        Settle(profile.Actor);
+
+        cancellation.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(EventLimit));
+        AwaitCondition(() => profile.Gate.Admitted == 0, EventLimit, TimeSpan.FromMilliseconds(20)); // answered by the actor too: out of the room
+        Assert.Equal(0L, StatusOf(profile.Actor).Retry!.Retries);
+        Assert.Equal((1, 0), (primary.Started, Volatile.Read(ref fallbacks)));
+    }
+
+    [Fact]
+    public async Task When_the_primary_and_the_replicas_hedge_both_fail_the_chain_does_not_ask_the_replica_again()
+    {
+        var primary = new Attempts();
+        var replica = new Attempts();
+        var profile = ProfileWithReplica().Handles["profile"];
+        var call = CallAndHedge(profile, new GuardedCall<int>("profile", primary.Run)
+        {
+            ReplicaWork = replica.Run,
+            Fallback = (_, _) => Task.FromResult(-1),
+        }, primary, replica);
+        replica.Fail(1);
+        Settle(profile.Actor);
+        primary.Fail(1);
+
+        var result = await call.WaitAsync(EventLimit);
+        Assert.Equal((CallOutcome.Fallback, FallbackSource.CallFallback, -1), (result.Outcome, result.Source, result.Value));
+        Assert.Equal(1, replica.Started);
+        var steps = result.Trail.Select(t => t.Step).ToList();
+        Assert.Contains("hedge:profile-replica", steps);
+        Assert.DoesNotContain("replica:profile-replica", steps);
+        Assert.Equal(new HedgeReport(1, null, null), result.Hedge);
+    }
+
+    [Fact]
+    public async Task No_hedge_goes_to_a_replica_whose_breaker_turns_calls_away()
+    {
+        var primary = new Attempts();
+        var replica = new Attempts();
+        var directory = ProfileWithReplica();
+        var profileReplica = directory.Handles["profile-replica"].Actor;
+        profileReplica.Tell(new IsolateBreaker("profile-replica"), TestActor);
+        ExpectMsg<BreakerCommandAccepted>();
+        var profile = directory.Handles["profile"];
+        var call = profile.CallAsync(new GuardedCall<int>("profile", primary.Run) { ReplicaWork = replica.Run }).AsTask();
+        primary.WaitForStarts(1);
+        Settle(profile.Actor);
+        Advance(Delay);
+        Settle(profile.Actor);
+
+        Assert.Equal(0, replica.Started);
+        var hedging = StatusOf(profile.Actor).Hedging!;
+        Assert.Equal((0L, true), (hedging.Started, hedging.Skipped >= 1));
+        primary.Answer(1, 1);
+        Assert.Null((await call.WaitAsync(EventLimit)).Hedge);
     }
 }
