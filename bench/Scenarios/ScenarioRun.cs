@@ -22,13 +22,7 @@ public static class ScenarioRun
         var dependencies = scenario.Dependencies.ToDictionary(d => d.Name, d => new SimulatedDependency(d.Name, d.Workers,
             t => d.DuringFault is { } fault && t >= faultStart && t < faultEnd ? fault : DependencyBehaviour.Healthy(d.Latency), clock));
         var settings = ProtectionSettings.For(duration);
-        await using IProtection protection = way switch
-        {
-            ProtectionKind.None => new NoProtection(),
-            ProtectionKind.Polly => new PollyProtection(scenario, settings),
-            ProtectionKind.OrchestratorCountingCallerErrors => await OrchestratorProtection.StartAsync(scenario, settings, countCallerErrors: true).ConfigureAwait(false),
-            _ => await OrchestratorProtection.StartAsync(scenario, settings).ConfigureAwait(false),
-        };
+        await using var protection = await StartAsync(scenario, way, settings).ConfigureAwait(false);
 
         var total = (long)(scenario.Rate * duration.TotalSeconds);
         var records = new CallRecord[total];
@@ -72,9 +66,9 @@ public static class ScenarioRun
         await Task.WhenAny(all, Task.Delay(scenario.Deadline)).ConfigureAwait(false);
         var cutAt = clock.Elapsed;
         for (var i = 0; i < total; i++)
-            if (!running[i].IsCompleted) records[i].Cut(cutAt - records[i].Start, requests[i].Attempts);
+            if (!running[i].IsCompleted) records[i].Cut(cutAt - records[i].Start, requests[i].Attempts, requests[i].Hedges);
         foreach (var (record, request, task) in flood)
-            if (!task.IsCompleted) record.Cut(cutAt - record.Start, request.Attempts);
+            if (!task.IsCompleted) record.Cut(cutAt - record.Start, request.Attempts, request.Hedges);
         sampling.Cancel();
         await sampler.ConfigureAwait(false);
         foreach (var dependency in dependencies.Values) dependency.Shutdown();
@@ -84,6 +78,23 @@ public static class ScenarioRun
             Levels = levels.Count == 0 ? null : levels,
         };
     }
+
+    /// <summary>Starts <paramref name="way"/> for <paramref name="scenario"/>, with <paramref name="settings"/>.</summary>
+    public static async Task<IProtection> StartAsync(Scenario scenario, ProtectionKind way, ProtectionSettings settings) => way switch
+    {
+        ProtectionKind.None => new NoProtection(),
+        ProtectionKind.Polly => new PollyProtection(scenario, settings),
+        ProtectionKind.PollyHedging => new PollyProtection(scenario, settings, HedgeDelayOf(scenario)),
+        ProtectionKind.OrchestratorCountingCallerErrors => await OrchestratorProtection.StartAsync(scenario, settings, countCallerErrors: true).ConfigureAwait(false),
+        ProtectionKind.OrchestratorHedging => await OrchestratorProtection.StartAsync(scenario, settings,
+            hedging: new OrchestratorProtection.Hedging(HedgeDelayOf(scenario))).ConfigureAwait(false),
+        ProtectionKind.OrchestratorHedgingP90 => await OrchestratorProtection.StartAsync(scenario, settings,
+            hedging: new OrchestratorProtection.Hedging(HedgeDelayOf(scenario), ProtectionSettings.HedgePercentile)).ConfigureAwait(false),
+        _ => await OrchestratorProtection.StartAsync(scenario, settings).ConfigureAwait(false),
+    };
+
+    private static TimeSpan HedgeDelayOf(Scenario scenario) =>
+        scenario.HedgeDelay ?? throw new ArgumentException($"Scenario '{scenario.Name}' has no hedge delay: it runs no hedging way.", nameof(scenario));
 
     /// <summary>Reads the way's stress level four times a second while the run lasts (nothing for a way without one).</summary>
     private static async Task SampleLevelsAsync(IProtection protection, Stopwatch clock, List<LevelPoint> levels, CancellationToken ct)
@@ -106,6 +117,6 @@ public static class ScenarioRun
     private static async Task Send(IProtection protection, CallRequest request, CallRecord record, Stopwatch clock)
     {
         var answer = await protection.CallAsync(request).ConfigureAwait(false);
-        record.Complete(answer, clock.Elapsed - record.Start, request.Attempts);
+        record.Complete(answer, clock.Elapsed - record.Start, request.Attempts, request.Hedges, request.AnsweredByHedge);
     }
 }

@@ -7,7 +7,8 @@ namespace Orchestrator.Bench.Scenarios;
 
 /// <summary>
 /// The runner's entry, usable as a library (the smoke test calls it): runs each scenario its ways, one after
-/// the other in this process, and writes <c>scenarios.json</c>, <c>scenarios.md</c> and the charts.
+/// the other in this process, and writes <c>scenarios.json</c>, <c>scenarios.md</c> (or, with <c>--merge</c>, puts its
+/// scenarios into those already there) and the charts.
 /// </summary>
 public static class ScenarioRunner
 {
@@ -22,6 +23,11 @@ public static class ScenarioRunner
         {
             await error.WriteLineAsync(problem).ConfigureAwait(false);
             await error.WriteLineAsync(RunnerArguments.Usage).ConfigureAwait(false);
+            return BadArguments;
+        }
+        if (arguments.Merge && ResultsMerge.Problem(arguments.OutputDirectory, arguments.Quick) is { } mismatch)
+        {
+            await error.WriteLineAsync(mismatch).ConfigureAwait(false);
             return BadArguments;
         }
         var results = await RunAsync(arguments.Scenarios, arguments.Duration, output, arguments.Quick).ConfigureAwait(false);
@@ -65,8 +71,15 @@ public static class ScenarioRunner
         Directory.CreateDirectory(arguments.OutputDirectory);
         var json = Path.Combine(arguments.OutputDirectory, "scenarios.json");
         var markdown = Path.Combine(arguments.OutputDirectory, "scenarios.md");
-        await File.WriteAllTextAsync(json, JsonReport.Render(results)).ConfigureAwait(false);
-        await File.WriteAllTextAsync(markdown, MarkdownReport.Render(results, arguments.Quick)).ConfigureAwait(false);
+        var jsonText = JsonReport.Render(results);
+        var markdownText = MarkdownReport.Render(results, arguments.Quick);
+        if (arguments.Merge && File.Exists(json) && File.Exists(markdown))
+        {
+            jsonText = ResultsMerge.Json(await File.ReadAllTextAsync(json).ConfigureAwait(false), results);
+            markdownText = ResultsMerge.Markdown(await File.ReadAllTextAsync(markdown).ConfigureAwait(false), markdownText);
+        }
+        await File.WriteAllTextAsync(json, jsonText).ConfigureAwait(false);
+        await File.WriteAllTextAsync(markdown, markdownText).ConfigureAwait(false);
         var files = new List<string> { json, markdown };
         if (arguments.Plots)
             foreach (var result in results) files.AddRange(TimelinePlot.Write(result, arguments.OutputDirectory));

@@ -48,11 +48,25 @@ public sealed record Scenario(
     /// <summary>How long each way runs, when the scenario needs longer than the runner's default (the quick run ignores it).</summary>
     public TimeSpan? Duration { get; init; }
 
-    /// <summary>The ways the scenario runs: the three, and for a flood the orchestrator that counts caller errors too.</summary>
-    public IReadOnlyList<Ways.ProtectionKind> Ways => Flood is null
-        ? [Scenarios.Ways.ProtectionKind.None, Scenarios.Ways.ProtectionKind.Polly, Scenarios.Ways.ProtectionKind.Orchestrator]
-        : [Scenarios.Ways.ProtectionKind.None, Scenarios.Ways.ProtectionKind.Polly, Scenarios.Ways.ProtectionKind.OrchestratorCountingCallerErrors,
-            Scenarios.Ways.ProtectionKind.Orchestrator];
+    /// <summary>
+    /// For a scenario about slow calls: the fixed wait before a hedge, the same for Polly's hedging and the
+    /// orchestrator's; the scenario then also runs the hedging ways. Null (the default): no hedging ways.
+    /// </summary>
+    public TimeSpan? HedgeDelay { get; init; }
+
+    /// <summary>
+    /// The ways the scenario runs: the three; for a flood also the orchestrator that counts caller errors; for a
+    /// scenario with a <see cref="HedgeDelay"/> also Polly and the orchestrator with hedging (fixed delay, and the
+    /// orchestrator with a percentile delay), each beside its way without.
+    /// </summary>
+    public IReadOnlyList<Ways.ProtectionKind> Ways => (Flood, HedgeDelay) switch
+    {
+        (not null, _) => [Scenarios.Ways.ProtectionKind.None, Scenarios.Ways.ProtectionKind.Polly, Scenarios.Ways.ProtectionKind.OrchestratorCountingCallerErrors,
+            Scenarios.Ways.ProtectionKind.Orchestrator],
+        (_, not null) => [Scenarios.Ways.ProtectionKind.None, Scenarios.Ways.ProtectionKind.Polly, Scenarios.Ways.ProtectionKind.PollyHedging,
+            Scenarios.Ways.ProtectionKind.Orchestrator, Scenarios.Ways.ProtectionKind.OrchestratorHedging, Scenarios.Ways.ProtectionKind.OrchestratorHedgingP90],
+        _ => [Scenarios.Ways.ProtectionKind.None, Scenarios.Ways.ProtectionKind.Polly, Scenarios.Ways.ProtectionKind.Orchestrator],
+    };
 }
 
 /// <summary>

@@ -27,6 +27,16 @@ public static class ScenarioCatalog
             "Two dependencies at 80% of their capacity; 'inventory' refuses every call (fails in 5 ms) from 20% to 45% of the run, then heals: how soon is it used again?",
             [new("catalog", Workers, Latency), new("inventory", Workers, Latency, DependencyBehaviour.Outage(TimeSpan.FromMilliseconds(5)))],
             LoadFactor: 0.8, Deadline, FaultStarts: 0.20, FaultEnds: 0.45),
+        // The spike's window is longer than the other faults' (20% to 80%), so that its slow calls are 3% of all the
+        // calls, well above the 1% a p99 looks at in every tier. The load is lower (30%): a slow call holds its worker
+        // 250 ms, so 'search' needs about 6.5 of its 10 workers during the spike instead of 3, and has room for hedges.
+        new("tail-latency",
+            "Two dependencies at 30% of their capacity; from 20% to 80% of the run one call in ten to 'search' (drawn per call) takes 250 ms instead of 20 ms, holding its worker (a slow instance, a GC pause): p99 with and without hedging.",
+            [new("catalog", Workers, Latency), new("search", Workers, Latency, DependencyBehaviour.SlowTail(Latency, 0.1, TimeSpan.FromMilliseconds(250)))],
+            LoadFactor: 0.3, Deadline, FaultStarts: 0.20, FaultEnds: 0.80)
+        {
+            HedgeDelay = TimeSpan.FromMilliseconds(50),
+        },
         Flood("bad-input-flood-25", 25),
         Flood("bad-input-flood-200", 200),
     ];

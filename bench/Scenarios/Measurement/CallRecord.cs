@@ -18,8 +18,14 @@ public sealed class CallRecord(TimeSpan start, string dependency, Tier tier)
 
     public Answer Answer { get; private set; } = Answer.Failed;
 
-    /// <summary>Calls that reached the dependency for it (retries included).</summary>
+    /// <summary>Calls that reached the dependency for it (retries and hedges included).</summary>
     public int Attempts { get; private set; }
+
+    /// <summary>Hedges a hedging way started for it.</summary>
+    public int Hedges { get; private set; }
+
+    /// <summary>Whether a hedge gave its answer.</summary>
+    public bool AnsweredByHedge { get; private set; }
 
     /// <summary>Whether it was answered before the run was cut.</summary>
     public bool Answered { get; private set; }
@@ -28,7 +34,7 @@ public sealed class CallRecord(TimeSpan start, string dependency, Tier tier)
     public bool IsGood(TimeSpan deadline) => Answer == Answer.Succeeded && Latency <= deadline;
 
     /// <summary>Records the answer; ignored once the request was cut.</summary>
-    public void Complete(Answer answer, TimeSpan latency, int attempts)
+    public void Complete(Answer answer, TimeSpan latency, int attempts, int hedges = 0, bool answeredByHedge = false)
     {
         lock (_gate)
         {
@@ -37,12 +43,14 @@ public sealed class CallRecord(TimeSpan start, string dependency, Tier tier)
             Answer = answer;
             Latency = latency;
             Attempts = attempts;
+            Hedges = hedges;
+            AnsweredByHedge = answeredByHedge;
             Answered = true;
         }
     }
 
     /// <summary>Marks a request still waiting when the run was cut: no answer (failed) after <paramref name="waited"/>.</summary>
-    public void Cut(TimeSpan waited, int attempts)
+    public void Cut(TimeSpan waited, int attempts, int hedges = 0)
     {
         lock (_gate)
         {
@@ -51,6 +59,7 @@ public sealed class CallRecord(TimeSpan start, string dependency, Tier tier)
             Answer = Answer.Failed;
             Latency = waited;
             Attempts = attempts;
+            Hedges = hedges;
         }
     }
 }

@@ -1,6 +1,6 @@
 namespace Orchestrator.Bench.Scenarios.Measurement;
 
-/// <summary>One scenario, run the three ways.</summary>
+/// <summary>One scenario, run each of its ways.</summary>
 public sealed record ScenarioResult(
     string Scenario,
     string Description,

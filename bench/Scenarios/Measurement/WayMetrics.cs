@@ -41,6 +41,7 @@ public static class WayMetrics
             FaultyCalls = faulty is null ? null : FaultyCalls(faulty.Name, records.Where(r => r.Dependency == faulty.Name && r.Start >= faultStart && r.Start < faultEnd).ToList()),
             RecoverySeconds = faulty is null ? null : Recovery(records.Where(r => r.Dependency == faulty.Name).ToList(), faultEnd, duration, deadline),
             Timeline = Timeline(records, duration, deadline),
+            Hedging = way.Hedges() ? Hedging(records) : null,
         };
     }
 
@@ -51,6 +52,13 @@ public static class WayMetrics
         return new FloodResult(flood.Count, Share(flood.Count(r => r.Answer == Answer.Refused), flood.Count),
             Share(flood.Count(r => r.Answer == Answer.Degraded), flood.Count), Share(flood.Count(r => r.Answer == Answer.Failed), flood.Count),
             Percentiles.Of(sorted, 99));
+    }
+
+    private static HedgingResult Hedging(IReadOnlyList<CallRecord> records)
+    {
+        var byHedge = records.Where(r => r.AnsweredByHedge).Select(r => r.Latency.TotalMilliseconds).Order().ToList();
+        return new HedgingResult(records.Sum(r => (long)r.Hedges), Share(records.Count(r => r.Hedges > 0), records.Count), byHedge.Count,
+            Percentiles.Of(byHedge, 50));
     }
 
     private static double Share(double part, double whole) => whole <= 0 ? 0 : Math.Round(part / whole, 4);
@@ -67,7 +75,14 @@ public static class WayMetrics
         var calls = duringFault.Sum(r => (long)r.Attempts);
         var first = duringFault.Count(r => r.Attempts > 0);
         var retries = calls - first;
-        return new FaultyDependencyCalls(dependency, duringFault.Count, calls, first, retries, Share(retries, first));
+        var sorted = duringFault.Select(r => r.Latency.TotalMilliseconds).Order().ToList();
+        return new FaultyDependencyCalls(dependency, duringFault.Count, calls, first, retries, Share(retries, first))
+        {
+            Hedges = duringFault.Sum(r => (long)r.Hedges),
+            P50Ms = Percentiles.Of(sorted, 50),
+            P95Ms = Percentiles.Of(sorted, 95),
+            P99Ms = Percentiles.Of(sorted, 99),
+        };
     }
 
     /// <summary>

@@ -45,6 +45,9 @@ public sealed record WayResult
     /// <summary>For a flood scenario: how the requests with bad input were answered (they are not in the figures above).</summary>
     public FloodResult? Flood { get; init; }
 
+    /// <summary>For a way that hedges: the hedges it started over the run and how many answered; null for a way that does not.</summary>
+    public HedgingResult? Hedging { get; init; }
+
     /// <summary>The way's stress level over the run (the orchestrator's), sampled four times a second; null for a way without one.</summary>
     public IReadOnlyList<LevelPoint>? Levels { get; init; }
 }
@@ -63,9 +66,35 @@ public sealed record TierLatency(string Tier, long Requests, double? P50Ms, doub
 
 /// <summary>
 /// The calls that reached the faulty dependency for requests sent during the fault: all of them, the first
-/// attempts, and the retries as a share of the first attempts.
+/// attempts, and the retries as a share of the first attempts. For a way that hedges, the retries include the hedges
+/// that reached the dependency; <see cref="Hedges"/> says how many hedges the way started.
 /// </summary>
-public sealed record FaultyDependencyCalls(string Dependency, long Requests, long Calls, long FirstAttempts, long Retries, double RetryOverhead);
+public sealed record FaultyDependencyCalls(string Dependency, long Requests, long Calls, long FirstAttempts, long Retries, double RetryOverhead)
+{
+    /// <summary>
+    /// Hedges the way started for these requests (0 for a way that does not hedge). Not all of them reached the
+    /// dependency: one can be turned away (Polly's limiter or breaker), or cancelled before its work ran (the call was
+    /// answered first).
+    /// </summary>
+    public long Hedges { get; init; }
+
+    /// <summary>The median latency of these requests, in milliseconds (null in results written before it was measured).</summary>
+    public double? P50Ms { get; init; }
+
+    /// <summary>The 95th percentile latency of these requests, in milliseconds (null in results written before it was measured).</summary>
+    public double? P95Ms { get; init; }
+
+    /// <summary>The 99th percentile latency of these requests, in milliseconds (null in results written before it was measured).</summary>
+    public double? P99Ms { get; init; }
+}
+
+/// <summary>
+/// The hedges of a hedging way over the run: how many it started (for Polly: hedged actions it created; for the
+/// orchestrator: hedges that took their place, permit and budget), the share of the requests that had one, and the
+/// requests a hedge answered (for the orchestrator: a later attempt than the first answered a hedged call), and
+/// their median latency (the hedge's wait plus the hedge's own call), in milliseconds.
+/// </summary>
+public sealed record HedgingResult(long Hedges, double HedgedShare, long AnsweredByHedge, double? AnsweredByHedgeP50Ms);
 
 /// <summary>One slice of the run: goodput per second, the 99th percentile latency and the degraded share of the requests sent in it.</summary>
 public sealed record TimelinePoint(double Seconds, double GoodputPerSecond, double? P99Ms, double DegradedShare);

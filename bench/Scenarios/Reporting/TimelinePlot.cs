@@ -13,6 +13,9 @@ public static class TimelinePlot
         [ProtectionKind.Polly] = Colors.DarkOrange,
         [ProtectionKind.Orchestrator] = Colors.SteelBlue,
         [ProtectionKind.OrchestratorCountingCallerErrors] = Colors.Crimson,
+        [ProtectionKind.PollyHedging] = Colors.SaddleBrown,
+        [ProtectionKind.OrchestratorHedging] = Colors.ForestGreen,
+        [ProtectionKind.OrchestratorHedgingP90] = Colors.MediumPurple,
     };
 
     /// <summary>
@@ -23,8 +26,8 @@ public static class TimelinePlot
     {
         var goodput = Path.Combine(directory, $"{result.Scenario}-goodput.png");
         var latency = Path.Combine(directory, $"{result.Scenario}-p99.png");
-        Render(result, goodput, "goodput (calls/s)", p => p.GoodputPerSecond);
-        Render(result, latency, "p99 latency (ms)", p => p.P99Ms ?? double.NaN);
+        Render(result, goodput, "goodput (calls/s)", p => p.GoodputPerSecond, fromZero: true);
+        Render(result, latency, "p99 latency (ms)", p => p.P99Ms ?? double.NaN, fromZero: false);
         if (result.Flood is null) return [goodput, latency];
         var level = Path.Combine(directory, $"{result.Scenario}-level.png");
         RenderLevels(result, level);
@@ -62,7 +65,8 @@ public static class TimelinePlot
         fault.LegendText = label;
     }
 
-    private static void Render(ScenarioResult result, string path, string yLabel, Func<TimelinePoint, double> value)
+    /// <summary>One chart; <paramref name="fromZero"/>: its axis starts at 0 (so that a steady line does not look like a swing).</summary>
+    private static void Render(ScenarioResult result, string path, string yLabel, Func<TimelinePoint, double> value, bool fromZero)
     {
         var plot = new Plot();
         Shade(plot, result, result.Flood is null ? "fault" : "flood of bad input");
@@ -73,11 +77,20 @@ public static class TimelinePlot
             line.Color = WayColors[way.Way];
             line.LineWidth = 2;
             line.MarkerSize = 3;
+            // A hedging way is drawn dashed, beside its way without hedging.
+            if (way.Way.Hedges()) line.LinePattern = LinePattern.Dashed;
         }
         plot.Title($"{result.Scenario}: {result.RatePerSecond:0} calls/s sent, capacity {result.CapacityPerSecond:0}/s, deadline {result.DeadlineMs:0} ms");
         plot.Axes.Bottom.Label.Text = "time (s), by the requests' start";
         plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, 900, 420);
+        if (fromZero)
+        {
+            plot.Axes.AutoScale();
+            plot.Axes.SetLimitsY(0, plot.Axes.GetLimits().Top * 1.08);
+        }
+        // Many ways: the legend goes beside the chart, where it hides none of the lines.
+        if (result.Ways.Count > 4) plot.ShowLegend(Edge.Right);
+        else plot.ShowLegend(Alignment.UpperRight);
+        plot.SavePng(path, result.Ways.Count > 4 ? 1100 : 900, 420);
     }
 }

@@ -6,7 +6,9 @@ namespace Orchestrator.Bench.Scenarios.Simulation;
 /// An in-process stand-in for a remote dependency: a server with <see cref="Workers"/> workers and an unbounded
 /// queue in front of them, whose behaviour (latency, outage) follows a script over the run's time. Like a real
 /// server it does not see its callers give up: a call that a caller abandons keeps its place and its worker;
-/// only the caller stops waiting. <see cref="Shutdown"/> ends whatever is still queued when a run is over.
+/// only the caller stops waiting. <see cref="Shutdown"/> ends whatever is still queued when a run is over. Which
+/// calls of a slow tail (<see cref="DependencyBehaviour.SlowShare"/>) are slow is drawn from a random sequence seeded
+/// by the dependency's name, so every way of a scenario meets the same sequence of draws.
 /// </summary>
 public sealed class SimulatedDependency
 {
@@ -14,6 +16,8 @@ public sealed class SimulatedDependency
     private readonly Stopwatch _clock;
     private readonly SemaphoreSlim _workers;
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly Random _draws;
+    private readonly Lock _drawing = new();
     private long _calls;
 
     public SimulatedDependency(string name, int workers, Func<TimeSpan, DependencyBehaviour> script, Stopwatch clock)
@@ -23,7 +27,11 @@ public sealed class SimulatedDependency
         _workers = new SemaphoreSlim(workers);
         _script = script;
         _clock = clock;
+        _draws = new Random(StableSeed(name));
     }
+
+    /// <summary>A seed from the name that is the same in every process (string hashes are not).</summary>
+    private static int StableSeed(string name) => name.Aggregate(17, (seed, c) => unchecked(seed * 31 + c));
 
     public string Name { get; }
 
@@ -68,16 +76,23 @@ public sealed class SimulatedDependency
             await Task.Delay(behaviour.FailAfter, _shutdown.Token).ConfigureAwait(false);
             throw new HttpRequestException($"{Name} is unavailable");
         }
+        var latency = behaviour.SlowShare > 0 && Draw() < behaviour.SlowShare ? behaviour.SlowLatency : behaviour.Latency;
         await _workers.WaitAsync(_shutdown.Token).ConfigureAwait(false);
         try
         {
-            await Task.Delay(behaviour.Latency, _shutdown.Token).ConfigureAwait(false);
+            // A slow call holds its worker all the time, as a healthy one does (and whether its caller still waits or not).
+            await Task.Delay(latency, _shutdown.Token).ConfigureAwait(false);
             return Name;
         }
         finally
         {
             _workers.Release();
         }
+    }
+
+    private double Draw()
+    {
+        lock (_drawing) return _draws.NextDouble();
     }
 
     /// <summary>Ends every call still queued or served (after a run).</summary>

@@ -13,7 +13,8 @@ namespace Orchestrator.Bench.Scenarios.Ways;
 /// Polly gets (timeout per attempt, bulkhead, breaker, 3 attempts with backoff) plus a retry budget of 10%; the
 /// node's load shedder on, its limit the sum of the bulkheads (slots and queues), with the default shares per
 /// tier; the default stress levels. Each call carries its tier and its caller's deadline, and (unless CRITICAL)
-/// a fallback. Calls go through the typed client.
+/// a fallback. Calls go through the typed client. A hedging way adds one hedge per call on the dependency
+/// (<see cref="Hedging"/>) and a budget of 20% to pay for them.
 /// </summary>
 public sealed class OrchestratorProtection : IProtection
 {
@@ -29,11 +30,16 @@ public sealed class OrchestratorProtection : IProtection
         _coordinator = coordinator;
     }
 
+    /// <summary>How a hedging way hedges: after a fixed <paramref name="Delay"/>, or after the <paramref name="Percentile"/> of the answers once known.</summary>
+    public sealed record Hedging(TimeSpan Delay, double? Percentile = null);
+
     /// <summary>
     /// The options of the orchestrator for <paramref name="scenario"/>; with <paramref name="countCallerErrors"/>,
-    /// every exception counts against its dependency, a caller's 404 too (as a naive breaker counts them).
+    /// every exception counts against its dependency, a caller's 404 too (as a naive breaker counts them); with
+    /// <paramref name="hedging"/>, one hedge per call and a retry budget of <see cref="ProtectionSettings.HedgingBudgetRatio"/>
+    /// instead of <see cref="ProtectionSettings.BudgetRatio"/> (hedges are paid from it).
     /// </summary>
-    public static OrchestratorOptions Options(Scenario scenario, ProtectionSettings settings, bool countCallerErrors = false)
+    public static OrchestratorOptions Options(Scenario scenario, ProtectionSettings settings, bool countCallerErrors = false, Hedging? hedging = null)
     {
         var options = new OrchestratorOptions();
         foreach (var dependency in scenario.Dependencies)
@@ -51,9 +57,15 @@ public sealed class OrchestratorProtection : IProtection
                 d.Retry.MaxAttempts = ProtectionSettings.MaxAttempts;
                 d.Retry.BaseDelay = ProtectionSettings.BackoffBase;
                 d.Retry.MaxDelay = ProtectionSettings.BackoffMax;
-                d.Retry.BudgetRatio = 0.1;
+                d.Retry.BudgetRatio = hedging is null ? ProtectionSettings.BudgetRatio : ProtectionSettings.HedgingBudgetRatio;
                 d.Retry.BudgetWindow = settings.SamplingWindow;
                 if (countCallerErrors) d.Breaker.ShouldHandle = _ => true;
+                if (hedging is not null)
+                {
+                    d.Hedging.MaxHedges = 1;
+                    d.Hedging.Delay = hedging.Delay;
+                    d.Hedging.Percentile = hedging.Percentile;
+                }
             });
         }
         options.Admission.Enabled = true;
@@ -61,9 +73,9 @@ public sealed class OrchestratorProtection : IProtection
         return options.Validate();
     }
 
-    public static async Task<OrchestratorProtection> StartAsync(Scenario scenario, ProtectionSettings settings, bool countCallerErrors = false)
+    public static async Task<OrchestratorProtection> StartAsync(Scenario scenario, ProtectionSettings settings, bool countCallerErrors = false, Hedging? hedging = null)
     {
-        var options = Options(scenario, settings, countCallerErrors);
+        var options = Options(scenario, settings, countCallerErrors, hedging);
         var system = ActorSystem.Create("scenario", Quiet);
         var guardian = system.ActorOf(OrchestratorGuardian.Props(options), OrchestratorGuardian.Name);
         var children = await guardian.Ask<OrchestratorChildren>(GetOrchestratorChildren.Instance, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
@@ -82,6 +94,9 @@ public sealed class OrchestratorProtection : IProtection
             Fallback = request.HasFallback ? static (_, _) => Task.FromResult("fallback") : null,
         };
         var result = await _client.CallAsync(call).ConfigureAwait(false);
+        // The winning attempt is numbered in the order the attempts started: a later one than the first answered
+        // (a hedge, unless a retry came between: then the hedges did not answer, the retry did).
+        if (result.Hedge is { Hedges: > 0 } hedge) request.RecordHedges(hedge.Hedges, hedge.WinningAttempt > 1);
         return result.Outcome switch
         {
             CallOutcome.Succeeded => Answer.Succeeded,

@@ -17,6 +17,18 @@ public sealed record ProtectionSettings(TimeSpan AttemptTimeout, TimeSpan BreakF
     public static readonly TimeSpan BackoffBase = TimeSpan.FromMilliseconds(20);
     public static readonly TimeSpan BackoffMax = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The orchestrator's retry budget: retries may add 10% to the first attempts.</summary>
+    public const double BudgetRatio = 0.1;
+
+    /// <summary>
+    /// The orchestrator's retry budget when it hedges: hedges are paid from it, so it leaves room for hedges of 10
+    /// to 20% of the calls (with the retries).
+    /// </summary>
+    public const double HedgingBudgetRatio = 0.2;
+
+    /// <summary>The percentile of the dependency's answers the percentile-hedging way waits before a hedge.</summary>
+    public const double HedgePercentile = 90;
+
     /// <summary>The shortest break and window Polly accepts.</summary>
     private static readonly TimeSpan PollyMinimum = TimeSpan.FromMilliseconds(500);
 
