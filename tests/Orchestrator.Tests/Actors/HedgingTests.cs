@@ -286,8 +286,8 @@ public sealed class HedgingTests(ITestOutputHelper output) : ActorTestBase(outpu
         StartAndHedge(quotes, attempts);
 
         attempts.Fail(1);
-        Settle(quotes);
-        ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+        AwaitCondition(() => StatusOf(quotes).Breaker.WindowFailures == 1, EventLimit, TimeSpan.FromMilliseconds(20));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(50)); // the call waits for its hedge
         Assert.Equal(2, attempts.Started); // a failure starts no hedge of its own
         attempts.Answer(2, 5);
         var result = ExpectResult<int>();
@@ -432,7 +432,8 @@ public sealed class HedgingTests(ITestOutputHelper output) : ActorTestBase(outpu
         var quotes = Dependency("quotes", o => Hedged(o, maxHedges: 2));
         StartAndHedge(quotes, attempts);
         attempts.Fail(1);
-        Settle(quotes);
+        // The failure's end reaches the actor from the work's thread: wait until its breaker has it, then move the clock.
+        AwaitCondition(() => StatusOf(quotes).Breaker.WindowFailures == 1, EventLimit, TimeSpan.FromMilliseconds(20));
         Advance(Delay * 3);
         Settle(quotes);
         Assert.Equal(2, attempts.Started); // the second hedge never started
