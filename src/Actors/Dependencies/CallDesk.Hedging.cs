@@ -87,14 +87,14 @@ internal sealed partial class CallDesk
         var hedging = pending.Options.Hedging;
         if (pending.Hedges >= hedging.MaxHedges || pending.Phase == CallPhase.Answered || pending.Cancellation.IsCancellationRequested) return false;
         if (pending.Deadline is { } deadline && deadline <= _handle.Time.GetUtcNow()) return false;
-        if (!_state.Budget.HasRoom()) return Skipped(pending, "the retry budget is spent");
+        if (!_state.Budget.HasRoom()) return Skipped("the retry budget is spent");
 
         if (hedging.Target == HedgeTarget.Replica && pending.Call.HasReplicaWork && pending.Options.Replica is { } replica
             && _handle.Directory?.Handles.TryGetValue(replica, out var replicaHandle) == true)
         {
             // The replica's own breaker turns calls away: a hedge there would only walk the replica's chain.
             if (replicaHandle.Breaker.Check(replicaHandle.Time) == BreakerCheck.Rejects || replicaHandle.Gate.IsClosed)
-                return Skipped(pending, $"the breaker of the replica '{replica}' lets no calls through");
+                return Skipped($"the breaker of the replica '{replica}' lets no calls through");
             _state.Budget.TryWithdraw();
             StartReplicaHedge(pending, replica, replicaHandle);
             return true;
@@ -102,30 +102,36 @@ internal sealed partial class CallDesk
 
         // On the dependency: calls waiting for the rate limit's permits go first (and those in the queue: a place is
         // taken only while none waits); then the breaker's permit, a place, a permit.
-        if (_handle.RateLimit is { Waiting: > 0 }) return Skipped(pending, "calls wait for the rate limit's permits");
+        if (_handle.RateLimit is { Waiting: > 0 }) return Skipped("calls wait for the rate limit's permits");
         var permit = Breaker.TryAcquire(out var round);
-        if (permit == BreakerPermit.Rejected) return Skipped(pending, "the breaker lets no more calls through");
+        if (permit == BreakerPermit.Rejected) return Skipped("the breaker lets no more calls through");
         if (!_handle.Slots.TryTakeAhead())
         {
             if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
-            return Skipped(pending, "the bulkhead has no free place");
+            return Skipped("the bulkhead has no free place");
         }
         if (!TakeRatePermit())
         {
             Bulkhead.Release();
             if (permit == BreakerPermit.Probe) Breaker.ReleaseProbe(round);
-            return Skipped(pending, "the rate limit has no permit");
+            return Skipped("the rate limit has no permit");
         }
         _state.Budget.TryWithdraw(); // it had room above, on this thread: taken now that the hedge has everything else
-        pending.Hedges++;
-        _state.HedgesStarted++;
-        OrchestratorMetrics.Hedged(Name, "started");
-        OrchestratorTracing.HedgeStarted(pending.Span, pending.LastNumber + 1, Name);
+        CountHedge(pending, Name);
         StartAttempt(pending, permit, round, isHedge: true);
         return true;
     }
 
-    private bool Skipped(PendingCall pending, string why)
+    /// <summary>A hedge starts on <paramref name="target"/>: counted for the call, in the status and the metric, and on the call's span.</summary>
+    private void CountHedge(PendingCall pending, string target)
+    {
+        pending.Hedges++;
+        _state.HedgesStarted++;
+        OrchestratorMetrics.Hedged(Name, "started");
+        OrchestratorTracing.HedgeStarted(pending.Span, pending.LastNumber + 1, target);
+    }
+
+    private bool Skipped(string why)
     {
         _state.HedgesSkipped++;
         OrchestratorMetrics.Hedged(Name, "skipped");
@@ -139,12 +145,9 @@ internal sealed partial class CallDesk
     /// </summary>
     private void StartReplicaHedge(PendingCall pending, string replica, DependencyHandle replicaHandle)
     {
-        pending.Hedges++;
+        CountHedge(pending, replica);
         pending.Attempts++;
-        _state.HedgesStarted++;
-        OrchestratorMetrics.Hedged(Name, "started");
         var number = ++pending.LastNumber;
-        OrchestratorTracing.HedgeStarted(pending.Span, number, replica);
         var attempt = NewAttempt(pending, number, BreakerPermit.Allowed, 0, isHedge: true, onReplica: true);
         pending.InFlight.Add(attempt);
         pending.Phase = CallPhase.Running;
@@ -162,9 +165,7 @@ internal sealed partial class CallDesk
     /// <summary>A hedge on the replica ended: its answer wins if the call is still open; a failure waits for the other attempts.</summary>
     public void OnHedgeAnswered(HedgeAnswered answered)
     {
-        if (!_state.Running.TryGetValue(answered.Id, out var pending) || pending.TakeAttempt(answered.Attempt) is not { } attempt) return;
-        if (pending.InFlight.Count == 0) _state.Running.Remove(answered.Id);
-        attempt.Ended();
+        if (!TryEndAttempt(answered.Id, answered.Attempt, out var pending, out var attempt)) return;
         if (pending.Phase == CallPhase.Answered) return;
         var replica = answered.Result?.Dependency ?? pending.Options.Replica ?? "replica";
         if (answered.Result is { Outcome: CallOutcome.Succeeded } result)

@@ -219,10 +219,7 @@ internal sealed partial class CallDesk
 
     public void OnAttemptEnded(AttemptEnded ended)
     {
-        // Not running any more (answered at restart or stop): its outcome is dropped.
-        if (!_state.Running.TryGetValue(ended.Id, out var pending) || pending.TakeAttempt(ended.Attempt) is not { } attempt) return;
-        if (pending.InFlight.Count == 0) _state.Running.Remove(ended.Id);
-        attempt.Ended();
+        if (!TryEndAttempt(ended.Id, ended.Attempt, out var pending, out var attempt)) return;
         var outcome = ended.Outcome;
         if (!outcome.Started) pending.Attempts--;
         var side = new ActorSide(this, pending);
@@ -251,6 +248,21 @@ internal sealed partial class CallDesk
                 break;
         }
         Drain();
+    }
+
+    /// <summary>
+    /// Takes attempt <paramref name="number"/> of call <paramref name="id"/> out of those running (the call leaves the
+    /// running calls with its last attempt); false when it is not running any more (answered at a restart or a stop:
+    /// its outcome is dropped).
+    /// </summary>
+    private bool TryEndAttempt(long id, int number, out PendingCall pending, out RunningAttempt attempt)
+    {
+        attempt = null!;
+        if (!_state.Running.TryGetValue(id, out pending!) || pending.TakeAttempt(number) is not { } taken) return false;
+        if (pending.InFlight.Count == 0) _state.Running.Remove(id);
+        taken.Ended();
+        attempt = taken;
+        return true;
     }
 
     /// <summary>No attempt of the call answered: retried after a backoff if <paramref name="failure"/> allows, else the fallback chain.</summary>

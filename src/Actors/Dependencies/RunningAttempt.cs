@@ -37,16 +37,9 @@ internal sealed class RunningAttempt(int number, BreakerPermit permit, long roun
     /// </summary>
     public void Ended() => CallerLink.Unregister();
 
-    /// <summary>Cancels the attempt's work, its callbacks off the calling thread (the actor's); never throws.</summary>
-    public void Cancel()
-    {
-        try
-        {
-            _ = Cancellation?.CancelAsync();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Not ours to dispose; nothing to cancel.
-        }
-    }
+    /// <summary>
+    /// Cancels the attempt's work, its callbacks off the calling thread (the actor's): a callback that throws ends the
+    /// returned task faulted, and never throws here (the source is never disposed).
+    /// </summary>
+    public void Cancel() => _ = Cancellation?.CancelAsync();
 }

@@ -63,6 +63,16 @@ public sealed class HedgingTests(ITestOutputHelper output) : ActorTestBase(outpu
 
     private GuardedCall<int> Call(Attempts attempts, string dependency = "quotes") => new(dependency, attempts.Run) { ReplyTo = TestActor };
 
+    /// <summary>Starts the call and moves the clock past the hedge delay, once the first attempt's timer is set; then lets the actor handle the hedge's timer.</summary>
+    private void StartAndWaitOutTheDelay(IActorRef dependency, Attempts attempts)
+    {
+        dependency.Tell(Call(attempts));
+        attempts.WaitForStarts(1);
+        Settle(dependency);
+        Advance(Delay);
+        Settle(dependency);
+    }
+
     /// <summary>Starts the call and moves the clock past the hedge delay, once the first attempt's timer is set.</summary>
     private void StartAndHedge(IActorRef dependency, Attempts attempts, int hedges = 1)
     {
@@ -168,11 +178,7 @@ public sealed class HedgingTests(ITestOutputHelper output) : ActorTestBase(outpu
             Hedged(o);
             o.Bulkhead.MaxConcurrency = 1;
         });
-        quotes.Tell(Call(attempts));
-        attempts.WaitForStarts(1);
-        Settle(quotes);
-        Advance(Delay);
-        Settle(quotes);
+        StartAndWaitOutTheDelay(quotes, attempts);
 
         Assert.Equal(1, attempts.Started);
         Assert.True(StatusOf(quotes).Hedging!.Skipped >= 1);
@@ -224,11 +230,7 @@ public sealed class HedgingTests(ITestOutputHelper output) : ActorTestBase(outpu
         ExpectResult<int>();
 
         var second = new Attempts();
-        quotes.Tell(Call(second));
-        second.WaitForStarts(1);
-        Settle(quotes);
-        Advance(Delay);
-        Settle(quotes);
+        StartAndWaitOutTheDelay(quotes, second);
         Assert.Equal(1, second.Started);
         var status = StatusOf(quotes);
         Assert.Equal(1L, status.Hedging!.Started);
@@ -247,11 +249,7 @@ public sealed class HedgingTests(ITestOutputHelper output) : ActorTestBase(outpu
             o.RateLimit.PermitsPerPeriod = 1;
             o.RateLimit.Period = TimeSpan.FromMinutes(1);
         });
-        quotes.Tell(Call(attempts));
-        attempts.WaitForStarts(1);
-        Settle(quotes);
-        Advance(Delay);
-        Settle(quotes);
+        StartAndWaitOutTheDelay(quotes, attempts);
 
         Assert.Equal(1, attempts.Started);
         var status = StatusOf(quotes);

@@ -1,9 +1,4 @@
-using Akka.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Orchestrator.Actors.Client;
-using Orchestrator.Actors.Hosting;
 using Orchestrator.Contracts;
 
 namespace Orchestrator.Tests.Hosting;
@@ -15,65 +10,39 @@ namespace Orchestrator.Tests.Hosting;
 /// </summary>
 public sealed class ConfigurationReloadTests : IAsyncLifetime
 {
-    private static readonly TimeSpan EventLimit = TimeSpan.FromSeconds(30);
-    private IHost _host = null!;
-    private ConfigurationManager _configuration = null!;
-    private IGuardedCalls _calls = null!;
+    private ConfiguredHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    private IGuardedCalls _calls => _host.Calls;
+
+    public async Task InitializeAsync() =>
+        _host = await ConfiguredHost.StartAsync("reload-test", new Dictionary<string, string?>
         {
             ["Orchestrator:Dependencies:payments:Timeout"] = "00:00:02",
             ["Orchestrator:Dependencies:payments:Breaker:FailureThreshold"] = "5",
             ["Orchestrator:Dependencies:payments:Bulkhead:QueueCapacity"] = "20",
             ["Orchestrator:Dependencies:payments:Breaker:IgnoredExceptions:0"] = "Configured",
             ["Orchestrator:Dependencies:inventory:Timeout"] = "00:00:03",
+        }, o =>
+        {
+            // Set in code after binding.
+            o.Dependencies["payments"].Bulkhead.QueueCapacity = 7;
+            o.Dependencies["payments"].Bulkhead.MaxConcurrency = 4;
+            o.Dependencies["payments"].Breaker.IgnoredExceptions.Add("FromCode");
         });
-        _configuration = builder.Configuration;
-        builder.Services.AddAkka("reload-test", (akka, _) =>
-            akka.WithOrchestrator(builder.Configuration.GetSection(OrchestratorOptions.SectionName),
-                o =>
-                {
-                    // Set in code after binding.
-                    o.Dependencies["payments"].Bulkhead.QueueCapacity = 7;
-                    o.Dependencies["payments"].Bulkhead.MaxConcurrency = 4;
-                    o.Dependencies["payments"].Breaker.IgnoredExceptions.Add("FromCode");
-                }));
-        builder.Services.AddGuardedCalls();
-        _host = builder.Build();
-        await _host.StartAsync();
-        _calls = _host.Services.GetRequiredService<IGuardedCalls>();
-    }
 
-    public async Task DisposeAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private void Reload(params (string Key, string? Value)[] settings)
-    {
-        foreach (var (key, value) in settings) _configuration[key] = value;
-        ((IConfigurationRoot)_configuration).Reload();
-    }
+    private void Reload(params (string Key, string? Value)[] settings) => _host.Reload(settings);
 
-    private async Task<DependencyStatus> Status(string dependency = "payments") =>
-        (await _calls.StatusAsync()).Dependencies.Single(d => d.Name == dependency);
+    private Task<DependencyStatus> Status(string dependency = "payments") => _host.StatusAsync(dependency);
 
     /// <summary>Waits for the dependency to report a change of options other than <paramref name="before"/>.</summary>
-    private async Task<DependencyStatus> NextChange(OptionsChangeResult? before = null, string dependency = "payments")
-    {
-        var limit = DateTime.UtcNow + EventLimit;
-        while (true)
+    private Task<DependencyStatus> NextChange(OptionsChangeResult? before = null, string dependency = "payments") =>
+        ConfiguredHost.Until(async () =>
         {
             var status = await Status(dependency);
-            if (status.LastOptionsChange is { } change && !ReferenceEquals(change, before) && change != before) return status;
-            if (DateTime.UtcNow > limit) throw new TimeoutException($"{dependency} reported no change of options within {EventLimit.TotalSeconds:0} s.");
-            await Task.Delay(20);
-        }
-    }
+            return status.LastOptionsChange is { } change && !ReferenceEquals(change, before) && change != before ? status : null;
+        }, $"{dependency} reported no change of options");
 
     [Fact]
     public async Task A_changed_timeout_and_threshold_take_effect_and_a_value_set_in_code_stays()
