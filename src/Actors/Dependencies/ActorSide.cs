@@ -8,9 +8,10 @@ namespace Orchestrator.Actors.Dependencies;
 /// The actor's side of a dependency's pipeline: its answers to the stages' questions from what it owns (the breaker,
 /// which a call arriving after the open period moves; the queue; the cache and its single flight). The shedder and
 /// the gate are the handle's, shared with the caller's side. After an attempt it started, outcomes go straight to
-/// its breaker. Used on the actor's thread only.
+/// its breaker, a failure after the callers' successes counted when the attempt ended (<paramref name="successesBefore"/>).
+/// Used on the actor's thread only.
 /// </summary>
-internal readonly struct ActorSide(CallDesk desk, PendingCall pending) : IPipelineSide, IAttemptSide
+internal readonly struct ActorSide(CallDesk desk, PendingCall pending, SuccessMark successesBefore = default) : IPipelineSide, IAttemptSide
 {
     public DateTimeOffset Now => desk.Handle.Time.GetUtcNow();
     public bool FeatureAllows(GuardedCall call) => desk.Handle.Controls.Board.Current.Allows(call.Tier, call.Feature);
@@ -39,7 +40,7 @@ internal readonly struct ActorSide(CallDesk desk, PendingCall pending) : IPipeli
     public void RecordSuccess(TimeSpan duration, BreakerPermit permit, long round) => desk.Breaker.RecordSuccess(duration, permit, round);
     public void RecordFailure(TimeSpan duration, BreakerPermit permit, long round)
     {
-        desk.Successes.Collect(); // the callers' successes before it first: the breaker sees them in order
+        desk.Successes.CollectUpTo(successesBefore); // the callers' successes before it first: the breaker sees them in order
         desk.Breaker.RecordFailure(duration, permit, round);
     }
     public void CountTimeout() => desk.Handle.Stats.CountTimeout();

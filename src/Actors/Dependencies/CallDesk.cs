@@ -35,10 +35,11 @@ internal sealed partial class CallDesk
         _replies = new CallReplies(handle, state, timers, log);
         Successes = new SuccessCollector(handle, state, timers);
         handle.Tally.StopCollecting(); // a new desk (after a restart) has no collection timer yet: the next success tells it
-        // What was counted while no timer ran is taken by a message behind those already in the mailbox: the failures
-        // there (told before this actor started, or before it crashed) come first, each with the successes before it.
-        // Taken here, at once, those successes would jump ahead of the failures and the breaker would see them out of order.
-        self.Tell(CollectSuccesses.Instance);
+        // What was counted while no timer ran is taken by a message behind those already in the mailbox, up to the count
+        // now: the failures there (told before this actor started, or before it crashed) come first, each with the
+        // successes before it. Taken here, at once, those successes would jump ahead of the failures. The message also
+        // clears "told", which a message lost with the crash would have left set.
+        self.Tell(new SuccessesReady(handle.Tally.Mark()));
         _cache = new CacheStage(handle, state, timers, _replies, fetch => Process(fetch, PipelineStage.Attempt));
         InHand = new CallsInHand(handle, state, timers, _replies, (call, replyTo, arrived, held) => NewPending(call, replyTo, arrived, held, null));
     }
@@ -210,7 +211,7 @@ internal sealed partial class CallDesk
         AttemptRunner.RunAsync<object?>(Name, fault is null ? pending.Call.InvokeAsync : ct => pending.Call.InvokeAsync(fault, ct), pending.Deadline, pending.Timeout, _handle.Time, _handle.Pool,
                 (TaskScheduler?)_handle.Threads ?? TaskScheduler.Default, _handle.Time.GetTimestamp(), cancellation)
             .AsTask()
-            .PipeTo(_self, success: outcome => new AttemptEnded(id, number, outcome));
+            .PipeTo(_self, success: outcome => new AttemptEnded(id, number, outcome, _handle.Tally.Mark()));
         if (attempt.Span is not null) Activity.Current = before;
     }
 
@@ -222,7 +223,7 @@ internal sealed partial class CallDesk
         if (!TryEndAttempt(ended.Id, ended.Attempt, out var pending, out var attempt)) return;
         var outcome = ended.Outcome;
         if (!outcome.Started) pending.Attempts--;
-        var side = new ActorSide(this, pending);
+        var side = new ActorSide(this, pending, ended.SuccessesBefore);
         var after = AttemptStage.After(ref side, pending.Call, outcome,
             new AttemptTicket(attempt.Permit, attempt.Round, pending.Tries, pending.IsRefresh), attempt.Span);
         if (after.Step == NextStep.Answer) _state.Latencies.Add(outcome.Duration);

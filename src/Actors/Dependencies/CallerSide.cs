@@ -70,7 +70,7 @@ internal readonly struct CallerSide(DependencyHandle handle) : IPipelineSide, IA
             return;
         }
         var slow = handle.Options.Breaker.SlowCallDuration is { } limit && duration >= limit;
-        if (handle.Tally.Add(slow)) handle.Actor.Tell(SuccessesReady.Instance);
+        if (handle.Tally.Add(slow)) handle.Actor.Tell(new SuccessesReady(handle.Tally.Mark()));
     }
 
     public void RecordFailure(TimeSpan duration, BreakerPermit permit, long round) => handle.Actor.Tell(new AttemptFailed(duration, permit, round, handle.Tally.Mark()));

@@ -93,8 +93,8 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
     {
         Receive<AdmittedCall>(m => _desk.Resume(m, Sender));
         Receive<GuardedCall>(call => _desk.TakeIn(call, call.ReplyTo ?? Sender));
-        Receive<SuccessesReady>(_ => Recorded(_desk.Successes.OnTold));
-        Receive<CollectSuccesses>(_ => Recorded(_desk.Successes.OnTimer));
+        Receive<SuccessesReady>(m => Recorded(() => _desk.Successes.OnTold(m)));
+        Receive<CollectSuccesses>(m => Recorded(() => _desk.Successes.OnTimer(m)));
         Receive<SlotFreed>(_ => _desk.Drain());
         Receive<ProbeSucceeded>(m => Recorded(() => Breaker.RecordSuccess(m.Duration, BreakerPermit.Probe, m.Round)));
         Receive<AttemptFailed>(m => Recorded(() =>
@@ -188,7 +188,7 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
 
     private DependencyStatus Status()
     {
-        _desk.Successes.Collect(); // the status counts every success so far
+        _desk.Successes.CollectAll(); // the status counts every success so far
         return StatusReport.Of(_handle, _state);
     }
 

@@ -20,11 +20,11 @@ internal sealed record AdmittedCall(GuardedCall Call, PipelineStage ResumeAt, Ho
     public DependencyOptions? Options { get; init; }
 }
 
-/// <summary>Calls run on the callers' side succeeded: take them from the <see cref="SuccessTally"/>.</summary>
-internal sealed record SuccessesReady
-{
-    public static readonly SuccessesReady Instance = new();
-}
+/// <summary>
+/// Calls run on the callers' side succeeded: take them from the <see cref="SuccessTally"/>, up to <paramref name="Mark"/>
+/// (the count when this was sent; a failure told later is behind this message and takes its own first).
+/// </summary>
+internal sealed record SuccessesReady(SuccessMark Mark);
 
 /// <summary>A caller freed a slot without telling anything else, while calls wait in the queue: start them.</summary>
 internal sealed record SlotFreed
@@ -73,8 +73,11 @@ internal sealed record RateLimitReached
 
 // ---- the actor's own ------------------------------------------------------------------------------------------
 
-/// <summary>An attempt the actor started ended.</summary>
-internal sealed record AttemptEnded(long Id, int Attempt, AttemptOutcome<object?> Outcome);
+/// <summary>
+/// An attempt the actor started ended; <paramref name="SuccessesBefore"/> is the callers' successes counted by then,
+/// which the breaker takes before a failure of this attempt.
+/// </summary>
+internal sealed record AttemptEnded(long Id, int Attempt, AttemptOutcome<object?> Outcome, SuccessMark SuccessesBefore);
 
 /// <summary>The hedge delay of a call's try <paramref name="Try"/> passed: start a hedge if its attempts still run.</summary>
 internal sealed record HedgeDue(PendingCall Pending, int Try);

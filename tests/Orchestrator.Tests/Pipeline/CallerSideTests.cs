@@ -98,6 +98,28 @@ public sealed class CallerSideTests(ITestOutputHelper output) : ActorTestBase(ou
     }
 
     [Fact]
+    public async Task A_collection_tick_read_after_failures_were_told_behind_it_leaves_the_later_successes_to_them()
+    {
+        // The actor's collection timer ticks while the actor is busy; failures and a success come in behind the tick.
+        // A tick that took every success counted by the time it was read put that success ahead of the two failures
+        // before it: four in a row, and the breaker opened at three. (The same as an actor starting late, which is
+        // how this was seen: a clean-clone run of the test above failed with (Open, 0, 0, 0).)
+        var payments = Handle("payments", o => o.Breaker.FailureThreshold = 3);
+        await payments.CallAsync(Answering("payments", 0)); // tells the actor, which collects by its timer from now on
+        Assert.Equal(1, StatusOf(payments.Actor).Breaker.WindowCalls);
+        using var held = new ManualResetEventSlim();
+        payments.Actor.Tell(new ChangeDependencyOptions("payments", _ => held.Wait(EventLimit)));
+        Advance(SuccessCollector.Interval); // the tick is in the mailbox, behind the held change
+        foreach (var call in new[] { Failing("payments"), Failing("payments"), Answering("payments", 1), Failing("payments"), Failing("payments") })
+            await payments.CallAsync(call);
+        held.Set();
+        ExpectMsg<OptionsChangeResult>();
+
+        var breaker = StatusOf(payments.Actor).Breaker;
+        Assert.Equal((BreakerState.Closed, 2, 6, 4), (breaker.State, breaker.ConsecutiveFailures, breaker.WindowCalls, breaker.WindowFailures));
+    }
+
+    [Fact]
     public async Task Half_open_probes_are_taken_by_the_callers_and_exactly_the_configured_number_run()
     {
         var payments = Handle("payments", o =>
