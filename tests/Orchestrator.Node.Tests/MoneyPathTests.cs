@@ -10,6 +10,7 @@ using Orchestrator.Node.Api;
 using Orchestrator.Node.Configuration;
 using Orchestrator.Node.Downstream;
 using Orchestrator.Node.Shop;
+using Orchestrator.Node.Shop.Orders;
 
 namespace Orchestrator.Node.Tests;
 
@@ -103,7 +104,12 @@ public sealed class MoneyPathTests(PendingPaymentNodeFixture node) : IClassFixtu
         var key = $"key-{Guid.NewGuid():N}";
         var user = NodeFixture.NewUser();
         var first = node.Http.SendAsync(Checkout(key, user));
-        // The first holds the key from its start to its answer: a repeat meanwhile is told to come back.
+        // The first holds the key from its start to its answer: a repeat meanwhile is told to come back. Repeats are
+        // sent once its order is stored (it holds the key by then): sent at once, a repeat could reach the node first
+        // and take the key itself (seen once on a clean clone: the first was the one answered 409).
+        var orderId = CheckoutService.OrderIdFor(key);
+        var orders = node.Services.GetRequiredService<OrderStore>();
+        while (!first.IsCompleted && await orders.FindAsync(orderId, CancellationToken.None) is null) await Task.Delay(5);
         HttpResponseMessage? busy = null;
         while (!first.IsCompleted && busy is null)
         {

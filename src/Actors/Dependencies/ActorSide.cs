@@ -11,7 +11,7 @@ namespace Orchestrator.Actors.Dependencies;
 /// its breaker, a failure after the callers' successes counted when the attempt ended (<paramref name="successesBefore"/>).
 /// Used on the actor's thread only.
 /// </summary>
-internal readonly struct ActorSide(CallDesk desk, PendingCall pending, SuccessMark successesBefore = default) : IPipelineSide, IAttemptSide
+internal readonly struct ActorSide(CallDesk desk, PendingCall pending, SuccessMark successesBefore) : IPipelineSide, IAttemptSide
 {
     public DateTimeOffset Now => desk.Handle.Time.GetUtcNow();
     public bool FeatureAllows(GuardedCall call) => desk.Handle.Controls.Board.Current.Allows(call.Tier, call.Feature);

@@ -46,17 +46,20 @@ internal sealed partial class CallDesk
         var waitedForPermits = pending.Phase == CallPhase.WaitingForPermit;
         pending.Phase = CallPhase.New;
         if (waitedForPermits && pending.Cancellation.IsCancellationRequested)
-            _replies.AnswerAll(pending, pending.Attempts > 0 ? CallOutcome.Failed : CallOutcome.Rejected, DegradationReason.Cancelled,
-                $"The caller cancelled the call to '{Name}' while it waited for a permit of the rate limit; no attempt was made for it.");
+            AnswerGaveUp(pending, "waited for a permit of the rate limit");
         else
             Process(pending, PipelineStage.Attempt);
-        if (pending.HoldsPermitPlace && pending.Phase != CallPhase.WaitingForPermit)
-        {
-            // It started, or waits in the queue for a slot, or was answered: its place among those waiting for permits
-            // is free, and a later wait (a retry's) is timed afresh.
-            _handle.RateLimit!.RemoveWaiter();
-            pending.HoldsPermitPlace = false;
-            pending.WaitingForPermitSince = null;
-        }
+        // It started, or waits in the queue for a slot, or was answered: its place among those waiting for permits
+        // is free, and a later wait (a retry's) is timed afresh.
+        if (pending.Phase != CallPhase.WaitingForPermit) LeavePermitWait(pending);
+    }
+
+    /// <summary>Gives back the call's place among those waiting for the rate limit's permits, if it holds one.</summary>
+    private void LeavePermitWait(PendingCall pending)
+    {
+        if (!pending.HoldsPermitPlace) return;
+        _handle.RateLimit!.RemoveWaiter();
+        pending.HoldsPermitPlace = false;
+        pending.WaitingForPermitSince = null;
     }
 }

@@ -82,18 +82,22 @@ internal sealed partial class CallDesk
     }
 
     private PendingCall NewPending(GuardedCall call, IActorRef replyTo, long arrived, Holdings held, Activity? span,
-        CancellationToken cancellation = default, DependencyOptions? options = null) =>
-        new(_state.NextId++, call, replyTo, arrived, options ?? Options)
+        CancellationToken cancellation = default, DependencyOptions? options = null)
+    {
+        var pending = new PendingCall(_state.NextId++, call, replyTo, arrived, options ?? Options)
         {
             Cancellation = cancellation,
             CacheKey = _handle.Cache is not null ? CacheKeys.For(call) : null,
             Held = held,
             Span = span,
         };
+        pending.WatchCaller(_self);
+        return pending;
+    }
 
     private void Process(PendingCall pending, PipelineStage from)
     {
-        var side = new ActorSide(this, pending);
+        var side = new ActorSide(this, pending, successesBefore: default); // admission records no attempt's outcome
         var verdict = CallPipeline.Admit(ref side, pending.Call, from, pending.Held);
         pending.Held = verdict.Held;
         switch (verdict.Kind)
@@ -285,6 +289,38 @@ internal sealed partial class CallDesk
             _replies.Degrade(pending, DegradationReason.Timeout, null,
                 $"The call to '{Name}' waited {pending.Timeout.TotalMilliseconds:0} ms (its timeout) for a slot; it never ran.");
     }
+
+    /// <summary>
+    /// The caller cancelled: a call waiting in the queue, backing off or waiting for the rate limit's permits leaves
+    /// its wait and is answered <see cref="DegradationReason.Cancelled"/> now (its place is free for the next caller);
+    /// a running call's attempts have the token already, and an answered one is done.
+    /// </summary>
+    public void OnCallerGaveUp(CallerGaveUp gaveUp)
+    {
+        var pending = gaveUp.Pending;
+        string waited;
+        switch (pending.Phase)
+        {
+            case CallPhase.Queued when Bulkhead.RemoveQueued(pending):
+                _timers.Cancel(new QueueTimerKey(pending.Id));
+                waited = "waited in the queue for a slot";
+                break;
+            case CallPhase.BackingOff or CallPhase.WaitingForPermit when _state.BackingOff.Remove(pending.Id):
+                _timers.Cancel(new RetryTimerKey(pending.Id));
+                waited = pending.Phase == CallPhase.BackingOff ? "waited to be retried" : "waited for a permit of the rate limit";
+                LeavePermitWait(pending);
+                break;
+            default:
+                return;
+        }
+        AnswerGaveUp(pending, waited);
+        Drain(); // a permit or a place it no longer waits for may serve the next call
+    }
+
+    /// <summary>Answers a call whose caller cancelled while it <paramref name="waited"/>, before any further attempt was made.</summary>
+    private void AnswerGaveUp(PendingCall pending, string waited) =>
+        _replies.AnswerAll(pending, pending.Attempts > 0 ? CallOutcome.Failed : CallOutcome.Rejected, DegradationReason.Cancelled,
+            $"The caller cancelled the call to '{Name}' while it {waited}; no further attempt was made for it.");
 
     public static TimeSpan NotNegative(TimeSpan t) => t > TimeSpan.Zero ? t : TimeSpan.Zero;
 }

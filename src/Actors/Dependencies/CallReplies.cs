@@ -101,6 +101,7 @@ internal sealed class CallReplies(DependencyHandle handle, DependencyState state
     {
         if (pending.Phase == CallPhase.Answered) return false;
         pending.Phase = CallPhase.Answered;
+        pending.StopWatchingCaller();
         if (pending.Deadline is not null) timers.Cancel(new FollowerTimerKey(pending.Id));
         return true;
     }

@@ -107,6 +107,7 @@ internal sealed class DependencyActor : ReceiveActor, IWithTimers, IWithStash
         Receive<AttemptEnded>(_desk.OnAttemptEnded);
         Receive<QueueWaitEnded>(_desk.OnQueueWaitEnded);
         Receive<RetryDue>(_desk.OnRetryDue);
+        Receive<CallerGaveUp>(_desk.OnCallerGaveUp);
         Receive<HedgeDue>(_desk.OnHedgeDue);
         Receive<HedgeAnswered>(_desk.OnHedgeAnswered);
         Receive<FollowerDeadline>(_desk.OnFollowerDeadline);

@@ -75,7 +75,7 @@ internal sealed record RateLimitReached
 
 /// <summary>
 /// An attempt the actor started ended; <paramref name="SuccessesBefore"/> is the callers' successes counted by then,
-/// which the breaker takes before a failure of this attempt.
+/// which the breaker takes before a failure of this attempt (an answer too may be judged a failure).
 /// </summary>
 internal sealed record AttemptEnded(long Id, int Attempt, AttemptOutcome<object?> Outcome, SuccessMark SuccessesBefore);
 
@@ -90,6 +90,9 @@ internal sealed record QueueWaitEnded(PendingCall Pending);
 
 /// <summary>A call's backoff ended, or the next permits of the rate limit it waits for came: try it again.</summary>
 internal sealed record RetryDue(PendingCall Pending);
+
+/// <summary>The caller of <paramref name="Pending"/> cancelled: a call still waiting gives its place back and is answered now.</summary>
+internal sealed record CallerGaveUp(PendingCall Pending);
 
 /// <summary>The rate limit's next permits came while calls wait in the queue: start them.</summary>
 internal sealed record PermitsDue

@@ -127,4 +127,28 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
 
     /// <summary>Steps that gave no answer before the fallback chain (a retry the budget refused).</summary>
     public List<ChainStep> Trail { get; } = [];
+
+    private CancellationTokenRegistration _callerWatch;
+
+    /// <summary>
+    /// Tells <paramref name="actor"/> at once when the caller cancels (<see cref="CallerGaveUp"/>), so that a call waiting
+    /// (in the queue, backing off, for the rate limit's permits) gives its place back then, not when its turn comes.
+    /// Not for a fetch that others may wait on (a cache key: no one caller's token ends it) nor for a told call (no token).
+    /// </summary>
+    public void WatchCaller(IActorRef actor)
+    {
+        if (!Cancellation.CanBeCanceled || CacheKey is not null || IsRefresh) return;
+        _callerWatch = Cancellation.UnsafeRegister(static state =>
+        {
+            var (to, pending) = ((IActorRef, PendingCall))state!;
+            to.Tell(new CallerGaveUp(pending));
+        }, (actor, this));
+    }
+
+    /// <summary>The call was answered: its caller's token no longer holds it (a token that lives long would keep every call it ever served).</summary>
+    public void StopWatchingCaller()
+    {
+        _callerWatch.Unregister();
+        _callerWatch = default;
+    }
 }

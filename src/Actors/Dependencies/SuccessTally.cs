@@ -6,8 +6,9 @@ namespace Orchestrator.Actors.Dependencies;
 /// While the actor collects by itself (its collection timer is armed: see <see cref="SuccessCollector"/>) a success
 /// tells nobody; otherwise the first addition since the actor last took tells it (one small message for any number
 /// of successes). So a flood of fast calls costs the actor a few messages a second, not one per call.
-/// Failures and probes are told one by one, each with the <see cref="Mark"/> of the successes added before it: the
-/// actor records exactly those first, so the breaker sees successes and failures in the order they happened. A
+/// Failures are told one by one, each with the <see cref="Mark"/> of the successes added before it: the actor records
+/// exactly those first, so the breaker sees successes and failures in the order they happened (a probe's success is
+/// told at once, on its own: while the breaker probes, batches of successes count for nothing). A
 /// collection (a caller's message, the actor's timer) takes only up to the mark its message was sent with: a failure
 /// behind that message in the mailbox was told after it, so a success counted after the failure waits for it.
 /// </summary>
