@@ -45,8 +45,8 @@ internal sealed partial class CallDesk
         if (!_state.BackingOff.Remove(pending.Id)) return;
         var waitedForPermits = pending.Phase == CallPhase.WaitingForPermit;
         pending.Phase = CallPhase.New;
-        if (waitedForPermits && pending.Cancellation.IsCancellationRequested)
-            AnswerGaveUp(pending, "waited for a permit of the rate limit");
+        if (pending.CallerCancelled) // its CallerGaveUp is still behind in the mailbox
+            AnswerGaveUp(pending, waitedForPermits ? "waited for a permit of the rate limit" : "waited to be retried");
         else
             Process(pending, PipelineStage.Attempt);
         // It started, or waits in the queue for a slot, or was answered: its place among those waiting for permits

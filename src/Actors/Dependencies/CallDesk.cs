@@ -76,8 +76,7 @@ internal sealed partial class CallDesk
     {
         var pending = NewPending(handover.Call, replyTo, handover.Arrived, handover.Held, handover.Span, handover.Cancellation, handover.Options);
         pending.Attempts = pending.LastNumber = pending.Tries = 1;
-        var detail = handover.Failure.Detail!;
-        if (!TryScheduleRetry(pending, ref detail)) _replies.Degrade(pending, handover.Failure.Reason, handover.Failure.Error, detail);
+        Decide(pending, handover.Failure, retry: true);
         Drain();
     }
 
@@ -163,6 +162,12 @@ internal sealed partial class CallDesk
             }
             if (!Bulkhead.TryStartNext(out var next)) return;
             _timers.Cancel(new QueueTimerKey(next.Id));
+            if (next.CallerCancelled) // its CallerGaveUp is still behind in the mailbox: no slot, permit or probe spent on it
+            {
+                Bulkhead.Release();
+                AnswerGaveUp(next, "waited in the queue for a slot");
+                continue;
+            }
             var permit = Breaker.TryAcquire(out var round);
             if (permit == BreakerPermit.Rejected)
             {
@@ -271,11 +276,19 @@ internal sealed partial class CallDesk
     }
 
     /// <summary>No attempt of the call answered: retried after a backoff if <paramref name="failure"/> allows, else the fallback chain.</summary>
-    private void Decide(PendingCall pending, PostAttempt failure)
+    private void Decide(PendingCall pending, PostAttempt failure) => Decide(pending, failure.Judged, failure.Step == NextStep.Retry);
+
+    /// <summary>A failed try: retried if it may be, else the fallback chain; a call whose caller cancelled meanwhile is answered so.</summary>
+    private void Decide(PendingCall pending, Judgement failure, bool retry)
     {
-        var detail = failure.Judged.Detail!;
-        if (!(failure.Step == NextStep.Retry && TryScheduleRetry(pending, ref detail)))
-            _replies.Degrade(pending, failure.Judged.Reason, failure.Judged.Error, detail);
+        if (pending.CallerCancelled)
+        {
+            AnswerGaveUp(pending, "was tried (the attempt failed)");
+            return;
+        }
+        var detail = failure.Detail!;
+        if (!(retry && TryScheduleRetry(pending, ref detail)))
+            _replies.Degrade(pending, failure.Reason, failure.Error, detail);
     }
 
     public void OnQueueWaitEnded(QueueWaitEnded ended)

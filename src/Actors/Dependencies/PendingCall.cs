@@ -130,6 +130,12 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
 
     private CancellationTokenRegistration _callerWatch;
 
+    /// <summary>Whether the call is its caller's alone, with a token that can cancel it (not a shared fetch, a refresh or a told call).</summary>
+    private bool AnswersToItsCaller => Cancellation.CanBeCanceled && CacheKey is null && !IsRefresh;
+
+    /// <summary>Whether its caller cancelled: it is answered <see cref="DegradationReason.Cancelled"/> rather than started or retried.</summary>
+    public bool CallerCancelled => AnswersToItsCaller && Cancellation.IsCancellationRequested;
+
     /// <summary>
     /// Tells <paramref name="actor"/> at once when the caller cancels (<see cref="CallerGaveUp"/>), so that a call waiting
     /// (in the queue, backing off, for the rate limit's permits) gives its place back then, not when its turn comes.
@@ -137,7 +143,7 @@ internal sealed class PendingCall(long id, GuardedCall call, IActorRef replyTo, 
     /// </summary>
     public void WatchCaller(IActorRef actor)
     {
-        if (!Cancellation.CanBeCanceled || CacheKey is not null || IsRefresh) return;
+        if (!AnswersToItsCaller) return;
         _callerWatch = Cancellation.UnsafeRegister(static state =>
         {
             var (to, pending) = ((IActorRef, PendingCall))state!;

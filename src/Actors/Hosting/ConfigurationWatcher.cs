@@ -20,7 +20,9 @@ namespace Orchestrator.Actors.Hosting;
 /// dependency back to its defaults. A list is one setting: its configured items replace those configured before,
 /// and items added in code stay. A reading with a bad key or value is refused whole for that dependency, with the same
 /// named errors as at start, and shown in its status once (not at every reload event); a change the dependency
-/// refused is sent again with its next change. Keys that cannot change at run time (features, stress, admission, the
+/// refused is sent again with its next change. One change at a time per dependency: a reload that comes while the
+/// dependency has not answered the last change is compared once that answer is in (else a refusal heard after the
+/// next reload would leave its valid settings out of the change that fixes it). Keys that cannot change at run time (features, stress, admission, the
 /// packages' sections, a dependency added) are logged as taking effect at restart. Several reload events for one
 /// change (a section bound twice, a file saved twice) send it once.
 /// </remarks>
@@ -38,6 +40,8 @@ internal sealed class ConfigurationWatcher : ReceiveActor
     private readonly Dictionary<string, Dictionary<string, string>> _taken = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, HashSet<string>> _refused = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _badReadings = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _awaitingAnswer = new(StringComparer.OrdinalIgnoreCase); // a change sent, not answered yet
+    private readonly HashSet<string> _changedMeanwhile = new(StringComparer.OrdinalIgnoreCase); // a reload came while awaiting it
     private readonly List<IDisposable> _subscriptions = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IReadOnlyDictionary<string, string?> _others = new Dictionary<string, string?>();
@@ -75,7 +79,11 @@ internal sealed class ConfigurationWatcher : ReceiveActor
 
     private void OnChanged()
     {
-        foreach (var name in _dependencies) Compare(name);
+        foreach (var name in _dependencies)
+        {
+            if (_awaitingAnswer.Contains(name)) _changedMeanwhile.Add(name); // compared when the answer is in
+            else Compare(name);
+        }
         ReportRestartOnly();
     }
 
@@ -141,6 +149,7 @@ internal sealed class ConfigurationWatcher : ReceiveActor
 
     private void Send(string name, Action<DependencyOptions> change, IReadOnlyCollection<string> settings)
     {
+        _awaitingAnswer.Add(name);
         var self = Self;
         _supervisor.Ask<object>(new ChangeDependencyOptions(name, change), AnswerLimit)
             .PipeTo(self, success: answer => new ChangeAnswered(name, settings, answer), failure: e => new ChangeAnswered(name, settings, e));
@@ -169,6 +178,8 @@ internal sealed class ConfigurationWatcher : ReceiveActor
                 _log.Warning("The options of {Dependency} were not changed after a reload of configuration: {Answer}", answered.Dependency, answered.Answer);
                 break;
         }
+        _awaitingAnswer.Remove(answered.Dependency);
+        if (_changedMeanwhile.Remove(answered.Dependency)) Compare(answered.Dependency);
     }
 
     /// <summary>What configuration alone says of <paramref name="name"/> now: a fresh <see cref="DependencyOptions"/> bound from every section, in order.</summary>

@@ -53,7 +53,11 @@ public sealed class ConfigurationReloadTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromSeconds(1), status.DefaultTimeout);
         Assert.Equal(7, status.Bulkhead.QueueCapacity); // its key did not change: the code's value stays
 
-        for (var i = 0; i < 2; i++) await _calls.CallAsync<int>("payments", _ => throw new HttpRequestException("down"));
+        for (var i = 0; i < 2; i++)
+        {
+            var failed = await _calls.CallAsync<int>("payments", _ => throw new HttpRequestException("down"));
+            Assert.Equal((CallOutcome.Failed, DegradationReason.Error), (failed.Outcome, failed.Reason)); // should this fail, the answer says why
+        }
         Assert.Equal(BreakerState.Open, (await Status()).Breaker.State);
         Assert.Null((await Status("inventory")).LastOptionsChange); // nothing of it changed
     }

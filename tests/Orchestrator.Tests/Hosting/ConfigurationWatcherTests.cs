@@ -63,6 +63,32 @@ public sealed class ConfigurationWatcherTests(ITestOutputHelper output) : TestKi
     }
 
     [Fact]
+    public void A_reload_before_the_last_change_is_answered_waits_for_the_answer_and_a_refusal_goes_whole_into_the_fix()
+    {
+        // The dependency refuses the first change (a bad threshold), but the watcher hears it only after the file is
+        // fixed and reloaded. Compared at once, the fix sent the threshold alone: the valid timeout of the refused
+        // change was lost (seen as a flaky ConfigurationReloadTests on a busy machine).
+        var configuration = Configuration();
+        var supervisor = CreateTestProbe();
+        Sys.ActorOf(ConfigurationWatcher.Props([BoundSection.Of(configuration.GetSection(OrchestratorOptions.SectionName))], supervisor.Ref, ["payments"]));
+        configuration["Orchestrator:Dependencies:payments:Timeout"] = "00:00:03";
+        configuration["Orchestrator:Dependencies:payments:Breaker:FailureThreshold"] = "-3";
+        configuration.Reload();
+        supervisor.ExpectMsg<ChangeDependencyOptions>(Limit);
+        var firstAsker = supervisor.LastSender;
+
+        configuration["Orchestrator:Dependencies:payments:Breaker:FailureThreshold"] = "3";
+        configuration.Reload();
+        supervisor.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // the first change is not answered yet
+        firstAsker.Tell(new OptionsChangeResult("payments", DateTimeOffset.UnixEpoch, [], ["FailureThreshold must be 0 (off) or more, not -3."], []), supervisor.Ref);
+
+        var fix = supervisor.ExpectMsg<ChangeDependencyOptions>(Limit);
+        var options = new DependencyOptions();
+        fix.Change(options);
+        Assert.Equal((TimeSpan.FromSeconds(3), 3), (options.Timeout, options.Breaker.FailureThreshold));
+    }
+
+    [Fact]
     public void A_bad_reading_is_sent_once_as_a_refusal_and_not_again_at_the_next_event()
     {
         var configuration = Configuration();

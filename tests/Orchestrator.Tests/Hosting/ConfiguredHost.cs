@@ -36,6 +36,9 @@ internal sealed class ConfiguredHost : IAsyncDisposable
     public static async Task<ConfiguredHost> StartAsync(string name, IDictionary<string, string?> settings, Action<OrchestratorOptions>? code = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // The coordinator would sample the whole test process (its thread pool's queue, its CPU: every test running
+        // beside this one): a real-time reading of a busy run could turn the tests' calls away as a feature disabled.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Orchestrator:Stress:SampleInterval"] = "01:00:00" });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddAkka(name, (akka, _) =>
             akka.WithOrchestrator(builder.Configuration.GetSection(OrchestratorOptions.SectionName), code));

@@ -64,6 +64,37 @@ public sealed class WaitingCallCancellationTests(ITestOutputHelper output) : Act
     }
 
     [Fact]
+    public async Task A_queued_call_whose_caller_cancelled_as_its_slot_came_is_answered_without_spending_the_slot_or_a_permit()
+    {
+        var payments = Handle("payments", o =>
+        {
+            o.Bulkhead.MaxConcurrency = 1;
+            o.Bulkhead.QueueCapacity = 1;
+            o.RateLimit.PermitsPerPeriod = 10;
+        });
+        var hogGate = new Gate();
+        var hog = payments.CallAsync(new GuardedCall<int>("payments", ct => hogGate.Pass(0, ct))).AsTask(); // holds the one slot
+        var runs = new StrongBox<int>();
+        using var cancel = new CancellationTokenSource();
+        var waiting = payments.CallAsync(Counting("payments", runs, 1), cancel.Token).AsTask();
+        AwaitCondition(() => StatusOf(payments.Actor).Bulkhead.Queued == 1, EventLimit);
+        using var held = new ManualResetEventSlim();
+        // A change of options runs its code on the actor's thread: it holds the actor while the slot comes back and
+        // then the caller cancels, so the actor hears of the free slot before it hears that the caller gave up.
+        payments.Actor.Tell(new ChangeDependencyOptions("payments", _ => held.Wait(EventLimit)));
+        hogGate.Open();
+        await hog.WaitAsync(EventLimit);
+        cancel.Cancel();
+        held.Set();
+        ExpectMsg<OptionsChangeResult>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        var status = StatusOf(payments.Actor);
+        Assert.Equal((0, 0, 1L), (status.Bulkhead.Queued, status.Bulkhead.InFlight, status.Calls.Cancelled));
+        Assert.Equal(1L, status.RateLimit!.Granted); // the hog's permit only: none was spent on the cancelled call
+    }
+
+    [Fact]
     public async Task A_call_cancelled_while_it_backs_off_is_answered_at_once_and_never_tried_again()
     {
         var payments = Handle("payments", o =>
