@@ -36,6 +36,27 @@ public abstract class ActorTestBase(ITestOutputHelper output) : Akka.TestKit.Xun
     /// <summary>Moves virtual time on.</summary>
     protected void Advance(TimeSpan by) => Clock.Advance(by);
 
+    /// <summary>
+    /// Starts the dependencies' supervisor ("dependencies") for options <paramref name="configure"/>d on the virtual
+    /// clock, and returns its directory (its answer comes after its children are started).
+    /// </summary>
+    private protected DependencyDirectory SuperviseDependencies(Action<OrchestratorOptions> configure)
+    {
+        var options = new OrchestratorOptions { TimeProvider = Time };
+        configure(options);
+        var supervisor = Sys.ActorOf(DependencySupervisor.Props(options.Validate()), "dependencies");
+        supervisor.Tell(GetDependencyDirectory.Instance, TestActor);
+        return ExpectMsg<DependencyDirectory>();
+    }
+
+    /// <summary>The handle of <paramref name="name"/>, the one dependency of a supervisor started for it (node-wide options by <paramref name="node"/>).</summary>
+    private protected DependencyHandle SupervisedHandle(string name, Action<DependencyOptions>? configure = null, Action<OrchestratorOptions>? node = null) =>
+        SuperviseDependencies(options =>
+        {
+            node?.Invoke(options);
+            options.AddDependency(name, configure);
+        }).Handles[name];
+
     /// <summary>Starts a dependency actor named <paramref name="name"/>.</summary>
     protected IActorRef Dependency(string name, Action<DependencyOptions>? configure = null)
     {

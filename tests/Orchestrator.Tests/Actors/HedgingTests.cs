@@ -477,37 +477,24 @@ public sealed class HedgingTests(ITestOutputHelper output) : ActorTestBase(outpu
 
     // ---- the replica as target -----------------------------------------------------------------------------------------
 
-    private DependencyHandle Handle(Action<DependencyOptions> configure)
-    {
-        var options = new OrchestratorOptions { TimeProvider = Time };
-        options.AddDependency("quotes", configure);
-        return Directory(options).Handles["quotes"];
-    }
+    private DependencyHandle Handle(Action<DependencyOptions> configure) => SupervisedHandle("quotes", configure);
 
-    private DependencyDirectory Directory(OrchestratorOptions options)
-    {
-        var supervisor = Sys.ActorOf(DependencySupervisor.Props(options.Validate()), "dependencies");
-        supervisor.Tell(GetDependencyDirectory.Instance, TestActor);
-        return ExpectMsg<DependencyDirectory>();
-    }
-
-    private DependencyDirectory ProfileWithReplica(Action<DependencyOptions>? replica = null, int retries = 1)
-    {
-        var options = new OrchestratorOptions { TimeProvider = Time };
-        options.AddDependency("profile", o =>
+    private DependencyDirectory ProfileWithReplica(Action<DependencyOptions>? replica = null, int retries = 1) =>
+        SuperviseDependencies(options =>
         {
-            Hedged(o);
-            o.Retry.MaxAttempts = retries;
-            o.Replica = "profile-replica";
-            o.Hedging.Target = HedgeTarget.Replica;
+            options.AddDependency("profile", o =>
+            {
+                Hedged(o);
+                o.Retry.MaxAttempts = retries;
+                o.Replica = "profile-replica";
+                o.Hedging.Target = HedgeTarget.Replica;
+            });
+            options.AddDependency("profile-replica", o =>
+            {
+                o.Timeout = TimeSpan.FromSeconds(10);
+                replica?.Invoke(o);
+            });
         });
-        options.AddDependency("profile-replica", o =>
-        {
-            o.Timeout = TimeSpan.FromSeconds(10);
-            replica?.Invoke(o);
-        });
-        return Directory(options);
-    }
 
     [Fact]
     public async Task Hedges_go_to_the_replica_whose_answer_wins_marked_possibly_stale_and_the_slow_primary_is_cancelled()

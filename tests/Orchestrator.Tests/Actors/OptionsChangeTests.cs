@@ -17,10 +17,9 @@ public sealed class OptionsChangeTests(ITestOutputHelper output) : ActorTestBase
 
     private DependencyHandle Payments(Action<DependencyOptions>? configure = null)
     {
-        var options = new OrchestratorOptions { TimeProvider = Time }.AddDependency("payments", configure);
-        _supervisor = Sys.ActorOf(DependencySupervisor.Props(options.Validate()), "dependencies");
-        _supervisor.Tell(GetDependencyDirectory.Instance, TestActor);
-        return ExpectMsg<DependencyDirectory>().Handles["payments"];
+        var directory = SuperviseDependencies(options => options.AddDependency("payments", configure));
+        _supervisor = directory.Supervisor;
+        return directory.Handles["payments"];
     }
 
     private OptionsChangeResult Change(Action<DependencyOptions> change, string dependency = "payments")

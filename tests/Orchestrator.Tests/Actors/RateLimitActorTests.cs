@@ -12,14 +12,7 @@ namespace Orchestrator.Tests.Actors;
 /// </summary>
 public sealed class RateLimitActorTests(ITestOutputHelper output) : ActorTestBase(output)
 {
-    private DependencyHandle Handle(string name, Action<DependencyOptions> configure)
-    {
-        var options = new OrchestratorOptions { TimeProvider = Time };
-        options.AddDependency(name, configure);
-        var supervisor = Sys.ActorOf(DependencySupervisor.Props(options.Validate()), "dependencies");
-        supervisor.Tell(GetDependencyDirectory.Instance, TestActor);
-        return ExpectMsg<DependencyDirectory>().Handles[name];
-    }
+    private DependencyHandle Handle(string name, Action<DependencyOptions> configure) => SupervisedHandle(name, configure);
 
     private static GuardedCall<int> Answering(int value) => new("quotes", _ => Task.FromResult(value));
 

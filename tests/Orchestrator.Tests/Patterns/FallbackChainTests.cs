@@ -12,15 +12,7 @@ public sealed class FallbackChainTests(ITestOutputHelper output) : ActorTestBase
     private static readonly string[] Popular = ["popular-1", "popular-2"];
     private bool _recommendationsDown;
 
-    private IActorRef Dependencies(Action<OrchestratorOptions> configure)
-    {
-        var options = new OrchestratorOptions { TimeProvider = Time };
-        configure(options);
-        var supervisor = Sys.ActorOf(DependencySupervisor.Props(options.Validate()), "dependencies");
-        supervisor.Tell(GetDependencyDirectory.Instance, TestActor); // the directory reaches the children before this answer
-        ExpectMsg<DependencyDirectory>();
-        return supervisor;
-    }
+    private IActorRef Dependencies(Action<OrchestratorOptions> configure) => SuperviseDependencies(configure).Supervisor;
 
     private GuardedCall<string[]> Recommendations(string userId) =>
         new GuardedCall<string[]>("recommendations", _ => _recommendationsDown

@@ -14,14 +14,7 @@ namespace Orchestrator.Tests.Pipeline;
 /// </summary>
 public sealed class CallerSideTests(ITestOutputHelper output) : ActorTestBase(output)
 {
-    private DependencyDirectory Directory(Action<OrchestratorOptions> configure)
-    {
-        var options = new OrchestratorOptions { TimeProvider = Time };
-        configure(options);
-        var supervisor = Sys.ActorOf(DependencySupervisor.Props(options.Validate()), "dependencies");
-        supervisor.Tell(GetDependencyDirectory.Instance, TestActor);
-        return ExpectMsg<DependencyDirectory>();
-    }
+    private DependencyDirectory Directory(Action<OrchestratorOptions> configure) => SuperviseDependencies(configure);
 
     private DependencyHandle Handle(string name, Action<DependencyOptions>? configure = null) =>
         Directory(o => o.AddDependency(name, configure)).Handles[name];

@@ -12,15 +12,8 @@ namespace Orchestrator.Tests.Pipeline;
 /// </summary>
 public sealed class PostAttemptTests(ITestOutputHelper output) : ActorTestBase(output)
 {
-    private DependencyHandle Handle(string name, Action<DependencyOptions>? configure = null, Action<OrchestratorOptions>? node = null)
-    {
-        var options = new OrchestratorOptions { TimeProvider = Time };
-        node?.Invoke(options);
-        options.AddDependency(name, configure);
-        var supervisor = Sys.ActorOf(DependencySupervisor.Props(options.Validate()), "dependencies");
-        supervisor.Tell(GetDependencyDirectory.Instance, TestActor);
-        return ExpectMsg<DependencyDirectory>().Handles[name];
-    }
+    private DependencyHandle Handle(string name, Action<DependencyOptions>? configure = null, Action<OrchestratorOptions>? node = null) =>
+        SupervisedHandle(name, configure, node);
 
     [Fact]
     public async Task The_callers_token_cancels_the_work_run_on_its_side_and_nothing_is_held_against_the_dependency()

@@ -14,14 +14,7 @@ namespace Orchestrator.Tests.Pipeline;
 /// </summary>
 public sealed class RefusalTests(ITestOutputHelper output) : ActorTestBase(output)
 {
-    private DependencyHandle Handle(string name, Action<DependencyOptions>? configure = null)
-    {
-        var options = new OrchestratorOptions { TimeProvider = Time };
-        options.AddDependency(name, configure);
-        var supervisor = Sys.ActorOf(DependencySupervisor.Props(options.Validate()), "dependencies");
-        supervisor.Tell(GetDependencyDirectory.Instance, TestActor);
-        return ExpectMsg<DependencyDirectory>().Handles[name];
-    }
+    private DependencyHandle Handle(string name, Action<DependencyOptions>? configure = null) => SupervisedHandle(name, configure);
 
     private static GuardedCall<string> NotFound(string name, Action? ran = null, Action? fellBack = null) =>
         new(name, _ =>

@@ -14,14 +14,7 @@ namespace Orchestrator.Tests.Pipeline;
 /// </summary>
 public sealed class WaitingCallCancellationTests(ITestOutputHelper output) : ActorTestBase(output)
 {
-    private DependencyHandle Handle(string name, Action<DependencyOptions> configure)
-    {
-        var options = new OrchestratorOptions { TimeProvider = Time };
-        options.AddDependency(name, configure);
-        var supervisor = Sys.ActorOf(DependencySupervisor.Props(options.Validate()), "dependencies");
-        supervisor.Tell(GetDependencyDirectory.Instance, TestActor);
-        return ExpectMsg<DependencyDirectory>().Handles[name];
-    }
+    private DependencyHandle Handle(string name, Action<DependencyOptions> configure) => SupervisedHandle(name, configure);
 
     private static GuardedCall<int> Counting(string name, StrongBox<int> runs, int value) => new(name, _ =>
     {
@@ -29,20 +22,32 @@ public sealed class WaitingCallCancellationTests(ITestOutputHelper output) : Act
         return Task.FromResult(value);
     });
 
-    [Fact]
-    public async Task A_call_cancelled_in_the_queue_leaves_it_at_once_and_its_place_serves_the_next_caller()
+    /// <summary>payments with one slot and one place in its queue; the call holding the slot, and a call of its own caller's waiting in the queue.</summary>
+    private sealed record QueuedCall(DependencyHandle Payments, Gate HogGate, Task<CallResult<int>> Hog, Task<CallResult<int>> Waiting,
+        CancellationTokenSource Cancel, StrongBox<int> Runs);
+
+    private QueuedCall QueueBehindAHog(Action<DependencyOptions>? configure = null)
     {
         var payments = Handle("payments", o =>
         {
             o.Bulkhead.MaxConcurrency = 1;
             o.Bulkhead.QueueCapacity = 1;
+            configure?.Invoke(o);
         });
         var hogGate = new Gate();
         var hog = payments.CallAsync(new GuardedCall<int>("payments", ct => hogGate.Pass(0, ct))).AsTask(); // holds the one slot
         var runs = new StrongBox<int>();
-        using var cancel = new CancellationTokenSource();
+        var cancel = new CancellationTokenSource();
         var waiting = payments.CallAsync(Counting("payments", runs, 1), cancel.Token).AsTask();
         AwaitCondition(() => StatusOf(payments.Actor).Bulkhead.Queued == 1, EventLimit);
+        return new QueuedCall(payments, hogGate, hog, waiting, cancel, runs);
+    }
+
+    [Fact]
+    public async Task A_call_cancelled_in_the_queue_leaves_it_at_once_and_its_place_serves_the_next_caller()
+    {
+        var (payments, hogGate, hog, waiting, cancel, runs) = QueueBehindAHog();
+        using var _ = cancel;
 
         cancel.Cancel();
 
@@ -66,18 +71,8 @@ public sealed class WaitingCallCancellationTests(ITestOutputHelper output) : Act
     [Fact]
     public async Task A_queued_call_whose_caller_cancelled_as_its_slot_came_is_answered_without_spending_the_slot_or_a_permit()
     {
-        var payments = Handle("payments", o =>
-        {
-            o.Bulkhead.MaxConcurrency = 1;
-            o.Bulkhead.QueueCapacity = 1;
-            o.RateLimit.PermitsPerPeriod = 10;
-        });
-        var hogGate = new Gate();
-        var hog = payments.CallAsync(new GuardedCall<int>("payments", ct => hogGate.Pass(0, ct))).AsTask(); // holds the one slot
-        var runs = new StrongBox<int>();
-        using var cancel = new CancellationTokenSource();
-        var waiting = payments.CallAsync(Counting("payments", runs, 1), cancel.Token).AsTask();
-        AwaitCondition(() => StatusOf(payments.Actor).Bulkhead.Queued == 1, EventLimit);
+        var (payments, hogGate, hog, waiting, cancel, _) = QueueBehindAHog(o => o.RateLimit.PermitsPerPeriod = 10);
+        using var cancelling = cancel;
         using var held = new ManualResetEventSlim();
         // A change of options runs its code on the actor's thread: it holds the actor while the slot comes back and
         // then the caller cancels, so the actor hears of the free slot before it hears that the caller gave up.
