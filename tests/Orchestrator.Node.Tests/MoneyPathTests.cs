@@ -98,6 +98,22 @@ public sealed class MoneyPathTests(PendingPaymentNodeFixture node) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_refused_checkout_keeps_nothing_so_the_corrected_request_under_its_key_is_placed()
+    {
+        // A stranger's refused checkouts, each under a new key, must not grow the order book's journal; and a caller
+        // who mistyped the product may send the corrected request under the same key (nothing was done under it).
+        var key = $"key-{Guid.NewGuid():N}";
+        var user = NodeFixture.NewUser();
+        using (var refused = await node.Http.SendAsync(Checkout(key, user, productId: "no such product")))
+        using (var error = await NodeFixture.Read(refused, 404))
+            Assert.Equal("The checkout's productId names no product: there is no product 'no such product'.", error.RootElement.GetProperty("error").GetString());
+
+        using var placed = await node.Http.SendAsync(Checkout(key, user));
+        Assert.Equal(HttpStatusCode.OK, placed.StatusCode); // not 422: the refused request left nothing under the key
+        Assert.False(placed.Headers.Contains(CheckoutService.ReplayedHeader));
+    }
+
+    [Fact]
     public async Task A_key_whose_first_request_is_still_running_is_409_and_the_first_answer_stands()
     {
         await node.SetChaosAsync(DemoServices.Payments, new { latencyMs = 400 }); // below the 500 ms timeout: the charge goes through, slowly

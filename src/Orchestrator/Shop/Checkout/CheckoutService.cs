@@ -13,11 +13,12 @@ namespace Orchestrator.Node.Shop;
 /// <summary>
 /// The checkout (CRITICAL), idempotent by the <c>Idempotency-Key</c> request header (the semantics of the IETF draft
 /// and of payment APIs): the same key and the same request give the same order and the same answer, stored durably
-/// with the order; the same key with another request is 422; a key whose first request is still running is 409.
+/// with the order; the same key with another request is 422; a key whose first request is still running is 409. A
+/// checkout refused with nothing done (an unknown product, not enough stock) keeps nothing: its key is free again.
 /// Without the header the node chooses a key (and says it in the answer), so a repeat of an answer it could not give
 /// is still safe. The order's id follows from the key, so a repeat always names the same order.
 /// <para>
-/// The steps: reserve stock (a refusal is the caller's answer: 404 naming the product, 409, 422), store the order,
+/// The steps: reserve stock (a refusal is the caller's answer, not kept: 404 naming the product, 409, 422), store the order,
 /// charge it with the order id as the payment's idempotency key; paid: 200. When the charge does not go through, it
 /// is queued in the durable write queue and the answer is 202 <c>pending_payment</c>; when payments refuses it for
 /// good, the order is <c>payment_failed</c> (402) and its stock released. When the order book does not confirm that
@@ -99,8 +100,10 @@ public sealed partial class CheckoutService(IGuardedCalls calls, DownstreamClien
         {
             Key = orderId, Tier = Tier.Critical, Feature = ShopService.CheckoutFeature,
         }, ct);
+        // Not kept: nothing was done (no order, no stock held), so a repeat is tried afresh, as payment APIs do with a
+        // request that fails validation; and a stranger's refused checkouts, each under a new key, write nothing.
         if (reservation.IsRefused)
-            return CheckoutOutcome.Final(RefusedBody.StatusOf(reservation), RefusedBody.Of(reservation, status => status == StatusCodes.Status404NotFound
+            return CheckoutOutcome.Passing(RefusedBody.StatusOf(reservation), RefusedBody.Of(reservation, status => status == StatusCodes.Status404NotFound
                 ? $"The checkout's productId names no product: there is no product '{InputLimits.Quote(request.ProductId!)}'."
                 : $"The checkout was refused by '{reservation.Dependency}': check productId and quantity."), null, "refused");
         if (!reservation.IsSuccess)
