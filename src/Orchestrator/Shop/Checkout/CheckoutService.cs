@@ -27,7 +27,7 @@ namespace Orchestrator.Node.Shop;
 /// </para>
 /// </summary>
 public sealed partial class CheckoutService(IGuardedCalls calls, DownstreamClient downstream, OrderStore orders, Orders.PaymentFailures failures,
-    Orchestrator.WriteQueue.IWriteQueue writes, TimeProvider time, ILogger<CheckoutService> log)
+    Orchestrator.WriteQueue.IWriteQueue writes, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<CheckoutService> log)
 {
     /// <summary>The request header that makes a checkout idempotent.</summary>
     public const string IdempotencyHeader = "Idempotency-Key";
@@ -78,9 +78,13 @@ public sealed partial class CheckoutService(IGuardedCalls calls, DownstreamClien
 
         var existing = ((CheckoutBegun)begun).Existing;
         var kept = false;
+        // From here the checkout is the node's to finish: a caller who leaves (a dropped connection) must not leave its
+        // stock held, its order unpaid or a charge cut half way; a repeat of the key then gets this very answer. Only
+        // the node stopping cuts it (the payment recovery then finishes the order).
+        var work = lifetime.ApplicationStopping;
         try
         {
-            var outcome = existing is null ? await PlaceAsync(request, key, hash, ct) : await ResumeAsync(existing, key, ct);
+            var outcome = existing is null ? await PlaceAsync(request, key, hash, work) : await ResumeAsync(existing, key, work);
             if (outcome.Keep) kept = await KeepAsync(key, hash, outcome);
             NodeMetrics.CheckoutEnded(outcome.Result);
             return new CheckoutAnswer(outcome.Status, outcome.Body, Replayed: false) { RetryAfter = !outcome.Keep && outcome.Status == StatusCodes.Status503ServiceUnavailable };
