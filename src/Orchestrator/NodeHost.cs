@@ -191,7 +191,7 @@ public static class NodeHost
         builder.Services.AddNodeHealthChecks();
         builder.AddNodeTelemetry(); // metrics (/metrics, OTLP), traces, the degradation check
         builder.Services.AddHostedService<NodeShutdown>();
-        builder.Services.MoveHostFilteringIntoThePipeline(); // a refused Host gets the JSON error, not an HTML page
+        builder.Services.LetEveryHostPastTheFrameworksFilter(); // a refused Host gets the JSON error, not an HTML page
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.HostShutdownTimeout);
         builder.Services.AddSingleton(sp => new PageComposer(sp.GetRequiredService<IGuardedCalls>(), TimeProvider.System));
 
@@ -199,7 +199,7 @@ public static class NodeHost
         ServerRejections.Listen(app);
         app.UseSerilogRequestLogging(o => o.GetLevel = RequestLevel);
         app.UseJsonErrors();
-        app.UseAllowedHosts(configuration[AllowedHosts.Key]);
+        app.UseAllowedHosts(configuration);
         app.UseStopGate();
         app.UseRateLimiter(); // before routing: a client over its share costs the node almost nothing
         app.UseRouting();

@@ -74,8 +74,7 @@ public sealed class CheckoutOutcomeTests : IAsyncLifetime
         var downstream = new DownstreamClient(new HttpClient(), new DownstreamBaseAddress(null, new DownstreamSettings { BaseUrl = "http://unused.test/" }), TimeProvider.System);
         var writes = new Unused();
         var checkout = new CheckoutService(new Answering(_called), downstream, orders, new PaymentFailures(orders, writes, NullLogger<PaymentFailures>.Instance),
-            writes, TimeProvider.System, new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance),
-            NullLogger<CheckoutService>.Instance);
+            writes, TimeProvider.System, NullLogger<CheckoutService>.Instance);
 
         var result = await checkout.CheckoutAsync(new CheckoutRequest("alice", "p-100", 1), new StringValues("my-key-1"), CancellationToken.None);
 

@@ -114,46 +114,9 @@ public sealed class MoneyPathTests(PendingPaymentNodeFixture node) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_caller_who_leaves_during_the_charge_still_gets_its_order_paid_and_its_answer_kept()
-    {
-        await node.SetChaosAsync(DemoServices.Payments, new { latencyMs = 400 }); // below the 500 ms timeout: the charge goes through, slowly
-        var key = $"key-{Guid.NewGuid():N}";
-        var user = NodeFixture.NewUser();
-        var orderId = CheckoutService.OrderIdFor(key);
-        var orders = node.Services.GetRequiredService<OrderStore>();
-        using var leave = new CancellationTokenSource();
-        var first = node.Http.SendAsync(Checkout(key, user), leave.Token);
-        while (await orders.FindAsync(orderId, CancellationToken.None) is null) // stored: it is being charged now
-        {
-            Assert.False(first.IsCompleted, "the checkout ended before its order was seen stored");
-            await Task.Delay(5);
-        }
-
-        leave.Cancel(); // the caller hangs up
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
-
-        // The node finishes it all the same: paid, by one charge, and a repeat of the key is answered from the kept answer.
-        HttpResponseMessage repeat;
-        var limit = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while ((repeat = await node.Http.SendAsync(Checkout(key, user))).StatusCode == HttpStatusCode.Conflict && DateTime.UtcNow < limit)
-        {
-            repeat.Dispose();
-            await Task.Delay(20);
-        }
-        using (repeat)
-        {
-            Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
-            Assert.True(repeat.Headers.TryGetValues(CheckoutService.ReplayedHeader, out var replayed) && replayed.Single() == "true",
-                "the repeat was not answered from a kept answer: the node did not finish the checkout its caller left");
-        }
-        Assert.Equal(OrderStatus.Paid, (await orders.FindAsync(orderId, CancellationToken.None))!.Status);
-        Assert.Single(await node.Services.GetRequiredService<PaymentLedger>().ChargesForAsync(orderId));
-    }
-
-    [Fact]
     public async Task A_key_whose_first_request_is_still_running_is_409_and_the_first_answer_stands()
     {
-        await node.SetChaosAsync(DemoServices.Payments, new { latencyMs = 400 }); // below the 500 ms timeout: the charge goes through, slowly
+        await node.SetChaosAsync(DemoServices.Payments, new { latencyMs = 300 }); // well below the 500 ms timeout: the charge goes through, slowly
         var key = $"key-{Guid.NewGuid():N}";
         var user = NodeFixture.NewUser();
         var first = node.Http.SendAsync(Checkout(key, user));
@@ -172,7 +135,7 @@ public sealed class MoneyPathTests(PendingPaymentNodeFixture node) : IClassFixtu
         }
         using var answer = await first;
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        Assert.NotNull(busy); // the first took at least the 400 ms of the charge: the loop met it running
+        Assert.NotNull(busy); // the first took at least the 300 ms of the charge: the loop met it running
         using (busy)
         {
             Assert.Equal("1", busy!.Headers.RetryAfter?.ToString());

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Management.Cluster.Bootstrap;
 using Akka.Management.Dsl;
+using Orchestrator.Node.Api;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using ClusterSettings = Orchestrator.Node.Configuration.ClusterSettings;
 using static Akka.Management.Cluster.Bootstrap.ContactPoint.HttpBootstrapJsonProtocol;
@@ -49,6 +50,9 @@ public sealed class ManagementEndpoint : IHostedService, IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ManagementEndpoint).Assembly.GetName().Name });
         builder.Logging.ClearProviders(); // the node's own logger writes what matters (below)
+        // Peers reach this endpoint by whatever name or address discovery gave them: the node's AllowedHosts (read
+        // here from the environment) is for its shop and API, and must not turn a contact point's probes away.
+        builder.Services.LetEveryHostPastTheFrameworksFilter();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

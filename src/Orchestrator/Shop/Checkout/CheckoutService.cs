@@ -14,7 +14,7 @@ namespace Orchestrator.Node.Shop;
 /// The checkout (CRITICAL), idempotent by the <c>Idempotency-Key</c> request header (the semantics of the IETF draft
 /// and of payment APIs): the same key and the same request give the same order and the same answer, stored durably
 /// with the order; the same key with another request is 422; a key whose first request is still running is 409. A
-/// checkout refused with nothing done (an unknown product, not enough stock) keeps nothing: its key is free again.
+/// checkout refused with nothing done (an unknown product, a quantity inventory refuses) keeps nothing: its key is free again.
 /// Without the header the node chooses a key (and says it in the answer), so a repeat of an answer it could not give
 /// is still safe. The order's id follows from the key, so a repeat always names the same order.
 /// <para>
@@ -27,7 +27,7 @@ namespace Orchestrator.Node.Shop;
 /// </para>
 /// </summary>
 public sealed partial class CheckoutService(IGuardedCalls calls, DownstreamClient downstream, OrderStore orders, Orders.PaymentFailures failures,
-    Orchestrator.WriteQueue.IWriteQueue writes, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<CheckoutService> log)
+    Orchestrator.WriteQueue.IWriteQueue writes, TimeProvider time, ILogger<CheckoutService> log)
 {
     /// <summary>The request header that makes a checkout idempotent.</summary>
     public const string IdempotencyHeader = "Idempotency-Key";
@@ -78,13 +78,9 @@ public sealed partial class CheckoutService(IGuardedCalls calls, DownstreamClien
 
         var existing = ((CheckoutBegun)begun).Existing;
         var kept = false;
-        // From here the checkout is the node's to finish: a caller who leaves (a dropped connection) must not leave its
-        // stock held, its order unpaid or a charge cut half way; a repeat of the key then gets this very answer. Only
-        // the node stopping cuts it (the payment recovery then finishes the order).
-        var work = lifetime.ApplicationStopping;
         try
         {
-            var outcome = existing is null ? await PlaceAsync(request, key, hash, work) : await ResumeAsync(existing, key, work);
+            var outcome = existing is null ? await PlaceAsync(request, key, hash, ct) : await ResumeAsync(existing, key, ct);
             if (outcome.Keep) kept = await KeepAsync(key, hash, outcome);
             NodeMetrics.CheckoutEnded(outcome.Result);
             return new CheckoutAnswer(outcome.Status, outcome.Body, Replayed: false) { RetryAfter = !outcome.Keep && outcome.Status == StatusCodes.Status503ServiceUnavailable };
