@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Orchestrator.Node.Tests;
 
@@ -39,6 +41,29 @@ public sealed class AllowedHostsTests(AllowedHostsNodeFixture node) : IClassFixt
     {
         using var served = await GetWithHost(host);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_reload_of_configuration_changes_the_hosts_it_answers()
+    {
+        var configuration = (IConfigurationRoot)node.Services.GetRequiredService<IConfiguration>();
+        var before = configuration["AllowedHosts"];
+        using (var refused = await GetWithHost("other.test"))
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        try
+        {
+            configuration["AllowedHosts"] = before + ";other.test";
+            configuration.Reload();
+            using var served = await GetWithHost("other.test");
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+        finally
+        {
+            configuration["AllowedHosts"] = before;
+            configuration.Reload();
+        }
+        using var refusedAgain = await GetWithHost("other.test");
+        Assert.Equal(HttpStatusCode.BadRequest, refusedAgain.StatusCode);
     }
 
     [Fact]
