@@ -46,7 +46,7 @@ internal sealed partial class CallDesk
         var waitedForPermits = pending.Phase == CallPhase.WaitingForPermit;
         pending.Phase = CallPhase.New;
         if (pending.CallerCancelled) // its CallerGaveUp is still behind in the mailbox
-            AnswerGaveUp(pending, waitedForPermits ? "waited for a permit of the rate limit" : "waited to be retried");
+            AnswerGaveUp(pending, waitedForPermits ? CallPhase.WaitingForPermit : CallPhase.BackingOff);
         else
             Process(pending, PipelineStage.Attempt);
         // It started, or waits in the queue for a slot, or was answered: its place among those waiting for permits

@@ -165,7 +165,7 @@ internal sealed partial class CallDesk
             if (next.CallerCancelled) // its CallerGaveUp is still behind in the mailbox: no slot, permit or probe spent on it
             {
                 Bulkhead.Release();
-                AnswerGaveUp(next, "waited in the queue for a slot");
+                AnswerGaveUp(next, CallPhase.Queued);
                 continue;
             }
             var permit = Breaker.TryAcquire(out var round);
@@ -283,7 +283,7 @@ internal sealed partial class CallDesk
     {
         if (pending.CallerCancelled)
         {
-            AnswerGaveUp(pending, "was tried (the attempt failed)");
+            AnswerGaveUp(pending, CallPhase.Running);
             return;
         }
         var detail = failure.Detail!;
@@ -302,38 +302,6 @@ internal sealed partial class CallDesk
             _replies.Degrade(pending, DegradationReason.Timeout, null,
                 $"The call to '{Name}' waited {pending.Timeout.TotalMilliseconds:0} ms (its timeout) for a slot; it never ran.");
     }
-
-    /// <summary>
-    /// The caller cancelled: a call waiting in the queue, backing off or waiting for the rate limit's permits leaves
-    /// its wait and is answered <see cref="DegradationReason.Cancelled"/> now (its place is free for the next caller);
-    /// a running call's attempts have the token already, and an answered one is done.
-    /// </summary>
-    public void OnCallerGaveUp(CallerGaveUp gaveUp)
-    {
-        var pending = gaveUp.Pending;
-        string waited;
-        switch (pending.Phase)
-        {
-            case CallPhase.Queued when Bulkhead.RemoveQueued(pending):
-                _timers.Cancel(new QueueTimerKey(pending.Id));
-                waited = "waited in the queue for a slot";
-                break;
-            case CallPhase.BackingOff or CallPhase.WaitingForPermit when _state.BackingOff.Remove(pending.Id):
-                _timers.Cancel(new RetryTimerKey(pending.Id));
-                waited = pending.Phase == CallPhase.BackingOff ? "waited to be retried" : "waited for a permit of the rate limit";
-                LeavePermitWait(pending);
-                break;
-            default:
-                return;
-        }
-        AnswerGaveUp(pending, waited);
-        Drain(); // a permit or a place it no longer waits for may serve the next call
-    }
-
-    /// <summary>Answers a call whose caller cancelled while it <paramref name="waited"/>, before any further attempt was made.</summary>
-    private void AnswerGaveUp(PendingCall pending, string waited) =>
-        _replies.AnswerAll(pending, pending.Attempts > 0 ? CallOutcome.Failed : CallOutcome.Rejected, DegradationReason.Cancelled,
-            $"The caller cancelled the call to '{Name}' while it {waited}; no further attempt was made for it.");
 
     public static TimeSpan NotNegative(TimeSpan t) => t > TimeSpan.Zero ? t : TimeSpan.Zero;
 }

@@ -43,8 +43,8 @@ internal sealed class SuccessTally
     /// </summary>
     public (int Calls, int Slow) TakeAll()
     {
-        Interlocked.Exchange(ref _told, 0);
-        return TakeUpTo(Mark());
+        var (calls, slow, _) = TakeTold(Mark());
+        return (calls, slow);
     }
 
     /// <summary>Takes the successes added up to <paramref name="mark"/> not taken yet (the actor only).</summary>

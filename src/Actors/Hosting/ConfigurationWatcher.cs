@@ -22,8 +22,8 @@ namespace Orchestrator.Actors.Hosting;
 /// named errors as at start, and shown in its status once (not at every reload event); a change the dependency
 /// refused is sent again with its next change. One change at a time per dependency: a reload that comes while the
 /// dependency has not answered the last change is compared once that answer is in (else a refusal heard after the
-/// next reload would leave its valid settings out of the change that fixes it). Keys that cannot change at run time (features, stress, admission, the
-/// packages' sections, a dependency added) are logged as taking effect at restart. Several reload events for one
+/// next reload would leave its valid settings out of the change that fixes it). Keys that cannot change at run time
+/// (features, stress, admission, the packages' sections, a dependency added) are logged as taking effect at restart. Several reload events for one
 /// change (a section bound twice, a file saved twice) send it once.
 /// </remarks>
 internal sealed class ConfigurationWatcher : ReceiveActor

@@ -3,8 +3,8 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Management.Cluster.Bootstrap;
 using Akka.Management.Dsl;
-using Orchestrator.Node.Api;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Orchestrator.Node.Api;
 using ClusterSettings = Orchestrator.Node.Configuration.ClusterSettings;
 using static Akka.Management.Cluster.Bootstrap.ContactPoint.HttpBootstrapJsonProtocol;
 
